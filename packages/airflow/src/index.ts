@@ -1,0 +1,2 @@
+// @hdp/airflow: Airflow on AWS MWAA: environment, DAG bucket, DAG upload
+export {};

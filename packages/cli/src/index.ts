@@ -1,0 +1,2 @@
+// @hdp/cli: The hdp command
+export {};

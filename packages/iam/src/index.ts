@@ -1,0 +1,2 @@
+// @hdp/iam: IAM roles and least-privilege policy documents sized to AWS limits
+export {};

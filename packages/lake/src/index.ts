@@ -1,0 +1,2 @@
+// @hdp/lake: S3 Delta-lake buckets (landing/bronze/silver/gold), KMS, access logging
+export {};

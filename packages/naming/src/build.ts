@@ -1,0 +1,27 @@
+import { createHash } from "node:crypto";
+
+/** A short, stable hex digest of `input` (sha256), for deterministic name discriminators. */
+export function shortHash(input: string, length = 8): string {
+  return createHash("sha256").update(input).digest("hex").slice(0, length);
+}
+
+/**
+ * Joins parts with `separator` and, when the result is longer than `max`, keeps a prefix and
+ * appends a hash of the full name, so long names stay unique and stable (the same parts always
+ * give the same name).
+ */
+export function joinName(parts: readonly string[], max: number, separator = "-"): string {
+  const full = parts.filter((p) => p.length > 0).join(separator);
+  if (full.length <= max) return full;
+  const hash = shortHash(full, 8);
+  const keep = max - hash.length - separator.length;
+  return `${full.slice(0, keep).replace(/[-_.]+$/, "")}${separator}${hash}`;
+}
+
+/** Lowercases and replaces every run of characters outside `[a-z0-9]` with `replacement`. */
+export function slug(input: string, replacement = "-"): string {
+  return input
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, replacement)
+    .replace(new RegExp(`^\\${replacement}+|\\${replacement}+$`, "g"), "");
+}

@@ -1,0 +1,2 @@
+// @hdp/spark: Databricks cluster policies, pools, jobs and Unity Catalog objects
+export {};
