@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import * as pulumi from "@pulumi/pulumi";
+import { findResource, record } from "./record";
+
+/** A concrete custom resource for tests (CustomResource is abstract). */
+class Raw extends pulumi.CustomResource {
+  constructor(
+    type: string,
+    name: string,
+    props: pulumi.Inputs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(type, name, props, opts);
+  }
+}
+
+class Thing extends pulumi.ComponentResource {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super("hdp:test:Thing", name, {}, opts);
+    const first = new Raw(
+      "aws:s3/bucket:Bucket",
+      `${name}-a`,
+      { bucket: `${name}-bucket` },
+      { parent: this, protect: true },
+    );
+    new Raw(
+      "aws:iam/role:Role",
+      `${name}-b`,
+      { name: "r", tags: { x: "1" } },
+      { parent: this, dependsOn: [first], retainOnDelete: true },
+    );
+    this.registerOutputs({});
+  }
+}
+
+describe("record", () => {
+  it("records type, name, parent, inputs and options of every resource", async () => {
+    const { resources } = await record(() => new Thing("t"));
+    expect(resources.map((r) => [r.type, r.name])).toEqual([
+      ["hdp:test:Thing", "t"],
+      ["aws:s3/bucket:Bucket", "t-a"],
+      ["aws:iam/role:Role", "t-b"],
+    ]);
+    const thing = findResource(resources, "hdp:test:Thing", "t");
+    const bucket = findResource(resources, "aws:s3/bucket:Bucket", "t-a");
+    const role = findResource(resources, "aws:iam/role:Role", "t-b");
+    expect(bucket.parent).toBe(thing.urn);
+    expect(bucket.protect).toBe(true);
+    expect(bucket.inputs).toEqual({ bucket: "t-bucket" });
+    expect(role.retainOnDelete).toBe(true);
+    expect(role.dependencies).toContain(bucket.urn);
+    expect(role.inputs.tags).toEqual({ x: "1" });
+  });
+
+  it("surfaces errors thrown inside apply() (outside jest, which intercepts them itself)", () => {
+    const script = [
+      'const pulumi = require("@pulumi/pulumi");',
+      'const { record } = require("./record");',
+      'record(() => { pulumi.output("x").apply(() => { throw new Error("boom in apply"); }); })',
+      '  .then(() => { console.log("no error"); process.exit(0); },',
+      '        (e) => { console.log("rejected: " + e.message); process.exit(3); });',
+    ].join("\n");
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@hdp/source", "-e", script],
+      {
+        cwd: __dirname,
+        encoding: "utf8",
+      },
+    );
+    expect(run.stdout).toContain("rejected: the program failed under mocks:\nboom in apply");
+    expect(run.status).toBe(3);
+  });
+
+  it("runs several programs one after another with fresh state", async () => {
+    const a = await record(() => new Thing("one"));
+    const b = await record(() => new Thing("one"));
+    expect(b.resources.map((r) => r.urn)).toEqual(a.resources.map((r) => r.urn));
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Runs a Pulumi program under the mock runtime and records every resource it registers:
+ * type, logical name, URN, parent, inputs and the options that matter for review
+ * (protect, retainOnDelete, dependsOn, ignoreChanges, deleteBeforeReplace).
+ *
+ * The mock monitor's `registerResource` calls `mocks.newResource` synchronously, so wrapping it
+ * lets us pair the request (parent, options) with the deserialized inputs. That is an SDK
+ * internal: {@link record} fails loudly when its shape changes.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { mockCallResult, mockResourceState } from "./mock-state";
+
+/** One registered resource, as recorded under mocks. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** URN of the parent resource; undefined at the top of the program. */
+  readonly parent: string | undefined;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  /** URNs this resource depends on explicitly (`dependsOn`) or through its inputs. */
+  readonly dependencies: readonly string[];
+  readonly ignoreChanges: readonly string[];
+}
+
+/** Options for {@link record}. */
+export interface RecordOptions {
+  /** @default "hdp" */
+  readonly project?: string;
+  /** @default "test" */
+  readonly stack?: string;
+}
+
+/** What {@link record} returns: the resources in registration order and the program's result. */
+export interface Recording<T> {
+  readonly resources: readonly RecordedResource[];
+  readonly result: T;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean | undefined;
+  getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
+}
+
+interface RegisterResponse {
+  getUrn(): string;
+}
+
+interface MonitorLike {
+  registerResource(
+    req: RegisterRequest,
+    callback: (err: unknown, res?: RegisterResponse) => void,
+  ): unknown;
+}
+
+/**
+ * Runs `program` under fresh mocks and returns every resource it registered, once all
+ * registrations have settled. Errors thrown inside `apply()` or by the mocks reach the process
+ * only as unhandled rejections; they are collected here and rethrown.
+ */
+export async function record<T>(
+  program: () => T | Promise<T>,
+  options: RecordOptions = {},
+): Promise<Recording<T>> {
+  const resources: RecordedResource[] = [];
+  let pending: Omit<RecordedResource, "urn" | "inputs"> | undefined;
+  let captured: RecordedResource | undefined;
+  const takeCaptured = (): RecordedResource | undefined => captured;
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        if (pending === undefined) {
+          throw new Error(
+            "@hdp/testing: newResource called outside registerResource; the SDK's mock monitor changed shape",
+          );
+        }
+        captured = { ...pending, urn: "", inputs: args.inputs as Record<string, unknown> };
+        pending = undefined;
+        return mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>);
+      },
+      call: (args) => mockCallResult(args.token, args.inputs as Record<string, unknown>),
+    },
+    options.project ?? "hdp",
+    options.stack ?? "test",
+    false,
+  );
+
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike | undefined;
+  if (monitor === undefined || typeof monitor.registerResource !== "function") {
+    throw new Error(
+      "@hdp/testing: the mock monitor has no registerResource; the SDK changed shape",
+    );
+  }
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    pending = {
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || undefined,
+      custom: req.getCustom(),
+      protect: req.getProtect() ?? false,
+      retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+      dependencies: [...req.getDependenciesList()].sort(),
+      ignoreChanges: [...req.getIgnorechangesList()],
+    };
+    captured = undefined;
+    const result = original(req, (err, res) => {
+      if (!err && res !== undefined && entry !== undefined) {
+        resources.push({ ...entry, urn: res.getUrn() });
+      }
+      callback(err, res);
+    });
+    // newResource ran synchronously inside original(): read what it captured.
+    const entry = takeCaptured();
+    if (entry === undefined) {
+      throw new Error(
+        "@hdp/testing: registerResource did not call newResource synchronously; the SDK changed shape",
+      );
+    }
+    return result;
+  };
+
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown): void => {
+    failures.push(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  try {
+    const result = await program();
+    await pulumi.runtime.disconnect();
+    // Let rejections raised during the final drain reach the handler.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (failures.length > 0) {
+      const messages = failures.map((f) => (f instanceof Error ? f.message : String(f)));
+      throw new Error(`the program failed under mocks:\n${messages.join("\n")}`);
+    }
+    return { resources, result };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
+
+/** Resources of one type, in registration order. */
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/** The one resource with this type and logical name; throws when there is none or several. */
+export function findResource(
+  resources: readonly RecordedResource[],
+  type: string,
+  name: string,
+): RecordedResource {
+  const found = resources.filter((r) => r.type === type && r.name === name);
+  if (found.length !== 1) {
+    const names = ofType(resources, type).map((r) => r.name);
+    throw new Error(
+      `expected one ${type} named ${name}, found ${found.length} (have: ${names.join(", ")})`,
+    );
+  }
+  return found[0];
+}
+
+/** Resolves an Output (or plain value) to its value under mocks, for assertions. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+}
