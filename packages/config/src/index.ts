@@ -1,3 +1,20 @@
-// @hdp/config: zod schemas, YAML loader with file:line:col, environment overlays, JSON Schema
-export {};
-export const VERSION = "0.1.0";
+// @hdp/config: the configuration model — zod schemas, YAML loader with file:line:col,
+// environment overlays, cross-reference checks and the names derived from config ids.
+export * from "./errors";
+export * from "./estate";
+export * from "./load";
+export * from "./names";
+export * from "./overlay";
+export { CORE_SHARD } from "./stacks";
+export { DEFAULT_PIPELINE } from "./pipelines";
+export * as schemas from "./schema";
+export type {
+  Classification as ClassificationLevel,
+  ColumnConfig,
+  EnvironmentConfig,
+  PlatformConfig,
+  SourceConfig,
+  TableConfig,
+} from "./schema";
+export { CLASSIFICATIONS, classificationRank, DOMAIN_IDS, LAYERS } from "./schema";
+export { didYouMean } from "./suggest";

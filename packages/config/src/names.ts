@@ -1,0 +1,43 @@
+/**
+ * The physical names this estate derives from config ids. One place, so the loader can check
+ * them against AWS and Databricks rules before anything is planned, and the platform uses
+ * exactly the names that were checked.
+ */
+import { joinName } from "@hdp/naming";
+import type { Layer } from "./schema";
+
+/** What names are derived from. */
+export interface NameContext {
+  readonly org: string;
+  readonly env: string;
+  readonly accountId: string;
+}
+
+/** S3 bucket of one domain's lake layer; the account id makes the global name unique. */
+export const lakeBucketName = (c: NameContext, domain: string, layer: Layer): string =>
+  joinName([c.org, c.env, domain, layer, c.accountId], 63);
+
+/** The environment's access-log bucket (SSE-S3, no PHI). */
+export const logBucketName = (c: NameContext): string => joinName([c.org, c.env, "access-logs", c.accountId], 63);
+
+/** The environment's MWAA DAG bucket. */
+export const dagBucketName = (c: NameContext): string => joinName([c.org, c.env, "airflow", c.accountId], 63);
+
+/** IAM role an ingest source's jobs assume. */
+export const ingestRoleName = (c: NameContext, source: string): string =>
+  joinName([c.org, c.env, "ingest", source], 64);
+
+/** KMS alias of a domain's lake key. */
+export const lakeKeyAlias = (c: NameContext, domain: string): string => `alias/${c.org}/${c.env}/${domain}`;
+
+/** Unity Catalog catalog of an environment. */
+export const catalogName = (c: NameContext): string => `${c.org}_${c.env}`.replaceAll("-", "_");
+
+/** Unity Catalog schema of one source's layer. */
+export const schemaName = (source: string, layer: Layer): string => `${source}_${layer}`.replaceAll("-", "_");
+
+/** MWAA environment name. */
+export const mwaaEnvironmentName = (c: NameContext): string => joinName([c.org, c.env, "airflow"], 80);
+
+/** Airflow DAG id of a pipeline. */
+export const dagId = (source: string, pipeline: string): string => `${source}__${pipeline}`.replaceAll("-", "_");

@@ -1,0 +1,67 @@
+/** Environment overlays: a source's or table's `environments.<env>` merged over its base values. */
+import type {
+  EffectiveEstate,
+  EffectivePipeline,
+  EffectiveSource,
+  EffectiveTable,
+  Estate,
+  Source,
+  Table,
+} from "./estate";
+import type { SourceConfig, TableConfig } from "./schema";
+
+/** Merge rule: a field set in the overlay replaces the base; retention merges per key. */
+export function effectiveSource(source: Source, env: string): EffectiveSource {
+  const o: SourceConfig["environments"][string] = source.environments[env] ?? {};
+  const secretName = o.secretName ?? ("secretName" in source.connection ? source.connection.secretName : undefined);
+  return {
+    ...source,
+    env,
+    enabled: o.enabled ?? true,
+    schedule: o.schedule ?? source.schedule,
+    secretName,
+  };
+}
+
+/** A table is enabled only when its source is; PHI rules are checked by the loader, not here. */
+export function effectiveTable(table: Table, env: string, sourceEnabled: boolean): EffectiveTable {
+  const o: TableConfig["environments"][string] = table.environments[env] ?? {};
+  return {
+    ...table,
+    env,
+    enabled: sourceEnabled && (o.enabled ?? true),
+    ...(o.schedule !== undefined || table.schedule !== undefined ? { schedule: o.schedule ?? table.schedule } : {}),
+    retention: {
+      landingDays: o.retention?.landingDays ?? table.retention.landingDays,
+      days: o.retention?.days ?? table.retention.days,
+    },
+  };
+}
+
+/** Everything as environment `env` sees it. Throws on an unknown environment name. */
+export function effectiveEstate(estate: Estate, env: string): EffectiveEstate {
+  const environment = estate.environments.find((e) => e.name === env);
+  if (environment === undefined) {
+    throw new Error(
+      `unknown environment "${env}" (have: ${estate.environments.map((e) => e.name).join(", ")})`,
+    );
+  }
+  const sources = estate.sources.map((s) => effectiveSource(s, env));
+  const enabledSources = new Map(sources.map((s) => [s.id, s.enabled]));
+  const tables = estate.tables.map((t) => effectiveTable(t, env, enabledSources.get(t.source) ?? false));
+  const sourceById = new Map(sources.map((s) => [s.id, s]));
+  const tableByKey = new Map(tables.map((t) => [t.key, t]));
+  const pipelines: EffectivePipeline[] = estate.pipelines.map((p) => {
+    const table = p.kind === "table" ? tableByKey.get(`${p.source}/${p.tables[0]}`) : undefined;
+    const schedule =
+      p.ownSchedule ? p.schedule
+      : (table?.schedule ?? sourceById.get(p.source)?.schedule ?? p.schedule);
+    return {
+      ...p,
+      env,
+      schedule,
+      enabled: p.tables.some((t) => tableByKey.get(`${p.source}/${t}`)?.enabled === true),
+    };
+  });
+  return { environment, sources, tables, pipelines };
+}

@@ -1,0 +1,91 @@
+/**
+ * Building blocks shared by every config schema: ids, classifications, schedules, owners.
+ * Strict everywhere: an unknown key is an error, so a typo never silently does nothing.
+ */
+import { z } from "zod";
+
+/** Kebab-case id used in AWS names (sources, hospitals, environments, shards). */
+export const kebabId = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+    message: 'must be lowercase kebab-case: letters and digits separated by single "-", starting with a letter',
+  })
+  .max(32, { message: "must be at most 32 characters (it becomes part of AWS resource names)" });
+
+/** snake_case id used as a Unity Catalog or column name (tables, columns). */
+export const snakeId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, {
+    message: 'must be lowercase snake_case: letters, digits and "_", starting with a letter',
+  })
+  .max(128, { message: "must be at most 128 characters" });
+
+/** Data classification, least to most sensitive. */
+export const CLASSIFICATIONS = ["public", "internal", "confidential", "pii", "phi"] as const;
+export const classification = z.enum(CLASSIFICATIONS);
+export type Classification = z.infer<typeof classification>;
+
+/** Rank of a classification: a higher number is more sensitive. */
+export function classificationRank(c: Classification): number {
+  return CLASSIFICATIONS.indexOf(c);
+}
+
+/** The five data domains of the health system. */
+export const DOMAIN_IDS = ["clinical", "financial", "workforce", "genomics", "operations"] as const;
+
+/** The Delta Lake layers, in the order data flows. */
+export const LAYERS = ["landing", "bronze", "silver", "gold"] as const;
+export const layer = z.enum(LAYERS);
+export type Layer = z.infer<typeof layer>;
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly"] as const;
+
+/** A 5-field cron expression or an Airflow preset (`@hourly`, `@daily`, `@weekly`, `@monthly`). */
+export const cron = z.string().refine(
+  (s) => (CRON_PRESETS as readonly string[]).includes(s) || isCron(s),
+  { message: 'must be a 5-field cron expression such as "0 2 * * *" or one of @hourly, @daily, @weekly, @monthly' },
+);
+
+function isCron(s: string): boolean {
+  const fields = s.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+}
+
+const TIME_ZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
+
+/** An IANA time zone name such as `America/Chicago`. */
+export const timezone = z.string().refine((tz) => TIME_ZONES.has(tz), {
+  message: 'must be an IANA time zone such as "America/Chicago" or "UTC"',
+});
+
+/** When something runs. */
+export const schedule = z.strictObject({
+  /** Cron expression or preset. */
+  cron,
+  /** Time zone the cron expression is read in. */
+  timezone: timezone.default("America/Chicago"),
+});
+export type Schedule = z.infer<typeof schedule>;
+
+/** Who answers for a config entry. */
+export const owner = z.strictObject({
+  team: kebabId.describe("The owning team's id, used in the owner tag"),
+  email: z.email({ message: "must be an email address" }),
+});
+export type Owner = z.infer<typeof owner>;
+
+/** Extra resource tags: keys and values as AWS allows them. */
+export const tags = z.record(
+  z.string().regex(/^[\w.:/=+@ -]{1,128}$/, { message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@" }),
+  z.string().max(256, { message: "tag values are at most 256 characters" }),
+);
+
+/** Retention of a table's data. */
+export const retention = z.strictObject({
+  /** Days raw files are kept in the landing layer. */
+  landingDays: z.int().min(1).max(3650).default(30),
+  /** Days data is kept in bronze/silver/gold (0 = forever). */
+  days: z.int().min(0).max(36500).default(0),
+});
+export type Retention = z.infer<typeof retention>;

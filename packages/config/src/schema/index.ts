@@ -1,0 +1,5 @@
+export * from "./common";
+export * from "./platform";
+export * from "./environment";
+export * from "./source";
+export * from "./table";
