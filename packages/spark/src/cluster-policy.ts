@@ -121,7 +121,7 @@ export class ClusterPolicy extends pulumi.ComponentResource {
     this.dataSecurityMode = base.dataSecurityMode;
     this.usesInstancePools = pools !== undefined;
     this.definition = pulumi
-      .all([pulumi.all(pools ?? []), pulumi.all(args.instanceProfileArns ?? [])])
+      .all([pulumi.all([...(pools ?? [])]), pulumi.all([...(args.instanceProfileArns ?? [])])])
       .apply(([poolIds, profiles]) =>
         renderClusterPolicyDefinition({
           ...base,
@@ -139,7 +139,8 @@ export class ClusterPolicy extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.policyId = this.policy.policyId;
+    // The provider's id is the policy id (the `policyId` attribute mirrors it).
+    this.policyId = this.policy.id;
     this.registerOutputs({ policyId: this.policyId, definition: this.definition });
   }
 }

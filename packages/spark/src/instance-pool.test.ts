@@ -70,7 +70,7 @@ describe("InstancePool", () => {
     [{ nodeTypeId: " " }, "nodeTypeId: is empty"],
     [{ tags: {} }, 'tags: missing the house tag(s) "owner"'],
     [{ poolName: "p".repeat(100) }, "poolName:"],
-  ] as const)("rejects %p", (over, message) => {
+  ] as [Partial<InstancePoolArgs>, string][])("rejects %p", (over, message) => {
     expect(validateInstancePoolArgs(over.poolName ?? "p", args(over)).join("\n")).toContain(
       message,
     );

@@ -99,7 +99,8 @@ export class InstancePool extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.instancePoolId = this.pool.instancePoolId;
+    // The provider's id is the pool id (the `instancePoolId` attribute mirrors it).
+    this.instancePoolId = this.pool.id;
     this.registerOutputs({ instancePoolId: this.instancePoolId });
   }
 }
