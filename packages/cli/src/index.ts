@@ -1,2 +1,4 @@
-// @hdp/cli: The hdp command
-export {};
+// @hdp/cli: the hdp command. `run(argv, io)` is the programmatic entry point.
+export { run, type Io } from "./program";
+export { EXIT, UsageError, type ExitCode } from "./exit-codes";
+export * from "./commands/validate";

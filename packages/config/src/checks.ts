@@ -15,6 +15,8 @@ import { positionOf, readYamlFile, type ParsedYaml } from "./yaml-file";
 
 export interface CheckInput {
   readonly root: string;
+  /** Table files per source directory, valid or not (a broken file still names its table). */
+  readonly tableFilesByDir: ReadonlyMap<string, readonly string[]>;
   /** Environment file names (`environments/<env>.yaml`), valid or not: overlays may name them. */
   readonly environmentFiles: readonly string[];
   readonly platform: Platform | undefined;
@@ -67,7 +69,8 @@ export function checkEstate(input: CheckInput): CheckResult {
   checkPlatform(r, plat);
   const envNames = checkEnvironments(r, input.environments, plat);
   // An environment whose own file has errors is still a known name: no cascade of "unknown environment".
-  for (const f of input.environmentFiles) envNames.add(f.replace(/^environments\//, "").replace(/\.yaml$/, ""));
+  for (const f of input.environmentFiles)
+    envNames.add(f.replace(/^environments\//, "").replace(/\.yaml$/, ""));
 
   // Sources: unique ids, references into the platform and environments.
   const firstSource = new Map<string, LoadedSource>();
@@ -76,7 +79,11 @@ export function checkEstate(input: CheckInput): CheckResult {
     const c = s.config;
     const prior = firstSource.get(c.id);
     if (prior !== undefined) {
-      r.error(s.file, ["id"], `duplicate source id "${c.id}" (first defined at ${where(prior.origin)})`);
+      r.error(
+        s.file,
+        ["id"],
+        `duplicate source id "${c.id}" (first defined at ${where(prior.origin)})`,
+      );
       continue;
     }
     firstSource.set(c.id, s);
@@ -99,7 +106,11 @@ export function checkEstate(input: CheckInput): CheckResult {
       const t: Table = { ...raw, source: src.config.id, key: `${src.config.id}/${raw.id}` };
       const prior = firstTable.get(t.id);
       if (prior !== undefined) {
-        r.error(t.origin.file, ["id"], `duplicate table id "${t.id}" in source "${src.config.id}" (first defined at ${where(prior.origin)})`);
+        r.error(
+          t.origin.file,
+          ["id"],
+          `duplicate table id "${t.id}" in source "${src.config.id}" (first defined at ${where(prior.origin)})`,
+        );
         continue;
       }
       firstTable.set(t.id, t);
@@ -109,8 +120,17 @@ export function checkEstate(input: CheckInput): CheckResult {
     }
   }
 
-  checkTableReferences(r, tables);
-  checkPipelines(r, sources, tables);
+  // References to a table whose own file has errors are not reported again: the file's error is.
+  const known = new Set(tables.map((t) => t.key));
+  for (const [dir, list] of input.tablesByDir) {
+    const src = sourceByDir.get(dir);
+    if (src === undefined) continue;
+    for (const t of list) known.add(`${src.config.id}/${t.id}`);
+    for (const f of input.tableFilesByDir.get(dir) ?? [])
+      known.add(`${src.config.id}/${f.replace(/^.*\//, "").replace(/\.yaml$/, "")}`);
+  }
+  checkTableReferences(r, tables, known);
+  checkPipelines(r, sources, tables, known);
   checkPhi(r, tables, input.environments);
   checkSharding(r, input.environments, sources);
   checkDerivedNames(r, plat, input.environments, sources, tables);
@@ -139,7 +159,10 @@ function toSource(s: LoadedSource, plat: Platform | undefined): Source {
   const { $schema: _, pipelines: _p, hospitals, ...rest } = s.config;
   return {
     ...rest,
-    hospitals: hospitals === "all" ? (plat?.hospitals.map((h) => h.id) ?? []) : [...hospitals].sort(),
+    hospitals: (hospitals === "all"
+      ? (plat?.hospitals.map((h) => h.id) ?? [])
+      : [...hospitals]
+    ).sort(),
     origin: s.origin,
   };
 }
@@ -150,7 +173,12 @@ function checkPlatform(r: Reporter, plat: Platform | undefined): void {
     const first = new Map<string, Origin>();
     list.forEach((e, i) => {
       const prior = first.get(e.id);
-      if (prior !== undefined) r.error(e.origin.file, [field, i, "id"], `duplicate ${kind} id "${e.id}" (first at line ${prior.line})`);
+      if (prior !== undefined)
+        r.error(
+          e.origin.file,
+          [field, i, "id"],
+          `duplicate ${kind} id "${e.id}" (first at line ${prior.line})`,
+        );
       else first.set(e.id, e.origin);
     });
   };
@@ -158,37 +186,59 @@ function checkPlatform(r: Reporter, plat: Platform | undefined): void {
   seen("domain", plat.domains, "domains");
 }
 
-function checkEnvironments(r: Reporter, envs: CheckInput["environments"], plat: Platform | undefined): Set<string> {
+function checkEnvironments(
+  r: Reporter,
+  envs: CheckInput["environments"],
+  plat: Platform | undefined,
+): Set<string> {
   const first = new Map<string, Origin>();
   const domains = new Set(plat?.domains.map((d) => d.id) ?? []);
   for (const e of envs) {
     const f = e.origin.file;
     const prior = first.get(e.name);
-    if (prior !== undefined) r.error(f, ["name"], `duplicate environment "${e.name}" (first defined at ${where(prior)})`);
+    if (prior !== undefined)
+      r.error(f, ["name"], `duplicate environment "${e.name}" (first defined at ${where(prior)})`);
     else first.set(e.name, e.origin);
     if (/^dev\b/.test(e.name) && e.phi === "real") {
-      r.error(f, ["phi"], `real PHI is never allowed in a development environment; use "synthetic" (generated by hdp simulate) or "none"`);
-    }
-    if (e.phi === "real" && !e.protectStatefulResources) {
-      r.error(f, ["protectStatefulResources"], "must be true in an environment holding real PHI");
-    }
-    if (e.phi === "real" && e.enforcement !== "mandatory") {
-      r.error(f, ["enforcement"], 'must be "mandatory" in an environment holding real PHI');
+      r.error(
+        f,
+        ["phi"],
+        `real PHI is never allowed in a development environment; use "synthetic" (generated by hdp simulate) or "none"`,
+      );
+    } else if (e.phi === "real") {
+      if (!e.protectStatefulResources)
+        r.error(f, ["protectStatefulResources"], "must be true in an environment holding real PHI");
+      if (e.enforcement !== "mandatory")
+        r.error(f, ["enforcement"], 'must be "mandatory" in an environment holding real PHI');
     }
     if (e.airflow.minWorkers > e.airflow.maxWorkers) {
-      r.error(f, ["airflow", "minWorkers"], `is ${e.airflow.minWorkers}, more than maxWorkers (${e.airflow.maxWorkers})`);
+      r.error(
+        f,
+        ["airflow", "minWorkers"],
+        `is ${e.airflow.minWorkers}, more than maxWorkers (${e.airflow.maxWorkers})`,
+      );
     }
     const shardIds = new Map<string, number>();
     const domainShard = new Map<string, string>();
     e.sharding.shards.forEach((sh, i) => {
-      if (shardIds.has(sh.id)) r.error(f, ["sharding", "shards", i, "id"], `duplicate shard id "${sh.id}"`);
+      if (shardIds.has(sh.id))
+        r.error(f, ["sharding", "shards", i, "id"], `duplicate shard id "${sh.id}"`);
       shardIds.set(sh.id, i);
       sh.domains.forEach((d, j) => {
         if (plat !== undefined && !domains.has(d)) {
-          r.error(f, ["sharding", "shards", i, "domains", j], `unknown domain "${d}"${didYouMean(d, domains)}`);
+          r.error(
+            f,
+            ["sharding", "shards", i, "domains", j],
+            `unknown domain "${d}"${didYouMean(d, domains)}`,
+          );
         }
         const other = domainShard.get(d);
-        if (other !== undefined) r.error(f, ["sharding", "shards", i, "domains", j], `domain "${d}" is already in shard "${other}"`);
+        if (other !== undefined)
+          r.error(
+            f,
+            ["sharding", "shards", i, "domains", j],
+            `domain "${d}" is already in shard "${other}"`,
+          );
         else domainShard.set(d, sh.id);
       });
     });
@@ -196,29 +246,58 @@ function checkEnvironments(r: Reporter, envs: CheckInput["environments"], plat: 
   return new Set(envs.map((e) => e.name));
 }
 
-function checkEnvKeys(r: Reporter, file: string, overlays: Record<string, unknown>, envNames: Set<string>): void {
+function checkEnvKeys(
+  r: Reporter,
+  file: string,
+  overlays: Record<string, unknown>,
+  envNames: Set<string>,
+): void {
   for (const k of Object.keys(overlays)) {
     if (!envNames.has(k)) {
-      r.error(file, ["environments", k], `unknown environment "${k}"${didYouMean(k, envNames)} (environments: ${[...envNames].sort().join(", ")})`, true);
+      r.error(
+        file,
+        ["environments", k],
+        `unknown environment "${k}"${didYouMean(k, envNames)} (environments: ${[...envNames].sort().join(", ")})`,
+        true,
+      );
     }
   }
 }
 
-function checkSource(r: Reporter, s: LoadedSource, plat: Platform | undefined, envNames: Set<string>): void {
+function checkSource(
+  r: Reporter,
+  s: LoadedSource,
+  plat: Platform | undefined,
+  envNames: Set<string>,
+): void {
   const c = s.config;
   const f = s.file;
   if (plat !== undefined) {
     const domain = plat.domains.find((d) => d.id === c.domain);
     if (domain === undefined) {
-      r.error(f, ["domain"], `domain "${c.domain}" is not declared in platform.yaml${didYouMean(c.domain, plat.domains.map((d) => d.id))}`);
-    } else if (classificationRank(c.classification) > classificationRank(domain.maxClassification)) {
-      r.error(f, ["classification"], `is "${c.classification}", above the "${domain.id}" domain's maximum "${domain.maxClassification}"`);
+      r.error(
+        f,
+        ["domain"],
+        `domain "${c.domain}" is not declared in platform.yaml${didYouMean(
+          c.domain,
+          plat.domains.map((d) => d.id),
+        )}`,
+      );
+    } else if (
+      classificationRank(c.classification) > classificationRank(domain.maxClassification)
+    ) {
+      r.error(
+        f,
+        ["classification"],
+        `is "${c.classification}", above the "${domain.id}" domain's maximum "${domain.maxClassification}"`,
+      );
     }
     if (c.hospitals !== "all") {
       const ids = new Set(plat.hospitals.map((h) => h.id));
       const seen = new Set<string>();
       c.hospitals.forEach((h, i) => {
-        if (!ids.has(h)) r.error(f, ["hospitals", i], `unknown hospital "${h}"${didYouMean(h, ids)}`);
+        if (!ids.has(h))
+          r.error(f, ["hospitals", i], `unknown hospital "${h}"${didYouMean(h, ids)}`);
         if (seen.has(h)) r.error(f, ["hospitals", i], `hospital "${h}" is listed twice`);
         seen.add(h);
       });
@@ -227,7 +306,8 @@ function checkSource(r: Reporter, s: LoadedSource, plat: Platform | undefined, e
   checkEnvKeys(r, f, c.environments, envNames);
   const pipelineIds = new Set<string>();
   c.pipelines.forEach((p, i) => {
-    if (pipelineIds.has(p.id)) r.error(f, ["pipelines", i, "id"], `duplicate pipeline id "${p.id}"`);
+    if (pipelineIds.has(p.id))
+      r.error(f, ["pipelines", i, "id"], `duplicate pipeline id "${p.id}"`);
     pipelineIds.add(p.id);
   });
 }
@@ -236,92 +316,168 @@ function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<stri
   const f = t.origin.file;
   const cols = new Map<string, number>();
   t.columns.forEach((c, i) => {
-    if (cols.has(c.name)) r.error(f, ["columns", i, "name"], `duplicate column "${c.name}" (first at columns[${cols.get(c.name)}])`);
+    if (cols.has(c.name))
+      r.error(
+        f,
+        ["columns", i, "name"],
+        `duplicate column "${c.name}" (first at columns[${cols.get(c.name)}])`,
+      );
     else cols.set(c.name, i);
   });
   const names = [...cols.keys()];
   const col = (path: Path, name: string, role: string): void => {
-    if (!cols.has(name)) r.error(f, path, `${role} "${name}" is not a column of this table${didYouMean(name, names)}`);
+    if (!cols.has(name))
+      r.error(f, path, `${role} "${name}" is not a column of this table${didYouMean(name, names)}`);
   };
   if (t.load.mode === "incremental") col(["load", "watermark"], t.load.watermark, "watermark");
   if (t.load.mode === "cdc") {
     t.load.keys.forEach((k, i) => {
       col(["load", "keys", i], k, "key");
       const c = t.columns[cols.get(k) ?? -1];
-      if (c?.nullable === true) r.error(f, ["load", "keys", i], `key column "${k}" must be declared nullable: false`);
+      if (c?.nullable === true)
+        r.error(f, ["load", "keys", i], `key column "${k}" must be declared nullable: false`);
     });
-    if (t.load.sequenceBy !== undefined) col(["load", "sequenceBy"], t.load.sequenceBy, "sequenceBy");
+    if (t.load.sequenceBy !== undefined)
+      col(["load", "sequenceBy"], t.load.sequenceBy, "sequenceBy");
   }
   t.partitionBy.forEach((p, i) => col(["partitionBy", i], p, "partition column"));
 
-  const top = t.columns.reduce((m, c) => (classificationRank(c.classification) > classificationRank(m.classification) ? c : m), t.columns[0]!);
+  const top = t.columns.reduce(
+    (m, c) => (classificationRank(c.classification) > classificationRank(m.classification) ? c : m),
+    t.columns[0],
+  );
   if (classificationRank(top.classification) > classificationRank(t.classification)) {
-    r.error(f, ["classification"], `is "${t.classification}", but column "${top.name}" is "${top.classification}"; a table is at least as sensitive as its columns`);
+    r.error(
+      f,
+      ["classification"],
+      `is "${t.classification}", but column "${top.name}" is "${top.classification}"; a table is at least as sensitive as its columns`,
+    );
   }
   if (classificationRank(t.classification) > classificationRank(src.config.classification)) {
-    r.error(f, ["classification"], `is "${t.classification}", above its source "${src.config.id}" ("${src.config.classification}"); raise the source's classification`);
+    r.error(
+      f,
+      ["classification"],
+      `is "${t.classification}", above its source "${src.config.id}" ("${src.config.classification}"); raise the source's classification`,
+    );
   }
   const expected = LAYERS.slice(0, t.layers.length);
   if (t.layers.some((l, i) => l !== expected[i])) {
-    r.error(f, ["layers"], `must be a prefix of ${LAYERS.join(" -> ")} in that order (for example [${LAYERS.slice(0, 3).join(", ")}])`);
+    r.error(
+      f,
+      ["layers"],
+      `must be a prefix of ${LAYERS.join(" -> ")} in that order (for example [${LAYERS.slice(0, 3).join(", ")}])`,
+    );
   }
   checkEnvKeys(r, f, t.environments, envNames);
   const declared = src.config.pipelines.find((p) => p.tables.includes(t.id));
   if (t.schedule !== undefined && declared !== undefined) {
-    r.error(f, ["schedule"], `conflicts with pipeline "${declared.id}" of ${src.file}, which runs this table; set the schedule there`);
+    r.error(
+      f,
+      ["schedule"],
+      `conflicts with pipeline "${declared.id}" of ${src.file}, which runs this table; set the schedule there`,
+    );
   }
 }
 
-function checkTableReferences(r: Reporter, tables: readonly Table[]): void {
+function checkTableReferences(
+  r: Reporter,
+  tables: readonly Table[],
+  known: ReadonlySet<string>,
+): void {
   const keys = new Set(tables.map((t) => t.key));
   for (const t of tables) {
     t.dependsOn.forEach((d, i) => {
       if (d === t.key) r.error(t.origin.file, ["dependsOn", i], "a table cannot depend on itself");
-      else if (!keys.has(d)) r.error(t.origin.file, ["dependsOn", i], `unknown table "${d}" (write "<source>/<table>")${didYouMean(d, keys)}`);
+      else if (!known.has(d))
+        r.error(
+          t.origin.file,
+          ["dependsOn", i],
+          `unknown table "${d}" (write "<source>/<table>")${didYouMean(d, keys)}`,
+        );
     });
   }
-  const edges = new Map(tables.map((t) => [t.key, t.dependsOn.filter((d) => keys.has(d) && d !== t.key)]));
+  const edges = new Map(
+    tables.map((t) => [t.key, t.dependsOn.filter((d) => keys.has(d) && d !== t.key)]),
+  );
   const byKey = new Map(tables.map((t) => [t.key, t]));
   for (const cycle of findCycles(edges)) {
-    const head = byKey.get(cycle[0]!)!;
-    const i = head.dependsOn.indexOf(cycle[1] ?? cycle[0]!);
-    r.error(head.origin.file, ["dependsOn", Math.max(i, 0)], `dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`);
+    const head = byKey.get(cycle[0])!;
+    const i = head.dependsOn.indexOf(cycle[1] ?? cycle[0]);
+    r.error(
+      head.origin.file,
+      ["dependsOn", Math.max(i, 0)],
+      `dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`,
+    );
   }
 }
 
-function checkPipelines(r: Reporter, sources: readonly LoadedSource[], tables: readonly Table[]): void {
+function checkPipelines(
+  r: Reporter,
+  sources: readonly LoadedSource[],
+  tables: readonly Table[],
+  known: ReadonlySet<string>,
+): void {
   const tableIds = new Map<string, Set<string>>();
   for (const t of tables) {
     const set = tableIds.get(t.source) ?? new Set<string>();
     set.add(t.id);
     tableIds.set(t.source, set);
   }
-  const pipelineKeys = new Set(sources.flatMap((s) => s.config.pipelines.map((p) => `${s.config.id}/${p.id}`)));
+  const pipelineKeys = new Set(
+    sources.flatMap((s) => s.config.pipelines.map((p) => `${s.config.id}/${p.id}`)),
+  );
   const edges = new Map<string, string[]>();
   for (const s of sources) {
     const owned = tableIds.get(s.config.id) ?? new Set<string>();
     const claimedBy = new Map<string, string>();
     s.config.pipelines.forEach((p, i) => {
       p.tables.forEach((t, j) => {
-        if (!owned.has(t)) r.error(s.file, ["pipelines", i, "tables", j], `unknown table "${t}" of source "${s.config.id}"${didYouMean(t, owned)}`);
+        if (!owned.has(t) && !known.has(`${s.config.id}/${t}`))
+          r.error(
+            s.file,
+            ["pipelines", i, "tables", j],
+            `unknown table "${t}" of source "${s.config.id}"${didYouMean(t, owned)}`,
+          );
         const other = claimedBy.get(t);
-        if (other !== undefined) r.error(s.file, ["pipelines", i, "tables", j], `table "${t}" is already in pipeline "${other}"`);
+        if (other !== undefined)
+          r.error(
+            s.file,
+            ["pipelines", i, "tables", j],
+            `table "${t}" is already in pipeline "${other}"`,
+          );
         else claimedBy.set(t, p.id);
       });
       const key = `${s.config.id}/${p.id}`;
       p.dependsOn.forEach((d, j) => {
-        if (!pipelineKeys.has(d)) r.error(s.file, ["pipelines", i, "dependsOn", j], `unknown pipeline "${d}" (write "<source>/<pipeline>")${didYouMean(d, pipelineKeys)}`);
+        if (!pipelineKeys.has(d))
+          r.error(
+            s.file,
+            ["pipelines", i, "dependsOn", j],
+            `unknown pipeline "${d}" (write "<source>/<pipeline>")${didYouMean(d, pipelineKeys)}`,
+          );
       });
-      edges.set(key, p.dependsOn.filter((d) => pipelineKeys.has(d)));
+      edges.set(
+        key,
+        p.dependsOn.filter((d) => pipelineKeys.has(d)),
+      );
     });
   }
-  const byKey = new Map<string, { s: LoadedSource; p: LoadedSource["config"]["pipelines"][number]; i: number }>(
-    sources.flatMap((s) => s.config.pipelines.map((p, i) => [`${s.config.id}/${p.id}`, { s, p, i }] as const)),
+  const byKey = new Map<
+    string,
+    { s: LoadedSource; p: LoadedSource["config"]["pipelines"][number]; i: number }
+  >(
+    sources.flatMap((s) =>
+      s.config.pipelines.map((p, i) => [`${s.config.id}/${p.id}`, { s, p, i }] as const),
+    ),
   );
   for (const cycle of findCycles(edges)) {
-    const head = byKey.get(cycle[0]!)!;
-    const j = head.p.dependsOn.indexOf(cycle[1] ?? cycle[0]!);
-    r.error(head.s.file, ["pipelines", head.i, "dependsOn", Math.max(j, 0)], `pipeline dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`);
+    const head = byKey.get(cycle[0])!;
+    const j = head.p.dependsOn.indexOf(cycle[1] ?? cycle[0]);
+    r.error(
+      head.s.file,
+      ["pipelines", head.i, "dependsOn", Math.max(j, 0)],
+      `pipeline dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`,
+    );
   }
 }
 
@@ -339,7 +495,11 @@ function checkPhi(r: Reporter, tables: readonly Table[], envs: CheckInput["envir
   }
 }
 
-function checkSharding(r: Reporter, envs: CheckInput["environments"], sources: readonly LoadedSource[]): void {
+function checkSharding(
+  r: Reporter,
+  envs: CheckInput["environments"],
+  sources: readonly LoadedSource[],
+): void {
   const ids = new Set(sources.map((s) => s.config.id));
   for (const e of envs) {
     if (e.sharding.shards.length === 0) continue;
@@ -347,15 +507,35 @@ function checkSharding(r: Reporter, envs: CheckInput["environments"], sources: r
     const moved = new Map<string, string>();
     e.sharding.shards.forEach((sh, i) =>
       sh.sources.forEach((s, j) => {
-        if (!ids.has(s)) r.error(e.origin.file, ["sharding", "shards", i, "sources", j], `unknown source "${s}"${didYouMean(s, ids)}`);
+        if (!ids.has(s))
+          r.error(
+            e.origin.file,
+            ["sharding", "shards", i, "sources", j],
+            `unknown source "${s}"${didYouMean(s, ids)}`,
+          );
         const other = moved.get(s);
-        if (other !== undefined) r.error(e.origin.file, ["sharding", "shards", i, "sources", j], `source "${s}" is already moved to shard "${other}"`);
+        if (other !== undefined)
+          r.error(
+            e.origin.file,
+            ["sharding", "shards", i, "sources", j],
+            `source "${s}" is already moved to shard "${other}"`,
+          );
         else moved.set(s, sh.id);
       }),
     );
-    const uncovered = [...new Set(sources.filter((s) => !moved.has(s.config.id) && !covered.has(s.config.domain)).map((s) => s.config.domain))].sort();
+    const uncovered = [
+      ...new Set(
+        sources
+          .filter((s) => !moved.has(s.config.id) && !covered.has(s.config.domain))
+          .map((s) => s.config.domain),
+      ),
+    ].sort();
     for (const d of uncovered) {
-      r.error(e.origin.file, ["sharding", "shards"], `domain "${d}" has sources but no shard; add it to a shard's domains`);
+      r.error(
+        e.origin.file,
+        ["sharding", "shards"],
+        `domain "${d}" has sources but no shard; add it to a shard's domains`,
+      );
     }
   }
 }

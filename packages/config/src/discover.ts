@@ -21,7 +21,13 @@ export interface Discovered {
 /** Files nobody needs to be told about. */
 const IGNORED = (name: string): boolean => name.startsWith(".") || name.endsWith(".md");
 
-const at = (file: string, message: string): ConfigError => ({ file, line: 1, column: 1, field: "", message });
+const at = (file: string, message: string): ConfigError => ({
+  file,
+  line: 1,
+  column: 1,
+  field: "",
+  message,
+});
 
 function list(root: string, rel: string): Dirent[] {
   return readdirSync(join(root, rel), { withFileTypes: true })
@@ -41,7 +47,12 @@ const isDir = (root: string, rel: string): boolean => {
 export function discover(root: string): Discovered {
   const errors: ConfigError[] = [];
   if (!isDir(root, ".")) {
-    return { platformFile: undefined, environmentFiles: [], sourceDirs: [], errors: [at(".", `configs directory ${root} does not exist`)] };
+    return {
+      platformFile: undefined,
+      environmentFiles: [],
+      sourceDirs: [],
+      errors: [at(".", `configs directory ${root} does not exist`)],
+    };
   }
   let platformFile: string | undefined;
   const environmentFiles: string[] = [];
@@ -52,23 +63,43 @@ export function discover(root: string): Discovered {
     else if (name === "environments" && entry.isDirectory()) {
       for (const e of list(root, name)) {
         if (e.name.endsWith(".yaml")) environmentFiles.push(`${name}/${e.name}`);
-        else errors.push(at(`${name}/${e.name}`, 'unexpected here; environments/ holds one "<env>.yaml" per environment'));
+        else
+          errors.push(
+            at(
+              `${name}/${e.name}`,
+              'unexpected here; environments/ holds one "<env>.yaml" per environment',
+            ),
+          );
       }
     } else if (name === "sources" && entry.isDirectory()) {
       for (const s of list(root, name)) {
         const dir = `${name}/${s.name}`;
         if (!isDir(root, dir)) {
-          errors.push(at(dir, 'unexpected file; each source is a directory "sources/<source>/" with a source.yaml'));
+          errors.push(
+            at(
+              dir,
+              'unexpected file; each source is a directory "sources/<source>/" with a source.yaml',
+            ),
+          );
           continue;
         }
         sourceDirs.push(discoverSource(root, dir, errors));
       }
     } else {
-      errors.push(at(name, "unexpected at the top of the configs directory (expected platform.yaml, environments/, sources/)"));
+      errors.push(
+        at(
+          name,
+          "unexpected at the top of the configs directory (expected platform.yaml, environments/, sources/)",
+        ),
+      );
     }
   }
-  if (platformFile === undefined) errors.push(at("platform.yaml", "is missing: the organisation, hospitals and domains are declared there"));
-  if (environmentFiles.length === 0) errors.push(at("environments", 'has no environment files; add "environments/<env>.yaml"'));
+  if (platformFile === undefined)
+    errors.push(
+      at("platform.yaml", "is missing: the organisation, hospitals and domains are declared there"),
+    );
+  if (environmentFiles.length === 0)
+    errors.push(at("environments", 'has no environment files; add "environments/<env>.yaml"'));
   return { platformFile, environmentFiles, sourceDirs, errors };
 }
 
@@ -81,10 +112,15 @@ function discoverSource(root: string, dir: string, errors: ConfigError[]): Sourc
     else if (e.name === "tables" && e.isDirectory()) {
       for (const t of list(root, rel)) {
         if (t.name.endsWith(".yaml")) tableFiles.push(`${rel}/${t.name}`);
-        else errors.push(at(`${rel}/${t.name}`, 'unexpected here; tables/ holds one "<table>.yaml" per table'));
+        else
+          errors.push(
+            at(`${rel}/${t.name}`, 'unexpected here; tables/ holds one "<table>.yaml" per table'),
+          );
       }
-    } else errors.push(at(rel, "unexpected in a source directory (expected source.yaml and tables/)"));
+    } else
+      errors.push(at(rel, "unexpected in a source directory (expected source.yaml and tables/)"));
   }
-  if (sourceFile === undefined) errors.push(at(`${dir}/source.yaml`, "is missing: every source directory needs a source.yaml"));
+  if (sourceFile === undefined)
+    errors.push(at(`${dir}/source.yaml`, "is missing: every source directory needs a source.yaml"));
   return { dir, sourceFile, tableFiles };
 }

@@ -8,7 +8,15 @@ import { checkEstate } from "./checks";
 import { discover } from "./discover";
 import type { ConfigError, Origin } from "./errors";
 import { ConfigValidationError, sortErrors } from "./errors";
-import type { DomainEntry, Environment, Estate, HospitalEntry, Platform, Source, Table } from "./estate";
+import type {
+  DomainEntry,
+  Environment,
+  Estate,
+  HospitalEntry,
+  Platform,
+  Source,
+  Table,
+} from "./estate";
 import { buildPipelines } from "./pipelines";
 import { environment, platform, source, table, type SourceConfig } from "./schema";
 import { buildStacks } from "./stacks";
@@ -50,7 +58,10 @@ export function loadEstate(dir: string): LoadResult {
   const errors: ConfigError[] = [...found.errors];
   const skipped = new Set<string>();
 
-  const read = <T>(file: string, validate: (p: ParsedYaml) => { ok: true; value: T } | { ok: false; errors: ConfigError[] }) => {
+  const read = <T>(
+    file: string,
+    validate: (p: ParsedYaml) => { ok: true; value: T } | { ok: false; errors: ConfigError[] },
+  ) => {
     const r = readYamlFile(root, file);
     if (!r.ok) {
       errors.push(...r.errors);
@@ -73,8 +84,14 @@ export function loadEstate(dir: string): LoadResult {
       const { $schema: _, ...cfg } = r.value;
       plat = {
         ...cfg,
-        hospitals: cfg.hospitals.map((h, i): HospitalEntry => ({ ...h, origin: originOf(r.parsed, ["hospitals", i]) })),
-        domains: cfg.domains.map((d, i): DomainEntry => ({ ...d, origin: originOf(r.parsed, ["domains", i]) })),
+        hospitals: cfg.hospitals.map((h, i): HospitalEntry => ({
+          ...h,
+          origin: originOf(r.parsed, ["hospitals", i]),
+        })),
+        domains: cfg.domains.map((d, i): DomainEntry => ({
+          ...d,
+          origin: originOf(r.parsed, ["domains", i]),
+        })),
         origin: originOf(r.parsed, ["organization"]),
       };
     }
@@ -113,7 +130,10 @@ export function loadEstate(dir: string): LoadResult {
           ...cfg,
           source: "", // set once the source's id is known
           key: "",
-          columns: cfg.columns.map((c, i) => ({ ...c, origin: originOf(r.parsed, ["columns", i]) })),
+          columns: cfg.columns.map((c, i) => ({
+            ...c,
+            origin: originOf(r.parsed, ["columns", i]),
+          })),
           origin: originOf(r.parsed, ["id"]),
         });
       }
@@ -121,14 +141,25 @@ export function loadEstate(dir: string): LoadResult {
     tablesByDir.set(sd.dir, tables);
   }
 
-  const checked = checkEstate({ root, environmentFiles: found.environmentFiles, platform: plat, environments: envs, sources, tablesByDir });
+  const checked = checkEstate({
+    root,
+    environmentFiles: found.environmentFiles,
+    tableFilesByDir: new Map(found.sourceDirs.map((d) => [d.dir, d.tableFiles])),
+    platform: plat,
+    environments: envs,
+    sources,
+    tablesByDir,
+  });
   errors.push(...checked.errors);
   for (const f of checked.skippedFiles) skipped.add(f);
 
   const validSources: Source[] = checked.sources;
   const validTables: Table[] = checked.tables;
   const pipelines = buildPipelines(checked.loadedSources, validTables);
-  const environments: Environment[] = envs.map((e) => ({ ...e, stacks: buildStacks(e, validSources) }));
+  const environments: Environment[] = envs.map((e) => ({
+    ...e,
+    stacks: buildStacks(e, validSources),
+  }));
 
   const estate: Estate = {
     root,

@@ -41,25 +41,38 @@ export function checkDerivedNames(
     const c: NameContext = { org: plat.organization.id, env: e.name, accountId: e.aws.accountId };
     const problems = new Set<string>();
     for (const d of plat.domains) {
-      for (const l of LAYERS) validateBucketName(lakeBucketName(c, d.id, l)).forEach((p) => problems.add(p));
+      for (const l of LAYERS)
+        validateBucketName(lakeBucketName(c, d.id, l)).forEach((p) => problems.add(p));
       validateKmsAlias(lakeKeyAlias(c, d.id)).forEach((p) => problems.add(p));
     }
     validateBucketName(logBucketName(c)).forEach((p) => problems.add(p));
     validateBucketName(dagBucketName(c)).forEach((p) => problems.add(p));
     validateUnityCatalogName(catalogName(c)).forEach((p) => problems.add(p));
     validateMwaaEnvironmentName(mwaaEnvironmentName(c)).forEach((p) => problems.add(p));
-    for (const p of problems) sink.error(e.origin.file, ["name"], `derived name rejected: ${p}`);
+    if (problems.size > 0) {
+      const list = [...problems];
+      const shown = list.slice(0, 2).join("; ");
+      const more = list.length > 2 ? `; and ${list.length - 2} more` : "";
+      sink.error(
+        e.origin.file,
+        ["name"],
+        `names derived from organization.id "${c.org}" and environment "${e.name}" are rejected: ${shown}${more}`,
+      );
+    }
 
     for (const s of sources) {
       const own = [
         ...validateIamRoleName(ingestRoleName(c, s.config.id)),
         ...LAYERS.flatMap((l) => validateUnityCatalogName(schemaName(s.config.id, l))),
-        ...[DEFAULT_PIPELINE, ...s.config.pipelines.map((p) => p.id)].flatMap((p) => validateDagId(dagId(s.config.id, p))),
+        ...[DEFAULT_PIPELINE, ...s.config.pipelines.map((p) => p.id)].flatMap((p) =>
+          validateDagId(dagId(s.config.id, p)),
+        ),
       ];
       for (const p of new Set(own)) sink.error(s.file, ["id"], `derived name rejected: ${p}`);
     }
   }
   for (const t of tables) {
-    for (const p of validateUnityCatalogName(t.id)) sink.error(t.origin.file, ["id"], `table name rejected: ${p}`);
+    for (const p of validateUnityCatalogName(t.id))
+      sink.error(t.origin.file, ["id"], `table name rejected: ${p}`);
   }
 }

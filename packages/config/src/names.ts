@@ -18,26 +18,32 @@ export const lakeBucketName = (c: NameContext, domain: string, layer: Layer): st
   joinName([c.org, c.env, domain, layer, c.accountId], 63);
 
 /** The environment's access-log bucket (SSE-S3, no PHI). */
-export const logBucketName = (c: NameContext): string => joinName([c.org, c.env, "access-logs", c.accountId], 63);
+export const logBucketName = (c: NameContext): string =>
+  joinName([c.org, c.env, "access-logs", c.accountId], 63);
 
 /** The environment's MWAA DAG bucket. */
-export const dagBucketName = (c: NameContext): string => joinName([c.org, c.env, "airflow", c.accountId], 63);
+export const dagBucketName = (c: NameContext): string =>
+  joinName([c.org, c.env, "airflow", c.accountId], 63);
 
 /** IAM role an ingest source's jobs assume. */
 export const ingestRoleName = (c: NameContext, source: string): string =>
   joinName([c.org, c.env, "ingest", source], 64);
 
 /** KMS alias of a domain's lake key. */
-export const lakeKeyAlias = (c: NameContext, domain: string): string => `alias/${c.org}/${c.env}/${domain}`;
+export const lakeKeyAlias = (c: NameContext, domain: string): string =>
+  `alias/${c.org}/${c.env}/${domain}`;
 
 /** Unity Catalog catalog of an environment. */
 export const catalogName = (c: NameContext): string => `${c.org}_${c.env}`.replaceAll("-", "_");
 
 /** Unity Catalog schema of one source's layer. */
-export const schemaName = (source: string, layer: Layer): string => `${source}_${layer}`.replaceAll("-", "_");
+export const schemaName = (source: string, layer: Layer): string =>
+  `${source}_${layer}`.replaceAll("-", "_");
 
 /** MWAA environment name. */
-export const mwaaEnvironmentName = (c: NameContext): string => joinName([c.org, c.env, "airflow"], 80);
+export const mwaaEnvironmentName = (c: NameContext): string =>
+  joinName([c.org, c.env, "airflow"], 80);
 
 /** Airflow DAG id of a pipeline. */
-export const dagId = (source: string, pipeline: string): string => `${source}__${pipeline}`.replaceAll("-", "_");
+export const dagId = (source: string, pipeline: string): string =>
+  `${source}__${pipeline}`.replaceAll("-", "_");

@@ -13,7 +13,8 @@ import type { SourceConfig, TableConfig } from "./schema";
 /** Merge rule: a field set in the overlay replaces the base; retention merges per key. */
 export function effectiveSource(source: Source, env: string): EffectiveSource {
   const o: SourceConfig["environments"][string] = source.environments[env] ?? {};
-  const secretName = o.secretName ?? ("secretName" in source.connection ? source.connection.secretName : undefined);
+  const secretName =
+    o.secretName ?? ("secretName" in source.connection ? source.connection.secretName : undefined);
   return {
     ...source,
     env,
@@ -30,7 +31,9 @@ export function effectiveTable(table: Table, env: string, sourceEnabled: boolean
     ...table,
     env,
     enabled: sourceEnabled && (o.enabled ?? true),
-    ...(o.schedule !== undefined || table.schedule !== undefined ? { schedule: o.schedule ?? table.schedule } : {}),
+    ...(o.schedule !== undefined || table.schedule !== undefined
+      ? { schedule: o.schedule ?? table.schedule }
+      : {}),
     retention: {
       landingDays: o.retention?.landingDays ?? table.retention.landingDays,
       days: o.retention?.days ?? table.retention.days,
@@ -48,13 +51,15 @@ export function effectiveEstate(estate: Estate, env: string): EffectiveEstate {
   }
   const sources = estate.sources.map((s) => effectiveSource(s, env));
   const enabledSources = new Map(sources.map((s) => [s.id, s.enabled]));
-  const tables = estate.tables.map((t) => effectiveTable(t, env, enabledSources.get(t.source) ?? false));
+  const tables = estate.tables.map((t) =>
+    effectiveTable(t, env, enabledSources.get(t.source) ?? false),
+  );
   const sourceById = new Map(sources.map((s) => [s.id, s]));
   const tableByKey = new Map(tables.map((t) => [t.key, t]));
   const pipelines: EffectivePipeline[] = estate.pipelines.map((p) => {
     const table = p.kind === "table" ? tableByKey.get(`${p.source}/${p.tables[0]}`) : undefined;
-    const schedule =
-      p.ownSchedule ? p.schedule
+    const schedule = p.ownSchedule
+      ? p.schedule
       : (table?.schedule ?? sourceById.get(p.source)?.schedule ?? p.schedule);
     return {
       ...p,

@@ -11,7 +11,10 @@ export const DEFAULT_PIPELINE = "ingest";
  * ids in a declared pipeline are ignored here. Dependencies include those implied by tables
  * (a table depending on a table of another pipeline makes its pipeline depend on that one).
  */
-export function buildPipelines(sources: readonly LoadedSource[], tables: readonly Table[]): Pipeline[] {
+export function buildPipelines(
+  sources: readonly LoadedSource[],
+  tables: readonly Table[],
+): Pipeline[] {
   const bySource = new Map<string, Table[]>();
   for (const t of tables) {
     const list = bySource.get(t.source) ?? [];
@@ -43,7 +46,7 @@ export function buildPipelines(sources: readonly LoadedSource[], tables: readonl
         dependsOn: [...p.dependsOn],
         kind: "declared",
         ownSchedule: p.schedule !== undefined,
-        origin: s.pipelineOrigins[i]!,
+        origin: s.pipelineOrigins[i],
       });
     });
     const rest = own.filter((t) => !claimed.has(t.id));
@@ -64,7 +67,10 @@ export function buildPipelines(sources: readonly LoadedSource[], tables: readonl
         origin: t.origin,
       });
     }
-    const defaults = rest.filter((t) => t.schedule === undefined).map((t) => t.id).sort();
+    const defaults = rest
+      .filter((t) => t.schedule === undefined)
+      .map((t) => t.id)
+      .sort();
     if (defaults.length > 0) {
       const key = `${src.id}/${DEFAULT_PIPELINE}`;
       defaults.forEach((t) => pipelineOfTable.set(`${src.id}/${t}`, key));
@@ -98,6 +104,9 @@ export function buildPipelines(sources: readonly LoadedSource[], tables: readonl
     }
   }
   return pipelines
-    .map((p) => ({ ...p, dependsOn: [...new Set([...p.dependsOn, ...(implied.get(p.key) ?? [])])].sort() }))
+    .map((p) => ({
+      ...p,
+      dependsOn: [...new Set([...p.dependsOn, ...(implied.get(p.key) ?? [])])].sort(),
+    }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

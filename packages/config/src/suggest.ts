@@ -9,14 +9,14 @@ export function editDistance(a: string, b: string, max = Infinity): number {
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
       cur.push(v);
       rowMin = Math.min(rowMin, v);
     }
     if (rowMin > max) return max + 1;
     prev = cur;
   }
-  return prev[b.length]!;
+  return prev[b.length];
 }
 
 /** The closest candidate within a third of the word's length (at least 2 edits), if any. */

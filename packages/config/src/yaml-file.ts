@@ -5,7 +5,16 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from "yaml";
 import type { ConfigError, Position } from "./errors";
 
 /** Config files larger than this are refused: split them (one file per table). */
@@ -21,7 +30,11 @@ export interface ParsedYaml {
 
 export type ReadResult = { ok: true; parsed: ParsedYaml } | { ok: false; errors: ConfigError[] };
 
-const fileError = (file: string, message: string, pos: Position = { line: 1, column: 1 }): ConfigError => ({
+const fileError = (
+  file: string,
+  message: string,
+  pos: Position = { line: 1, column: 1 },
+): ConfigError => ({
   file,
   line: pos.line,
   column: pos.column,
@@ -36,7 +49,10 @@ export function readYamlFile(root: string, file: string): ReadResult {
   try {
     const st = statSync(abs);
     if (st.isDirectory()) {
-      return { ok: false, errors: [fileError(file, "is a directory, but a YAML file is expected here")] };
+      return {
+        ok: false,
+        errors: [fileError(file, "is a directory, but a YAML file is expected here")],
+      };
     }
     size = st.size;
   } catch (e) {
@@ -46,7 +62,12 @@ export function readYamlFile(root: string, file: string): ReadResult {
     const mb = (size / 1024 / 1024).toFixed(1);
     return {
       ok: false,
-      errors: [fileError(file, `is ${mb} MiB; config files are limited to 1 MiB (one file per table keeps them small)`)],
+      errors: [
+        fileError(
+          file,
+          `is ${mb} MiB; config files are limited to 1 MiB (one file per table keeps them small)`,
+        ),
+      ],
     };
   }
   const bytes = readFileSync(abs);
@@ -57,7 +78,7 @@ export function readYamlFile(root: string, file: string): ReadResult {
       errors: [
         fileError(
           file,
-          `contains bytes that are not UTF-8 (0x${bytes[offset]!.toString(16).padStart(2, "0")} at byte ${offset}); save the file as UTF-8`,
+          `contains bytes that are not UTF-8 (0x${bytes[offset].toString(16).padStart(2, "0")} at byte ${offset}); save the file as UTF-8`,
           positionOfByte(bytes, offset),
         ),
       ],
@@ -76,7 +97,7 @@ export function parseYamlText(file: string, text: string): ReadResult {
       ok: false,
       errors: doc.errors.map((err) => {
         const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
-        const message = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+        const message = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
         return fileError(file, `invalid YAML: ${message}`, { line: pos.line, column: pos.col });
       }),
     };
@@ -86,7 +107,10 @@ export function parseYamlText(file: string, text: string): ReadResult {
   }
   if (!isMap(doc.contents)) {
     const pos = positionOfNode(doc.contents, lines);
-    return { ok: false, errors: [fileError(file, "must be a YAML mapping of keys to values", pos)] };
+    return {
+      ok: false,
+      errors: [fileError(file, "must be a YAML mapping of keys to values", pos)],
+    };
   }
   let data: unknown;
   try {
@@ -107,13 +131,19 @@ function positionOfNode(node: Node | null | undefined, lines: LineCounter): Posi
  * The position of a field: the value at `path`, or its key when `key` is set (for unknown keys).
  * A path that does not exist (a missing field) resolves to the nearest existing parent.
  */
-export function positionOf(parsed: Pick<ParsedYaml, "doc" | "lines">, path: readonly PropertyKey[], key = false): Position {
+export function positionOf(
+  parsed: Pick<ParsedYaml, "doc" | "lines">,
+  path: readonly PropertyKey[],
+  key = false,
+): Position {
   let node: unknown = parsed.doc.contents;
   let at: unknown = node;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (pair === undefined) break;
       const last = i === path.length - 1;
       at = last && key ? pair.key : (pair.value ?? pair.key);
@@ -132,8 +162,17 @@ export function positionOf(parsed: Pick<ParsedYaml, "doc" | "lines">, path: read
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i]!;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    const b = bytes[i];
+    const need =
+      b < 0x80
+        ? 0
+        : b >= 0xc2 && b < 0xe0
+          ? 1
+          : b >= 0xe0 && b < 0xf0
+            ? 2
+            : b >= 0xf0 && b < 0xf5
+              ? 3
+              : -1;
     if (need < 0) return i;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];

@@ -18,7 +18,23 @@ export function validateWith<S extends z.ZodType>(
 ): { ok: true; value: z.output<S> } | { ok: false; errors: ConfigError[] } {
   const result = schema.safeParse(parsed.data);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, errors: result.error.issues.flatMap((i) => toConfigErrors(i, schema, parsed)) };
+  const errors = result.error.issues.flatMap((i) => toConfigErrors(i, schema, parsed));
+  // A misspelt key also makes the right one "required": say it once, at the misspelling.
+  const suggested = new Set(
+    errors.flatMap((e) => {
+      const m = /^unknown key "[^"]*"; did you mean "([^"]+)"\?/.exec(e.message);
+      return m === null ? [] : [`${e.field.replace(/\.?[^.[\]]+$/, "")}\u0000${m[1]}`];
+    }),
+  );
+  return {
+    ok: false,
+    errors: errors.filter((e) => {
+      if (e.message !== "is required") return true;
+      const parent = e.field.replace(/\.?[^.[\]]+$/, "");
+      const name = e.field.slice(parent.length).replace(/^\./, "");
+      return !suggested.has(`${parent}\u0000${name}`);
+    }),
+  };
 }
 
 function toConfigErrors(issue: Issue, schema: AnySchema, parsed: ParsedYaml): ConfigError[] {
@@ -32,11 +48,26 @@ function toConfigErrors(issue: Issue, schema: AnySchema, parsed: ParsedYaml): Co
     case "unrecognized_keys": {
       const allowed = keysAt(schema, path, parsed.data);
       return issue.keys.map((k) =>
-        at([...path, k], `unknown key "${k}"${didYouMean(k, allowed)}${allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : ""}`, true),
+        at(
+          [...path, k],
+          `unknown key "${k}"${didYouMean(k, allowed)}${allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : ""}`,
+          true,
+        ),
       );
     }
     case "invalid_type":
       if (value === undefined) return [at(path, "is required")];
+      if (
+        issue.expected === "string" &&
+        (typeof value === "number" || typeof value === "boolean")
+      ) {
+        return [
+          at(
+            path,
+            `must be a string, not ${describe(value)}; quote it so YAML keeps it as text (unquoted digits lose leading zeros)`,
+          ),
+        ];
+      }
       return [at(path, `must be ${article(issue.expected)}, not ${describe(value)}`)];
     case "invalid_value": {
       const options = issue.values.map(String);
@@ -60,11 +91,19 @@ function toConfigErrors(issue: Issue, schema: AnySchema, parsed: ParsedYaml): Co
       const exact = (issue as { exact?: boolean }).exact === true;
       const amount = exact ? `exactly ${limit}` : `${bound} ${limit}`;
       const what =
-        issue.origin === "array" ? `${amount} item${limit === "1" ? "" : "s"}`
-        : issue.origin === "string" ? `${amount} character${limit === "1" ? "" : "s"}`
-        : amount;
+        issue.origin === "array"
+          ? `${amount} item${limit === "1" ? "" : "s"}`
+          : issue.origin === "string"
+            ? `${amount} character${limit === "1" ? "" : "s"}`
+            : amount;
       const custom = issue.message.startsWith("Too ") ? undefined : issue.message;
-      return [at(path, custom ?? `must have ${what}`.replace(/^must have (at (least|most) -?\d+)$/, "must be $1"))];
+      return [
+        at(
+          path,
+          custom ??
+            `must have ${what}`.replace(/^must have (at (least|most) -?\d+)$/, "must be $1"),
+        ),
+      ];
     }
     default:
       return [at(path, issue.message)];
@@ -82,7 +121,10 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return `${typeof value} ${value}`;
+  }
+  return typeof value;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -105,7 +147,7 @@ interface Def {
   valueType?: AnySchema;
 }
 
-const defOf = (s: AnySchema): Def => s._zod.def as unknown as Def;
+const defOf = (s: AnySchema): Def => s._zod.def;
 
 /** The keys an object schema allows at `path` (used to suggest the right spelling). */
 export function keysAt(schema: AnySchema, path: readonly PropertyKey[], data: unknown): string[] {
@@ -114,7 +156,12 @@ export function keysAt(schema: AnySchema, path: readonly PropertyKey[], data: un
   let i = 0;
   while (s !== undefined) {
     const def = defOf(s);
-    if (def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") {
+    if (
+      def.type === "optional" ||
+      def.type === "default" ||
+      def.type === "nullable" ||
+      def.type === "prefault"
+    ) {
       s = def.innerType;
       continue;
     }
@@ -126,8 +173,11 @@ export function keysAt(schema: AnySchema, path: readonly PropertyKey[], data: un
       s = pickUnionOption(def, d);
       continue;
     }
-    if (i === path.length) return def.type === "object" ? Object.keys(def.shape ?? {}).filter((k) => k !== "$schema") : [];
-    const seg = path[i++]!;
+    if (i === path.length)
+      return def.type === "object"
+        ? Object.keys(def.shape ?? {}).filter((k) => k !== "$schema")
+        : [];
+    const seg = path[i++];
     d = d !== null && typeof d === "object" ? (d as Record<PropertyKey, unknown>)[seg] : undefined;
     if (def.type === "object") s = def.shape?.[String(seg)];
     else if (def.type === "array") s = def.element;

@@ -8,7 +8,8 @@ import { z } from "zod";
 export const kebabId = z
   .string()
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
-    message: 'must be lowercase kebab-case: letters and digits separated by single "-", starting with a letter',
+    message:
+      'must be lowercase kebab-case: letters and digits separated by single "-", starting with a letter',
   })
   .max(32, { message: "must be at most 32 characters (it becomes part of AWS resource names)" });
 
@@ -42,10 +43,12 @@ const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
 const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly"] as const;
 
 /** A 5-field cron expression or an Airflow preset (`@hourly`, `@daily`, `@weekly`, `@monthly`). */
-export const cron = z.string().refine(
-  (s) => (CRON_PRESETS as readonly string[]).includes(s) || isCron(s),
-  { message: 'must be a 5-field cron expression such as "0 2 * * *" or one of @hourly, @daily, @weekly, @monthly' },
-);
+export const cron = z
+  .string()
+  .refine((s) => (CRON_PRESETS as readonly string[]).includes(s) || isCron(s), {
+    message:
+      'must be a 5-field cron expression such as "0 2 * * *" or one of @hourly, @daily, @weekly, @monthly',
+  });
 
 function isCron(s: string): boolean {
   const fields = s.trim().split(/\s+/);
@@ -77,7 +80,11 @@ export type Owner = z.infer<typeof owner>;
 
 /** Extra resource tags: keys and values as AWS allows them. */
 export const tags = z.record(
-  z.string().regex(/^[\w.:/=+@ -]{1,128}$/, { message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@" }),
+  z
+    .string()
+    .regex(/^[\w.:/=+@ -]{1,128}$/, {
+      message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@",
+    }),
   z.string().max(256, { message: "tag values are at most 256 characters" }),
 );
 

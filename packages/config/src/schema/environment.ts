@@ -2,11 +2,20 @@
 import { z } from "zod";
 import { DOMAIN_IDS, kebabId } from "./common";
 
-const MWAA_CLASSES = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"] as const;
+const MWAA_CLASSES = [
+  "mw1.micro",
+  "mw1.small",
+  "mw1.medium",
+  "mw1.large",
+  "mw1.xlarge",
+  "mw1.2xlarge",
+] as const;
 
 export const shard = z.strictObject({
   /** Stack name suffix: the stack is `<env>-<id>`. "core" is reserved for shared objects. */
-  id: kebabId.refine((id) => id !== "core", { message: '"core" is reserved for the shard of shared objects' }),
+  id: kebabId.refine((id) => id !== "core", {
+    message: '"core" is reserved for the shard of shared objects',
+  }),
   /** Data domains whose sources live in this shard. */
   domains: z.array(z.enum(DOMAIN_IDS)).default([]),
   /** Individual sources moved here from their domain's shard (a reviewed, explicit move). */
@@ -18,12 +27,24 @@ export const environment = z.strictObject({
   $schema: z.string().optional(),
   name: kebabId,
   aws: z.strictObject({
-    accountId: z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id (quote it in YAML)" }),
-    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: 'must be a VPC id such as "vpc-0abc1234"' }),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id (quote it in YAML)" }),
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]{8,17}$/, { message: 'must be a VPC id such as "vpc-0abc1234"' }),
     /** Exactly two private subnets in different AZs (MWAA requires two). */
     privateSubnetIds: z
-      .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'must be a subnet id such as "subnet-0abc1234"' }))
-      .length(2, { message: "MWAA needs exactly two private subnets in different availability zones" }),
+      .array(
+        z
+          .string()
+          .regex(/^subnet-[0-9a-f]{8,17}$/, {
+            message: 'must be a subnet id such as "subnet-0abc1234"',
+          }),
+      )
+      .length(2, {
+        message: "MWAA needs exactly two private subnets in different availability zones",
+      }),
   }),
   databricks: z.strictObject({
     workspaceUrl: z.url({ protocol: /^https$/, message: "must be the workspace's https URL" }),
@@ -45,7 +66,9 @@ export const environment = z.strictObject({
     environmentClass: z.enum(MWAA_CLASSES),
     minWorkers: z.int().min(1).max(25),
     maxWorkers: z.int().min(1).max(25),
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'must be a pinned Airflow version such as "2.10.3"' }),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { message: 'must be a pinned Airflow version such as "2.10.3"' }),
     webserverAccess: z.enum(["PRIVATE_ONLY", "PUBLIC_ONLY"]).default("PRIVATE_ONLY"),
   }),
   compute: z.strictObject({

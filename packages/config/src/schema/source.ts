@@ -3,11 +3,10 @@ import { z } from "zod";
 import { classification, DOMAIN_IDS, kebabId, owner, schedule, snakeId, tags } from "./common";
 
 /** The name of an AWS Secrets Manager secret holding credentials: never the secret itself. */
-export const secretName = z
-  .string()
-  .regex(/^hdp\/[A-Za-z0-9/_+=.@-]{1,500}$/, {
-    message: 'must be the name of a Secrets Manager secret under "hdp/", such as "hdp/epic-clarity/reader" (never a credential)',
-  });
+export const secretName = z.string().regex(/^hdp\/[A-Za-z0-9/_+=.@-]{1,500}$/, {
+  message:
+    'must be the name of a Secrets Manager secret under "hdp/", such as "hdp/epic-clarity/reader" (never a credential)',
+});
 
 const database = z.strictObject({
   kind: z.literal("database"),

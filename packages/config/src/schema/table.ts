@@ -4,7 +4,9 @@ import { classification, layer, retention, schedule, snakeId, tags } from "./com
 
 const SIMPLE_TYPES =
   "string|int|bigint|smallint|tinyint|boolean|float|double|date|timestamp|timestamp_ntz|binary";
-const COLUMN_TYPE = new RegExp(`^(${SIMPLE_TYPES}|decimal\\((\\d|[1-2]\\d|3[0-8]),(\\d|[1-2]\\d|3[0-8])\\)|array<(${SIMPLE_TYPES})>)$`);
+const COLUMN_TYPE = new RegExp(
+  `^(${SIMPLE_TYPES}|decimal\\((\\d|[1-2]\\d|3[0-8]),(\\d|[1-2]\\d|3[0-8])\\)|array<(${SIMPLE_TYPES})>)$`,
+);
 
 export const columnType = z.string().regex(COLUMN_TYPE, {
   message: `must be a Spark SQL type: ${SIMPLE_TYPES.replaceAll("|", ", ")}, decimal(p,s) or array<type>`,

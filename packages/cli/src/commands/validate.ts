@@ -1,0 +1,107 @@
+/** `hdp validate`: load and check the config tree; data, renderer and exit code kept apart. */
+import {
+  effectiveEstate,
+  formatError,
+  loadEstate,
+  type ConfigError,
+  type Estate,
+} from "@hdp/config";
+import { EXIT, UsageError, type ExitCode } from "../exit-codes";
+
+export interface ValidateOptions {
+  readonly configs: string;
+  /** Summarise only this environment. */
+  readonly env?: string | undefined;
+}
+
+/** Counts of what one environment deploys (enabled entries only). */
+export interface EnvironmentSummary {
+  readonly env: string;
+  readonly stacks: number;
+  readonly sources: number;
+  readonly tables: number;
+  readonly columns: number;
+  readonly pipelines: number;
+}
+
+export interface ValidateResult {
+  readonly ok: boolean;
+  readonly configs: string;
+  readonly errors: readonly ConfigError[];
+  readonly skippedFiles: readonly string[];
+  readonly totals: {
+    hospitals: number;
+    domains: number;
+    sources: number;
+    tables: number;
+    columns: number;
+    pipelines: number;
+  };
+  readonly environments: readonly EnvironmentSummary[];
+}
+
+export function runValidate(options: ValidateOptions): ValidateResult {
+  const loaded = loadEstate(options.configs);
+  const estate = loaded.estate;
+  const names = estate.environments.map((e) => e.name);
+  if (options.env !== undefined && loaded.ok && !names.includes(options.env)) {
+    throw new UsageError(
+      `unknown environment "${options.env}" (environments: ${names.join(", ")})`,
+    );
+  }
+  const envs = loaded.ok ? names.filter((n) => options.env === undefined || n === options.env) : [];
+  return {
+    ok: loaded.ok,
+    configs: estate.root,
+    errors: loaded.errors,
+    skippedFiles: loaded.skippedFiles,
+    totals: {
+      hospitals: estate.platform.hospitals.length,
+      domains: estate.platform.domains.length,
+      sources: estate.sources.length,
+      tables: estate.tables.length,
+      columns: estate.tables.reduce((n, t) => n + t.columns.length, 0),
+      pipelines: estate.pipelines.length,
+    },
+    environments: envs.map((env) => summarise(estate, env)),
+  };
+}
+
+function summarise(estate: Estate, env: string): EnvironmentSummary {
+  const e = effectiveEstate(estate, env);
+  const tables = e.tables.filter((t) => t.enabled);
+  return {
+    env,
+    stacks: e.environment.stacks.length,
+    sources: e.sources.filter((s) => s.enabled).length,
+    tables: tables.length,
+    columns: tables.reduce((n, t) => n + t.columns.length, 0),
+    pipelines: e.pipelines.filter((p) => p.enabled).length,
+  };
+}
+
+export const validateExitCode = (r: ValidateResult): ExitCode => (r.ok ? EXIT.ok : EXIT.problems);
+
+const n = (x: number): string => x.toLocaleString("en-US");
+
+/** Text: one summary line when valid; every error as `file:line:col  field  message` otherwise. */
+export function renderValidateText(r: ValidateResult): string {
+  if (!r.ok) {
+    const lines = r.errors.map(formatError);
+    lines.push(
+      `${n(r.errors.length)} error${r.errors.length === 1 ? "" : "s"} in ${n(new Set(r.errors.map((e) => e.file)).size)} file(s) under ${r.configs}`,
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  const t = r.totals;
+  const envs = r.environments
+    .map(
+      (e) =>
+        `${e.env}: ${n(e.sources)} sources, ${n(e.tables)} tables, ${n(e.columns)} columns, ${n(e.pipelines)} DAGs in ${e.stacks} stack${e.stacks === 1 ? "" : "s"}`,
+    )
+    .join("; ");
+  return `valid: ${n(t.hospitals)} hospitals, ${n(t.domains)} domains, ${n(t.sources)} sources, ${n(t.tables)} tables, ${n(t.columns)} columns, ${n(t.pipelines)} pipelines — ${envs}\n`;
+}
+
+/** JSON: the whole result, for tools and CI annotations. */
+export const renderValidateJson = (r: ValidateResult): string => `${JSON.stringify(r, null, 2)}\n`;
