@@ -91,9 +91,7 @@ describe("validateIngestTasks", () => {
     ],
     [{ bronze: { notebookPath: " " } }, RETRY, ["tasks.bronze: the path is empty"]],
     [
-      { bronze: { notebookPath: "/a", pythonFile: "/b" } } as Partial<
-        Record<IngestLayer, IngestTaskCode>
-      >,
+      { bronze: { notebookPath: "/a", pythonFile: "/b" } },
       RETRY,
       ["tasks.bronze: give exactly one of notebookPath and pythonFile"],
     ],
