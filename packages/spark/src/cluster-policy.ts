@@ -86,7 +86,6 @@ export class ClusterPolicy extends pulumi.ComponentResource {
   public readonly usesInstancePools: boolean;
 
   constructor(name: string, args: ClusterPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:spark:ClusterPolicy", name, {}, opts);
     const policyName = args.policyName ?? name;
     const pools = args.instancePoolIds;
     const base: Omit<ClusterPolicySpec, "compute" | "instanceProfileArns"> = {
@@ -117,6 +116,7 @@ export class ClusterPolicy extends pulumi.ComponentResource {
       problems.push(...validateClusterPolicySpec({ ...base, compute }));
     }
     assertValid(`ClusterPolicy "${name}"`, problems);
+    super("hdp:spark:ClusterPolicy", name, {}, opts);
 
     this.dataSecurityMode = base.dataSecurityMode;
     this.usesInstancePools = pools !== undefined;

@@ -94,7 +94,6 @@ export class IngestJob extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: IngestJobArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:spark:IngestJob", name, {}, opts);
     const retry = {
       maxRetries: args.maxRetries ?? 2,
       minRetryIntervalMillis: args.minRetryIntervalMillis ?? 300_000,
@@ -102,6 +101,7 @@ export class IngestJob extends pulumi.ComponentResource {
       retryOnTimeout: args.retryOnTimeout ?? false,
     };
     assertValid(`IngestJob "${name}"`, validateIngestJobArgs(args, retry));
+    super("hdp:spark:IngestJob", name, {}, opts);
 
     const cluster = args.cluster;
     const emails = args.onFailure.emails ?? [];

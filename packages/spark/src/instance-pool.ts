@@ -75,9 +75,9 @@ export class InstancePool extends pulumi.ComponentResource {
   public readonly nodeTypeId: string;
 
   constructor(name: string, args: InstancePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:spark:InstancePool", name, {}, opts);
     const poolName = args.poolName ?? name;
     assertValid(`InstancePool "${name}"`, validateInstancePoolArgs(poolName, args));
+    super("hdp:spark:InstancePool", name, {}, opts);
 
     this.nodeTypeId = args.nodeTypeId;
     this.pool = new databricks.InstancePool(
