@@ -154,7 +154,7 @@ describe("LakeCatalog", () => {
       }),
     );
     const view = (rs: typeof a.resources) =>
-      rs.map((r) => [r.urn, JSON.stringify(r.inputs)]).sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
+      rs.map((r) => `${r.urn} ${JSON.stringify(r.inputs)}`).sort();
     expect(view(b.resources)).toEqual(view(a.resources));
   });
 
