@@ -1,2 +1,8 @@
 // @hdp/airflow: Airflow on AWS MWAA: environment, DAG bucket, DAG upload
-export {};
+export * from "./capacity";
+export * from "./naming";
+export * from "./validation";
+export * from "./dag-files-plan";
+export * from "./dag-files";
+export { cidrRuleSuffix } from "./network";
+export * from "./airflow-environment";
