@@ -9,9 +9,10 @@ import type { Environment, Platform, Source, Table } from "./estate";
 import { findCycles } from "./graph";
 import type { LoadedSource } from "./load";
 import { checkDerivedNames } from "./name-checks";
+import { buildPipelines } from "./pipelines";
 import { classificationRank, LAYERS } from "./schema";
 import { didYouMean } from "./suggest";
-import { positionOf, readYamlFile, type ParsedYaml } from "./yaml-file";
+import { readYamlFile, type ParsedYaml } from "./yaml-file";
 
 export interface CheckInput {
   readonly root: string;
@@ -55,7 +56,7 @@ class Reporter implements ErrorSink {
       parsed = r.ok ? r.parsed : undefined;
       this.cache.set(file, parsed);
     }
-    const pos = parsed === undefined ? { line: 1, column: 1 } : positionOf(parsed, path, key);
+    const pos = parsed === undefined ? { line: 1, column: 1 } : parsed.locate(path, key);
     this.errors.push({ file, line: pos.line, column: pos.column, field: fieldPath(path), message });
     this.bad.add(file);
   }
@@ -129,8 +130,9 @@ export function checkEstate(input: CheckInput): CheckResult {
     for (const f of input.tableFilesByDir.get(dir) ?? [])
       known.add(`${src.config.id}/${f.replace(/^.*\//, "").replace(/\.yaml$/, "")}`);
   }
-  checkTableReferences(r, tables, known);
+  const inTableCycles = checkTableReferences(r, tables, known);
   checkPipelines(r, sources, tables, known);
+  checkPipelineCycles(r, sources, tables, inTableCycles);
   checkPhi(r, tables, input.environments);
   checkSharding(r, input.environments, sources);
   checkDerivedNames(r, plat, input.environments, sources, tables);
@@ -340,7 +342,17 @@ function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<stri
     if (t.load.sequenceBy !== undefined)
       col(["load", "sequenceBy"], t.load.sequenceBy, "sequenceBy");
   }
-  t.partitionBy.forEach((p, i) => col(["partitionBy", i], p, "partition column"));
+  t.partitionBy.forEach((p, i) => {
+    col(["partitionBy", i], p, "partition column");
+    const c = t.columns[cols.get(p) ?? -1];
+    if (c !== undefined && (c.classification === "phi" || c.classification === "pii")) {
+      r.error(
+        f,
+        ["partitionBy", i],
+        `column "${p}" is ${c.classification}: partition values become S3 object keys, visible in listings and logs; partition by a non-identifying column (for example the year)`,
+      );
+    }
+  });
 
   const top = t.columns.reduce(
     (m, c) => (classificationRank(c.classification) > classificationRank(m.classification) ? c : m),
@@ -379,11 +391,12 @@ function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<stri
   }
 }
 
+/** Returns the keys of tables in a dependency cycle (reported here, not again per pipeline). */
 function checkTableReferences(
   r: Reporter,
   tables: readonly Table[],
   known: ReadonlySet<string>,
-): void {
+): Set<string> {
   const keys = new Set(tables.map((t) => t.key));
   for (const t of tables) {
     t.dependsOn.forEach((d, i) => {
@@ -400,7 +413,9 @@ function checkTableReferences(
     tables.map((t) => [t.key, t.dependsOn.filter((d) => keys.has(d) && d !== t.key)]),
   );
   const byKey = new Map(tables.map((t) => [t.key, t]));
+  const inCycles = new Set<string>();
   for (const cycle of findCycles(edges)) {
+    cycle.forEach((k) => inCycles.add(k));
     const head = byKey.get(cycle[0])!;
     const i = head.dependsOn.indexOf(cycle[1] ?? cycle[0]);
     r.error(
@@ -409,6 +424,7 @@ function checkTableReferences(
       `dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`,
     );
   }
+  return inCycles;
 }
 
 function checkPipelines(
@@ -426,7 +442,6 @@ function checkPipelines(
   const pipelineKeys = new Set(
     sources.flatMap((s) => s.config.pipelines.map((p) => `${s.config.id}/${p.id}`)),
   );
-  const edges = new Map<string, string[]>();
   for (const s of sources) {
     const owned = tableIds.get(s.config.id) ?? new Set<string>();
     const claimedBy = new Map<string, string>();
@@ -447,7 +462,6 @@ function checkPipelines(
           );
         else claimedBy.set(t, p.id);
       });
-      const key = `${s.config.id}/${p.id}`;
       p.dependsOn.forEach((d, j) => {
         if (!pipelineKeys.has(d))
           r.error(
@@ -456,28 +470,7 @@ function checkPipelines(
             `unknown pipeline "${d}" (write "<source>/<pipeline>")${didYouMean(d, pipelineKeys)}`,
           );
       });
-      edges.set(
-        key,
-        p.dependsOn.filter((d) => pipelineKeys.has(d)),
-      );
     });
-  }
-  const byKey = new Map<
-    string,
-    { s: LoadedSource; p: LoadedSource["config"]["pipelines"][number]; i: number }
-  >(
-    sources.flatMap((s) =>
-      s.config.pipelines.map((p, i) => [`${s.config.id}/${p.id}`, { s, p, i }] as const),
-    ),
-  );
-  for (const cycle of findCycles(edges)) {
-    const head = byKey.get(cycle[0])!;
-    const j = head.p.dependsOn.indexOf(cycle[1] ?? cycle[0]);
-    r.error(
-      head.s.file,
-      ["pipelines", head.i, "dependsOn", Math.max(j, 0)],
-      `pipeline dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`,
-    );
   }
 }
 
@@ -536,6 +529,55 @@ function checkSharding(
         ["sharding", "shards"],
         `domain "${d}" has sources but no shard; add it to a shard's domains`,
       );
+    }
+  }
+}
+
+/**
+ * Cycles between pipelines, counting both declared `dependsOn` and those implied by tables
+ * (a table depending on a table of another pipeline). Each cycle is reported once, at the
+ * declaration or table dependency that closes it from its first pipeline.
+ */
+function checkPipelineCycles(
+  r: Reporter,
+  sources: readonly LoadedSource[],
+  tables: readonly Table[],
+  inTableCycles: ReadonlySet<string>,
+): void {
+  const pipelines = buildPipelines(sources, tables);
+  const byKey = new Map(pipelines.map((p) => [p.key, p]));
+  const edges = new Map(pipelines.map((p) => [p.key, p.dependsOn.filter((d) => byKey.has(d))]));
+  const sourceById = new Map(sources.map((s) => [s.config.id, s]));
+  const tableByKey = new Map(tables.map((t) => [t.key, t]));
+  const pipelineOf = new Map<string, string>(
+    pipelines.flatMap((p) => p.tables.map((t) => [`${p.source}/${t}`, p.key] as const)),
+  );
+  for (const cycle of findCycles(edges)) {
+    const from = byKey.get(cycle[0]!)!;
+    const to = cycle[1] ?? cycle[0]!;
+    const text = `pipeline dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`;
+    const src = sourceById.get(from.source)!;
+    const declaredAt = src.config.pipelines.findIndex((p) => p.id === from.id);
+    const declaredDep =
+      declaredAt >= 0 ? src.config.pipelines[declaredAt]!.dependsOn.indexOf(to) : -1;
+    if (declaredDep >= 0) {
+      r.error(src.file, ["pipelines", declaredAt, "dependsOn", declaredDep], text);
+      continue;
+    }
+    // The edge is implied by a table: point at the table dependency that makes it.
+    for (const id of from.tables) {
+      const t = tableByKey.get(`${from.source}/${id}`);
+      const j = t?.dependsOn.findIndex((d) => pipelineOf.get(d) === to) ?? -1;
+      if (t !== undefined && j >= 0) {
+        // A cycle of tables is already reported as such.
+        if (inTableCycles.has(t.key) && inTableCycles.has(t.dependsOn[j]!)) break;
+        r.error(
+          t.origin.file,
+          ["dependsOn", j],
+          `${text} (implied by this table dependency: a pipeline waits for the pipelines of its tables' upstream tables)`,
+        );
+        break;
+      }
     }
   }
 }

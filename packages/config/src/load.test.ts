@@ -17,7 +17,7 @@ describe("loadEstate on the base tree", () => {
       "payroll/timesheets",
     ]);
     const orders = estate.tables[0];
-    expect(orders.origin).toEqual({ file: "sources/lab/tables/orders.yaml", line: 1, column: 5 });
+    expect(orders.origin).toEqual({ file: "sources/lab/tables/orders.yaml", line: 1, column: 1 });
     expect(orders.columns.map((c) => [c.name, c.origin.line, c.origin.column])).toEqual([
       ["order_id", 5, 5],
       ["mrn", 8, 5],

@@ -20,7 +20,7 @@ import type {
 import { buildPipelines } from "./pipelines";
 import { environment, platform, source, table, type SourceConfig } from "./schema";
 import { buildStacks } from "./stacks";
-import { positionOf, readYamlFile, type ParsedYaml } from "./yaml-file";
+import { readYamlFile, type ParsedYaml } from "./yaml-file";
 import { validateWith } from "./zod-issues";
 
 /** What {@link loadEstate} returns. */
@@ -46,10 +46,18 @@ export interface LoadedSource {
   readonly pipelineOrigins: readonly Origin[];
 }
 
-const originOf = (parsed: ParsedYaml, path: readonly PropertyKey[]): Origin => ({
+/** Where an entry (an object of the parsed data) starts: its first key. */
+/** A YAML mapping of the parsed data (never a list: a list has no first key). */
+type Entry = Readonly<Record<string, unknown>>;
+
+const originOf = (parsed: ParsedYaml, node: Entry): Origin => ({
   file: parsed.file,
-  ...positionOf(parsed, path),
+  ...(parsed.start(node) ?? { line: 1, column: 1 }),
 });
+
+/** The raw parsed object at `data[key][index]` (validated, so it exists and is an object). */
+const raw = (parsed: ParsedYaml, key: string, index: number): Entry =>
+  ((parsed.data as Record<string, unknown[]>)[key] ?? [])[index] as Entry;
 
 /** Loads and validates the tree under `dir`. Never throws for bad input: see `errors`. */
 export function loadEstate(dir: string): LoadResult {
@@ -86,13 +94,13 @@ export function loadEstate(dir: string): LoadResult {
         ...cfg,
         hospitals: cfg.hospitals.map((h, i): HospitalEntry => ({
           ...h,
-          origin: originOf(r.parsed, ["hospitals", i]),
+          origin: originOf(r.parsed, raw(r.parsed, "hospitals", i)),
         })),
         domains: cfg.domains.map((d, i): DomainEntry => ({
           ...d,
-          origin: originOf(r.parsed, ["domains", i]),
+          origin: originOf(r.parsed, raw(r.parsed, "domains", i)),
         })),
-        origin: originOf(r.parsed, ["organization"]),
+        origin: originOf(r.parsed, r.parsed.data as Entry),
       };
     }
   }
@@ -102,7 +110,7 @@ export function loadEstate(dir: string): LoadResult {
     const r = read(file, (p) => validateWith(environment, p));
     if (r !== undefined) {
       const { $schema: _, ...cfg } = r.value;
-      envs.push({ ...cfg, origin: originOf(r.parsed, ["name"]) });
+      envs.push({ ...cfg, origin: originOf(r.parsed, r.parsed.data as Entry) });
     }
   }
 
@@ -116,8 +124,10 @@ export function loadEstate(dir: string): LoadResult {
           config: r.value,
           file: sd.sourceFile,
           dir: sd.dir,
-          origin: originOf(r.parsed, ["id"]),
-          pipelineOrigins: r.value.pipelines.map((_, i) => originOf(r.parsed, ["pipelines", i])),
+          origin: originOf(r.parsed, r.parsed.data as Entry),
+          pipelineOrigins: r.value.pipelines.map((_, i) =>
+            originOf(r.parsed, raw(r.parsed, "pipelines", i)),
+          ),
         });
       }
     }
@@ -132,9 +142,9 @@ export function loadEstate(dir: string): LoadResult {
           key: "",
           columns: cfg.columns.map((c, i) => ({
             ...c,
-            origin: originOf(r.parsed, ["columns", i]),
+            origin: originOf(r.parsed, raw(r.parsed, "columns", i)),
           })),
-          origin: originOf(r.parsed, ["id"]),
+          origin: originOf(r.parsed, r.parsed.data as Entry),
         });
       }
     }

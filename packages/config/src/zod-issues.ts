@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { ConfigError } from "./errors";
 import { fieldPath } from "./errors";
 import { didYouMean } from "./suggest";
-import { positionOf, type ParsedYaml } from "./yaml-file";
+import type { ParsedYaml } from "./yaml-file";
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
@@ -40,7 +40,7 @@ export function validateWith<S extends z.ZodType>(
 function toConfigErrors(issue: Issue, schema: AnySchema, parsed: ParsedYaml): ConfigError[] {
   const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
   const at = (p: readonly PropertyKey[], message: string, key = false): ConfigError => {
-    const pos = positionOf(parsed, p, key);
+    const pos = parsed.locate(p, key);
     return { file: parsed.file, line: pos.line, column: pos.column, field: fieldPath(p), message };
   };
   const value = valueAt(parsed.data, path);

@@ -80,11 +80,9 @@ export type Owner = z.infer<typeof owner>;
 
 /** Extra resource tags: keys and values as AWS allows them. */
 export const tags = z.record(
-  z
-    .string()
-    .regex(/^[\w.:/=+@ -]{1,128}$/, {
-      message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@",
-    }),
+  z.string().regex(/^[\w.:/=+@ -]{1,128}$/, {
+    message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@",
+  }),
   z.string().max(256, { message: "tag values are at most 256 characters" }),
 );
 

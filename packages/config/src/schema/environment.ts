@@ -2,6 +2,12 @@
 import { z } from "zod";
 import { DOMAIN_IDS, kebabId } from "./common";
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
 const MWAA_CLASSES = [
   "mw1.micro",
   "mw1.small",
@@ -36,11 +42,9 @@ export const environment = z.strictObject({
     /** Exactly two private subnets in different AZs (MWAA requires two). */
     privateSubnetIds: z
       .array(
-        z
-          .string()
-          .regex(/^subnet-[0-9a-f]{8,17}$/, {
-            message: 'must be a subnet id such as "subnet-0abc1234"',
-          }),
+        z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
+          message: 'must be a subnet id such as "subnet-0abc1234"',
+        }),
       )
       .length(2, {
         message: "MWAA needs exactly two private subnets in different availability zones",
@@ -84,8 +88,10 @@ export const environment = z.strictObject({
   retention: z.strictObject({
     /** Days noncurrent object versions are kept on Delta layers (Databricks advises short). */
     noncurrentVersionDays: z.int().min(1).max(365),
-    /** Days CloudWatch logs are kept. */
-    logDays: z.int().min(1).max(3653),
+    /** Days CloudWatch logs are kept: one of the values CloudWatch Logs accepts. */
+    logDays: z.int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+    }),
   }),
   sharding: z
     .strictObject({

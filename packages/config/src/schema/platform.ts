@@ -39,19 +39,15 @@ export const platform = z.strictObject({
   $schema: z.string().optional(),
   organization: z.strictObject({
     /** Short id that prefixes every global name (S3 buckets are global). */
-    id: z
-      .string()
-      .regex(/^[a-z][a-z0-9]{1,7}$/, {
-        message: "must be 2-8 lowercase letters or digits, starting with a letter",
-      }),
+    id: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, {
+      message: "must be 2-8 lowercase letters or digits, starting with a letter",
+    }),
     name: z.string().min(1),
   }),
   aws: z.strictObject({
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
-        message: 'must be an AWS region such as "us-east-2"',
-      }),
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
+      message: 'must be an AWS region such as "us-east-2"',
+    }),
   }),
   tags: z.strictObject({
     /** Tags every taggable resource must carry. */

@@ -1,0 +1,126 @@
+/**
+ * Config loading speed: generates N table files (spread over sources) in a temp dir, then times
+ * `loadEstate` (read, parse with positions, zod, cross-file checks) against a bare
+ * `yaml.parse` of the same files read the same way, in the same process.
+ *
+ *   pnpm bench:config [N=10000]
+ */
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import jsyaml from "js-yaml";
+import { parse } from "yaml";
+import { loadEstate } from "@hdp/config";
+
+const N = Number(process.argv[2] ?? 10000);
+const TABLES_PER_SOURCE = 200;
+const BASE = join(__dirname, "..", "test", "fixtures", "base");
+
+function tableYaml(source: number, table: number): string {
+  const cols = Array.from({ length: 12 }, (_, c) => {
+    const phi = c % 5 === 1;
+    return `  - name: col_${c}\n    type: ${["string", "bigint", "timestamp", "decimal(18,2)"][c % 4]}\n    nullable: ${c === 0 ? "false" : "true"}\n    classification: ${phi ? "phi" : "internal"}\n    description: Column ${c} of table ${table}\n`;
+  }).join("");
+  const dep = table > 0 && table % 10 === 0 ? `dependsOn: [gen-${source}/t_${table - 1}]\n` : "";
+  return `# yaml-language-server: $schema=../../../../packages/config/schema/table.schema.json
+id: t_${table}
+description: Generated table ${table} of source ${source}
+classification: phi
+columns:
+${cols}load:
+  mode: cdc
+  keys: [col_0]
+  sequenceBy: col_2
+layers: [landing, bronze, silver]
+${dep}environments:
+  dev:
+    enabled: ${table % 3 === 0 ? "false" : "true"}
+`;
+}
+
+function generate(dir: string): string[] {
+  cpSync(BASE, dir, { recursive: true });
+  const files: string[] = [];
+  const sources = Math.ceil(N / TABLES_PER_SOURCE);
+  for (let s = 0; s < sources; s++) {
+    const sdir = join(dir, "sources", `gen-${s}`);
+    mkdirSync(join(sdir, "tables"), { recursive: true });
+    writeFileSync(
+      join(sdir, "source.yaml"),
+      `id: gen-${s}\nname: Generated ${s}\ndomain: clinical\nhospitals: all\nowner: { team: gen, email: gen@example.org }\nclassification: phi\nconnection:\n  kind: file-drop\n  format: csv\n  filePattern: "*.csv"\nschedule:\n  cron: "0 2 * * *"\n`,
+    );
+    for (let t = 0; t < TABLES_PER_SOURCE && s * TABLES_PER_SOURCE + t < N; t++) {
+      const f = join(sdir, "tables", `t_${t}.yaml`);
+      writeFileSync(f, tableYaml(s, t));
+      files.push(f);
+    }
+  }
+  return files;
+}
+
+type Parse = (text: string) => unknown;
+const yamlParse: Parse = (t) => parse(t);
+const jsyamlParse: Parse = (t) => jsyaml.load(t, { schema: jsyaml.CORE_SCHEMA });
+
+function bareParse(dir: string, parseText: Parse): number {
+  let n = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".yaml")) {
+        parseText(readFileSync(p, "utf8"));
+        n++;
+      }
+    }
+  };
+  walk(dir);
+  return n;
+}
+
+function time<T>(fn: () => T): { ms: number; value: T } {
+  const t0 = process.hrtime.bigint();
+  const value = fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "hdp-bench-config-"));
+try {
+  generate(dir);
+  if (process.env.HDP_BENCH_KEEP !== undefined) {
+    console.log(`generated tree kept at ${dir}`);
+    process.exit(0);
+  }
+  // Warm every path once (JIT, file cache), then take the best of 3.
+  bareParse(dir, jsyamlParse);
+  loadEstate(dir);
+  const best = (fn: () => unknown): number => Math.min(...[0, 1, 2].map(() => time(fn).ms));
+  const bareJs = best(() => bareParse(dir, jsyamlParse));
+  const bareYaml = best(() => bareParse(dir, yamlParse));
+  const runs = [0, 1, 2].map(() => time(() => loadEstate(dir)));
+  const load = Math.min(...runs.map((r) => r.ms));
+  const result = runs[0]!.value;
+  if (!result.ok) throw new Error(`generated estate is invalid: ${result.errors.length} errors`);
+  const files = result.estate.tables.length;
+  const rate = (ms: number): string =>
+    `${ms.toFixed(0)} ms (${Math.round((files / ms) * 1000).toLocaleString("en-US")} files/s)`;
+  console.log(
+    `tables: ${files.toLocaleString("en-US")} in ${result.estate.sources.length} sources`,
+  );
+  console.log(`bare js-yaml load (CORE_SCHEMA) : ${rate(bareJs)}`);
+  console.log(`bare yaml.parse                 : ${rate(bareYaml)}`);
+  console.log(`loadEstate                      : ${rate(load)}`);
+  console.log(`ratio loadEstate / bare js-yaml : ${(load / bareJs).toFixed(2)}x (target <= 2x)`);
+  console.log(`ratio loadEstate / bare yaml    : ${(load / bareYaml).toFixed(2)}x`);
+  console.log(`10,000-file target (< 2 s): ${load < 2000 ? "met" : "NOT met"}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
