@@ -107,7 +107,7 @@ try {
   const bareYaml = best(() => bareParse(dir, yamlParse));
   const runs = [0, 1, 2].map(() => time(() => loadEstate(dir)));
   const load = Math.min(...runs.map((r) => r.ms));
-  const result = runs[0]!.value;
+  const result = runs[0].value;
   if (!result.ok) throw new Error(`generated estate is invalid: ${result.errors.length} errors`);
   const files = result.estate.tables.length;
   const rate = (ms: number): string =>

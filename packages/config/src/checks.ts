@@ -553,13 +553,13 @@ function checkPipelineCycles(
     pipelines.flatMap((p) => p.tables.map((t) => [`${p.source}/${t}`, p.key] as const)),
   );
   for (const cycle of findCycles(edges)) {
-    const from = byKey.get(cycle[0]!)!;
-    const to = cycle[1] ?? cycle[0]!;
+    const from = byKey.get(cycle[0])!;
+    const to = cycle[1] ?? cycle[0];
     const text = `pipeline dependency cycle: ${[...cycle, cycle[0]].join(" -> ")}`;
     const src = sourceById.get(from.source)!;
     const declaredAt = src.config.pipelines.findIndex((p) => p.id === from.id);
     const declaredDep =
-      declaredAt >= 0 ? src.config.pipelines[declaredAt]!.dependsOn.indexOf(to) : -1;
+      declaredAt >= 0 ? src.config.pipelines[declaredAt].dependsOn.indexOf(to) : -1;
     if (declaredDep >= 0) {
       r.error(src.file, ["pipelines", declaredAt, "dependsOn", declaredDep], text);
       continue;
@@ -570,7 +570,7 @@ function checkPipelineCycles(
       const j = t?.dependsOn.findIndex((d) => pipelineOf.get(d) === to) ?? -1;
       if (t !== undefined && j >= 0) {
         // A cycle of tables is already reported as such.
-        if (inTableCycles.has(t.key) && inTableCycles.has(t.dependsOn[j]!)) break;
+        if (inTableCycles.has(t.key) && inTableCycles.has(t.dependsOn[j])) break;
         r.error(
           t.origin.file,
           ["dependsOn", j],

@@ -85,7 +85,7 @@ export function readYamlFile(root: string, file: string): ReadResult {
       errors: [
         fileError(
           file,
-          `contains bytes that are not UTF-8 (0x${bytes[offset]!.toString(16).padStart(2, "0")} at byte ${offset}); save the file as UTF-8`,
+          `contains bytes that are not UTF-8 (0x${bytes[offset].toString(16).padStart(2, "0")} at byte ${offset}); save the file as UTF-8`,
           positionOfByte(bytes, offset),
         ),
       ],
@@ -166,7 +166,7 @@ function parseWithDocument(file: string, text: string): ReadResult {
       ok: false,
       errors: doc.errors.map((err) => {
         const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
-        const message = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+        const message = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
         return fileError(file, `invalid YAML: ${message}`, { line: pos.line, column: pos.col });
       }),
     };
@@ -194,10 +194,10 @@ function positionOfOffset(starts: readonly number[], offset: number): Position {
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
+    if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 /** Skips spaces, line breaks, comments and a list's "- " to where the node's content begins. */
