@@ -251,8 +251,8 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
         retainOnDelete,
         dependsOn: [
           ...this.dagBucket.settings,
+          // A component in dependsOn stands for all its children: the role and its policies.
           this.executionRole,
-          ...this.executionRole.policyAttachments,
           ...network.rules,
           ...(this.requirements !== undefined ? [this.requirements] : []),
         ],

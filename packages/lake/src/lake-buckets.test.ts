@@ -67,9 +67,13 @@ async function render(a: LakeBucketsArgs) {
   return { ...rec, rows };
 }
 
+/** The default render, shared by the tests that only read it (mock runs cost ~1 s each). */
+let defaultRender: ReturnType<typeof render> | undefined;
+const renderDefault = (): ReturnType<typeof render> => (defaultRender ??= render(args));
+
 describe("LakeBuckets", () => {
   it("creates exactly the key, the log bucket and the four layer buckets", async () => {
-    const { rows, resources } = await render(args);
+    const { rows, resources } = await renderDefault();
     expect(rows).toEqual(expectedResources("clinical", { key: true, audit: false }));
     expect(
       ofType(resources, `${S3}bucket:Bucket`)
@@ -121,7 +125,7 @@ describe("LakeBuckets", () => {
   });
 
   it("keeps short noncurrent history on Delta layers and longer on landing", async () => {
-    const { resources } = await render(args);
+    const { resources } = await renderDefault();
     const days = (layer: string): unknown =>
       (
         findResource(
@@ -157,7 +161,7 @@ describe("LakeBuckets", () => {
   });
 
   it("protects and retains every stateful child by default; args or options switch it off", async () => {
-    const stateful = (await render(args)).resources.filter(
+    const stateful = (await renderDefault()).resources.filter(
       (r) => r.custom && r.type !== "aws:kms/alias:Alias",
     );
     for (const r of stateful) {
@@ -176,7 +180,7 @@ describe("LakeBuckets", () => {
   });
 
   it("tags every bucket and the key with the caller's tags", async () => {
-    const { resources } = await render(args);
+    const { resources } = await renderDefault();
     for (const r of [
       ...ofType(resources, `${S3}bucket:Bucket`),
       ...ofType(resources, "aws:kms/key:Key"),
@@ -230,7 +234,7 @@ describe("LakeBuckets", () => {
   });
 
   it("exposes names, ARNs, the key ARN and table URIs", async () => {
-    const { result } = await record(() => new LakeBuckets("clinical", args));
+    const { result } = await renderDefault();
     expect(await valueOf(result.bucketNames.silver)).toBe("hdp-acme-prod-clinical-silver");
     expect(await valueOf(result.bucketArns.gold)).toBe("arn:aws:s3:::hdp-acme-prod-clinical-gold");
     expect(await valueOf(result.kmsKeyArn)).toMatch(/^arn:aws:kms:us-east-2:123456789012:key\//);
