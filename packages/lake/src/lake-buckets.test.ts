@@ -1,6 +1,6 @@
 import { findResource, ofType, record, valueOf } from "@hdp/testing";
 import { LakeBuckets } from "./lake-buckets";
-import type { LakeBucketsArgs } from "./lake-plan";
+import { planLakeBuckets, type LakeBucketsArgs } from "./lake-plan";
 
 const args: LakeBucketsArgs = {
   namePrefix: "hdp-acme",
@@ -262,6 +262,38 @@ describe("LakeBuckets", () => {
       ),
     ).rejects.toThrow(
       /landing: invalid lake bucket name parts: domain "Clinical"[\s\S]*layers.silver.noncurrentVersionExpirationDays is 30; Delta layers keep at most 7 days[\s\S]*key: settings for a new key were given together with kmsKeyArn[\s\S]*kmsKeyArn "alias\/hdp" must be a KMS key ARN[\s\S]*key.deletionWindowInDays is 3/,
+    );
+  });
+});
+
+describe("planLakeBuckets with explicit bucket names", () => {
+  const args: LakeBucketsArgs = {
+    namePrefix: "hdp",
+    environment: "prod",
+    domain: "clinical",
+    accountId: "123456789012",
+    bucketNames: {
+      bronze: "shs-prod-clinical-bronze-123456789012",
+      logs: "shs-prod-access-logs-123456789012",
+    },
+  };
+
+  it("uses the caller's names where given and derives the rest", () => {
+    const plan = planLakeBuckets(args);
+    expect(plan.problems).toEqual([]);
+    expect(plan.buckets.map((b) => [b.role, b.bucketName])).toEqual([
+      ["landing", "hdp-prod-clinical-landing"],
+      ["bronze", "shs-prod-clinical-bronze-123456789012"],
+      ["silver", "hdp-prod-clinical-silver"],
+      ["gold", "hdp-prod-clinical-gold"],
+    ]);
+    expect(plan.logBucketName).toBe("shs-prod-access-logs-123456789012");
+  });
+
+  it("validates explicit names against S3's rules", () => {
+    const plan = planLakeBuckets({ ...args, bucketNames: { gold: "Bad_Name" } });
+    expect(plan.problems.join("\n")).toContain(
+      'bucketNames.gold: bucket name "Bad_Name" may contain only lowercase letters',
     );
   });
 });

@@ -2,6 +2,7 @@
  * The args of {@link LakeBuckets} and the pure planning behind it: bucket names, per-layer
  * lifecycle defaults, and validation of everything at once before a resource is created.
  */
+import { validateBucketName } from "@hdp/naming";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ObjectLockRetention } from "./bucket-chain";
 import { validateLifecyclePolicy, type TransitionRule } from "./lifecycle";
@@ -55,6 +56,13 @@ export interface LakeBucketsArgs {
   readonly environment: string;
   /** The data domain, e.g. `clinical`. */
   readonly domain: string;
+  /**
+   * Explicit physical names per bucket role (`landing` … `gold`, `audit`, `logs`), for callers
+   * that own a naming scheme (the platform uses the names `hdp validate` checked). Each is
+   * validated against S3's rules.
+   * @default derived with {@link lakeBucketName} from `namePrefix`, `environment` and `domain`
+   */
+  readonly bucketNames?: Readonly<Partial<Record<LakeBucketRole, string>>>;
   /** The AWS account of the buckets (key policy, log delivery condition). */
   readonly accountId: pulumi.Input<string>;
   /**
@@ -139,8 +147,13 @@ function tryName(problems: string[], role: LakeBucketRole | "key", make: () => s
 export function planLakeBuckets(args: LakeBucketsArgs): LakePlan {
   const problems: string[] = [];
   const parts = { prefix: args.namePrefix, environment: args.environment, domain: args.domain };
-  const nameOf = (role: LakeBucketRole): string =>
-    tryName(problems, role, () => lakeBucketName({ ...parts, layer: role }));
+  const nameOf = (role: LakeBucketRole): string => {
+    const explicit = args.bucketNames?.[role];
+    if (explicit === undefined)
+      return tryName(problems, role, () => lakeBucketName({ ...parts, layer: role }));
+    problems.push(...validateBucketName(explicit).map((p) => `bucketNames.${role}: ${p}`));
+    return explicit;
+  };
 
   const buckets: PlannedBucket[] = LAKE_LAYERS.map((layer) => {
     const o = args.layers?.[layer] ?? {};
