@@ -82,6 +82,7 @@ describe("ClusterPolicy", () => {
           maxWorkers: 8,
           tags: { owner: "x" },
           maxClustersPerUser: 0,
+          autoterminationMinutes: 5,
         }),
     ).toThrow(
       [
@@ -89,6 +90,7 @@ describe("ClusterPolicy", () => {
         '  - tags: missing the house tag(s) "domain", "data-classification", "environment", "cost-center"',
         "  - nodeTypes / instancePoolIds: give exactly one of them",
         "  - maxClustersPerUser: 0 must be a positive integer",
+        "  - autoterminationMinutes: 5 must be 0 (never) or an integer from 10 to 10000 minutes",
       ].join("\n"),
     );
     expect(() => new ClusterPolicy("bad", args({ autoterminationMinutes: 5 }))).toThrow(

@@ -95,8 +95,14 @@ export class ClusterPolicy extends pulumi.ComponentResource {
       runtime: args.runtime ?? "auto:latest-lts",
       maxWorkers: args.maxWorkers,
       clusterType: args.clusterType,
-      tags: args.tags,
+      tags: args.tags ?? {},
     };
+    // Pool ids are placeholders here (only their presence is checked); with neither compute
+    // argument, a placeholder node type keeps the other checks running.
+    const compute =
+      args.nodeTypes !== undefined
+        ? { nodeTypes: args.nodeTypes }
+        : { instancePoolIds: (pools ?? ["(unset)"]).map(() => "pool") };
     const problems = [
       ...validateHouseTags(args.tags),
       ...validateCompute(args.nodeTypes, pools),
@@ -107,14 +113,8 @@ export class ClusterPolicy extends pulumi.ComponentResource {
       (!Number.isInteger(args.maxClustersPerUser) || args.maxClustersPerUser < 1)
         ? [`maxClustersPerUser: ${args.maxClustersPerUser} must be a positive integer`]
         : []),
+      ...validateClusterPolicySpec({ ...base, compute }),
     ];
-    if (problems.length === 0) {
-      // Pool ids are placeholders here: their values are checked only for presence.
-      const compute = pools
-        ? { instancePoolIds: pools.map(() => "pool") }
-        : { nodeTypes: args.nodeTypes ?? [] };
-      problems.push(...validateClusterPolicySpec({ ...base, compute }));
-    }
     assertValid(`ClusterPolicy "${name}"`, problems);
     super("hdp:spark:ClusterPolicy", name, {}, opts);
 

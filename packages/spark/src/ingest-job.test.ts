@@ -45,6 +45,7 @@ describe("IngestJob", () => {
           applyPolicyDefaultValues: true,
           dataSecurityMode: "SINGLE_USER",
           nodeTypeId: "m6i.xlarge",
+          driverNodeTypeId: "m6i.xlarge",
           customTags: HOUSE_TAGS,
           autoscale: { minWorkers: 1, maxWorkers: 4 },
           enableLocalDiskEncryption: true,
@@ -131,6 +132,7 @@ describe("IngestJob", () => {
     const inputs = job.inputs as JobInputs;
     const cluster = inputs.jobClusters?.[0]?.newCluster;
     expect(cluster?.nodeTypeId).toBeUndefined();
+    expect(cluster?.driverNodeTypeId).toBeUndefined();
     expect(cluster?.customTags).toBeUndefined();
     expect(cluster).toMatchObject({
       applyPolicyDefaultValues: true,

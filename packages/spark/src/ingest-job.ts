@@ -124,7 +124,12 @@ export class IngestJob extends pulumi.ComponentResource {
               sparkVersion: cluster.sparkVersion,
               ...(cluster.instancePoolId !== undefined
                 ? { instancePoolId: cluster.instancePoolId }
-                : { nodeTypeId: cluster.nodeTypeId, customTags: sortedRecord(args.tags) }),
+                : {
+                    nodeTypeId: cluster.nodeTypeId,
+                    // Explicit: the policy's default driver type would otherwise apply.
+                    driverNodeTypeId: cluster.nodeTypeId,
+                    customTags: sortedRecord(args.tags),
+                  }),
               autoscale: { minWorkers: cluster.minWorkers ?? 1, maxWorkers: cluster.maxWorkers },
               enableLocalDiskEncryption: true,
             },

@@ -30,7 +30,8 @@ export interface InstancePoolArgs {
   readonly zoneId?: string;
   /**
    * The house tags, all required (at most 43 tags). Databricks tags every pool instance and
-   * propagates them to the pool's clusters, so clusters from the pool must not set them again.
+   * propagates them to the pool's clusters, so clusters from the pool must not set them again
+   * ("custom tag keys conflict with the pool's custom tag keys").
    */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -72,6 +72,7 @@ describe("UnityCatalogStorage", () => {
         credentialName: "hdp_prod_lake",
         skipValidation: true,
         readOnly: false,
+        fallback: false,
         isolationMode: "ISOLATION_MODE_ISOLATED",
       });
     }

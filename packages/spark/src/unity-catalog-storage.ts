@@ -142,6 +142,8 @@ export class UnityCatalogStorage extends pulumi.ComponentResource {
           url: urls[id],
           credentialName: this.credential.name,
           readOnly: bucket.readOnly ?? false,
+          // Never fall back to the cluster's own credentials when Unity Catalog's are refused.
+          fallback: false,
           isolationMode,
           owner: args.owner,
           // IAM propagation races Databricks' create-time validation (see the class comment).
