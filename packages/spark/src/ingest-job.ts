@@ -5,6 +5,7 @@ import {
   buildIngestTasks,
   INGEST_JOB_CLUSTER_KEY,
   type IngestLayer,
+  type IngestTask,
   type IngestTaskCode,
   validateIngestTasks,
 } from "./ingest-job-spec";
@@ -103,7 +104,6 @@ export class IngestJob extends pulumi.ComponentResource {
     assertValid(`IngestJob "${name}"`, validateIngestJobArgs(args, retry));
     super("hdp:spark:IngestJob", name, {}, opts);
 
-    const cluster = args.cluster;
     const emails = args.onFailure.emails ?? [];
     const webhooks = args.onFailure.webhookDestinationIds ?? [];
     this.job = new databricks.Job(
@@ -114,35 +114,8 @@ export class IngestJob extends pulumi.ComponentResource {
         maxConcurrentRuns: args.maxConcurrentRuns ?? 1,
         queue: { enabled: true },
         timeoutSeconds: args.timeoutSeconds,
-        jobClusters: [
-          {
-            jobClusterKey: INGEST_JOB_CLUSTER_KEY,
-            newCluster: {
-              policyId: cluster.policyId,
-              applyPolicyDefaultValues: true,
-              dataSecurityMode: cluster.dataSecurityMode ?? "SINGLE_USER",
-              sparkVersion: cluster.sparkVersion,
-              ...(cluster.instancePoolId !== undefined
-                ? { instancePoolId: cluster.instancePoolId }
-                : {
-                    nodeTypeId: cluster.nodeTypeId,
-                    // Explicit: the policy's default driver type would otherwise apply.
-                    driverNodeTypeId: cluster.nodeTypeId,
-                    customTags: sortedRecord(args.tags),
-                  }),
-              autoscale: { minWorkers: cluster.minWorkers ?? 1, maxWorkers: cluster.maxWorkers },
-              enableLocalDiskEncryption: true,
-            },
-          },
-        ],
-        tasks: buildIngestTasks(args.tasks, retry).map((t) => ({
-          ...t,
-          dependsOns: t.dependsOns?.map((d) => ({ ...d })),
-          sparkPythonTask: t.sparkPythonTask && {
-            ...t.sparkPythonTask,
-            parameters: t.sparkPythonTask.parameters && [...t.sparkPythonTask.parameters],
-          },
-        })),
+        jobClusters: [jobCluster(args.cluster, args.tags)],
+        tasks: buildIngestTasks(args.tasks, retry).map(toJobTask),
         emailNotifications: emails.length > 0 ? { onFailures: [...emails] } : undefined,
         webhookNotifications:
           webhooks.length > 0 ? { onFailures: webhooks.map((id) => ({ id })) } : undefined,
@@ -164,6 +137,44 @@ export class IngestJob extends pulumi.ComponentResource {
     this.url = this.job.url;
     this.registerOutputs({ jobId: this.jobId, url: this.url });
   }
+}
+
+/** The job's one cluster: under the policy, from the pool or with a node type. */
+function jobCluster(
+  cluster: IngestJobClusterArgs,
+  tags: Readonly<Record<string, string>>,
+): databricks.types.input.JobJobCluster {
+  return {
+    jobClusterKey: INGEST_JOB_CLUSTER_KEY,
+    newCluster: {
+      policyId: cluster.policyId,
+      applyPolicyDefaultValues: true,
+      dataSecurityMode: cluster.dataSecurityMode ?? "SINGLE_USER",
+      sparkVersion: cluster.sparkVersion,
+      ...(cluster.instancePoolId !== undefined
+        ? { instancePoolId: cluster.instancePoolId }
+        : {
+            nodeTypeId: cluster.nodeTypeId,
+            // Explicit: the policy's default driver type would otherwise apply.
+            driverNodeTypeId: cluster.nodeTypeId,
+            customTags: sortedRecord(tags),
+          }),
+      autoscale: { minWorkers: cluster.minWorkers ?? 1, maxWorkers: cluster.maxWorkers },
+      enableLocalDiskEncryption: true,
+    },
+  };
+}
+
+/** A planned task as the provider's (mutable) input type. */
+function toJobTask(t: IngestTask): databricks.types.input.JobTask {
+  return {
+    ...t,
+    dependsOns: t.dependsOns?.map((d) => ({ ...d })),
+    sparkPythonTask: t.sparkPythonTask && {
+      ...t.sparkPythonTask,
+      parameters: t.sparkPythonTask.parameters && [...t.sparkPythonTask.parameters],
+    },
+  };
 }
 
 /** Every problem with the plain arguments of an ingest job. */
