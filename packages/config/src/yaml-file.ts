@@ -96,7 +96,8 @@ export function readYamlFile(root: string, file: string): ReadResult {
 
 /** Parses YAML text: the fast path, falling back to the full parser for messages on bad input. */
 export function parseYamlText(file: string, text: string): ReadResult {
-  const starts = new WeakMap<object, number>();
+  // A Map, not a WeakMap: it dies with the file, and ephemeron tables cost the GC far more.
+  const starts = new Map<object, number>();
   const open: number[] = [];
   let data: unknown;
   try {
