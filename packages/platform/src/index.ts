@@ -1,0 +1,2 @@
+// @hdp/platform: Config entry -> components, per environment and shard
+export {};
