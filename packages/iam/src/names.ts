@@ -75,7 +75,8 @@ export function s3ObjectsArn(
 
 const KMS_KEY_ARN = /^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
-function checkKmsKeyArn(label: string, value: string): string {
+/** Returns `value` if it is a KMS key ARN; throws otherwise. */
+export function checkKmsKeyArn(label: string, value: string): string {
   if (!KMS_KEY_ARN.test(value)) {
     fail(label, [
       `"${value}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>);` +
@@ -102,7 +103,8 @@ export function kmsKeyArnInput(
 
 const S3_BUCKET_ARN = /^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function checkS3BucketArn(label: string, value: string): string {
+/** Returns `value` if it is an S3 bucket ARN; throws otherwise. */
+export function checkS3BucketArn(label: string, value: string): string {
   if (!S3_BUCKET_ARN.test(value)) {
     fail(label, [`"${value}" is not an S3 bucket ARN (arn:<partition>:s3:::<bucket>)`]);
   }

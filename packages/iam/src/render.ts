@@ -136,25 +136,31 @@ function resolvedProblems(statements: readonly NormStatement<string>[], trust: b
 }
 
 /**
- * Renders normalized statements once every Output has resolved: lists deduplicated and sorted
- * by value, every check repeated on the resolved values, and the length checked.
+ * The JSON of statements whose values have resolved: lists deduplicated and sorted by value,
+ * every check repeated on the resolved values, and the length checked. Throws on any problem.
  */
+export function renderResolved(
+  resolved: readonly NormStatement<string>[],
+  options: RenderNormalizedOptions,
+): string {
+  const problems = resolvedProblems(resolved, options.trust ?? false);
+  const json = documentJson(resolved, true);
+  if (options.maxLength !== undefined && json.length > options.maxLength) {
+    problems.push(
+      `the rendered document is ${json.length} characters, over the limit of ${options.maxLength}` +
+        " (an Output resolved longer than its size hint)",
+    );
+  }
+  if (problems.length > 0) fail(options.label, problems);
+  return json;
+}
+
+/** Renders normalized statements once every Output has resolved ({@link renderResolved}). */
 export function renderNormalized(
   statements: readonly NormStatement[],
   options: RenderNormalizedOptions,
 ): pulumi.Output<string> {
   return (pulumi.output(statements) as unknown as pulumi.Output<NormStatement<string>[]>).apply(
-    (resolved) => {
-      const problems = resolvedProblems(resolved, options.trust ?? false);
-      const json = documentJson(resolved, true);
-      if (options.maxLength !== undefined && json.length > options.maxLength) {
-        problems.push(
-          `the rendered document is ${json.length} characters, over the limit of ${options.maxLength}` +
-            " (an Output resolved longer than its size hint)",
-        );
-      }
-      if (problems.length > 0) fail(options.label, problems);
-      return json;
-    },
+    (resolved) => renderResolved(resolved, options),
   );
 }
