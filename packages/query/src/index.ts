@@ -1,0 +1,2 @@
+// @hdp/query: SQL over the config tree; UPDATE writes back to YAML
+export {};
