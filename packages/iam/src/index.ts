@@ -32,3 +32,8 @@ export {
   s3BucketArnInput,
   s3ObjectsArn,
 } from "./names";
+export * from "./scoped-role";
+export * from "./source-ingest-role";
+export * from "./mwaa-execution-role";
+export * from "./unity-catalog-storage-role";
+export * from "./databricks-instance-profile-role";
