@@ -11,6 +11,16 @@ export const MOCK_REGION = "us-east-2";
 
 type Inputs = Record<string, unknown>;
 
+/** What a mock run knows beyond a resource's own inputs. */
+export interface MockContext {
+  /**
+   * Outputs of the stacks a program references, by fully qualified stack name
+   * (`<org>/<project>/<stack>`): what a `pulumi.StackReference` to that stack sees. A stack not
+   * listed has no outputs, so `requireOutput` fails as it would for a stack never deployed.
+   */
+  readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
 function hex(seed: string, length: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
@@ -29,6 +39,7 @@ export function mockResourceState(
   type: string,
   name: string,
   inputs: Inputs,
+  context: MockContext = {},
 ): { id: string; state: Inputs } {
   const seed = `${type}::${name}`;
   const acct = MOCK_ACCOUNT_ID;
@@ -128,7 +139,7 @@ export function mockResourceState(
         state: {
           ...inputs,
           awsIamRole: {
-            ...((inputs.awsIamRole) ?? {}),
+            ...(inputs.awsIamRole ?? {}),
             externalId: uuid(`${seed}:external-id`),
             unityCatalogIamArn:
               "arn:aws:iam::414351767826:role/unity-catalog-prod-UCMasterRole-14S5ZJVKOTYTL",
@@ -136,6 +147,17 @@ export function mockResourceState(
           storageCredentialId: uuid(seed),
         },
       };
+    case "pulumi:pulumi:StackReference": {
+      const stack = str(inputs.name, name);
+      return {
+        id: stack,
+        state: {
+          name: stack,
+          outputs: { ...context.stackOutputs?.[stack] },
+          secretOutputNames: [],
+        },
+      };
+    }
     case "databricks:index/catalog:Catalog":
     case "databricks:index/schema:Schema":
     case "databricks:index/externalLocation:ExternalLocation":

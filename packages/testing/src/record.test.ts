@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { findResource, record } from "./record";
+import { findResource, record, valueOf } from "./record";
 
 /** A concrete custom resource for tests (CustomResource is abstract). */
 class Raw extends pulumi.CustomResource {
@@ -76,5 +76,27 @@ describe("record", () => {
     const a = await record(() => new Thing("one"));
     const b = await record(() => new Thing("one"));
     expect(b.resources.map((r) => r.urn)).toEqual(a.resources.map((r) => r.urn));
+  });
+
+  it("serves the outputs given for a referenced stack to pulumi.StackReference, and records it", async () => {
+    const { resources, result } = await record(
+      () => {
+        const ref = new pulumi.StackReference("core", { name: "org/proj/prod-core" });
+        return { bucket: ref.requireOutput("bucket"), names: ref.getOutput("names") };
+      },
+      { stackOutputs: { "org/proj/prod-core": { bucket: "b-1", names: { a: "x" } } } },
+    );
+    expect(await valueOf(result.bucket)).toBe("b-1");
+    expect(await valueOf(result.names)).toEqual({ a: "x" });
+    const ref = findResource(resources, "pulumi:pulumi:StackReference", "core");
+    expect(ref.inputs.name).toBe("org/proj/prod-core");
+    expect(ref.custom).toBe(true);
+  });
+
+  it("gives a referenced stack it was given no outputs for no outputs", async () => {
+    const { result } = await record(() =>
+      new pulumi.StackReference("core", { name: "org/proj/other" }).getOutput("bucket"),
+    );
+    expect(await valueOf(result)).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@
  * internal: {@link record} fails loudly when its shape changes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCallResult, mockResourceState } from "./mock-state";
+import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
 
 /** One registered resource, as recorded under mocks. */
 export interface RecordedResource {
@@ -28,7 +28,7 @@ export interface RecordedResource {
 }
 
 /** Options for {@link record}. */
-export interface RecordOptions {
+export interface RecordOptions extends MockContext {
   /** @default "hdp" */
   readonly project?: string;
   /** @default "test" */
@@ -53,15 +53,23 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
 }
 
+/** A `ReadResourceRequest`: how a `pulumi.StackReference` (and `Resource.get`) registers. */
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+
 interface RegisterResponse {
   getUrn(): string;
 }
 
+type Callback = (err: unknown, res?: RegisterResponse) => void;
+
 interface MonitorLike {
-  registerResource(
-    req: RegisterRequest,
-    callback: (err: unknown, res?: RegisterResponse) => void,
-  ): unknown;
+  registerResource(req: RegisterRequest, callback: Callback): unknown;
+  readResource(req: ReadRequest, callback: Callback): unknown;
 }
 
 /**
@@ -83,12 +91,14 @@ export async function record<T>(
       newResource: (args) => {
         if (pending === undefined) {
           throw new Error(
-            "@hdp/testing: newResource called outside registerResource; the SDK's mock monitor changed shape",
+            "@hdp/testing: newResource called outside registerResource/readResource; the SDK's mock monitor changed shape",
           );
         }
         captured = { ...pending, urn: "", inputs: args.inputs as Record<string, unknown> };
         pending = undefined;
-        return mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>);
+        return mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>, {
+          ...(options.stackOutputs !== undefined ? { stackOutputs: options.stackOutputs } : {}),
+        });
       },
       call: (args) => mockCallResult(args.token, args.inputs as Record<string, unknown>),
     },
@@ -103,35 +113,56 @@ export async function record<T>(
       "@hdp/testing: the mock monitor has no registerResource; the SDK changed shape",
     );
   }
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) => {
-    pending = {
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent() || undefined,
-      custom: req.getCustom(),
-      protect: req.getProtect() ?? false,
-      retainOnDelete: req.getRetainondelete() ?? false,
-      deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
-      dependencies: [...req.getDependenciesList()].sort(),
-      ignoreChanges: [...req.getIgnorechangesList()],
-    };
-    captured = undefined;
-    const result = original(req, (err, res) => {
-      if (!err && res !== undefined && entry !== undefined) {
-        resources.push({ ...entry, urn: res.getUrn() });
+  /** Wraps one monitor method so each request is recorded with the inputs newResource saw. */
+  const wrap = <R>(
+    call: (req: R, callback: Callback) => unknown,
+    describe: (req: R) => Omit<RecordedResource, "urn" | "inputs">,
+  ) => {
+    return (req: R, callback: Callback): unknown => {
+      pending = describe(req);
+      captured = undefined;
+      const result = call(req, (err, res) => {
+        if (!err && res !== undefined && entry !== undefined) {
+          resources.push({ ...entry, urn: res.getUrn() });
+        }
+        callback(err, res);
+      });
+      // newResource ran synchronously inside call(): read what it captured.
+      const entry = takeCaptured();
+      if (entry === undefined) {
+        throw new Error(
+          "@hdp/testing: the mock monitor did not call newResource synchronously; the SDK changed shape",
+        );
       }
-      callback(err, res);
-    });
-    // newResource ran synchronously inside original(): read what it captured.
-    const entry = takeCaptured();
-    if (entry === undefined) {
-      throw new Error(
-        "@hdp/testing: registerResource did not call newResource synchronously; the SDK changed shape",
-      );
-    }
-    return result;
+      return result;
+    };
   };
+  monitor.registerResource = wrap(monitor.registerResource.bind(monitor), (req) => ({
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent() || undefined,
+    custom: req.getCustom(),
+    protect: req.getProtect() ?? false,
+    retainOnDelete: req.getRetainondelete() ?? false,
+    deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+    dependencies: [...req.getDependenciesList()].sort(),
+    ignoreChanges: [...req.getIgnorechangesList()],
+  }));
+  if (typeof monitor.readResource !== "function") {
+    throw new Error("@hdp/testing: the mock monitor has no readResource; the SDK changed shape");
+  }
+  // Reads (StackReference, Resource.get) are recorded too, as custom resources without options.
+  monitor.readResource = wrap(monitor.readResource.bind(monitor), (req) => ({
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent() || undefined,
+    custom: true,
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    dependencies: [...req.getDependenciesList()].sort(),
+    ignoreChanges: [],
+  }));
 
   const failures: unknown[] = [];
   const onRejection = (reason: unknown): void => {
