@@ -239,6 +239,23 @@ describe("splitPolicyDocuments", () => {
     expect((JSON.parse(rendered(parts)[0]) as { Statement: unknown[] }).Statement).toHaveLength(3);
   });
 
+  it("refuses one sid on two statements that cannot merge", () => {
+    expect(() =>
+      splitPolicyDocuments(
+        [
+          { ...get("arn:aws:s3:::b/*"), sid: "Read" },
+          {
+            sid: "Read",
+            effect: "Allow",
+            actions: ["s3:ListBucket"],
+            resources: ["arn:aws:s3:::b"],
+          },
+        ],
+        { roleName: "r" },
+      ),
+    ).toThrow('role "r":\n  - managed policy 1 would repeat the sids Read');
+  });
+
   it("returns no documents for no statements", () => {
     expect(splitPolicyDocuments([])).toEqual([]);
   });

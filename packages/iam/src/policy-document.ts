@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { normalizeStatements, type NormStatement } from "./normalize";
 import type { PolicyStatement } from "./policy-types";
-import { documentMaxLength, renderNormalized } from "./render";
+import { documentMaxLength, duplicateSids, renderNormalized } from "./render";
 import { DEFAULT_UNKNOWN_LENGTH } from "./size-hints";
 import { packStatements } from "./split";
 import { fail, validateStatements } from "./validate";
@@ -41,6 +41,10 @@ export function renderPolicyDocument(
   const label = options.label ?? "policy document";
   validateStatements(label, statements, "any");
   const normalized = normalizeStatements(statements);
+  const dup = duplicateSids(normalized);
+  if (dup.length > 0) {
+    fail(label, [`sids used by statements that cannot merge: ${dup.join(", ")}`]);
+  }
   if (options.maxLength !== undefined) {
     const known = documentMaxLength(normalized, 0);
     if (known > options.maxLength) {

@@ -137,6 +137,20 @@ describe("renderPolicyDocument", () => {
     expect(run.status).toBe(3);
   });
 
+  it("rejects one sid on statements that cannot merge", () => {
+    expect(() =>
+      renderPolicyDocument([
+        {
+          sid: "Read",
+          effect: "Allow",
+          actions: ["s3:GetObject"],
+          resources: ["arn:aws:s3:::a/*"],
+        },
+        { sid: "Read", effect: "Allow", actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::a"] },
+      ]),
+    ).toThrow("sids used by statements that cannot merge: Read");
+  });
+
   it("checks maxLength on known strings at construction", () => {
     const resources = Array.from({ length: 100 }, (_, i) => `arn:aws:s3:::hdp-lake/p${i}/*`);
     expect(() =>

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { normalizeTrustStatements } from "./normalize";
 import type { TrustStatement } from "./policy-types";
-import { documentMaxLength, renderNormalized } from "./render";
+import { documentMaxLength, duplicateSids, renderNormalized } from "./render";
 import { DEFAULT_UNKNOWN_LENGTH } from "./size-hints";
 import { fail, validateTrustStatements } from "./validate";
 
@@ -43,6 +43,10 @@ export function renderTrustPolicy(
   validateTrustStatements(label, statements);
   const maxLength = options.maxLength ?? TRUST_POLICY_MAX_LENGTH;
   const normalized = normalizeTrustStatements(statements);
+  const dup = duplicateSids(normalized);
+  if (dup.length > 0) {
+    fail(label, [`sids used by statements that cannot merge: ${dup.join(", ")}`]);
+  }
   const worst = documentMaxLength(normalized, options.unknownLength ?? DEFAULT_UNKNOWN_LENGTH);
   if (worst > maxLength) {
     fail(label, [
