@@ -14,6 +14,13 @@ class Raw extends pulumi.CustomResource {
   }
 }
 
+/** A concrete provider for tests (ProviderResource is abstract). */
+class RawProvider extends pulumi.ProviderResource {
+  constructor(pkg: string, name: string) {
+    super(pkg, name, {});
+  }
+}
+
 class Thing extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super("hdp:test:Thing", name, {}, opts);
@@ -50,6 +57,17 @@ describe("record", () => {
     expect(role.retainOnDelete).toBe(true);
     expect(role.dependencies).toContain(bucket.urn);
     expect(role.inputs.tags).toEqual({ x: "1" });
+    expect(bucket.provider).toBeUndefined();
+  });
+
+  it("records the explicit provider of a custom resource as a reference to it", async () => {
+    const { resources } = await record(() => {
+      const provider = new RawProvider("aws", "main");
+      new Raw("aws:s3/bucket:Bucket", "b", {}, { provider });
+    });
+    const provider = findResource(resources, "pulumi:providers:aws", "main");
+    const bucket = findResource(resources, "aws:s3/bucket:Bucket", "b");
+    expect(bucket.provider?.startsWith(`${provider.urn}::`)).toBe(true);
   });
 
   it("surfaces errors thrown inside apply() (outside jest, which intercepts them itself)", () => {

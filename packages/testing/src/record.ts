@@ -18,6 +18,11 @@ export interface RecordedResource {
   /** URN of the parent resource; undefined at the top of the program. */
   readonly parent: string | undefined;
   readonly custom: boolean;
+  /**
+   * The explicit provider of a custom resource, as a reference `<provider URN>::<id>`;
+   * undefined for components and for resources left to a default provider.
+   */
+  readonly provider: string | undefined;
   readonly inputs: Record<string, unknown>;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
@@ -46,6 +51,7 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
+  getProvider(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getDeletebeforereplace(): boolean | undefined;
@@ -58,6 +64,7 @@ interface ReadRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getProvider(): string;
   getDependenciesList(): string[];
 }
 
@@ -142,6 +149,7 @@ export async function record<T>(
     name: req.getName(),
     parent: req.getParent() || undefined,
     custom: req.getCustom(),
+    provider: req.getProvider() || undefined,
     protect: req.getProtect() ?? false,
     retainOnDelete: req.getRetainondelete() ?? false,
     deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
@@ -157,6 +165,7 @@ export async function record<T>(
     name: req.getName(),
     parent: req.getParent() || undefined,
     custom: true,
+    provider: req.getProvider() || undefined,
     protect: false,
     retainOnDelete: false,
     deleteBeforeReplace: false,
