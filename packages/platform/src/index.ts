@@ -1,2 +1,20 @@
-// @hdp/platform: Config entry -> components, per environment and shard
-export {};
+// @hdp/platform: config entry -> components, per environment and shard.
+export { buildStack, DEFAULT_PROJECT, DEFAULT_PULUMI_ORG, type BuildOptions } from "./build-stack";
+export {
+  allStacks,
+  coreStackName,
+  stackReferenceName,
+  stackRole,
+  stackSpec,
+  type StackRole,
+  type StackSpec,
+} from "./stacks";
+export * from "./plan";
+export * from "./names";
+export * from "./tags";
+export * from "./schedule";
+export { CORE_EXPORT_KEYS, type CoreExportKey, type CoreRefs, type StackExports } from "./refs";
+export { awsProviderArgs } from "./providers";
+export { policyRuntime, preloadedRuntime } from "./core";
+export { MANAGED_PREFIX, schemaStorageRoot } from "./sources";
+export * from "./catalog";

@@ -1,0 +1,197 @@
+/**
+ * The environment's Unity Catalog catalog and each source's schemas, as two components so a
+ * sharded environment can keep the catalog in its core stack and the schemas with their sources.
+ * `LakeCatalog` of @hdp/spark creates both in one component and takes one storage location per
+ * layer; here each source's schemas keep their data in their own domain's buckets. Names and
+ * grants come from @hdp/spark's pure catalog plan, so the rules (one authoritative `Grants` per
+ * securable with the admin group in it, no broad group with ALL_PRIVILEGES or MANAGE on PHI) are
+ * the same.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as databricks from "@pulumi/databricks";
+import { validateUnityCatalogName } from "@hdp/naming";
+import {
+  isBroadPrincipal,
+  mergeGrants,
+  planLakeCatalog,
+  validateLakeCatalogSpec,
+  validatePrivilegeNames,
+  type GrantSpec,
+  type ManagedStorage,
+  type SchemaLayer,
+} from "@hdp/spark";
+
+/** The admin group's privileges on the catalog and every schema. */
+export const ADMIN_PRIVILEGES: readonly string[] = ["ALL_PRIVILEGES", "MANAGE"];
+
+const propertiesOf = (tags: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(tags)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [`hdp.${k}`, v]),
+  );
+
+const toGrants = (grants: readonly GrantSpec[]): databricks.types.input.GrantsGrant[] =>
+  grants.map((g) => ({ principal: g.principal, privileges: [...g.privileges] }));
+
+function fail(what: string, problems: readonly string[]): void {
+  if (problems.length > 0) {
+    throw new Error(`${what}: invalid arguments:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Arguments of {@link EnvironmentCatalog}. */
+export interface EnvironmentCatalogArgs {
+  /** Catalog name, unique in the metastore (the environment is in it). */
+  readonly catalogName: string;
+  /** Managed storage root of the catalog; the catalog is created after its external location. */
+  readonly storage: ManagedStorage;
+  /** Group that administers the catalog; always in its grants (they are authoritative). */
+  readonly adminGroup: string;
+  /** @default "ISOLATED" (bound to the deploying workspace: dev cannot read prod) */
+  readonly isolationMode?: "ISOLATED" | "OPEN";
+  /** @default inherited from the component's options */
+  readonly protect?: boolean;
+  /** @default inherited from the component's options */
+  readonly retainOnDelete?: boolean;
+  /** Written as `hdp.<key>` properties. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The environment's catalog and its one authoritative `Grants` (the admin group). */
+export class EnvironmentCatalog extends pulumi.ComponentResource {
+  public readonly catalog: databricks.Catalog;
+  public readonly grants: databricks.Grants;
+  public readonly catalogName: pulumi.Output<string>;
+
+  constructor(name: string, args: EnvironmentCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
+    fail(`EnvironmentCatalog "${name}"`, [
+      ...validateUnityCatalogName(args.catalogName).map((p) => `catalogName: ${p}`),
+      ...validatePrivilegeNames("adminPrivileges", ADMIN_PRIVILEGES),
+      ...(args.adminGroup.trim().length === 0 || isBroadPrincipal(args.adminGroup)
+        ? [`adminGroup: "${args.adminGroup}" must name the platform admin group`]
+        : []),
+    ]);
+    super("hdp:platform:EnvironmentCatalog", name, {}, opts);
+    this.catalog = new databricks.Catalog(
+      `${name}-catalog`,
+      {
+        name: args.catalogName,
+        storageRoot: args.storage.url,
+        isolationMode: args.isolationMode ?? "ISOLATED",
+        forceDestroy: false,
+        comment: `Lake catalog ${args.catalogName}, managed by health-data-platform`,
+        properties: propertiesOf(args.tags ?? {}),
+      },
+      {
+        parent: this,
+        dependsOn: [args.storage.location],
+        ...(args.protect !== undefined ? { protect: args.protect } : {}),
+        ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
+      },
+    );
+    this.catalogName = this.catalog.name;
+    this.grants = new databricks.Grants(
+      `${name}-grants`,
+      {
+        catalog: this.catalog.name,
+        grants: toGrants(
+          mergeGrants([{ principal: args.adminGroup, privileges: ADMIN_PRIVILEGES }]),
+        ),
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ catalogName: this.catalogName });
+  }
+}
+
+/** Arguments of {@link SourceSchemas}. */
+export interface SourceSchemasArgs {
+  /** The catalog (its name, or the core stack's export of it in a shard). */
+  readonly catalogName: pulumi.Input<string>;
+  /** Source id (kebab-case): schemas are `<source>_<layer>`. */
+  readonly source: string;
+  /** The source's classification (`phi` schemas refuse broad grants). */
+  readonly classification: string;
+  /** Layers that get a schema, each with its managed storage root (`s3://bucket/path`). */
+  readonly storageRoots: Readonly<Partial<Record<SchemaLayer, string>>>;
+  /** The external locations covering the storage roots (absent when they live in another stack). @default [] */
+  readonly locations?: readonly pulumi.Input<pulumi.Resource>[];
+  /** Group that administers the schemas; always in their grants. */
+  readonly adminGroup: string;
+  /** @default inherited from the component's options */
+  readonly protect?: boolean;
+  /** @default inherited from the component's options */
+  readonly retainOnDelete?: boolean;
+  /** Written as `hdp.<key>` properties. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** One source's schemas (one per layer) and one authoritative `Grants` per schema. */
+export class SourceSchemas extends pulumi.ComponentResource {
+  /** Layer → schema. */
+  public readonly schemas: Readonly<Partial<Record<SchemaLayer, databricks.Schema>>>;
+  /** Layer → the schema's grants. */
+  public readonly grants: Readonly<Partial<Record<SchemaLayer, databricks.Grants>>>;
+
+  constructor(name: string, args: SourceSchemasArgs, opts?: pulumi.ComponentResourceOptions) {
+    const layers = (Object.keys(args.storageRoots) as SchemaLayer[]).sort();
+    const spec = {
+      // The catalog's own name was checked where it was created; a placeholder keeps the
+      // checks of the schemas running when it is an Output.
+      catalogName: typeof args.catalogName === "string" ? args.catalogName : "catalog",
+      sources: { [args.source]: { classification: args.classification, layers } },
+      adminGroup: args.adminGroup,
+      adminPrivileges: ADMIN_PRIVILEGES,
+      catalogGrants: [],
+      schemaGrants: [],
+    };
+    fail(`SourceSchemas "${name}"`, [
+      ...(layers.length === 0 ? ["storageRoots: give at least one layer"] : []),
+      ...validateLakeCatalogSpec(spec),
+    ]);
+    super("hdp:platform:SourceSchemas", name, {}, opts);
+    const stateful: pulumi.CustomResourceOptions = {
+      parent: this,
+      ...(args.protect !== undefined ? { protect: args.protect } : {}),
+      ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
+      ...(args.locations !== undefined && args.locations.length > 0
+        ? { dependsOn: [...args.locations] }
+        : {}),
+    };
+    const properties = propertiesOf(args.tags ?? {});
+    const schemas: Partial<Record<SchemaLayer, databricks.Schema>> = {};
+    const grants: Partial<Record<SchemaLayer, databricks.Grants>> = {};
+    for (const planned of planLakeCatalog(spec).schemas) {
+      const schema = new databricks.Schema(
+        `${name}-${planned.layer}`,
+        {
+          catalogName: args.catalogName,
+          name: planned.name,
+          storageRoot: args.storageRoots[planned.layer],
+          forceDestroy: false,
+          comment: `${planned.layer} layer of source ${planned.source} (${planned.classification}), managed by health-data-platform`,
+          properties: {
+            ...properties,
+            "hdp.data-classification": planned.classification,
+            "hdp.source": planned.source,
+            "hdp.layer": planned.layer,
+          },
+        },
+        stateful,
+      );
+      schemas[planned.layer] = schema;
+      grants[planned.layer] = new databricks.Grants(
+        `${name}-${planned.layer}-grants`,
+        {
+          schema: pulumi.interpolate`${schema.catalogName}.${schema.name}`,
+          grants: toGrants(planned.grants),
+        },
+        { parent: this },
+      );
+    }
+    this.schemas = schemas;
+    this.grants = grants;
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The shared objects of an environment (its core): the access-log bucket, one lake per domain,
+ * the catalog's storage, Unity Catalog storage and catalog, MWAA, and per domain a cluster
+ * policy and an instance pool. Returns what per-source objects need ({@link CoreRefs}) and the
+ * stack's exports (what shard stacks read through their StackReference).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { logBucketName, dagBucketName, mwaaEnvironmentName, type Layer } from "@hdp/config";
+import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
+import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
+import { ClusterPolicy, InstancePool, UnityCatalogStorage } from "@hdp/spark";
+import { EnvironmentCatalog } from "./catalog";
+import {
+  CATALOG_LOCATION_ID,
+  catalogBucketName,
+  catalogKeyAlias,
+  ingestRoleArnPattern,
+  locationId,
+} from "./names";
+import { statefulOptions, type DomainPlan, type StackPlan } from "./plan";
+import type { StackProviders } from "./providers";
+import { coreExports, type CoreRefs, type StackExports } from "./refs";
+
+/** Layers Delta Lake rewrites on every commit: they take the environment's short version history. */
+const DELTA_LAYERS = ["bronze", "silver", "gold"] as const;
+
+/** Creates the environment's shared objects. */
+export function createCore(
+  plan: StackPlan,
+  providers: StackProviders,
+): { refs: CoreRefs; exports: StackExports } {
+  const env = plan.environment;
+  const c = plan.names;
+  const stateful = statefulOptions(plan);
+  const opts = { providers: [...providers.all] };
+  const shared = plan.sharedTags;
+
+  const catalogBucket = catalogBucketName(c);
+  const dagBucket = dagBucketName(c);
+  const accessLogs = new AccessLogBucket(
+    "access-logs",
+    {
+      bucketName: logBucketName(c),
+      accountId: env.aws.accountId,
+      sourceBucketArns: [bucketArnFor(catalogBucket), bucketArnFor(dagBucket)],
+      retentionDays: env.retention.logDays,
+      ...stateful,
+      tags: shared,
+    },
+    opts,
+  );
+
+  const lakes = new Map(plan.domains.map((d) => [d.id, createLake(plan, d, opts)]));
+
+  const catalogKey = new LakeKey(
+    "catalog-key",
+    {
+      accountId: env.aws.accountId,
+      aliasName: catalogKeyAlias(c),
+      description: `Catalog storage of ${plan.catalogName} (${env.name})`,
+      ...stateful,
+      tags: shared,
+    },
+    opts,
+  );
+  const catalogRoot = new SecureBucket(
+    "catalog-root",
+    {
+      bucketName: catalogBucket,
+      kmsKeyArn: catalogKey.keyArn,
+      accessLogs: accessLogs.asTarget(),
+      noncurrentVersionExpirationDays: env.retention.noncurrentVersionDays,
+      ...stateful,
+      tags: shared,
+    },
+    opts,
+  );
+
+  const airflow = new AirflowEnvironment(
+    "airflow",
+    {
+      environmentName: mwaaEnvironmentName(c),
+      accountId: env.aws.accountId,
+      region: plan.region,
+      vpcId: env.aws.vpcId,
+      privateSubnetIds: [...env.aws.privateSubnetIds],
+      dagBucketName: dagBucket,
+      accessLogs: accessLogs.asTarget(),
+      airflowVersion: env.airflow.version,
+      environmentClass: env.airflow.environmentClass,
+      minWorkers: env.airflow.minWorkers,
+      maxWorkers: env.airflow.maxWorkers,
+      webserverAccessMode: env.airflow.webserverAccess,
+      expectedDagCount: plan.dagCount,
+      // DAG tasks land source extracts as the source's ingest role (which trusts this role).
+      executionRoleStatements: [
+        { effect: "Allow", actions: ["sts:AssumeRole"], resources: [ingestRoleArnPattern(c)] },
+      ],
+      ...stateful,
+      tags: shared,
+    },
+    opts,
+  );
+
+  const buckets: Record<string, { bucketName: string; readOnly: boolean }> = {
+    [CATALOG_LOCATION_ID]: { bucketName: catalogBucket, readOnly: false },
+  };
+  for (const d of plan.domains) {
+    for (const layer of Object.keys(d.bucketNames) as Layer[]) {
+      // Raw files are only read by Spark; they are written by the sources' ingest roles.
+      buckets[locationId(d.id, layer)] = {
+        bucketName: d.bucketNames[layer],
+        readOnly: layer === "landing",
+      };
+    }
+  }
+  const storage = new UnityCatalogStorage(
+    "unity-catalog",
+    {
+      environment: env.name,
+      namePrefix: c.org,
+      accountId: env.aws.accountId,
+      buckets,
+      kmsKeyArns: [catalogKey.keyArn, ...[...lakes.values()].map((l) => l.kmsKeyArn)],
+      ...stateful,
+      tags: shared,
+    },
+    // Locations are validated on first use: the buckets and their settings must exist first.
+    { ...opts, dependsOn: [catalogRoot, ...lakes.values()] },
+  );
+  const catalog = new EnvironmentCatalog(
+    "lake",
+    {
+      catalogName: plan.catalogName,
+      storage: storage.managedStorage(CATALOG_LOCATION_ID, "managed"),
+      adminGroup: env.databricks.adminGroup,
+      ...stateful,
+      tags: shared,
+    },
+    opts,
+  );
+
+  const pools = new Map<string, InstancePool>();
+  const policies = new Map<string, ClusterPolicy>();
+  for (const d of plan.domains) {
+    const pool = new InstancePool(
+      d.id,
+      {
+        poolName: d.poolName,
+        nodeTypeId: env.compute.nodeTypes[0],
+        maxCapacity: d.poolCapacity,
+        ...preloadedRuntime(env.compute.sparkVersions),
+        tags: d.tags,
+      },
+      opts,
+    );
+    pools.set(d.id, pool);
+    policies.set(
+      d.id,
+      new ClusterPolicy(
+        d.id,
+        {
+          policyName: d.policyName,
+          description: `Job clusters of the ${d.id} domain (${d.classification}) in ${env.name}, managed by health-data-platform`,
+          autoterminationMinutes: env.compute.autoterminationMinutes,
+          // One user or service principal per cluster: no shared compute over classified data.
+          dataSecurityMode: "SINGLE_USER",
+          runtime: policyRuntime(env.compute.sparkVersions),
+          instancePoolIds: [pool.instancePoolId],
+          maxWorkers: env.compute.maxWorkers,
+          clusterType: "job",
+          tags: d.tags,
+        },
+        opts,
+      ),
+    );
+  }
+
+  const refs: CoreRefs = {
+    kmsKeyArn: (domain) => required(lakes, domain, "lake").kmsKeyArn,
+    clusterPolicyId: (domain) => required(policies, domain, "cluster policy").policyId,
+    instancePoolId: (domain) => required(pools, domain, "instance pool").instancePoolId,
+    catalogName: catalog.catalogName,
+    mwaaExecutionRoleArn: airflow.executionRole.roleArn,
+    location: (domain, layer) => storage.locations[locationId(domain, layer)],
+  };
+  const exports = coreExports(plan, {
+    lakes,
+    accessLogBucketName: accessLogs.bucketName,
+    catalogName: catalog.catalogName,
+    policies,
+    pools,
+    airflow,
+  });
+  return { refs, exports };
+}
+
+/** One domain's lake with the names `hdp validate` checked and the environment's retention. */
+function createLake(
+  plan: StackPlan,
+  d: DomainPlan,
+  opts: pulumi.ComponentResourceOptions,
+): LakeBuckets {
+  const env = plan.environment;
+  const delta = { noncurrentVersionExpirationDays: env.retention.noncurrentVersionDays };
+  return new LakeBuckets(
+    d.id,
+    {
+      namePrefix: plan.names.org,
+      environment: env.name,
+      domain: d.id,
+      bucketNames: { ...d.bucketNames, logs: d.logBucketName },
+      accountId: env.aws.accountId,
+      key: { aliasName: d.keyAlias },
+      layers: Object.fromEntries(DELTA_LAYERS.map((l) => [l, delta])),
+      accessLogs: { retentionDays: env.retention.logDays },
+      ...statefulOptions(plan),
+      tags: d.tags,
+    },
+    opts,
+  );
+}
+
+/**
+ * The policy's `runtime`: an `auto:` alias alone as a string (the policy resolves it), else the
+ * allow-list of runtime keys.
+ */
+export function policyRuntime(sparkVersions: readonly string[]): string | string[] {
+  const [first] = sparkVersions;
+  return sparkVersions.length === 1 && first !== undefined && first.startsWith("auto:")
+    ? first
+    : [...sparkVersions];
+}
+
+/** Pools preload the first runtime when it is a real key (pools cannot resolve `auto:` aliases). */
+export function preloadedRuntime(sparkVersions: readonly string[]): {
+  preloadedSparkVersion?: string;
+} {
+  const first = sparkVersions[0];
+  return first !== undefined && !first.startsWith("auto:") ? { preloadedSparkVersion: first } : {};
+}
+
+function required<T>(map: Readonly<Map<string, T>>, domain: string, what: string): T {
+  const found = map.get(domain);
+  if (found === undefined) throw new Error(`no ${what} for domain "${domain}" in this environment`);
+  return found;
+}

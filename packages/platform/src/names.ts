@@ -1,0 +1,86 @@
+/**
+ * Physical and logical names. Physical names come from @hdp/config's derived-name functions
+ * (the names `hdp validate` checked); the few the platform adds are built the same way and
+ * checked here before anything is created. Logical names derive only from config ids.
+ */
+import {
+  dagId,
+  lakeBucketName,
+  lakeKeyAlias,
+  LAYERS,
+  type Environment,
+  type Estate,
+  type Layer,
+  type NameContext,
+} from "@hdp/config";
+import { joinName, validateBucketName } from "@hdp/naming";
+
+export type { NameContext };
+
+/** The name context of one environment. */
+export function nameContext(estate: Estate, environment: Environment): NameContext {
+  return {
+    org: estate.platform.organization.id,
+    env: environment.name,
+    accountId: environment.aws.accountId,
+  };
+}
+
+/** The four layer buckets of a domain's lake, by layer. */
+export function lakeBucketNames(c: NameContext, domain: string): Record<Layer, string> {
+  return Object.fromEntries(LAYERS.map((l) => [l, lakeBucketName(c, domain, l)])) as Record<
+    Layer,
+    string
+  >;
+}
+
+/**
+ * The access-log bucket of one domain's lake (`LakeBuckets` gives every domain its own, so the
+ * domain's cost center pays for its logs). Built like `logBucketName`.
+ */
+export const domainLogBucketName = (c: NameContext, domain: string): string =>
+  joinName([c.org, c.env, domain, "access-logs", c.accountId], 63);
+
+/**
+ * The bucket of the catalog's managed storage root. Unity Catalog needs one for a catalog when
+ * the metastore has no root storage; schemas keep their data in their domain's buckets, so it
+ * holds only what is created outside the platform.
+ */
+export const catalogBucketName = (c: NameContext): string =>
+  joinName([c.org, c.env, "catalog", c.accountId], 63);
+
+/** KMS alias of the catalog bucket's key. */
+export const catalogKeyAlias = (c: NameContext): string => lakeKeyAlias(c, "catalog");
+
+/** Workspace names of a domain's cluster policy and instance pool. */
+export const clusterPolicyName = (c: NameContext, domain: string, classification: string): string =>
+  `${c.org}-${c.env}-${domain}-${classification}`;
+export const instancePoolName = (c: NameContext, domain: string): string =>
+  `${c.org}-${c.env}-${domain}`;
+
+/** Databricks job name of a pipeline: the environment and the pipeline's DAG id. */
+export const ingestJobName = (c: NameContext, source: string, pipeline: string): string =>
+  `${c.org}-${c.env}-${dagId(source, pipeline)}`;
+
+/**
+ * ARN pattern of every ingest role of the environment (`ingestRoleName` keeps this head even
+ * when it shortens a long name), for the MWAA execution role's `sts:AssumeRole`.
+ */
+export const ingestRoleArnPattern = (c: NameContext): string =>
+  `arn:aws:iam::${c.accountId}:role/${joinName([c.org, c.env, "ingest"], 64)}-*`;
+
+/** Logical name of a pipeline's job: `--` never occurs in kebab-case ids, so it cannot collide. */
+export const pipelineLogicalName = (source: string, pipeline: string): string =>
+  `${source}--${pipeline}`;
+
+/** Id of a lake bucket's external location (`<domain>-<layer>`, named `<org>_<env>_<domain>_<layer>`). */
+export const locationId = (domain: string, layer: Layer): string => `${domain}-${layer}`;
+
+/** Id of the catalog bucket's external location. */
+export const CATALOG_LOCATION_ID = "catalog";
+
+/** Every problem with the names the platform adds for an environment's domains. */
+export function validatePlatformNames(c: NameContext, domains: readonly string[]): string[] {
+  const names = [catalogBucketName(c), ...domains.map((d) => domainLogBucketName(c, d))];
+  return names.flatMap((n) => validateBucketName(n).map((p) => `bucket "${n}": ${p}`));
+}

@@ -1,0 +1,272 @@
+/**
+ * The plan of one stack as plain data: which domains get a lake, which sources get an ingest
+ * role, schemas and jobs, with every name, tag, prefix, task and schedule resolved from the
+ * environment's effective estate. Pure: `buildStack` only turns this into resources.
+ */
+import {
+  catalogName,
+  effectiveEstate,
+  ingestRoleName,
+  lakeKeyAlias,
+  type ClassificationLevel,
+  type EffectiveEstate,
+  type EffectivePipeline,
+  type EffectiveTable,
+  type Environment,
+  type Estate,
+  type Layer,
+  type Schedule,
+  type Source,
+} from "@hdp/config";
+import { INGEST_LAYERS, type IngestLayer, type SchemaLayer } from "@hdp/spark";
+import {
+  clusterPolicyName,
+  domainLogBucketName,
+  ingestJobName,
+  instancePoolName,
+  lakeBucketNames,
+  nameContext,
+  pipelineLogicalName,
+  type NameContext,
+} from "./names";
+import { jobSchedule, type JobSchedule } from "./schedule";
+import { stackRole, stackSpec, type StackRole, type StackSpec } from "./stacks";
+import { domainTags, sharedTags, sourceTags, type Tags } from "./tags";
+
+/** Workspace folder of the ingest notebooks, one per layer (`<root>/bronze`, …). */
+export const INGEST_NOTEBOOK_ROOT = "/Workspace/hdp/ingest";
+
+/**
+ * Job clusters of one domain the pool is sized for at their largest; more concurrent jobs share
+ * what is left (clusters start at one worker and scale up).
+ */
+export const POOL_CONCURRENT_JOBS = 4;
+
+/** One domain's shared objects: its lake, cluster policy and instance pool. */
+export interface DomainPlan {
+  readonly id: string;
+  readonly classification: ClassificationLevel;
+  readonly tags: Tags;
+  readonly bucketNames: Readonly<Record<Layer, string>>;
+  readonly logBucketName: string;
+  readonly keyAlias: string;
+  readonly policyName: string;
+  readonly poolName: string;
+  /** Enabled pipelines of the domain in the environment (all shards). */
+  readonly pipelineCount: number;
+  /** Maximum instances of the domain's pool. */
+  readonly poolCapacity: number;
+}
+
+/** One layer task of a pipeline's job: the pipeline's enabled tables in that layer. */
+export interface TaskPlan {
+  readonly notebookPath: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** One enabled pipeline: an ingest job. */
+export interface PipelinePlan {
+  readonly id: string;
+  readonly key: string;
+  readonly dagId: string;
+  readonly logicalName: string;
+  readonly jobName: string;
+  readonly tasks: Readonly<Partial<Record<IngestLayer, TaskPlan>>>;
+  readonly schedule: JobSchedule;
+  readonly dependsOn: readonly string[];
+}
+
+/** One enabled source of the stack and what it gets. */
+export interface SourcePlan {
+  readonly id: string;
+  readonly domain: string;
+  readonly classification: ClassificationLevel;
+  readonly tags: Tags;
+  readonly roleName: string;
+  /** Enabled tables landing files: the ingest role may write exactly `<source>/<table>/` of these. */
+  readonly ingestTables: readonly string[];
+  /** Layers (bronze, silver, gold) any enabled table of the source reaches: one schema each. */
+  readonly schemaLayers: readonly SchemaLayer[];
+  readonly pipelines: readonly PipelinePlan[];
+}
+
+/** Everything one stack creates. */
+export interface StackPlan {
+  readonly stack: StackSpec;
+  readonly role: StackRole;
+  readonly environment: Environment;
+  readonly names: NameContext;
+  readonly region: string;
+  readonly catalogName: string;
+  /** Domains with enabled sources in the environment (every shard's), sorted by id. */
+  readonly domains: readonly DomainPlan[];
+  /** Enabled sources of this stack, sorted by id (none in a core stack). */
+  readonly sources: readonly SourcePlan[];
+  readonly sharedTags: Tags;
+  /** Enabled pipelines (Airflow DAGs) of the whole environment. */
+  readonly dagCount: number;
+}
+
+/** `protect` and `retainOnDelete` of stateful resources: both on where the environment says so. */
+export function statefulOptions(plan: Pick<StackPlan, "environment">): {
+  protect: boolean;
+  retainOnDelete: boolean;
+} {
+  const p = plan.environment.protectStatefulResources;
+  return { protect: p, retainOnDelete: p };
+}
+
+const byId = (a: { readonly id: string }, b: { readonly id: string }): number =>
+  a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** The plan of stack `stackName`; throws on an unknown stack (listing the valid ones). */
+export function planStack(estate: Estate, stackName: string): StackPlan {
+  const stack = stackSpec(estate, stackName);
+  const role = stackRole(stack);
+  const eff = effectiveEstate(estate, stack.environment);
+  const environment = eff.environment;
+  const names = nameContext(estate, environment);
+  const env = environment.name;
+
+  const active = activeSources(estate, eff);
+  const pipelines = eff.pipelines.filter((p) => p.enabled);
+  const domainIds = [...new Set(active.map((s) => s.domain))].sort();
+  const domains = domainIds.map((id): DomainPlan => {
+    const d = estate.platform.domains.find((x) => x.id === id);
+    if (d === undefined) throw new Error(`source domain "${id}" is not in platform.yaml`);
+    const ids = new Set(active.filter((s) => s.domain === id).map((s) => s.id));
+    const pipelineCount = pipelines.filter((p) => ids.has(p.source)).length;
+    return {
+      id,
+      classification: d.maxClassification,
+      tags: domainTags(estate, env, id),
+      bucketNames: lakeBucketNames(names, id),
+      logBucketName: domainLogBucketName(names, id),
+      keyAlias: lakeKeyAlias(names, id),
+      policyName: clusterPolicyName(names, id, d.maxClassification),
+      poolName: instancePoolName(names, id),
+      pipelineCount,
+      poolCapacity: poolCapacity(environment.compute.maxWorkers, pipelineCount),
+    };
+  });
+
+  const inStack = new Set(role === "core" ? [] : stack.sources);
+  const tables = eff.tables.filter((t) => t.enabled);
+  const sources = active
+    .filter((s) => inStack.has(s.id))
+    .map((s) =>
+      planSource(
+        estate,
+        names,
+        s,
+        tables.filter((t) => t.source === s.id),
+        pipelines.filter((p) => p.source === s.id),
+      ),
+    );
+
+  return {
+    stack,
+    role,
+    environment,
+    names,
+    region: estate.platform.aws.region,
+    catalogName: catalogName(names),
+    domains,
+    sources,
+    sharedTags: sharedTags(estate, env, environment.databricks.adminGroup, domainIds),
+    dagCount: pipelines.length,
+  };
+}
+
+/** Enabled sources with at least one enabled table, sorted by id. */
+function activeSources(estate: Estate, eff: EffectiveEstate): Source[] {
+  const withTables = new Set(eff.tables.filter((t) => t.enabled).map((t) => t.source));
+  const enabled = new Set(eff.sources.filter((s) => s.enabled).map((s) => s.id));
+  return estate.sources.filter((s) => enabled.has(s.id) && withTables.has(s.id)).sort(byId);
+}
+
+function planSource(
+  estate: Estate,
+  names: NameContext,
+  source: Source,
+  tables: readonly EffectiveTable[],
+  pipelines: readonly EffectivePipeline[],
+): SourcePlan {
+  return {
+    id: source.id,
+    domain: source.domain,
+    classification: source.classification,
+    tags: sourceTags(estate, names.env, source),
+    roleName: ingestRoleName(names, source.id),
+    ingestTables: ingestTables(tables),
+    schemaLayers: schemaLayers(tables),
+    pipelines: pipelines
+      .map((p) => planPipeline(names, p, tables))
+      .filter((p): p is PipelinePlan => p !== undefined)
+      .sort(byId),
+  };
+}
+
+/** Enabled tables that land files (the `landing` layer), sorted: the ingest role's prefixes. */
+export function ingestTables(tables: readonly Pick<EffectiveTable, "id" | "layers">[]): string[] {
+  return tables
+    .filter((t) => t.layers.includes("landing"))
+    .map((t) => t.id)
+    .sort();
+}
+
+/** The Delta layers the tables reach, in data-flow order. */
+export function schemaLayers(tables: readonly Pick<EffectiveTable, "layers">[]): SchemaLayer[] {
+  return INGEST_LAYERS.filter((l) => tables.some((t) => t.layers.includes(l)));
+}
+
+/** Maximum instances of a domain's pool: driver and workers of its concurrent jobs at their largest. */
+export function poolCapacity(maxWorkers: number, pipelineCount: number): number {
+  const jobs = Math.min(Math.max(pipelineCount, 1), POOL_CONCURRENT_JOBS);
+  return Math.min((maxWorkers + 1) * jobs, 10_000);
+}
+
+/**
+ * The job of one enabled pipeline: a task per layer any of its enabled tables reaches, naming
+ * those tables. Undefined when no table goes past landing (nothing for Spark to do).
+ */
+export function planPipeline(
+  names: NameContext,
+  pipeline: Pick<EffectivePipeline, "id" | "key" | "source" | "dagId" | "tables" | "dependsOn"> & {
+    readonly schedule: Schedule;
+  },
+  sourceTables: readonly Pick<EffectiveTable, "id" | "layers">[],
+): PipelinePlan | undefined {
+  const members = new Set(pipeline.tables);
+  const tables = sourceTables.filter((t) => members.has(t.id));
+  const tasks: Partial<Record<IngestLayer, TaskPlan>> = {};
+  for (const layer of INGEST_LAYERS) {
+    const ids = tables
+      .filter((t) => t.layers.includes(layer))
+      .map((t) => t.id)
+      .sort();
+    if (ids.length === 0) continue;
+    tasks[layer] = {
+      notebookPath: `${INGEST_NOTEBOOK_ROOT}/${layer}`,
+      parameters: {
+        catalog: catalogName(names),
+        environment: names.env,
+        layer,
+        pipeline: pipeline.id,
+        source: pipeline.source,
+        tables: ids.join(","),
+      },
+    };
+  }
+  if (Object.keys(tasks).length === 0) return undefined;
+  return {
+    id: pipeline.id,
+    key: pipeline.key,
+    dagId: pipeline.dagId,
+    logicalName: pipelineLogicalName(pipeline.source, pipeline.id),
+    jobName: ingestJobName(names, pipeline.source, pipeline.id),
+    tasks,
+    schedule: jobSchedule(pipeline.schedule),
+    dependsOn: [...pipeline.dependsOn],
+  };
+}

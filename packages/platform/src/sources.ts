@@ -1,0 +1,112 @@
+/**
+ * The per-source objects of a stack: an ingest role scoped to the source's table prefixes in its
+ * domain's landing bucket, a schema per layer with its grants, and an ingest job per pipeline.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { SourceIngestRole } from "@hdp/iam";
+import { IngestJob, locationUrl, type SchemaLayer } from "@hdp/spark";
+import { SourceSchemas } from "./catalog";
+import { statefulOptions, type DomainPlan, type SourcePlan, type StackPlan } from "./plan";
+import type { StackProviders } from "./providers";
+import type { CoreRefs, StackExports } from "./refs";
+
+/** Path of a source's managed tables inside a layer bucket (apart from raw `<source>/<table>/` prefixes). */
+export const MANAGED_PREFIX = "managed";
+
+/** Managed storage root of a source's schema in a layer bucket: `s3://<bucket>/managed/<source>`. */
+export function schemaStorageRoot(bucketName: string, source: string): string {
+  return locationUrl(bucketName, `${MANAGED_PREFIX}/${source}`);
+}
+
+/** Creates every enabled source of the stack; returns the per-source exports. */
+export function createSources(
+  plan: StackPlan,
+  refs: CoreRefs,
+  providers: StackProviders,
+): StackExports {
+  const opts = { providers: [...providers.all] };
+  const roleArns: Record<string, pulumi.Output<string>> = {};
+  const jobIds: Record<string, pulumi.Output<string>> = {};
+  for (const s of plan.sources) {
+    const domain = plan.domains.find((d) => d.id === s.domain);
+    if (domain === undefined) throw new Error(`source "${s.id}": no lake for domain "${s.domain}"`);
+    if (s.ingestTables.length > 0) {
+      roleArns[s.id] = createIngestRole(plan, s, domain, refs, opts).roleArn;
+    }
+    if (s.schemaLayers.length > 0) createSchemas(plan, s, domain, refs, opts);
+    for (const p of s.pipelines) {
+      const job = new IngestJob(
+        p.logicalName,
+        {
+          jobName: p.jobName,
+          tasks: p.tasks,
+          cluster: {
+            policyId: refs.clusterPolicyId(s.domain),
+            instancePoolId: refs.instancePoolId(s.domain),
+            maxWorkers: plan.environment.compute.maxWorkers,
+          },
+          onFailure: { emails: [...plan.environment.alertEmails] },
+          schedule: p.schedule,
+          tags: s.tags,
+        },
+        opts,
+      );
+      jobIds[p.key] = job.jobId;
+    }
+  }
+  return { ingestRoleArns: pulumi.output(roleArns), ingestJobIds: pulumi.output(jobIds) };
+}
+
+function createIngestRole(
+  plan: StackPlan,
+  s: SourcePlan,
+  domain: DomainPlan,
+  refs: CoreRefs,
+  opts: pulumi.ComponentResourceOptions,
+): SourceIngestRole {
+  return new SourceIngestRole(
+    s.id,
+    {
+      source: s.id,
+      tables: s.ingestTables,
+      bucketNames: [domain.bucketNames.landing],
+      kmsKeyArn: refs.kmsKeyArn(s.domain),
+      region: plan.region,
+      trustedPrincipalArn: refs.mwaaExecutionRoleArn,
+      access: "write",
+      roleName: s.roleName,
+      tags: s.tags,
+    },
+    opts,
+  );
+}
+
+function createSchemas(
+  plan: StackPlan,
+  s: SourcePlan,
+  domain: DomainPlan,
+  refs: CoreRefs,
+  opts: pulumi.ComponentResourceOptions,
+): SourceSchemas {
+  const storageRoots: Partial<Record<SchemaLayer, string>> = {};
+  const locations: pulumi.Resource[] = [];
+  for (const layer of s.schemaLayers) {
+    storageRoots[layer] = schemaStorageRoot(domain.bucketNames[layer], s.id);
+    const location = refs.location(s.domain, layer);
+    if (location !== undefined) locations.push(location);
+  }
+  return new SourceSchemas(
+    s.id,
+    {
+      catalogName: refs.catalogName,
+      source: s.id,
+      classification: s.classification,
+      storageRoots,
+      locations,
+      adminGroup: plan.environment.databricks.adminGroup,
+      ...statefulOptions(plan),
+      tags: s.tags,
+    },
+    opts,
+  );
+}
