@@ -48,6 +48,12 @@ export interface EnvironmentCatalogArgs {
   readonly storage: ManagedStorage;
   /** Group that administers the catalog; always in its grants (they are authoritative). */
   readonly adminGroup: string;
+  /**
+   * What the catalog must wait for besides its location, e.g. the storage root's bucket and
+   * its settings (Unity Catalog checks access to the storage root on create).
+   * @default []
+   */
+  readonly waitFor?: readonly pulumi.Input<pulumi.Resource>[];
   /** @default "ISOLATED" (bound to the deploying workspace: dev cannot read prod) */
   readonly isolationMode?: "ISOLATED" | "OPEN";
   /** @default inherited from the component's options */
@@ -85,7 +91,7 @@ export class EnvironmentCatalog extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [args.storage.location],
+        dependsOn: [args.storage.location, ...(args.waitFor ?? [])],
         ...(args.protect !== undefined ? { protect: args.protect } : {}),
         ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
       },
@@ -115,8 +121,12 @@ export interface SourceSchemasArgs {
   readonly classification: string;
   /** Layers that get a schema, each with its managed storage root (`s3://bucket/path`). */
   readonly storageRoots: Readonly<Partial<Record<SchemaLayer, string>>>;
-  /** The external locations covering the storage roots (absent when they live in another stack). @default [] */
-  readonly locations?: readonly pulumi.Input<pulumi.Resource>[];
+  /**
+   * What the schemas must wait for: the external locations covering their storage roots and the
+   * buckets (none when those live in the core stack, deployed first).
+   * @default []
+   */
+  readonly waitFor?: readonly pulumi.Input<pulumi.Resource>[];
   /** Group that administers the schemas; always in their grants. */
   readonly adminGroup: string;
   /** @default inherited from the component's options */
@@ -155,8 +165,8 @@ export class SourceSchemas extends pulumi.ComponentResource {
       parent: this,
       ...(args.protect !== undefined ? { protect: args.protect } : {}),
       ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
-      ...(args.locations !== undefined && args.locations.length > 0
-        ? { dependsOn: [...args.locations] }
+      ...(args.waitFor !== undefined && args.waitFor.length > 0
+        ? { dependsOn: [...args.waitFor] }
         : {}),
     };
     const properties = propertiesOf(args.tags ?? {});

@@ -125,8 +125,7 @@ export function createCore(
       ...stateful,
       tags: shared,
     },
-    // Locations are validated on first use: the buckets and their settings must exist first.
-    { ...opts, dependsOn: [catalogRoot, ...lakes.values()] },
+    opts,
   );
   const catalog = new EnvironmentCatalog(
     "lake",
@@ -134,6 +133,7 @@ export function createCore(
       catalogName: plan.catalogName,
       storage: storage.managedStorage(CATALOG_LOCATION_ID, "managed"),
       adminGroup: env.databricks.adminGroup,
+      waitFor: [catalogRoot],
       ...stateful,
       tags: shared,
     },
@@ -182,7 +182,10 @@ export function createCore(
     instancePoolId: (domain) => required(pools, domain, "instance pool").instancePoolId,
     catalogName: catalog.catalogName,
     mwaaExecutionRoleArn: airflow.executionRole.roleArn,
-    location: (domain, layer) => storage.locations[locationId(domain, layer)],
+    waitFor: (domain, layer) => {
+      const location = storage.locations[locationId(domain, layer)];
+      return [required(lakes, domain, "lake"), ...(location !== undefined ? [location] : [])];
+    },
   };
   const exports = coreExports(plan, {
     lakes,

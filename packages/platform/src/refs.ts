@@ -25,10 +25,10 @@ export interface CoreRefs {
   /** The MWAA execution role: the one principal ingest roles trust. */
   readonly mwaaExecutionRoleArn: pulumi.Input<string>;
   /**
-   * The external location of a domain's layer bucket, when it is in this stack (schemas wait for
-   * it); undefined in a shard, whose core was deployed first.
+   * What a schema in a domain's layer bucket waits for: the bucket's lake and external location
+   * when they are in this stack; nothing in a shard, whose core stack was deployed first.
    */
-  location(domain: string, layer: Layer): pulumi.Resource | undefined;
+  waitFor(domain: string, layer: Layer): pulumi.Resource[];
 }
 
 /**
@@ -117,6 +117,6 @@ export function refsFromStackReference(ref: pulumi.StackReference): CoreRefs {
     instancePoolId: (domain) => entry(ref, "instancePoolIds", domain),
     catalogName: ref.requireOutput("catalogName") as pulumi.Output<string>,
     mwaaExecutionRoleArn: ref.requireOutput("mwaaExecutionRoleArn") as pulumi.Output<string>,
-    location: () => undefined,
+    waitFor: () => [],
   };
 }

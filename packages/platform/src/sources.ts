@@ -89,11 +89,10 @@ function createSchemas(
   opts: pulumi.ComponentResourceOptions,
 ): SourceSchemas {
   const storageRoots: Partial<Record<SchemaLayer, string>> = {};
-  const locations: pulumi.Resource[] = [];
+  const waitFor: pulumi.Resource[] = [];
   for (const layer of s.schemaLayers) {
     storageRoots[layer] = schemaStorageRoot(domain.bucketNames[layer], s.id);
-    const location = refs.location(s.domain, layer);
-    if (location !== undefined) locations.push(location);
+    for (const r of refs.waitFor(s.domain, layer)) if (!waitFor.includes(r)) waitFor.push(r);
   }
   return new SourceSchemas(
     s.id,
@@ -102,7 +101,7 @@ function createSchemas(
       source: s.id,
       classification: s.classification,
       storageRoots,
-      locations,
+      waitFor,
       adminGroup: plan.environment.databricks.adminGroup,
       ...statefulOptions(plan),
       tags: s.tags,
