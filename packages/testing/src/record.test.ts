@@ -90,6 +90,16 @@ describe("record", () => {
     expect(run.status).toBe(3);
   });
 
+  it("sets the project, stack and organization the program sees", async () => {
+    const { result } = await record(
+      () => [pulumi.getProject(), pulumi.getStack(), pulumi.getOrganization()],
+      { project: "p", stack: "s", organization: "o" },
+    );
+    expect(result).toEqual(["p", "s", "o"]);
+    const defaults = await record(() => pulumi.getOrganization());
+    expect(defaults.result).toBe("organization");
+  });
+
   it("runs several programs one after another with fresh state", async () => {
     const a = await record(() => new Thing("one"));
     const b = await record(() => new Thing("one"));

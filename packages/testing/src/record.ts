@@ -38,6 +38,8 @@ export interface RecordOptions extends MockContext {
   readonly project?: string;
   /** @default "test" */
   readonly stack?: string;
+  /** What `pulumi.getOrganization()` returns. @default "organization" (as on a DIY backend) */
+  readonly organization?: string;
 }
 
 /** What {@link record} returns: the resources in registration order and the program's result. */
@@ -112,6 +114,7 @@ export async function record<T>(
     options.project ?? "hdp",
     options.stack ?? "test",
     false,
+    options.organization ?? "organization",
   );
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike | undefined;
