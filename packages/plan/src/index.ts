@@ -1,0 +1,49 @@
+// @hdp/plan: the offline plan — the program under Pulumi's mock runtime -> inventory, diff, report.
+export {
+  plan,
+  selectStacks,
+  PlanConfigError,
+  PlanUsageError,
+  GitError,
+  type PlanOptions,
+  type PlanProblem,
+  type PlanResult,
+  type PlanStats,
+  type RevisionPlan,
+} from "./planner";
+export type { PlanEvent, StackResult } from "./schedule";
+export {
+  diffInventories,
+  diffPlans,
+  changedPaths,
+  type PlanDiff,
+  type Replacement,
+  type ResourceRef,
+  type ResourceUpdate,
+  type StackDiff,
+  type TypeCounts,
+} from "./diff";
+export { isStateful, physicalIdentity } from "./identity";
+export {
+  INVENTORY_FORMAT,
+  renderInventory,
+  renderStack,
+  stackInventory,
+  summarize,
+  type InventoryResource,
+  type StackInventory,
+  type StackSummary,
+} from "./inventory";
+export { canonicalJson } from "./canonical-json";
+export { renderMarkdown, MARKDOWN_BUDGET } from "./markdown";
+export { progressDisplay, isInteractive, type ProgressDisplay } from "./progress";
+export { stackSlice, sliceHash } from "./slices";
+export {
+  runStack,
+  loadProgram,
+  type BuildStack,
+  type StackJob,
+  type StackOutcome,
+} from "./run-stack";
+export { WorkerPool, workerExecArgv, type PoolOptions, type JobResult } from "./pool";
+export * from "./recorder";

@@ -1,0 +1,325 @@
+/**
+ * `plan()`: the offline plan of one or more stacks — the program (`buildStack` of
+ * @hdp/platform, the code `pulumi up` runs) under Pulumi's mock runtime, for the working tree
+ * and optionally a base revision, with the diff between them, budget checks and a cache.
+ */
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import type { Estate } from "@hdp/config";
+import * as config from "@hdp/config";
+import { PlanCache } from "./cache";
+import { diffPlans, type PlanDiff } from "./diff";
+import { renderInventory } from "./inventory";
+import { WorkerPool } from "./pool";
+import { gitRevision, workingTree, type Revision, type Workspace } from "./revision";
+import { exportsHash, planStacks, type PlanEvent, type StackResult } from "./schedule";
+import { findStack, sliceHash } from "./slices";
+import { repoRoot } from "./git";
+
+export { PlanConfigError } from "./revision";
+export { GitError } from "./git";
+
+/** Bad usage (unknown stack or environment, bad option): exit code 2. */
+export class PlanUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanUsageError";
+  }
+}
+
+/** Options of {@link plan}. */
+export interface PlanOptions {
+  /** The configs directory (working tree). */
+  readonly configs: string;
+  /** Stacks to plan by name. With `envs`, the union; neither: every stack. */
+  readonly stacks?: readonly string[];
+  /** Environments whose stacks to plan. */
+  readonly envs?: readonly string[];
+  /** Worker processes; 0 plans in this process. @default os.availableParallelism() */
+  readonly jobs?: number;
+  /** Plan cache directory, or false for none. @default "<repo>/.hdp/cache/plan" */
+  readonly cacheDir?: string | false;
+  /** Git revision to diff against. */
+  readonly base?: string;
+  /** Plan only the stacks whose inputs changed since this git revision. */
+  readonly changedSince?: string;
+  /** Module exporting `buildStack`. @default the workspace's @hdp/platform */
+  readonly program?: string;
+  /** @default "health-data-platform" */
+  readonly project?: string;
+  /** @default "organization" */
+  readonly organization?: string;
+  /** Recorder cost levers (results are identical either way). @default true */
+  readonly fast?: boolean;
+  /** Progress of the plan. */
+  readonly onEvent?: (e: PlanEvent) => void;
+  /** Where the program's own console output goes. @default process.stderr */
+  readonly onOutput?: (text: string) => void;
+}
+
+/** A problem that makes the plan fail (exit code 1). */
+export interface PlanProblem {
+  readonly kind: "budget" | "program";
+  readonly stack: string;
+  readonly revision: string;
+  readonly message: string;
+}
+
+/** One side of the plan: the stacks asked for, sorted by name. */
+export interface RevisionPlan {
+  readonly label: string;
+  readonly stacks: readonly StackResult[];
+}
+
+export interface PlanStats {
+  readonly stacksPlanned: number;
+  readonly stacksCached: number;
+  /** Resources of the working tree's planned stacks. */
+  readonly resources: number;
+  readonly durationMs: number;
+  readonly workers: number;
+  /** Peak resident memory of each worker that ran, in bytes. */
+  readonly workerPeakRss: readonly number[];
+}
+
+export interface PlanResult {
+  readonly project: string;
+  readonly head: RevisionPlan;
+  readonly base: RevisionPlan | undefined;
+  readonly diff: PlanDiff | undefined;
+  /** Stacks left out by `changedSince`: their inputs did not change. */
+  readonly unchanged: readonly string[];
+  readonly problems: readonly PlanProblem[];
+  readonly stats: PlanStats;
+  /** The working tree's inventory (canonical JSON). */
+  inventoryJson(): string;
+}
+
+/** The workspace this package runs in, and its program. */
+function workspace(configs: string, program: string | undefined): Workspace {
+  let root: string;
+  try {
+    root = repoRoot(configs);
+  } catch {
+    root = resolve(__dirname, "..", "..", "..");
+  }
+  return {
+    root,
+    programModule: program !== undefined ? resolve(program) : require.resolve("@hdp/platform"),
+    programOverride: program !== undefined,
+  };
+}
+
+/** The stacks `options` select in `estate`, validated. */
+export function selectStacks(
+  estate: Estate,
+  options: Pick<PlanOptions, "stacks" | "envs">,
+  strict = true,
+): string[] {
+  const allNames = estate.environments.flatMap((e) => e.stacks.map((s) => s.name));
+  const envNames = estate.environments.map((e) => e.name);
+  if ((options.stacks ?? []).length === 0 && (options.envs ?? []).length === 0) return allNames;
+  const out = new Set<string>();
+  for (const s of options.stacks ?? []) {
+    if (allNames.includes(s)) out.add(s);
+    else if (strict) {
+      throw new PlanUsageError(
+        `unknown stack "${s}"${config.didYouMean(s, allNames)} (stacks: ${allNames.join(", ")})`,
+      );
+    }
+  }
+  for (const e of options.envs ?? []) {
+    const env = estate.environments.find((x) => x.name === e);
+    if (env !== undefined) for (const s of env.stacks) out.add(s.name);
+    else if (strict) {
+      throw new PlanUsageError(`unknown environment "${e}" (environments: ${envNames.join(", ")})`);
+    }
+  }
+  return allNames.filter((n) => out.has(n));
+}
+
+/** Plans the selected stacks; see {@link PlanOptions}. */
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+  const started = performance.now();
+  const project = options.project ?? "health-data-platform";
+  const organization = options.organization ?? "organization";
+  const configs = resolve(options.configs);
+  const ws = workspace(configs, options.program);
+  const cacheDir = options.cacheDir ?? join(ws.root, ".hdp", "cache", "plan");
+  const onEvent = options.onEvent ?? (() => undefined);
+  const revisions: Revision[] = [];
+  const pool = new WorkerPool({
+    size: options.jobs ?? availableParallelism(),
+    onProgress: (stack, recorded) => onEvent({ kind: "progress", stack, recorded }),
+    onOutput: options.onOutput ?? ((t) => process.stderr.write(t)),
+  });
+  try {
+    const head = workingTree(ws, configs, config);
+    revisions.push(head);
+    const selected = selectStacks(head.estate, options);
+    const ctx = {
+      pool,
+      cache: cacheDir === false ? undefined : new PlanCache(cacheDir),
+      project,
+      organization,
+      fast: options.fast ?? true,
+      onEvent,
+    };
+    const other = (ref: string): Revision => {
+      const found = revisions.find((r) => r.label.startsWith(`${ref} (`));
+      if (found !== undefined) return found;
+      const r = gitRevision(ws, ref, configs, head, config);
+      revisions.push(r);
+      return r;
+    };
+
+    let toPlan = selected;
+    let unchanged: string[] = [];
+    if (options.changedSince !== undefined) {
+      const since = other(options.changedSince);
+      const changed = await changedStacks(head, since, selected, ctx);
+      unchanged = selected.filter((s) => !changed.has(s));
+      toPlan = selected.filter((s) => changed.has(s));
+    }
+    const base = options.base !== undefined ? other(options.base) : undefined;
+    const baseStacks =
+      base === undefined
+        ? []
+        : options.changedSince !== undefined
+          ? toPlan.filter((s) => findStack(base.estate, s) !== undefined)
+          : selectStacks(base.estate, options, false);
+
+    const [headResults, baseResults] = await Promise.all([
+      planStacks(head, toPlan, ctx),
+      base === undefined
+        ? Promise.resolve(new Map<string, StackResult>())
+        : planStacks(base, baseStacks, ctx),
+    ]);
+    const headPlan: RevisionPlan = { label: head.label, stacks: pick(headResults, toPlan) };
+    const basePlan: RevisionPlan | undefined =
+      base === undefined ? undefined : { label: base.label, stacks: pick(baseResults, baseStacks) };
+
+    const problems = findProblems(head, headPlan, basePlan);
+    const diff = basePlan === undefined ? undefined : diffPlans(basePlan.stacks, headPlan.stacks);
+    const everything = [...headResults.values(), ...baseResults.values()];
+    return {
+      project,
+      head: headPlan,
+      base: basePlan,
+      diff,
+      unchanged,
+      problems,
+      stats: {
+        stacksPlanned: everything.filter((r) => !r.cached).length,
+        stacksCached: everything.filter((r) => r.cached).length,
+        resources: headPlan.stacks.reduce((n, r) => n + (r.ok ? r.summary.resourceCount : 0), 0),
+        durationMs: Math.round(performance.now() - started),
+        workers: pool.peakRss.filter((x) => x !== undefined).length,
+        workerPeakRss: pool.peakRss.filter((x) => x !== undefined),
+      },
+      inventoryJson: () =>
+        renderInventory(
+          project,
+          headPlan.stacks.flatMap((r) => (r.ok ? [{ stack: r.stack, json: r.json() }] : [])),
+        ),
+    };
+  } finally {
+    await pool.close();
+    for (const r of revisions) r.cleanup();
+  }
+}
+
+const pick = (results: Map<string, StackResult>, names: readonly string[]): StackResult[] =>
+  [...names].sort().map((n) => results.get(n) as StackResult);
+
+function findProblems(
+  head: Revision,
+  headPlan: RevisionPlan,
+  basePlan: RevisionPlan | undefined,
+): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  for (const plan of [headPlan, ...(basePlan === undefined ? [] : [basePlan])]) {
+    for (const r of plan.stacks) {
+      if (!r.ok) {
+        problems.push({
+          kind: "program",
+          stack: r.stack,
+          revision: plan.label,
+          message: `stack ${r.stack} (${plan.label}): the program failed under mocks:\n  ${r.messages.join("\n  ")}`,
+        });
+      }
+    }
+  }
+  for (const r of headPlan.stacks) {
+    if (!r.ok || r.summary.resourceCount <= r.summary.resourceBudget) continue;
+    const env = head.estate.environments.find((e) => e.name === r.summary.environment);
+    const where = env !== undefined ? ` (sharding.resourceBudget in ${env.origin.file})` : "";
+    const n = (x: number): string => x.toLocaleString("en-US");
+    problems.push({
+      kind: "budget",
+      stack: r.stack,
+      revision: headPlan.label,
+      message: `stack ${r.stack} has ${n(r.summary.resourceCount)} resources, over its budget of ${n(r.summary.resourceBudget)}${where}: move sources to another shard or raise the budget`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The selected stacks whose inputs changed since `since`: all of them when the program's code
+ * changed; else those whose config slice changed, that are new, or whose core's exports
+ * changed (planned at both revisions when the core's own slice changed; cached after).
+ */
+async function changedStacks(
+  head: Revision,
+  since: Revision,
+  selected: readonly string[],
+  ctx: Parameters<typeof planStacks>[2],
+): Promise<Set<string>> {
+  if (head.codeHash !== since.codeHash) return new Set(selected);
+  const changed = new Set<string>();
+  const sliceChanged = (s: string): boolean =>
+    findStack(since.estate, s) === undefined ||
+    sliceHash(head.estate, s) !== sliceHash(since.estate, s);
+  const coresToCompare = new Set<string>();
+  for (const s of selected) {
+    if (sliceChanged(s)) {
+      changed.add(s);
+      continue;
+    }
+    const found = findStack(head.estate, s);
+    const core = found?.env.stacks.find((x) => x.shard === "core")?.name;
+    if (
+      found?.spec.shard !== undefined &&
+      found.spec.shard !== "core" &&
+      core !== undefined &&
+      sliceChanged(core)
+    ) {
+      coresToCompare.add(core);
+    }
+  }
+  if (coresToCompare.size > 0) {
+    const cores = [...coresToCompare];
+    const [now, then] = await Promise.all([
+      planStacks(head, cores, ctx),
+      planStacks(since, cores, ctx),
+    ]);
+    for (const s of selected) {
+      const found = findStack(head.estate, s);
+      const core = found?.env.stacks.find((x) => x.shard === "core")?.name;
+      if (core === undefined || !coresToCompare.has(core) || changed.has(s)) continue;
+      const a = now.get(core);
+      const b = then.get(core);
+      if (
+        a === undefined ||
+        b === undefined ||
+        !a.ok ||
+        !b.ok ||
+        exportsHash(a.exports) !== exportsHash(b.exports)
+      ) {
+        changed.add(s);
+      }
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,234 @@
+/**
+ * Runs a Pulumi program under the mock runtime and records every resource it registers.
+ *
+ * The SDK's state is global: one run at a time per process. Several runs one after another
+ * are fine (each gets a fresh mock monitor). Errors thrown in `apply()` or by the mocks reach
+ * the process only as unhandled rejections: they are collected and the run fails.
+ *
+ * Cost levers (on by default, `fast: false` turns them off; results are the same byte for
+ * byte, which the tests check): `Error.stackTraceLimit = 0` while the program runs (the SDK
+ * captures stack traces for several promises per output), the SDK's promise-leak debugging
+ * wrapper bypassed, and the mock monitor's fast path (see `monitor.ts`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { mockCallResult, mockResourceState } from "./mock-state";
+import { assertMockMonitor, hookMonitor, type RecordedResource } from "./monitor";
+
+export type { RecordedResource } from "./monitor";
+
+/** Outputs of another stack, as a `StackReference` to it sees them. */
+export interface StackOutputs {
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** Names of the outputs that are secrets. */
+  readonly secretOutputNames?: readonly string[];
+}
+
+/** Options for {@link recordProgram}. */
+export interface RecordOptions {
+  /** @default "hdp" */
+  readonly project?: string;
+  /** @default "test" */
+  readonly stack?: string;
+  /** Pulumi organization (part of StackReference names). @default "organization" */
+  readonly organization?: string;
+  /** Stacks a `StackReference` may read, by full name (`<org>/<project>/<stack>`). */
+  readonly stackOutputs?: Readonly<Record<string, StackOutputs>>;
+  /** The cost levers (see the module comment). @default true */
+  readonly fast?: boolean;
+  /** Called every `progressEvery` recorded resources with the count so far. */
+  readonly onProgress?: (recorded: number) => void;
+  /** @default 250 */
+  readonly progressEvery?: number;
+}
+
+/** What {@link recordProgram} returns. */
+export interface Recording<T> {
+  /** Every resource, in the order its registration completed. */
+  readonly resources: readonly RecordedResource[];
+  /** What the program returned. */
+  readonly result: T;
+}
+
+/** Thrown when the program fails under mocks; `messages` holds every error collected. */
+export class ProgramError extends Error {
+  constructor(readonly messages: readonly string[]) {
+    super(`the program failed under mocks:\n${messages.join("\n")}`);
+    this.name = "ProgramError";
+  }
+}
+
+interface DebuggableModule {
+  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+}
+
+/**
+ * Bypasses the SDK's promise-leak debugging wrapper (an internal: it tags every promise with a
+ * stack trace and tracks it in a set). Returns the function that restores it.
+ */
+function bypassPromiseDebugging(): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an SDK internal, no types
+  const mod = require("@pulumi/pulumi/runtime/debuggable") as Partial<DebuggableModule>;
+  const original = mod.debuggablePromise;
+  if (typeof original !== "function") {
+    throw new Error(
+      "@hdp/plan: @pulumi/pulumi/runtime/debuggable has no debuggablePromise; the SDK changed shape",
+    );
+  }
+  mod.debuggablePromise = <T>(p: Promise<T>) => p;
+  return () => {
+    mod.debuggablePromise = original;
+  };
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Runs `program` under fresh mocks (realistic ids and ARNs, see `mock-state.ts`) and returns
+ * every resource it registered or read, once all registrations have settled.
+ */
+export async function recordProgram<T>(
+  program: () => T | Promise<T>,
+  options: RecordOptions = {},
+): Promise<Recording<T>> {
+  const project = options.project ?? "hdp";
+  const stack = options.stack ?? "test";
+  const fast = options.fast ?? true;
+  const every = options.progressEvery ?? 250;
+  const failures: string[] = [];
+  const resources: RecordedResource[] = [];
+  const seen = new Set<string>();
+
+  const newResource = (args: {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+    id?: string;
+  }): { id: string | undefined; state: Record<string, unknown> } => {
+    if (args.type === "pulumi:pulumi:StackReference") {
+      return stackReferenceState(args.inputs, options.stackOutputs ?? {});
+    }
+    return mockResourceState(args.type, args.name, args.inputs);
+  };
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource,
+      call: (args) => mockCallResult(args.token, args.inputs as Record<string, unknown>),
+    },
+    project,
+    stack,
+    false,
+    options.organization ?? "organization",
+  );
+  const monitor: unknown = pulumi.runtime.getMonitor();
+  assertMockMonitor(monitor);
+  hookMonitor(monitor, {
+    stack,
+    project,
+    fast,
+    newResource,
+    onRecord: (r) => {
+      if (seen.has(r.urn)) {
+        failures.push(
+          `duplicate URN ${r.urn}: two resources with the same type and name under the same parent`,
+        );
+      }
+      seen.add(r.urn);
+      resources.push(r);
+      if (options.onProgress !== undefined && resources.length % every === 0) {
+        options.onProgress(resources.length);
+      }
+    },
+  });
+
+  const onRejection = (reason: unknown): void => {
+    failures.push(messageOf(reason));
+  };
+  process.on("unhandledRejection", onRejection);
+  const stackTraceLimit = Error.stackTraceLimit;
+  const restore = fast ? bypassPromiseDebugging() : () => undefined;
+  if (fast) Error.stackTraceLimit = 0;
+  try {
+    let result: T;
+    try {
+      result = await program();
+    } catch (e) {
+      failures.push(messageOf(e));
+      result = undefined as T;
+    }
+    await pulumi.runtime.disconnect();
+    // Let rejections raised during the final drain reach the handler.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (failures.length > 0) throw new ProgramError(failures);
+    options.onProgress?.(resources.length);
+    return { resources, result };
+  } finally {
+    restore();
+    Error.stackTraceLimit = stackTraceLimit;
+    process.off("unhandledRejection", onRejection);
+  }
+}
+
+/** The state of a `StackReference`: the referenced stack's outputs, or an error naming it. */
+function stackReferenceState(
+  inputs: Record<string, unknown>,
+  stacks: Readonly<Record<string, StackOutputs>>,
+): { id: string; state: Record<string, unknown> } {
+  const name = String(inputs.name);
+  const ref = stacks[name];
+  if (ref === undefined) {
+    const known = Object.keys(stacks).sort();
+    throw new Error(
+      `StackReference to ${name}: no such stack in this plan (${known.length > 0 ? `have: ${known.join(", ")}` : "no stack outputs were given"})`,
+    );
+  }
+  const secret = new Set(ref.secretOutputNames ?? []);
+  const outputs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ref.outputs)) {
+    outputs[k] = secret.has(k) ? { [rpc.specialSigKey]: rpc.specialSecretSig, value: v } : v;
+  }
+  return { id: name, state: { name, outputs, secretOutputNames: [...secret].sort() } };
+}
+
+/** An export's plain value and whether it is secret, after the run settled. */
+export interface ResolvedExports {
+  readonly values: Record<string, unknown>;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Starts resolving a stack's exports (Outputs, nested Outputs or plain values). Call before the
+ * run settles (inside the program); `settle()` after `recordProgram` returned gives the values.
+ */
+export function watchExports(exports: Readonly<Record<string, unknown>>): {
+  settle(): Promise<ResolvedExports>;
+} {
+  const values: Record<string, unknown> = {};
+  const secret: Record<string, boolean> = {};
+  const resolved = new Set<string>();
+  const keys = Object.keys(exports).sort();
+  for (const k of keys) {
+    const o: pulumi.Output<unknown> = pulumi.output(exports[k]);
+    o.apply((v) => {
+      values[k] = v;
+      resolved.add(k);
+      return v;
+    });
+    pulumi.isSecret(o).then(
+      (s) => {
+        secret[k] = s;
+      },
+      () => undefined,
+    );
+  }
+  return {
+    settle: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      const missing = keys.filter((k) => !resolved.has(k));
+      if (missing.length > 0)
+        throw new ProgramError(missing.map((k) => `export ${k} never resolved`));
+      return { values, secrets: keys.filter((k) => secret[k] === true) };
+    },
+  };
+}

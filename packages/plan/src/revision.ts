@@ -1,0 +1,200 @@
+/**
+ * A revision to plan: the working tree, or a git revision read through git without touching
+ * the working tree. When the revision's program code equals the working tree's, only its
+ * configs are extracted and the working tree's program plans them; otherwise the whole tree is
+ * extracted to a temporary directory and its own `@hdp/platform` and `@hdp/config` run, with
+ * the working tree's installed dependencies linked in (one `@pulumi/pulumi` for both).
+ */
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import type { ConfigError, Estate } from "@hdp/config";
+import { blobId, isProgramFile, treeHash, workingTreeCodeHash } from "./code-hash";
+import { extractTree, listTree, resolveCommit } from "./git";
+
+/** One side of a plan. */
+export interface Revision {
+  /** "working tree", or the ref as given with its short commit. */
+  readonly label: string;
+  readonly commit: string | undefined;
+  readonly configsDir: string;
+  /** Absolute path of the module exporting `buildStack`. */
+  readonly programModule: string;
+  readonly estate: Estate;
+  /** Hash of the program's code (see code-hash.ts). */
+  readonly codeHash: string;
+  /** Removes temporary files. */
+  readonly cleanup: () => void;
+}
+
+/** The configs of a revision do not validate: reported like `hdp validate`, exit code 2. */
+export class PlanConfigError extends Error {
+  constructor(
+    readonly revision: string,
+    readonly errors: readonly ConfigError[],
+  ) {
+    super(`${errors.length} config error${errors.length === 1 ? "" : "s"} in ${revision}`);
+    this.name = "PlanConfigError";
+  }
+}
+
+interface ConfigModule {
+  loadEstate(dir: string): { ok: boolean; estate: Estate; errors: readonly ConfigError[] };
+}
+
+/** Where the planner finds the workspace and the program. */
+export interface Workspace {
+  /** Repository root (the directory with packages/). */
+  readonly root: string;
+  /** Absolute path of the working tree's program module. */
+  readonly programModule: string;
+  /** Set when the program is not the workspace's @hdp/platform (tests' stand-ins). */
+  readonly programOverride: boolean;
+}
+
+const fromSource = __filename.endsWith(".ts");
+
+function loadConfigs(configModule: ConfigModule, dir: string, label: string): Estate {
+  const r = configModule.loadEstate(dir);
+  if (!r.ok) throw new PlanConfigError(label, r.errors);
+  return r.estate;
+}
+
+/** The working tree: configs and program as they are on disk. */
+export function workingTree(
+  ws: Workspace,
+  configsDir: string,
+  configModule: ConfigModule,
+): Revision {
+  const estate = loadConfigs(configModule, configsDir, "working tree");
+  return {
+    label: "working tree",
+    commit: undefined,
+    configsDir,
+    programModule: ws.programModule,
+    estate,
+    codeHash: codeHashOf(ws, workingTreeCodeHash(ws.root)),
+    cleanup: () => undefined,
+  };
+}
+
+/** With a stand-in program, its own file is part of the code. */
+function codeHashOf(ws: Workspace, tree: string): string {
+  if (!ws.programOverride) return tree;
+  return treeHash([
+    { path: "(tree)", blob: tree },
+    { path: "(program)", blob: blobId(readFileSync(ws.programModule)) },
+  ]);
+}
+
+/**
+ * Revision `ref` of the repository: `configsDir` (a working-tree path) is read at the same
+ * place in `ref`.
+ */
+export function gitRevision(
+  ws: Workspace,
+  ref: string,
+  configsDir: string,
+  working: Revision,
+  configModule: ConfigModule,
+): Revision {
+  const commit = resolveCommit(ws.root, ref);
+  const label = `${ref} (${commit.slice(0, 10)})`;
+  const configsRel = relative(ws.root, resolve(configsDir)).split(sep).join("/");
+  const code = ws.programOverride
+    ? working.codeHash
+    : treeHash(
+        listTree(ws.root, commit, ["packages", "pnpm-lock.yaml"]).filter((e) =>
+          isProgramFile(e.path),
+        ),
+      );
+  if (code === working.codeHash) {
+    const dir = extractTree(ws.root, commit, [configsRel]);
+    const dirConfigs = join(dir, configsRel);
+    const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+    try {
+      const estate = loadConfigs(configModule, dirConfigs, label);
+      return {
+        label,
+        commit,
+        configsDir: dirConfigs,
+        programModule: ws.programModule,
+        estate,
+        codeHash: code,
+        cleanup,
+      };
+    } catch (e) {
+      cleanup();
+      throw e;
+    }
+  }
+  const dir = extractTree(ws.root, commit, []);
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    linkDependencies(ws.root, dir);
+    const entry = fromSource ? "src/index.ts" : "dist/index.js";
+    const programModule = join(dir, "packages", "platform", entry);
+    const configEntry = join(dir, "packages", "config", entry);
+    if (!existsSync(programModule) || !existsSync(configEntry)) {
+      throw new Error(`${label} has no packages/platform or packages/config to plan with`);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the revision's own config loader
+    const refConfig = require(configEntry) as ConfigModule;
+    const estate = loadConfigs(refConfig, join(dir, configsRel), label);
+    return {
+      label,
+      commit,
+      configsDir: join(dir, configsRel),
+      programModule,
+      estate,
+      codeHash: code,
+      cleanup,
+    };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+/**
+ * Gives an extracted tree the working tree's installed dependencies: `node_modules` links to
+ * the working tree's, and each package's `node_modules` gets the same links the working
+ * tree's has (pnpm's relative links: workspace packages resolve inside the extracted tree,
+ * everything else to the one store).
+ */
+export function linkDependencies(root: string, dest: string): void {
+  symlinkSync(join(root, "node_modules"), join(dest, "node_modules"), "dir");
+  const packages = join(dest, "packages");
+  if (!existsSync(packages)) return;
+  for (const name of readdirSync(packages)) {
+    const from = join(root, "packages", name, "node_modules");
+    if (!existsSync(from)) continue;
+    copyLinks(from, join(packages, name, "node_modules"));
+  }
+}
+
+function copyLinks(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from)) {
+    const src = join(from, entry);
+    const st = lstatSync(src);
+    if (st.isSymbolicLink()) {
+      symlinkSync(readlinkSync(src), join(to, entry));
+    } else if (st.isDirectory() && entry.startsWith("@")) {
+      copyLinks(src, join(to, entry));
+    } else if (st.isDirectory() && entry === ".bin") {
+      continue;
+    } else {
+      mkdirSync(dirname(join(to, entry)), { recursive: true });
+      symlinkSync(src, join(to, entry));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Plans one stack: runs the program's `buildStack` for it under the mock runtime and turns the
+ * recording into the stack's inventory. Runs in a worker process or in the calling process;
+ * knows nothing about scheduling or caching.
+ */
+import type { Estate } from "@hdp/config";
+import { renderStack, stackInventory, summarize, type StackSummary } from "./inventory";
+import { ProgramError, recordProgram, watchExports, type StackOutputs } from "./recorder";
+
+/** `buildStack` as @hdp/platform exports it. */
+export type BuildStack = (
+  estate: Estate,
+  stackName: string,
+  options?: { readonly pulumiOrg?: string; readonly project?: string },
+) => Readonly<Record<string, unknown>>;
+
+/** One stack to plan. */
+export interface StackJob {
+  /** Absolute path of the module exporting `buildStack` (the program). */
+  readonly programModule: string;
+  readonly stack: string;
+  readonly environment: string;
+  readonly shard: string | undefined;
+  readonly resourceBudget: number;
+  /** Pulumi project and organization (URNs and StackReference names). */
+  readonly project: string;
+  readonly organization: string;
+  /** Outputs of stacks this one may reference (its core), by full name. */
+  readonly stackOutputs: Readonly<Record<string, StackOutputs>>;
+  /** Cost levers of the recorder. @default true */
+  readonly fast?: boolean;
+}
+
+/** A planned stack: its rendered inventory entry, its counts and its resolved exports. */
+export interface StackPlanned {
+  readonly ok: true;
+  readonly stack: string;
+  /** The stack's inventory entry, canonical JSON (see `renderStack`). */
+  readonly json: string;
+  readonly summary: StackSummary;
+  /** Exports as plain values (secrets unmasked: served to StackReferences, never printed). */
+  readonly exports: StackOutputs;
+  readonly durationMs: number;
+}
+
+/** A stack whose program failed. */
+export interface StackFailed {
+  readonly ok: false;
+  readonly stack: string;
+  readonly messages: readonly string[];
+  readonly durationMs: number;
+}
+
+export type StackOutcome = StackPlanned | StackFailed;
+
+const programs = new Map<string, BuildStack>();
+
+/** Loads (once per process) the `buildStack` of a program module. */
+export function loadProgram(path: string): BuildStack {
+  let build = programs.get(path);
+  if (build === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is chosen at run time (the working tree or a git revision)
+    const mod = require(path) as { buildStack?: unknown };
+    if (typeof mod.buildStack !== "function") {
+      throw new Error(`${path} does not export a buildStack function`);
+    }
+    build = mod.buildStack as BuildStack;
+    programs.set(path, build);
+  }
+  return build;
+}
+
+/** Plans one stack. Program failures come back as a {@link StackFailed}; nothing throws. */
+export async function runStack(
+  estate: Estate,
+  job: StackJob,
+  onProgress?: (recorded: number) => void,
+): Promise<StackOutcome> {
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  try {
+    const build = loadProgram(job.programModule);
+    let watched: ReturnType<typeof watchExports> | undefined;
+    const { resources } = await recordProgram(
+      () => {
+        const exports = build(estate, job.stack, {
+          pulumiOrg: job.organization,
+          project: job.project,
+        });
+        watched = watchExports(exports ?? {});
+      },
+      {
+        project: job.project,
+        stack: job.stack,
+        organization: job.organization,
+        stackOutputs: job.stackOutputs,
+        fast: job.fast ?? true,
+        onProgress,
+      },
+    );
+    const exports = watched === undefined ? { values: {}, secrets: [] } : await watched.settle();
+    const inventory = stackInventory({
+      stack: job.stack,
+      environment: job.environment,
+      shard: job.shard,
+      resourceBudget: job.resourceBudget,
+      resources,
+      exports: exports.values,
+      secretExports: exports.secrets,
+    });
+    return {
+      ok: true,
+      stack: job.stack,
+      json: renderStack(inventory),
+      summary: summarize(inventory),
+      exports: { outputs: exports.values, secretOutputNames: exports.secrets },
+      durationMs: elapsed(),
+    };
+  } catch (e) {
+    const messages =
+      e instanceof ProgramError ? e.messages : [e instanceof Error ? e.message : String(e)];
+    return { ok: false, stack: job.stack, messages, durationMs: elapsed() };
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The config slice of a stack: the part of the estate its plan can depend on. Its hash (with
+ * the code's, and for a shard the core's exports) keys the plan cache, and `--changed-since`
+ * compares it between revisions.
+ *
+ * - An unsharded stack and a core stack: the whole environment — platform, the environment,
+ *   every source, table and pipeline (core stacks are small, so re-planning them is cheap).
+ * - A shard: platform, the environment (with the names, not the contents, of its stacks), its
+ *   own sources with their tables and pipelines, the pipelines those depend on, and a summary
+ *   of the rest of the environment: every source's id, domain and whether it is enabled and
+ *   active (has an enabled table), every pipeline's key, source and whether it is enabled. So a
+ *   column, description, retention or schedule change in one source re-plans that source's
+ *   shard only; a new source or pipeline re-plans the environment.
+ * Entries are taken whole, overlays of every environment included (over- rather than
+ * under-inclusive). test/plan-slices.test.ts checks, with the real program, that changes
+ * outside a shard's slice leave its inventory unchanged.
+ */
+import { createHash } from "node:crypto";
+import { effectiveEstate, type Environment, type Estate, type StackSpec } from "@hdp/config";
+import { canonicalJson } from "./canonical-json";
+
+/** The stack of `estate` named `name`, with its environment. */
+export function findStack(
+  estate: Estate,
+  name: string,
+): { env: Environment; spec: StackSpec } | undefined {
+  for (const env of estate.environments) {
+    const spec = env.stacks.find((s) => s.name === name);
+    if (spec !== undefined) return { env, spec };
+  }
+  return undefined;
+}
+
+const withoutStackContents = (env: Environment): unknown => ({
+  ...env,
+  stacks: env.stacks.map((s) => s.name),
+});
+
+/** The slice of stack `name` (see the module comment), as plain data. */
+export function stackSlice(estate: Estate, name: string): unknown {
+  const found = findStack(estate, name);
+  if (found === undefined) throw new Error(`unknown stack "${name}"`);
+  const { env, spec } = found;
+  if (spec.shard === undefined || spec.shard === "core") {
+    return {
+      kind: spec.shard === undefined ? "environment" : "core",
+      stack: spec,
+      platform: estate.platform,
+      environment: withoutStackContents(env),
+      sources: estate.sources,
+      tables: estate.tables,
+      pipelines: estate.pipelines,
+    };
+  }
+  const own = new Set(spec.sources);
+  const pipelines = estate.pipelines.filter((p) => own.has(p.source));
+  const upstream = new Set(pipelines.flatMap((p) => p.dependsOn));
+  const eff = effectiveEstate(estate, env.name);
+  const activeSources = new Set(eff.tables.filter((t) => t.enabled).map((t) => t.source));
+  return {
+    kind: "shard",
+    stack: spec,
+    platform: estate.platform,
+    environment: withoutStackContents(env),
+    sources: estate.sources.filter((s) => own.has(s.id)),
+    tables: estate.tables.filter((t) => own.has(t.source)),
+    pipelines,
+    upstreamPipelines: estate.pipelines.filter((p) => !own.has(p.source) && upstream.has(p.key)),
+    summary: {
+      sources: eff.sources.map((s) => ({
+        id: s.id,
+        domain: s.domain,
+        enabled: s.enabled,
+        active: s.enabled && activeSources.has(s.id),
+      })),
+      pipelines: eff.pipelines.map((p) => ({ key: p.key, source: p.source, enabled: p.enabled })),
+    },
+  };
+}
+
+export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/** The hash of a stack's slice. */
+export const sliceHash = (estate: Estate, name: string): string =>
+  sha256(canonicalJson(stackSlice(estate, name)));

@@ -1,0 +1,54 @@
+/**
+ * Entry point of a plan worker process (forked by `pool.ts`): receives estates and stack jobs
+ * over IPC, plans one stack at a time (the SDK's mock runtime is global to the process) and
+ * answers with the outcome and the process's peak memory.
+ */
+import type { Estate } from "@hdp/config";
+import { runStack } from "./run-stack";
+import type { ToWorker, FromWorker } from "./pool";
+
+const estates = new Map<string, Estate>();
+
+const send = (m: FromWorker): void => {
+  process.send?.(m);
+};
+
+/** Collects garbage between stacks when the process allows it (`--expose-gc`). */
+const collect = (): void => {
+  (globalThis as { gc?: () => void }).gc?.();
+};
+
+process.on("message", (m: ToWorker) => {
+  switch (m.type) {
+    case "estate":
+      estates.set(m.id, m.estate);
+      return;
+    case "job": {
+      const estate = estates.get(m.estateId);
+      if (estate === undefined) {
+        send({
+          type: "result",
+          seq: m.seq,
+          outcome: {
+            ok: false,
+            stack: m.job.stack,
+            messages: [`worker: no estate ${m.estateId}`],
+            durationMs: 0,
+          },
+          peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        });
+        return;
+      }
+      void runStack(estate, m.job, (recorded) =>
+        send({ type: "progress", seq: m.seq, recorded }),
+      ).then((outcome) => {
+        const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+        send({ type: "result", seq: m.seq, outcome, peakRssBytes });
+        collect();
+      });
+      return;
+    }
+  }
+});
+
+process.on("disconnect", () => process.exit(0));
