@@ -1,0 +1,509 @@
+/**
+ * The packaging test: the component packages work when installed from their tarballs, the way
+ * another repository gets them.
+ *
+ * Builds each package (`tsc -b packages/<p>/tsconfig.build.json`), packs it with pnpm into a
+ * temporary directory outside the workspace, installs the tarballs into a scratch project there
+ * (from the local pnpm store, `--prefer-offline`, with exactly one @pulumi/pulumi), compiles a
+ * small TypeScript program against them with tsc and runs it with plain node under Pulumi's
+ * mocks. Only the packages' git-ignored `dist/` directories are written inside the workspace.
+ *
+ * pnpm is found through `npm_execpath` (set when the tests run under `pnpm test`, e.g.
+ * `npx --yes pnpm@12.4.2 test` in CI) or on PATH.
+ */
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, delimiter, dirname, join } from "node:path";
+import { gunzipSync } from "node:zlib";
+
+const ROOT = join(__dirname, "..");
+
+/**
+ * Every package this test packs, listed explicitly: the four component packages and their
+ * internal dependency. A package missing from the tree fails the test; none is skipped.
+ */
+const PACKAGES = ["naming", "iam", "lake", "spark", "airflow"] as const;
+type PackageDir = (typeof PACKAGES)[number];
+
+interface Manifest {
+  name: string;
+  version: string;
+  main?: string;
+  types?: string;
+  exports?: unknown;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+interface Packed {
+  readonly dir: PackageDir;
+  readonly tarball: string;
+  /** Paths inside the tarball, without the leading `package/`. */
+  readonly files: readonly string[];
+  readonly manifest: Manifest;
+}
+
+interface ProgramResult {
+  readonly resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+  readonly failures: string[];
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+/** Runs a command; throws with its output when it fails. */
+function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
+  const useNode = /\.(c|m)?js$/.test(command);
+  const result = spawnSync(
+    useNode ? process.execPath : command,
+    useNode ? [command, ...args] : args,
+    {
+      cwd,
+      encoding: "utf8",
+      env: process.env,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (result.error !== undefined || result.status !== 0) {
+    throw new Error(
+      `${basename(command)} ${args.join(" ")} (in ${cwd}) failed` +
+        ` (${result.error?.message ?? `exit ${String(result.status)}`}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result;
+}
+
+/** The pnpm that runs this test (`npm_execpath`), else the first `pnpm` on PATH. */
+function findPnpm(): string {
+  const execPath = process.env.npm_execpath;
+  if (execPath !== undefined && /pnpm/i.test(basename(execPath)) && existsSync(execPath)) {
+    return execPath;
+  }
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, process.platform === "win32" ? "pnpm.cmd" : "pnpm");
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new Error(
+    "pnpm not found: run the tests with `npx --yes pnpm@12.4.2 test` (which sets npm_execpath)" +
+      " or put pnpm 12.4.2 on PATH",
+  );
+}
+
+/** Every regular file of a .tgz, by path (pnpm writes plain ustar entries under `package/`). */
+function readTarball(path: string): Map<string, Buffer> {
+  const data = gunzipSync(readFileSync(path));
+  const files = new Map<string, Buffer>();
+  let offset = 0;
+  while (offset + 512 <= data.length) {
+    const header = data.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (start: number, length: number): string =>
+      header
+        .subarray(start, start + length)
+        .toString("utf8")
+        .replace(/\0.*$/s, "");
+    const size = parseInt(field(124, 12).trim() || "0", 8);
+    const type = field(156, 1);
+    const prefix = field(345, 155);
+    const name = prefix.length > 0 ? `${prefix}/${field(0, 100)}` : field(0, 100);
+    if (type === "0" || type === "") {
+      files.set(name, data.subarray(offset + 512, offset + 512 + size));
+    }
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+/** The `allowBuilds` block of the workspace's pnpm-workspace.yaml, verbatim. */
+function allowBuildsBlock(): string {
+  const lines = readFileSync(join(ROOT, "pnpm-workspace.yaml"), "utf8").split("\n");
+  const start = lines.findIndex((l) => l.startsWith("allowBuilds:"));
+  if (start < 0) return "";
+  const end = lines.findIndex((l, i) => i > start && l.length > 0 && !/^\s/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end).join("\n");
+}
+
+/** The program another repository would write: each package's main component, under mocks. */
+const PROGRAM = `
+import * as crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { SourceIngestRole } from "@hdp/iam";
+import { LakeBuckets } from "@hdp/lake";
+import { AirflowEnvironment, bucketArnFor, dagBucketName } from "@hdp/airflow";
+import { UnityCatalogStorage } from "@hdp/spark";
+
+const ACCOUNT = "123456789012";
+const REGION = "us-east-2";
+type Inputs = Record<string, unknown>;
+const resources: { type: string; name: string; inputs: Inputs }[] = [];
+const failures: string[] = [];
+process.on("unhandledRejection", (e) => failures.push(e instanceof Error ? e.message : String(e)));
+
+function uuid(seed: string): string {
+  const h = crypto.createHash("sha256").update(seed).digest("hex");
+  return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20, 32)].join("-");
+}
+
+/** Outputs shaped like AWS's, so ARN checks in the components behave as in a real run. */
+function state(type: string, name: string, inputs: Inputs): { id: string; state: Inputs } {
+  const str = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
+  switch (type) {
+    case "aws:kms/key:Key": {
+      const id = uuid(name);
+      return { id, state: { ...inputs, keyId: id, arn: \`arn:aws:kms:\${REGION}:\${ACCOUNT}:key/\${id}\` } };
+    }
+    case "aws:s3/bucket:Bucket": {
+      const bucket = str(inputs.bucket, name);
+      return { id: bucket, state: { ...inputs, bucket, arn: \`arn:aws:s3:::\${bucket}\` } };
+    }
+    case "aws:iam/role:Role": {
+      const n = str(inputs.name, name);
+      return { id: n, state: { ...inputs, name: n, arn: \`arn:aws:iam::\${ACCOUNT}:role/\${n}\` } };
+    }
+    case "aws:iam/policy:Policy": {
+      const arn = \`arn:aws:iam::\${ACCOUNT}:policy/\${str(inputs.name, name)}\`;
+      return { id: arn, state: { ...inputs, arn } };
+    }
+    case "databricks:index/storageCredential:StorageCredential":
+      return {
+        id: str(inputs.name, name),
+        state: {
+          ...inputs,
+          storageCredentialId: uuid(name),
+          awsIamRole: { ...(inputs.awsIamRole as Inputs), externalId: uuid(name + ":external-id") },
+        },
+      };
+    default: {
+      const service = type.split(":")[1]?.split("/")[0] ?? "x";
+      const arn = type.startsWith("aws:") ? \`arn:aws:\${service}:\${REGION}:\${ACCOUNT}:\${name}\` : undefined;
+      return { id: \`\${name}-id\`, state: { ...inputs, ...(arn === undefined ? {} : { arn }) } };
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const inputs = args.inputs as Inputs;
+        resources.push({ type: args.type, name: args.name, inputs });
+        return state(args.type, args.name, inputs);
+      },
+      call: (args) => args.inputs as Inputs,
+    },
+    "hdp-packaging",
+    "test",
+    false,
+  );
+  const tags = { owner: "data-platform", domain: "clinical", environment: "prod" };
+  const dagBucket = dagBucketName({ prefix: "hdp-acme", environment: "prod" });
+  const lake = new LakeBuckets("core", {
+    namePrefix: "hdp-acme",
+    environment: "prod",
+    domain: "core",
+    accountId: ACCOUNT,
+    accessLogs: { additionalSourceBucketArns: [bucketArnFor(dagBucket)] },
+    tags,
+  });
+  new SourceIngestRole("ingest-epic", {
+    source: "epic-clarity",
+    tables: ["encounters", "labs"],
+    bucketNames: [lake.bucketNames.landing],
+    kmsKeyArn: lake.kmsKeyArn,
+    region: REGION,
+    trustedPrincipalArn: "arn:aws:iam::210987654321:role/epic-extract",
+    tags,
+  });
+  new AirflowEnvironment("airflow", {
+    environmentName: "hdp-prod",
+    accountId: ACCOUNT,
+    region: REGION,
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+    dagBucketName: dagBucket,
+    accessLogs: lake.accessLogBucket.asTarget(),
+    tags,
+  });
+  new UnityCatalogStorage("uc", {
+    environment: "prod",
+    accountId: ACCOUNT,
+    buckets: { silver: { bucketName: "hdp-acme-prod-core-silver" } },
+    kmsKeyArns: [lake.kmsKeyArn],
+    tags,
+  });
+  await pulumi.runtime.disconnect();
+  await new Promise((resolve) => setImmediate(resolve));
+  process.stdout.write(JSON.stringify({ resources, failures }));
+}
+
+main().catch((e: unknown) => {
+  failures.push(e instanceof Error ? e.stack ?? e.message : String(e));
+  process.stdout.write(JSON.stringify({ resources, failures }));
+});
+`;
+
+describe("packaging", () => {
+  const started = Date.now();
+  let temp = "";
+  let scratch = "";
+  const packed = new Map<PackageDir, Packed>();
+  let program: ProgramResult = { resources: [], failures: [] };
+
+  beforeAll(() => {
+    const missing = PACKAGES.filter((p) => !existsSync(join(ROOT, "packages", p, "package.json")));
+    if (missing.length > 0) {
+      throw new Error(
+        `packages listed in test/packaging.test.ts are missing: ${missing.join(", ")}`,
+      );
+    }
+    const pnpm = findPnpm();
+    temp = mkdtempSync(join(tmpdir(), "hdp-packaging-"));
+    const tarballs = join(temp, "tarballs");
+    scratch = join(temp, "scratch");
+
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
+    run(tsc, ["-b", ...PACKAGES.map((p) => `packages/${p}/tsconfig.build.json`)], ROOT);
+
+    for (const dir of PACKAGES) {
+      const out = run(
+        pnpm,
+        ["pack", "--pack-destination", tarballs, "--json"],
+        join(ROOT, "packages", dir),
+      );
+      const tarball = (JSON.parse(out.stdout) as { filename: string }).filename;
+      const entries = readTarball(tarball);
+      const files = [...entries.keys()].map((f) => f.replace(/^package\//, ""));
+      const manifest = JSON.parse(
+        (entries.get("package/package.json") ?? "{}").toString(),
+      ) as Manifest;
+      packed.set(dir, { dir, tarball, files, manifest });
+    }
+
+    const root = readJson<Manifest>(join(ROOT, "package.json"));
+    const typesNode = readJson<Manifest>(
+      require.resolve("@types/node/package.json", { paths: [ROOT] }),
+    );
+    const fileSpec = (dir: PackageDir): string => `file:${packed.get(dir)?.tarball ?? ""}`;
+    const hdp = Object.fromEntries(
+      PACKAGES.map((dir) => [packed.get(dir)?.manifest.name ?? dir, fileSpec(dir)]),
+    );
+    mkdirSync(join(scratch, "src"), { recursive: true });
+    writeFileSync(
+      join(scratch, "package.json"),
+      JSON.stringify(
+        {
+          name: "hdp-packaging-scratch",
+          version: "0.0.0",
+          private: true,
+          dependencies: {
+            ...hdp,
+            "@pulumi/pulumi": root.dependencies?.["@pulumi/pulumi"],
+            "@pulumi/aws": root.dependencies?.["@pulumi/aws"],
+            "@pulumi/databricks": root.dependencies?.["@pulumi/databricks"],
+            "@types/node": typesNode.version,
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    // The packed packages depend on each other by version: point those at the tarballs too.
+    writeFileSync(
+      join(scratch, "pnpm-workspace.yaml"),
+      [
+        "overrides:",
+        `  "@pulumi/pulumi": ${JSON.stringify(root.dependencies?.["@pulumi/pulumi"])}`,
+        ...Object.entries(hdp).map(
+          ([name, spec]) => `  ${JSON.stringify(name)}: ${JSON.stringify(spec)}`,
+        ),
+        allowBuildsBlock(),
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(scratch, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "node16",
+          moduleResolution: "node16",
+          strict: true,
+          skipLibCheck: true,
+          types: ["node"],
+          outDir: "dist",
+          rootDir: "src",
+        },
+        include: ["src"],
+      }),
+    );
+    writeFileSync(join(scratch, "src", "index.ts"), PROGRAM);
+
+    const store = run(pnpm, ["store", "path"], ROOT).stdout.trim();
+    run(
+      pnpm,
+      [
+        "install",
+        "--prefer-offline",
+        "--no-frozen-lockfile",
+        "--store-dir",
+        store,
+        "--reporter",
+        "append-only",
+      ],
+      scratch,
+    );
+    run(tsc, ["-p", join(scratch, "tsconfig.json")], scratch);
+    program = JSON.parse(
+      run(process.execPath, [join(scratch, "dist", "index.js")], scratch).stdout,
+    ) as ProgramResult;
+  }, 300_000);
+
+  afterAll(() => {
+    if (temp !== "") rmSync(temp, { recursive: true, force: true });
+  });
+
+  it("packs every listed package into the temporary directory, not the workspace", () => {
+    expect([...packed.keys()]).toEqual([...PACKAGES]);
+    for (const p of packed.values()) {
+      expect(dirname(p.tarball)).toBe(join(temp, "tarballs"));
+      expect(p.manifest.name).toBe(`@hdp/${p.dir}`);
+    }
+    // pnpm wrote nothing into the workspace (its default destination is the package directory).
+    const written = [ROOT, ...PACKAGES.map((p) => join(ROOT, "packages", p))].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".tgz") && statSync(join(dir, f)).mtimeMs >= started)
+        .map((f) => join(dir, f)),
+    );
+    expect(written).toEqual([]);
+  });
+
+  it("rewrites workspace:* dependencies to the packed versions", () => {
+    const versions = new Map(
+      [...packed.values()].map((p) => [p.manifest.name, p.manifest.version]),
+    );
+    for (const p of packed.values()) {
+      const source = readJson<Manifest>(join(ROOT, "packages", p.dir, "package.json"));
+      for (const field of ["dependencies", "peerDependencies"] as const) {
+        for (const [name, spec] of Object.entries(p.manifest[field] ?? {})) {
+          expect([p.dir, name, spec.startsWith("workspace:")]).toEqual([p.dir, name, false]);
+          if (source[field]?.[name]?.startsWith("workspace:") === true) {
+            expect([p.dir, name, spec]).toEqual([p.dir, name, versions.get(name)]);
+          }
+        }
+      }
+      // Every internal dependency is packed here too, so the scratch project can install it.
+      for (const name of Object.keys(p.manifest.dependencies ?? {}).filter((n) =>
+        n.startsWith("@hdp/"),
+      )) {
+        expect([p.dir, name, versions.has(name)]).toEqual([p.dir, name, true]);
+      }
+    }
+  });
+
+  it("packs dist JavaScript with declarations, and no tests, sources or build info", () => {
+    for (const p of packed.values()) {
+      const js = p.files.filter((f) => /^dist\/.*\.js$/.test(f));
+      expect([p.dir, p.files]).toEqual([
+        p.dir,
+        expect.arrayContaining(["package.json", "dist/index.js", "dist/index.d.ts"]),
+      ]);
+      for (const f of js) {
+        expect([p.dir, f, p.files.includes(f.replace(/\.js$/, ".d.ts"))]).toEqual([p.dir, f, true]);
+      }
+      const forbidden = p.files.filter(
+        (f) =>
+          /\.test\.|(^|\/)src\/|__fixtures__|tsbuildinfo|(^|\/)node_modules\//.test(f) ||
+          (f.endsWith(".ts") && !f.endsWith(".d.ts")),
+      );
+      expect([p.dir, forbidden]).toEqual([p.dir, []]);
+      // What a consumer resolves must be in the tarball (no "@hdp/source" condition into src/).
+      expect(JSON.stringify(p.manifest.exports)).not.toContain("src/");
+      expect(p.files).toContain((p.manifest.types ?? "").replace(/^\.\//, ""));
+      expect(p.files).toContain((p.manifest.main ?? "").replace(/^\.\//, ""));
+    }
+  });
+
+  it("installs exactly one @pulumi/pulumi, 3.248.0, shared by every package", () => {
+    const sdkFrom = (from: string): string =>
+      realpathSync(dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] })));
+    const packageDir = (name: string): string =>
+      realpathSync(dirname(require.resolve(`${name}/package.json`, { paths: [scratch] })));
+    const program = sdkFrom(scratch);
+    expect(readJson<Manifest>(join(program, "package.json")).version).toBe("3.248.0");
+    const users = [
+      "@pulumi/aws",
+      "@pulumi/databricks",
+      ...[...packed.values()].map((p) => p.manifest.name),
+    ];
+    for (const name of users) expect([name, sdkFrom(packageDir(name))]).toEqual([name, program]);
+  });
+
+  it("compiles a program against the tarballs and runs it under mocks", () => {
+    expect(program.failures).toEqual([]);
+    const components = program.resources
+      .filter((r) => r.type.startsWith("hdp:"))
+      .map((r) => `${r.type} ${r.name}`);
+    expect(components).toEqual(
+      expect.arrayContaining([
+        "hdp:lake:LakeBuckets core",
+        "hdp:iam:SourceIngestRole ingest-epic",
+        "hdp:iam:MwaaExecutionRole airflow-role",
+        "hdp:airflow:AirflowEnvironment airflow",
+        "hdp:spark:UnityCatalogStorage uc",
+      ]),
+    );
+    expect(components).toContain("hdp:iam:UnityCatalogStorageRole uc-role");
+
+    // The ingest role, built from the packed @hdp/iam, grants exactly its prefixes.
+    const ingest = program.resources
+      .filter((r) => r.name.startsWith("ingest-epic-"))
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
+    expect(ingest).toEqual([
+      "aws:iam/policy:Policy ingest-epic-policy-1",
+      "aws:iam/role:Role ingest-epic-role",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment ingest-epic-attachment-1",
+    ]);
+    const policy = program.resources.find((r) => r.name === "ingest-epic-policy-1");
+    const landing = program.resources.find(
+      (r) => r.type === "aws:s3/bucket:Bucket" && String(r.inputs.bucket).includes("landing"),
+    );
+    expect(landing).toBeDefined();
+    expect(JSON.parse(String(policy?.inputs.policy))).toMatchObject({
+      Statement: expect.arrayContaining([
+        expect.objectContaining({
+          Resource: [
+            `arn:aws:s3:::${String(landing?.inputs.bucket)}/epic-clarity/encounters/*`,
+            `arn:aws:s3:::${String(landing?.inputs.bucket)}/epic-clarity/labs/*`,
+          ],
+        }),
+      ]),
+    });
+    expect(program.resources.some((r) => r.type === "aws:mwaa/environment:Environment")).toBe(true);
+    expect(
+      program.resources.some(
+        (r) => r.type === "databricks:index/externalLocation:ExternalLocation",
+      ),
+    ).toBe(true);
+  });
+});
