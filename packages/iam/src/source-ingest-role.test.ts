@@ -50,14 +50,15 @@ describe("SourceIngestRole", () => {
       },
       {
         Effect: "Allow",
-        Action: "kms:GenerateDataKey",
+        // Multipart uploads to SSE-KMS buckets need Decrypt too.
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: KEY,
         Condition: { StringEquals: { "kms:ViaService": "s3.us-east-2.amazonaws.com" } },
       },
     ]);
   });
 
-  it("adds get, decrypt and per-prefix listing for read-write, never delete", async () => {
+  it("adds get and per-prefix listing for read-write, never delete", async () => {
     const { resources } = await record(
       () =>
         new SourceIngestRole("rw", {

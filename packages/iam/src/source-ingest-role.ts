@@ -27,7 +27,8 @@ export interface SourceIngestRoleArgs {
   /** Required `sts:ExternalId` for third-party principals. @default none */
   readonly externalId?: pulumi.Input<string>;
   /**
-   * `write`: put objects (and abort multipart uploads) under the prefixes.
+   * `write`: put objects (and abort multipart uploads) under the prefixes; the key only
+   * through S3 (GenerateDataKey, and Decrypt, which multipart uploads need).
    * `read-write`: also get and list objects under the prefixes. Deleting is never granted.
    * @default "write"
    */
@@ -80,8 +81,9 @@ export function sourceIngestStatements(args: SourceIngestRoleArgs): PolicyStatem
       resources: objects,
     },
     {
+      // Decrypt even for write-only: S3 reads the encrypted parts to complete a multipart upload.
       effect: "Allow",
-      actions: ["kms:GenerateDataKey", ...(readWrite ? ["kms:Decrypt"] : [])],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       resources: [kmsKeyArnInput(args.kmsKeyArn)],
       conditions: {
         StringEquals: {
