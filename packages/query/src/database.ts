@@ -1,0 +1,316 @@
+/**
+ * The estate as an in-memory SQLite database (sql.js: SQLite compiled to WebAssembly). Tables
+ * are created empty and filled on first use, so a query pays only for the tables it names.
+ * Read-only unless `apply` is called: statements are checked by kind, and the connection runs
+ * with `PRAGMA query_only` so the engine itself refuses writes.
+ */
+import type { Estate } from "@hdp/config";
+import { didYouMean } from "@hdp/config";
+import initSqlJs from "sql.js";
+import { createIndexSql, createTableSql, ident, SCHEMA, TABLES, tableNamed } from "./catalog";
+import { EstateView, type RowObject, type SqlTable, type SqlValue } from "./define";
+import { QueryError } from "./errors";
+import { locateError, referencedNames, statementKind, tokenize } from "./sql-text";
+
+let engine: Promise<initSqlJs.SqlJsStatic> | undefined;
+/** sql.js compiles its WebAssembly once per process (~40 ms). */
+const loadEngine = (): Promise<initSqlJs.SqlJsStatic> => (engine ??= initSqlJs());
+
+export interface OpenOptions {
+  /**
+   * Makes the unqualified `effective_tables`, `effective_sources` and `effective_pipelines`
+   * show only this environment (temporary views over `estate.effective_*`, which keep every
+   * environment).
+   */
+  readonly env?: string;
+}
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly SqlValue[])[];
+}
+
+/** One row changed by `apply`: its values before, and after (null when deleted). */
+export interface RowChange {
+  readonly table: SqlTable;
+  readonly before: RowObject;
+  readonly after: RowObject | null;
+}
+
+const READ_KINDS = new Set(["SELECT", "WITH", "VALUES", "EXPLAIN"]);
+const WRITE_KINDS = new Set(["UPDATE", "DELETE", "WITH", "SELECT"]);
+const EFFECTIVE = ["effective_tables", "effective_sources", "effective_pipelines"];
+
+export class EstateDatabase {
+  /** Rows as inserted, per table name; rowid = index + 1. */
+  private readonly loaded = new Map<string, readonly SqlValue[][]>();
+
+  private constructor(
+    private readonly db: initSqlJs.Database,
+    readonly view: EstateView,
+    readonly env: string | undefined,
+  ) {}
+
+  /** Opens the estate. Throws a usage {@link QueryError} for an unknown `env`. */
+  static async open(estate: Estate, options: OpenOptions = {}): Promise<EstateDatabase> {
+    const view = new EstateView(estate);
+    const env = options.env;
+    if (env !== undefined && !view.envs.includes(env)) {
+      throw new QueryError(`unknown environment "${env}" (environments: ${view.envs.join(", ")})`, {
+        kind: "usage",
+      });
+    }
+    const SQL = await loadEngine();
+    const db = new SQL.Database();
+    // A true in-memory database: sql.js's main database is a file in Emscripten's MEMFS,
+    // about five times slower to fill.
+    db.exec(`ATTACH DATABASE ':memory:' AS ${SCHEMA}`);
+    db.exec(TABLES.map(createTableSql).join("\n"));
+    if (env !== undefined) db.exec(EFFECTIVE.map((t) => envView(tableNamed(t)!, env)).join("\n"));
+    db.exec("PRAGMA query_only = ON");
+    return new EstateDatabase(db, view, env);
+  }
+
+  /** Names of the tables filled so far. */
+  get materialized(): readonly string[] {
+    return [...this.loaded.keys()];
+  }
+
+  /** Fills every table (queries fill what they name on their own). */
+  loadAll(): void {
+    this.materialize(TABLES.map((t) => t.name));
+  }
+
+  /** Runs one read-only statement. Throws a {@link QueryError} for anything else. */
+  query(sql: string): QueryResult {
+    const stmts = this.prepare(sql);
+    try {
+      if (stmts.length !== 1) {
+        throw new QueryError(
+          stmts.length === 0
+            ? "no SQL statement"
+            : `one statement at a time (got ${stmts.length}); only --write runs several`,
+          { kind: "usage" },
+        );
+      }
+      const stmt = stmts[0];
+      const kind = statementKind(stmt.getSQL());
+      if (!READ_KINDS.has(kind)) throw readOnly(kind);
+      const columns = stmt.getColumnNames();
+      const rows: SqlValue[][] = [];
+      try {
+        while (stmt.step()) rows.push(stmt.get().map(plain));
+      } catch (e) {
+        if (/readonly database/.test(message(e))) throw readOnly(kind);
+        throw this.sqlError(sql, e);
+      }
+      return { columns, rows };
+    } finally {
+      for (const s of stmts) s.free();
+    }
+  }
+
+  /**
+   * Runs UPDATE and DELETE statements (several, separated by ";") and returns every row they
+   * changed, with its values before and after. The YAML is not touched: see `writeBack`.
+   */
+  apply(sql: string): RowChange[] {
+    const internal = tokenize(sql).find((t) => /^(rowid|oid|_rowid_)$/i.test(t.value));
+    if (internal !== undefined) {
+      throw new QueryError("rowid is internal to hdp query: select rows by their key columns", {
+        kind: "unsupported",
+        sql,
+        span: internal,
+      });
+    }
+    const stmts = this.prepare(sql);
+    const touched = new Map<string, { updated: Set<number>; deleted: Set<number> }>();
+    let inserted: string | undefined;
+    try {
+      if (stmts.length === 0) throw new QueryError("no SQL statement", { kind: "usage" });
+      for (const s of stmts) {
+        const kind = statementKind(s.getSQL());
+        if (!WRITE_KINDS.has(kind)) throw unsupportedStatement(kind);
+      }
+      this.db.exec("PRAGMA query_only = OFF");
+      this.db.updateHook((op, _db, table, rowid) => {
+        const t = touched.get(table) ?? { updated: new Set<number>(), deleted: new Set<number>() };
+        touched.set(table, t);
+        if (op === "delete") t.deleted.add(rowid);
+        else if (op === "update") t.updated.add(rowid);
+        else inserted = table; // never throw inside the engine's callback
+      });
+      for (const s of stmts) {
+        try {
+          while (s.step());
+        } catch (e) {
+          throw this.sqlError(sql, e);
+        }
+      }
+    } finally {
+      this.db.updateHook(null);
+      this.db.exec("PRAGMA query_only = ON");
+      for (const s of stmts) s.free();
+    }
+    if (inserted !== undefined) throw unsupportedStatement("INSERT");
+    return [...touched].flatMap(([name, t]) => this.changesOf(tableNamed(name)!, t));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private changesOf(
+    table: SqlTable,
+    t: { updated: Set<number>; deleted: Set<number> },
+  ): RowChange[] {
+    const old = this.loaded.get(table.name) ?? [];
+    const names = table.columns.map((c) => c.name);
+    const asObject = (values: readonly SqlValue[]): RowObject =>
+      Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    const changes: RowChange[] = [];
+    const updated = [...t.updated].filter((r) => !t.deleted.has(r)).sort((a, b) => a - b);
+    for (let i = 0; i < updated.length; i += 500) {
+      const ids = updated.slice(i, i + 500);
+      const stmt = this.db.prepare(
+        `SELECT rowid, ${names.map(ident).join(", ")} FROM ${SCHEMA}.${ident(table.name)} WHERE rowid IN (${ids.join(",")})`,
+      );
+      try {
+        while (stmt.step()) {
+          const [rowid, ...values] = stmt.get().map(plain);
+          changes.push({
+            table,
+            before: asObject(old[Number(rowid) - 1]),
+            after: asObject(values),
+          });
+        }
+      } finally {
+        stmt.free();
+      }
+    }
+    for (const rowid of [...t.deleted].sort((a, b) => a - b))
+      changes.push({ table, before: asObject(old[rowid - 1]), after: null });
+    return changes;
+  }
+
+  /** Fills the tables `sql` names, then prepares every statement in it. */
+  private prepare(sql: string): initSqlJs.Statement[] {
+    const names = referencedNames(sql);
+    const all = names.has("sqlite_master") || names.has("sqlite_schema");
+    this.materialize(all ? TABLES.map((t) => t.name) : [...names].filter((n) => tableNamed(n)));
+    // The iterator frees each statement when it moves on: keep the texts, prepare them again.
+    const texts: string[] = [];
+    const stmts: initSqlJs.Statement[] = [];
+    try {
+      for (const s of this.db.iterateStatements(sql)) texts.push(s.getSQL());
+      for (const text of texts) stmts.push(this.db.prepare(text));
+    } catch (e) {
+      for (const s of stmts) s.free();
+      throw this.sqlError(sql, e);
+    }
+    return stmts;
+  }
+
+  private materialize(names: Iterable<string>): void {
+    const todo = [...names].map((n) => tableNamed(n)!).filter((t) => !this.loaded.has(t.name));
+    if (todo.length === 0) return;
+    this.db.exec("PRAGMA query_only = OFF");
+    try {
+      for (const t of todo) {
+        const rows = t.rows(this.view);
+        const cols = t.columns.map((c) => ident(c.name));
+        this.db.exec("BEGIN");
+        const stmt = this.db.prepare(
+          `INSERT INTO ${SCHEMA}.${ident(t.name)} (rowid, ${cols.join(", ")}) VALUES (${["?", ...cols.map(() => "?")].join(", ")})`,
+        );
+        try {
+          rows.forEach((row, i) => {
+            stmt.bind([i + 1, ...row]);
+            stmt.step();
+          });
+        } finally {
+          stmt.free();
+        }
+        this.db.exec(createIndexSql(t));
+        this.db.exec("COMMIT");
+        this.loaded.set(t.name, rows);
+      }
+    } finally {
+      this.db.exec("PRAGMA query_only = ON");
+    }
+  }
+
+  /** The engine's message, where it points in the SQL, and a hint. */
+  private sqlError(sql: string, e: unknown): QueryError {
+    if (e instanceof QueryError) return e;
+    const msg = message(e);
+    const span = locateError(sql, msg, (prefix) => this.probe(prefix));
+    return new QueryError(msg, { kind: "sql", sql, ...(span ? { span } : {}), ...hintFor(msg) });
+  }
+
+  /** The engine's message for a prefix of a statement, or undefined when it prepares. */
+  private probe(prefix: string): string | undefined {
+    try {
+      for (const s of this.db.iterateStatements(prefix)) s.free();
+      return undefined;
+    } catch (e) {
+      return message(e);
+    }
+  }
+}
+
+/** A temporary view that shadows `estate.<t>` with the rows of one environment, writable. */
+function envView(t: SqlTable, env: string): string {
+  const name = ident(t.name);
+  const lit = `'${env.replaceAll("'", "''")}'`;
+  const where = t.key.map((k) => `${ident(k)} = OLD.${ident(k)}`).join(" AND ");
+  const set = t.columns.map((c) => `${ident(c.name)} = NEW.${ident(c.name)}`).join(", ");
+  return [
+    `CREATE TEMP VIEW ${name} AS SELECT * FROM ${SCHEMA}.${name} WHERE env = ${lit};`,
+    `CREATE TEMP TRIGGER ${ident(`${t.name}_update`)} INSTEAD OF UPDATE ON ${name} BEGIN UPDATE ${SCHEMA}.${name} SET ${set} WHERE ${where}; END;`,
+    `CREATE TEMP TRIGGER ${ident(`${t.name}_delete`)} INSTEAD OF DELETE ON ${name} BEGIN DELETE FROM ${SCHEMA}.${name} WHERE ${where}; END;`,
+  ].join("\n");
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Blobs never come from the estate; one built in SQL (x'00') is shown as hex. */
+const plain = (v: initSqlJs.SqlValue): SqlValue =>
+  v instanceof Uint8Array ? `x'${Buffer.from(v).toString("hex")}'` : v;
+
+const readOnly = (kind: string): QueryError =>
+  new QueryError(`${kind || "this statement"} changes data, and hdp query is read-only`, {
+    kind: "read-only",
+    hint: "add --write to apply UPDATE or DELETE to the YAML files (--dry-run shows the diff only)",
+  });
+
+function unsupportedStatement(kind: string): QueryError {
+  const hint =
+    kind === "INSERT" || kind === "REPLACE"
+      ? "to add a table or source, create its YAML file under configs/"
+      : "--write runs UPDATE and DELETE only";
+  return new QueryError(`${kind || "this statement"} cannot be written back to the YAML`, {
+    kind: "unsupported",
+    hint,
+  });
+}
+
+const ALL_COLUMNS = [...new Set(TABLES.flatMap((t) => t.columns.map((c) => c.name)))];
+
+function hintFor(msg: string): { hint?: string } {
+  const col = /^no such column: (?:.*\.)?(\S+)$/.exec(msg);
+  const table = /^no such table: (?:.*\.)?(\S+)$/.exec(msg);
+  const ambiguous = /^ambiguous column name: (\S+)$/.exec(msg);
+  const suggest = (word: string, from: readonly string[]) =>
+    didYouMean(word, from).replace(/^; /, "");
+  let hint = "";
+  if (col !== null) hint = suggest(col[1], ALL_COLUMNS) || "hdp query --schema lists every column";
+  else if (table !== null)
+    hint =
+      suggest(
+        table[1],
+        TABLES.map((t) => t.name),
+      ) || `tables: ${TABLES.map((t) => t.name).join(", ")}`;
+  else if (ambiguous !== null) hint = `qualify it with its table, e.g. tables.${ambiguous[1]}`;
+  return hint === "" ? {} : { hint };
+}
