@@ -95,9 +95,11 @@ export class EstateDatabase {
       }
       const stmt = stmts[0];
       const kind = statementKind(stmt.getSQL());
-      if (!READ_KINDS.has(kind)) throw readOnly(kind);
+      if (!READ_KINDS.has(kind))
+        throw WRITE_KINDS.has(kind) ? readOnly(kind) : unsupportedStatement(kind);
       const columns = stmt.getColumnNames();
       const rows: SqlValue[][] = [];
+      this.db.exec("PRAGMA query_only = ON"); // whatever preparing did, the engine refuses writes
       try {
         while (stmt.step()) rows.push(stmt.get().map(plain));
       } catch (e) {
@@ -195,6 +197,13 @@ export class EstateDatabase {
 
   /** Fills the tables `sql` names, then prepares every statement in it. */
   private prepare(sql: string): initSqlJs.Statement[] {
+    // SQLite applies a flag PRAGMA (query_only among them) while preparing it, before any
+    // step: refuse it before the engine sees the text.
+    const pragma = tokenize(sql).find((t) => t.kind === "word" && /^pragma$/i.test(t.value));
+    if (pragma !== undefined) {
+      const e = unsupportedStatement("PRAGMA");
+      throw new QueryError(e.message, { kind: "unsupported", sql, span: pragma, hint: e.hint! });
+    }
     const names = referencedNames(sql);
     const all = names.has("sqlite_master") || names.has("sqlite_schema");
     this.materialize(all ? TABLES.map((t) => t.name) : [...names].filter((n) => tableNamed(n)));
@@ -288,8 +297,8 @@ function unsupportedStatement(kind: string): QueryError {
   const hint =
     kind === "INSERT" || kind === "REPLACE"
       ? "to add a table or source, create its YAML file under configs/"
-      : "--write runs UPDATE and DELETE only";
-  return new QueryError(`${kind || "this statement"} cannot be written back to the YAML`, {
+      : "hdp query reads with SELECT; --write applies UPDATE and DELETE to the YAML";
+  return new QueryError(`${kind || "this statement"} is not supported by hdp query`, {
     kind: "unsupported",
     hint,
   });
