@@ -65,12 +65,11 @@ export function sourceTags(estate: Estate, env: string, source: Source): Tags {
   });
 }
 
-/** The most sensitive of `levels`; `internal` when there are none. */
+/** The most sensitive of `levels`; `internal` (the house default) when there are none. */
 export function highestClassification(levels: readonly ClassificationLevel[]): ClassificationLevel {
-  return levels.reduce<ClassificationLevel>(
-    (a, b) => (classificationRank(b) > classificationRank(a) ? b : a),
-    "internal",
-  );
+  const [first, ...rest] = levels;
+  if (first === undefined) return "internal";
+  return rest.reduce((a, b) => (classificationRank(b) > classificationRank(a) ? b : a), first);
 }
 
 /**

@@ -1,0 +1,441 @@
+/**
+ * buildStack on the small base estate (test/fixtures/base): the exact components of every kind
+ * of stack, the providers every resource goes through, protection, tags, and the security-
+ * relevant inputs of what the platform decides (ingest role scope, MWAA, jobs, policies).
+ */
+import { findResource, ofType, type RecordedResource } from "@hdp/testing";
+import type { Estate } from "@hdp/config";
+import {
+  baseEstate,
+  engineUrns,
+  recordAll,
+  recordStack,
+  refName,
+  STATEFUL_TYPES,
+  type RecordedStack,
+} from "./__fixtures__";
+import { buildStack } from "./build-stack";
+import { CORE_EXPORT_KEYS } from "./refs";
+
+let stacks: Map<string, RecordedStack>;
+beforeAll(async () => {
+  stacks = await recordAll(baseEstate());
+});
+const stack = (name: string): RecordedStack => {
+  const s = stacks.get(name);
+  if (s === undefined) throw new Error(`no recording of ${name}`);
+  return s;
+};
+const topLevel = (rs: readonly RecordedResource[]) =>
+  rs
+    .filter((r) => r.parent === undefined)
+    .map((r) => `${r.type}::${r.name}`)
+    .sort();
+/** Recorded inputs are untyped JSON; the tests read them by path. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+const HOUSE_TAGS = ["owner", "domain", "data-classification", "environment", "cost-center"];
+/** AWS types that take no tags (settings of a bucket, aliases, attachments). */
+const UNTAGGABLE = new Set([
+  "aws:kms/alias:Alias",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketLogging:BucketLogging",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketVersioning:BucketVersioning",
+]);
+
+const CORE = [
+  "hdp:airflow:AirflowEnvironment::airflow",
+  "hdp:lake:AccessLogBucket::access-logs",
+  "hdp:lake:LakeBuckets::clinical",
+  "hdp:lake:LakeBuckets::workforce",
+  "hdp:lake:LakeKey::catalog-key",
+  "hdp:lake:SecureBucket::catalog-root",
+  "hdp:platform:EnvironmentCatalog::lake",
+  "hdp:spark:ClusterPolicy::clinical",
+  "hdp:spark:ClusterPolicy::workforce",
+  "hdp:spark:InstancePool::clinical",
+  "hdp:spark:InstancePool::workforce",
+  "hdp:spark:UnityCatalogStorage::unity-catalog",
+];
+const PROVIDERS = ["pulumi:providers:aws::aws", "pulumi:providers:databricks::databricks"];
+
+describe("what each stack holds", () => {
+  it("an unsharded environment holds the core and every enabled source", () => {
+    expect(topLevel(stack("dev").resources)).toEqual(
+      [
+        ...CORE,
+        ...PROVIDERS,
+        "hdp:iam:SourceIngestRole::lab",
+        "hdp:iam:SourceIngestRole::payroll",
+        "hdp:platform:SourceSchemas::lab",
+        "hdp:platform:SourceSchemas::payroll",
+        "hdp:spark:IngestJob::lab--ingest",
+        "hdp:spark:IngestJob::lab--results",
+        "hdp:spark:IngestJob::payroll--ingest",
+      ].sort(),
+    );
+  });
+
+  it("a core stack holds the shared objects only", () => {
+    expect(topLevel(stack("prod-core").resources)).toEqual([...CORE, ...PROVIDERS].sort());
+  });
+
+  test.each([
+    ["prod-clinical", ["lab"], ["lab--ingest", "lab--results"]],
+    ["prod-business", ["payroll"], ["payroll--ingest", "payroll--timesheets"]],
+  ])(
+    "shard %s holds its sources' objects and one StackReference to prod-core",
+    (name, sources, jobs) => {
+      expect(topLevel(stack(name).resources)).toEqual(
+        [
+          ...PROVIDERS,
+          "pulumi:pulumi:StackReference::core",
+          ...sources.flatMap((s) => [
+            `hdp:iam:SourceIngestRole::${s}`,
+            `hdp:platform:SourceSchemas::${s}`,
+          ]),
+          ...jobs.map((j) => `hdp:spark:IngestJob::${j}`),
+        ].sort(),
+      );
+      const ref = findResource(stack(name).resources, "pulumi:pulumi:StackReference", "core");
+      expect(ref.inputs.name).toBe(refName("prod-core"));
+    },
+  );
+
+  it("a core stack exports what its shards read", () => {
+    const exports = stack("prod-core").exports;
+    expect(Object.keys(exports).sort()).toEqual(
+      ["environment", "stack", ...CORE_EXPORT_KEYS].sort(),
+    );
+    expect(exports.lakeBucketNames).toEqual({
+      clinical: {
+        landing: "tst-prod-clinical-landing-222222222222",
+        bronze: "tst-prod-clinical-bronze-222222222222",
+        silver: "tst-prod-clinical-silver-222222222222",
+        gold: "tst-prod-clinical-gold-222222222222",
+      },
+      workforce: {
+        landing: "tst-prod-workforce-landing-222222222222",
+        bronze: "tst-prod-workforce-bronze-222222222222",
+        silver: "tst-prod-workforce-silver-222222222222",
+        gold: "tst-prod-workforce-gold-222222222222",
+      },
+    });
+    expect(exports.catalogName).toBe("tst_prod");
+    expect(exports.dagBucketName).toBe("tst-prod-airflow-222222222222");
+    expect(exports.mwaaEnvironmentName).toBe("tst-prod-airflow");
+    for (const key of ["lakeKmsKeyArns", "clusterPolicyIds", "instancePoolIds"]) {
+      expect(Object.keys(exports[key] as object)).toEqual(["clinical", "workforce"]);
+    }
+  });
+
+  it("names the valid stacks when asked for an unknown one", () => {
+    expect(() => buildStack(baseEstate(), "stage")).toThrow(
+      'unknown stack "stage": the estate has the stacks dev, prod-core, prod-clinical, prod-business',
+    );
+  });
+});
+
+describe("providers", () => {
+  test.each(["dev", "prod-core", "prod-clinical", "prod-business"])(
+    "every resource of %s goes through the stack's explicit AWS or Databricks provider",
+    (name) => {
+      const { resources } = stack(name);
+      const aws = findResource(resources, "pulumi:providers:aws", "aws");
+      const databricks = findResource(resources, "pulumi:providers:databricks", "databricks");
+      const account = name === "dev" ? "111111111111" : "222222222222";
+      expect(aws.inputs).toMatchObject({
+        region: "us-east-2",
+        allowedAccountIds: JSON.stringify([account]),
+      });
+      expect(JSON.parse(aws.inputs.defaultTags as string)).toEqual({
+        tags: { environment: name === "dev" ? "dev" : "prod" },
+      });
+      expect(databricks.inputs).toEqual({
+        host:
+          name === "dev" ? "https://dev.cloud.databricks.com" : "https://prod.cloud.databricks.com",
+      });
+      for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
+        const provider = r.type.startsWith("aws:") ? aws : databricks;
+        expect([r.urn, r.provider?.startsWith(`${provider.urn}::`)]).toEqual([r.urn, true]);
+      }
+    },
+  );
+});
+
+describe("protection", () => {
+  test.each([
+    ["dev", false],
+    ["prod-core", true],
+    ["prod-clinical", true],
+  ])("stateful resources of %s are protected and retained: %s", (name, on) => {
+    const stateful = stack(name).resources.filter((r) =>
+      (STATEFUL_TYPES as readonly string[]).includes(r.type),
+    );
+    expect(stateful.length).toBeGreaterThan(0);
+    for (const r of stateful) expect([r.urn, r.protect, r.retainOnDelete]).toEqual([r.urn, on, on]);
+  });
+
+  it("roles, policies, jobs and grants stay deletable in prod (they hold no data)", () => {
+    const all = [...stack("prod-core").resources, ...stack("prod-clinical").resources];
+    for (const type of [
+      "aws:iam/role:Role",
+      "aws:iam/policy:Policy",
+      "databricks:index/job:Job",
+      "databricks:index/grants:Grants",
+    ]) {
+      for (const r of ofType(all, type)) expect([r.urn, r.protect]).toEqual([r.urn, false]);
+    }
+  });
+});
+
+describe("tags", () => {
+  test.each(["dev", "prod-core", "prod-business"])(
+    "every taggable resource of %s carries the house tags",
+    (name) => {
+      for (const r of stack(name).resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
+        if (UNTAGGABLE.has(r.type)) continue;
+        const tags = r.inputs.tags as Record<string, string> | undefined;
+        expect([r.urn, HOUSE_TAGS.filter((k) => !tags?.[k])]).toEqual([r.urn, []]);
+      }
+      for (const r of ofType(stack(name).resources, "databricks:index/job:Job")) {
+        expect(Object.keys(r.inputs.tags as object)).toEqual(expect.arrayContaining(HOUSE_TAGS));
+      }
+      for (const r of ofType(stack(name).resources, "databricks:index/instancePool:InstancePool")) {
+        expect(Object.keys(r.inputs.customTags as object)).toEqual(
+          expect.arrayContaining(HOUSE_TAGS),
+        );
+      }
+    },
+  );
+
+  it("per-source objects are owned by the source's team and paid by its domain", () => {
+    const { resources } = stack("prod-business");
+    const role = findResource(resources, "aws:iam/role:Role", "payroll-role");
+    expect(role.inputs.tags).toEqual({
+      owner: "hr-data",
+      domain: "workforce",
+      "data-classification": "pii",
+      environment: "prod",
+      "cost-center": "CC-2001",
+    });
+  });
+});
+
+describe("what the platform decides", () => {
+  const policyDoc = (rs: readonly RecordedResource[], name: string) =>
+    JSON.parse(findResource(rs, "aws:iam/policy:Policy", name).inputs.policy as string);
+
+  it("an ingest role may write exactly its enabled tables' prefixes in its domain's landing bucket", () => {
+    const dev = policyDoc(stack("dev").resources, "payroll-policy-1");
+    expect(dev.Statement[0].Resource).toEqual(
+      "arn:aws:s3:::tst-dev-workforce-landing-111111111111/payroll/employees/*",
+    );
+    const prod = policyDoc(stack("prod-business").resources, "payroll-policy-1");
+    expect(prod.Statement[0].Resource).toEqual([
+      "arn:aws:s3:::tst-prod-workforce-landing-222222222222/payroll/employees/*",
+      "arn:aws:s3:::tst-prod-workforce-landing-222222222222/payroll/timesheets/*",
+    ]);
+    expect(prod.Statement[0].Action).not.toContain("s3:DeleteObject");
+  });
+
+  it("a shard's objects use what its core exported: key, MWAA role, catalog, policy and pool", () => {
+    const core = stack("prod-core").exports as Record<string, Record<string, string>>;
+    const { resources } = stack("prod-clinical");
+    const prod = policyDoc(resources, "lab-policy-1");
+    expect(prod.Statement[1].Resource).toBe(core.lakeKmsKeyArns.clinical);
+    const trust = JSON.parse(
+      findResource(resources, "aws:iam/role:Role", "lab-role").inputs.assumeRolePolicy as string,
+    );
+    expect(trust.Statement).toEqual([
+      { Effect: "Allow", Principal: { AWS: core.mwaaExecutionRoleArn }, Action: "sts:AssumeRole" },
+    ]);
+    const job = findResource(resources, "databricks:index/job:Job", "lab--results-job")
+      .inputs as Json;
+    expect(job.jobClusters[0].newCluster).toMatchObject({
+      policyId: core.clusterPolicyIds.clinical,
+      instancePoolId: core.instancePoolIds.clinical,
+      dataSecurityMode: "SINGLE_USER",
+      autoscale: { minWorkers: 1, maxWorkers: 20 },
+    });
+    expect(
+      findResource(resources, "databricks:index/schema:Schema", "lab-gold").inputs,
+    ).toMatchObject({
+      catalogName: core.catalogName,
+      name: "lab_gold",
+      storageRoot: "s3://tst-prod-clinical-gold-222222222222/managed/lab",
+    });
+  });
+
+  it("the MWAA execution role may assume the environment's ingest roles and nothing else of IAM", () => {
+    const doc = policyDoc(stack("prod-core").resources, "airflow-role-policy-1");
+    const sts = doc.Statement.filter((s: { Action: unknown }) =>
+      JSON.stringify(s.Action).includes("sts:"),
+    );
+    expect(sts).toEqual([
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: "arn:aws:iam::222222222222:role/tst-prod-ingest-*",
+      },
+    ]);
+  });
+
+  it("MWAA takes class, workers, version, webserver access and network from the environment", () => {
+    const { resources } = stack("prod-core");
+    const env = findResource(resources, "aws:mwaa/environment:Environment", "airflow-env")
+      .inputs as Json;
+    expect(env).toMatchObject({
+      name: "tst-prod-airflow",
+      environmentClass: "mw1.medium",
+      minWorkers: 2,
+      maxWorkers: 10,
+      airflowVersion: "2.10.3",
+      webserverAccessMode: "PRIVATE_ONLY",
+      sourceBucketArn: "arn:aws:s3:::tst-prod-airflow-222222222222",
+    });
+    expect(env.networkConfiguration.subnetIds).toEqual(["subnet-0ccc3333", "subnet-0ddd4444"]);
+    expect(
+      findResource(resources, "aws:ec2/securityGroup:SecurityGroup", "airflow-sg").inputs.vpcId,
+    ).toBe("vpc-0def5678");
+  });
+
+  it("jobs run on the pipeline's schedule and mail the environment's alert addresses on failure", () => {
+    const job = findResource(
+      stack("prod-business").resources,
+      "databricks:index/job:Job",
+      "payroll--timesheets-job",
+    ).inputs as Json;
+    expect(job.name).toBe("tst-prod-payroll__timesheets");
+    expect(job.schedule).toEqual({
+      quartzCronExpression: "0 0 * * * ?",
+      timezoneId: "America/Chicago",
+      pauseStatus: "UNPAUSED",
+    });
+    expect(job.emailNotifications).toEqual({ onFailures: ["data-alerts@example.org"] });
+    expect(job.tasks.map((t: { taskKey: string }) => t.taskKey)).toEqual(["bronze", "silver"]);
+    expect(job.tasks[0].notebookTask.baseParameters).toEqual({
+      catalog: "tst_prod",
+      environment: "prod",
+      layer: "bronze",
+      pipeline: "timesheets",
+      source: "payroll",
+      tables: "timesheets",
+    });
+  });
+
+  it("a domain's cluster policy follows the environment's compute settings and the domain's pool", () => {
+    const { resources } = stack("dev");
+    const policy = findResource(
+      resources,
+      "databricks:index/clusterPolicy:ClusterPolicy",
+      "clinical-policy",
+    );
+    const pool = findResource(
+      resources,
+      "databricks:index/instancePool:InstancePool",
+      "clinical-pool",
+    );
+    expect(policy.inputs.name).toBe("tst-dev-clinical-phi");
+    const definition = JSON.parse(policy.inputs.definition as string);
+    const poolId = (stack("dev").exports.instancePoolIds as Record<string, string>).clinical;
+    expect(definition).toMatchObject({
+      autotermination_minutes: { type: "fixed", value: 20 },
+      data_security_mode: { type: "fixed", value: "SINGLE_USER" },
+      spark_version: { type: "fixed", value: "auto:latest-lts" },
+      cluster_type: { type: "fixed", value: "job" },
+      "autoscale.max_workers": { type: "range", maxValue: 4 },
+      instance_pool_id: { type: "allowlist", values: [poolId] },
+    });
+    expect(pool.inputs).toMatchObject({
+      instancePoolName: "tst-dev-clinical",
+      nodeTypeId: "m5d.large",
+      maxCapacity: 10,
+      idleInstanceAutoterminationMinutes: 15,
+    });
+  });
+
+  it("Unity Catalog reaches every lake bucket (landing read-only) and the catalog bucket, and nothing else", () => {
+    const locations = ofType(
+      stack("dev").resources,
+      "databricks:index/externalLocation:ExternalLocation",
+    );
+    const byUrl = Object.fromEntries(
+      locations.map((l) => [l.inputs.url as string, [l.inputs.name, l.inputs.readOnly]]),
+    );
+    const expected: Record<string, unknown[]> = {
+      "s3://tst-dev-catalog-111111111111/": ["tst_dev_catalog", false],
+    };
+    for (const d of ["clinical", "workforce"]) {
+      for (const l of ["landing", "bronze", "silver", "gold"]) {
+        expected[`s3://tst-dev-${d}-${l}-111111111111/`] = [`tst_dev_${d}_${l}`, l === "landing"];
+      }
+    }
+    expect(byUrl).toEqual(expected);
+  });
+});
+
+describe("order of creation", () => {
+  it("the catalog and schemas wait for the buckets and locations of their storage roots", () => {
+    const { resources } = stack("dev");
+    const urn = (type: string, name: string) => findResource(resources, type, name).urn;
+    const catalog = findResource(resources, "databricks:index/catalog:Catalog", "lake-catalog");
+    expect(catalog.dependencies).toEqual(
+      expect.arrayContaining([
+        urn("aws:s3/bucket:Bucket", "catalog-root-bucket"),
+        urn("aws:s3/bucketPolicy:BucketPolicy", "catalog-root-policy"),
+        urn("databricks:index/externalLocation:ExternalLocation", "unity-catalog-catalog"),
+      ]),
+    );
+    const schema = findResource(resources, "databricks:index/schema:Schema", "payroll-silver");
+    expect(schema.dependencies).toEqual(
+      expect.arrayContaining([
+        urn("aws:s3/bucket:Bucket", "workforce-silver-bucket"),
+        urn("databricks:index/externalLocation:ExternalLocation", "unity-catalog-workforce-silver"),
+      ]),
+    );
+  });
+});
+
+describe("stable logical names", () => {
+  it("reordering every list of the estate changes no URN", async () => {
+    const e = baseEstate();
+    const reordered: Estate = {
+      ...e,
+      sources: [...e.sources].reverse(),
+      tables: [...e.tables].reverse(),
+      pipelines: [...e.pipelines].reverse().map((p) => ({ ...p, tables: [...p.tables].reverse() })),
+      platform: { ...e.platform, domains: [...e.platform.domains].reverse() },
+      environments: [...e.environments].reverse(),
+    };
+    const again = await recordAll(reordered);
+    for (const [name, recorded] of stacks) {
+      expect(engineUrns(again.get(name)!.resources).sort()).toEqual(
+        engineUrns(recorded.resources).sort(),
+      );
+    }
+  });
+
+  it("the pulumi organization and project only change the StackReference's target", async () => {
+    const r = await recordStack(
+      baseEstate(),
+      "prod-clinical",
+      { [`acme/hdp/prod-core`]: stack("prod-core").exports },
+      {
+        pulumiOrg: "acme",
+        project: "hdp",
+      },
+    );
+    expect(findResource(r.resources, "pulumi:pulumi:StackReference", "core").inputs.name).toBe(
+      "acme/hdp/prod-core",
+    );
+    expect(engineUrns(r.resources).sort()).toEqual(
+      engineUrns(stack("prod-clinical").resources).sort(),
+    );
+  });
+});
