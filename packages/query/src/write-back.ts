@@ -115,7 +115,12 @@ export async function writeBack(
       reformatted: false,
     });
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  if (changes.length === 0) return result("unchanged");
+  if (changes.length === 0) {
+    // Nothing to write; still, a value asked for must already be there (enabling a table
+    // whose source is disabled removes no override and changes nothing).
+    const problems = unmet(plan.expectations, view);
+    return problems.length > 0 ? result("invalid", { problems }) : result("unchanged");
+  }
 
   const diff = unifiedDiff(changes, options.diffRoot);
   const mirror = mirrorTree(root, changes);

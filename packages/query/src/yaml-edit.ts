@@ -49,7 +49,7 @@ export function editYaml(text: string, edits: readonly YamlEdit[]): EditedText {
   for (const edit of edits) {
     const path = resolve(doc, edit.path);
     if (edit.op === "set") set(doc, path, edit.value);
-    else {
+    else if (doc.hasIn(path)) {
       doc.deleteIn(path);
       prune(doc, path.slice(0, -1));
     }
