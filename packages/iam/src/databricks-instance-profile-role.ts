@@ -2,7 +2,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { kmsKeyArnInput, s3BucketArnInput, s3ObjectsArn } from "./names";
 import type { PolicyStatement } from "./policy-types";
-import { createScopedRole, planScopedRole, type ScopedRoleArgs } from "./scoped-role";
+import { RoleComponent, type ScopedRoleArgs } from "./scoped-role";
 import { concatInputs, MAX_LENGTH } from "./size-hints";
 
 /** Arguments of {@link DatabricksInstanceProfileRole}. */
@@ -100,13 +100,7 @@ function scopedArgs(args: DatabricksInstanceProfileRoleArgs): ScopedRoleArgs {
  * with `databricks.InstanceProfile`; the Databricks cross-account role needs `iam:PassRole`
  * on {@link roleArn}.
  */
-export class DatabricksInstanceProfileRole extends pulumi.ComponentResource {
-  public readonly role: iam.Role;
-  /** The role ARN; resolves once every managed policy is attached. */
-  public readonly roleArn: pulumi.Output<string>;
-  public readonly roleName: pulumi.Output<string>;
-  public readonly policies: readonly iam.Policy[];
-  public readonly policyAttachments: readonly iam.RolePolicyAttachment[];
+export class DatabricksInstanceProfileRole extends RoleComponent {
   public readonly instanceProfile: iam.InstanceProfile;
   /** The instance profile ARN; resolves once every managed policy is attached. */
   public readonly instanceProfileArn: pulumi.Output<string>;
@@ -116,18 +110,10 @@ export class DatabricksInstanceProfileRole extends pulumi.ComponentResource {
     args: DatabricksInstanceProfileRoleArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    const roleArgs = scopedArgs(args);
-    const plan = planScopedRole(name, roleArgs);
-    super("hdp:iam:DatabricksInstanceProfileRole", name, {}, opts);
-    const created = createScopedRole(this, name, roleArgs, plan);
-    this.role = created.role;
-    this.roleArn = created.roleArn;
-    this.roleName = created.roleName;
-    this.policies = created.policies;
-    this.policyAttachments = created.policyAttachments;
+    super("hdp:iam:DatabricksInstanceProfileRole", name, scopedArgs(args), opts);
     this.instanceProfile = new iam.InstanceProfile(
       `${name}-profile`,
-      { name: plan.roleName, role: created.role.name, tags: { ...args.tags } },
+      { name: this.plan.roleName, role: this.role.name, tags: { ...args.tags } },
       { parent: this },
     );
     this.instanceProfileArn = pulumi

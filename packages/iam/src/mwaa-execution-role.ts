@@ -3,7 +3,7 @@ import type * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { kmsKeyArnInput, s3BucketArnInput, s3ObjectsArn } from "./names";
 import type { PolicyStatement, TrustStatement } from "./policy-types";
-import { createScopedRole, planScopedRole, type ScopedRoleArgs } from "./scoped-role";
+import { RoleComponent, type ScopedRoleArgs } from "./scoped-role";
 import { concatInputs, MAX_LENGTH, type SizedPart } from "./size-hints";
 import { fail } from "./validate";
 
@@ -162,24 +162,9 @@ function scopedArgs(args: MwaaExecutionRoleArgs): ScopedRoleArgs {
  * environment: metrics, read on the DAG bucket, its `airflow-<env>-*` log groups, the Celery
  * queues, and the key only through SQS and S3. The deployer needs `iam:PassRole` on it.
  */
-export class MwaaExecutionRole extends pulumi.ComponentResource {
-  public readonly role: iam.Role;
-  /** The role ARN; resolves once every managed policy is attached. */
-  public readonly roleArn: pulumi.Output<string>;
-  public readonly roleName: pulumi.Output<string>;
-  public readonly policies: readonly iam.Policy[];
-  public readonly policyAttachments: readonly iam.RolePolicyAttachment[];
-
+export class MwaaExecutionRole extends RoleComponent {
   constructor(name: string, args: MwaaExecutionRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-    const roleArgs = scopedArgs(args);
-    const plan = planScopedRole(name, roleArgs);
-    super("hdp:iam:MwaaExecutionRole", name, {}, opts);
-    const created = createScopedRole(this, name, roleArgs, plan);
-    this.role = created.role;
-    this.roleArn = created.roleArn;
-    this.roleName = created.roleName;
-    this.policies = created.policies;
-    this.policyAttachments = created.policyAttachments;
+    super("hdp:iam:MwaaExecutionRole", name, scopedArgs(args), opts);
     this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
   }
 }

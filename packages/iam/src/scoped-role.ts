@@ -135,27 +135,48 @@ export function createScopedRole(
 }
 
 /**
- * An IAM role with a validated trust policy and its permissions as managed policies, split to
- * stay under 6,144 characters each and the role's attachment quota. The generic base of the
- * other roles of this package.
+ * What every role component shares: a role and its managed policies, planned by
+ * {@link planScopedRole} (all problems found before anything is created) and created by
+ * {@link createScopedRole}. Subclasses differ in their type token (part of every child's URN,
+ * so each keeps its own) and in how they build their {@link ScopedRoleArgs}; each ends with
+ * `registerOutputs`.
  */
-export class ScopedRole extends pulumi.ComponentResource {
+export abstract class RoleComponent extends pulumi.ComponentResource {
   public readonly role: iam.Role;
   /** The role ARN; resolves once every managed policy is attached. */
   public readonly roleArn: pulumi.Output<string>;
   public readonly roleName: pulumi.Output<string>;
   public readonly policies: readonly iam.Policy[];
   public readonly policyAttachments: readonly iam.RolePolicyAttachment[];
+  /** The validated plan: the final role name and how the statements were split. */
+  protected readonly plan: ScopedRolePlan;
 
-  constructor(name: string, args: ScopedRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planScopedRole(name, args);
-    super("hdp:iam:ScopedRole", name, {}, opts);
-    const created = createScopedRole(this, name, args, plan);
+  protected constructor(
+    type: string,
+    name: string,
+    roleArgs: ScopedRoleArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    const plan = planScopedRole(name, roleArgs);
+    super(type, name, {}, opts);
+    this.plan = plan;
+    const created = createScopedRole(this, name, roleArgs, plan);
     this.role = created.role;
     this.roleArn = created.roleArn;
     this.roleName = created.roleName;
     this.policies = created.policies;
     this.policyAttachments = created.policyAttachments;
+  }
+}
+
+/**
+ * An IAM role with a validated trust policy and its permissions as managed policies, split to
+ * stay under 6,144 characters each and the role's attachment quota. The generic base of the
+ * other roles of this package.
+ */
+export class ScopedRole extends RoleComponent {
+  constructor(name: string, args: ScopedRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hdp:iam:ScopedRole", name, args, opts);
     this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
   }
 }

@@ -3,7 +3,7 @@ import type * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { kmsKeyArnInput, s3BucketArn, s3ObjectsArn } from "./names";
 import type { PolicyStatement, TrustStatement } from "./policy-types";
-import { createScopedRole, planScopedRole, type ScopedRoleArgs } from "./scoped-role";
+import { RoleComponent, type ScopedRoleArgs } from "./scoped-role";
 import { concatInputs, MAX_LENGTH } from "./size-hints";
 import { fail } from "./validate";
 
@@ -153,24 +153,9 @@ function scopedArgs(args: SourceIngestRoleArgs): ScopedRoleArgs {
  * `<source>/<table>/` of the given buckets, use the lake key only through S3 in the region,
  * and be assumed only by the one trusted principal (with an external id if given).
  */
-export class SourceIngestRole extends pulumi.ComponentResource {
-  public readonly role: iam.Role;
-  /** The role ARN; resolves once every managed policy is attached. */
-  public readonly roleArn: pulumi.Output<string>;
-  public readonly roleName: pulumi.Output<string>;
-  public readonly policies: readonly iam.Policy[];
-  public readonly policyAttachments: readonly iam.RolePolicyAttachment[];
-
+export class SourceIngestRole extends RoleComponent {
   constructor(name: string, args: SourceIngestRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-    const roleArgs = scopedArgs(args);
-    const plan = planScopedRole(name, roleArgs);
-    super("hdp:iam:SourceIngestRole", name, {}, opts);
-    const created = createScopedRole(this, name, roleArgs, plan);
-    this.role = created.role;
-    this.roleArn = created.roleArn;
-    this.roleName = created.roleName;
-    this.policies = created.policies;
-    this.policyAttachments = created.policyAttachments;
+    super("hdp:iam:SourceIngestRole", name, scopedArgs(args), opts);
     this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
   }
 }

@@ -9,7 +9,7 @@ import {
   s3ObjectsArn,
 } from "./names";
 import type { PolicyStatement, TrustStatement } from "./policy-types";
-import { createScopedRole, planScopedRole, type ScopedRoleArgs } from "./scoped-role";
+import { RoleComponent, type ScopedRoleArgs } from "./scoped-role";
 import { concatInputs, MAX_LENGTH } from "./size-hints";
 import { fail } from "./validate";
 
@@ -118,15 +118,7 @@ function scopedArgs(args: UnityCatalogStorageRoleArgs): ScopedRoleArgs {
  * credential's external id) → external locations, which must `dependsOn` the
  * `policyAttachments` (and allow for IAM propagation, e.g. `skipValidation`).
  */
-export class UnityCatalogStorageRole extends pulumi.ComponentResource {
-  public readonly role: iam.Role;
-  /** The role ARN; resolves once every managed policy is attached. */
-  public readonly roleArn: pulumi.Output<string>;
-  public readonly roleName: pulumi.Output<string>;
-  public readonly policies: readonly iam.Policy[];
-  /** The attachments an external location must depend on. */
-  public readonly policyAttachments: readonly iam.RolePolicyAttachment[];
-
+export class UnityCatalogStorageRole extends RoleComponent {
   /** The ARN the role will have, known before it exists (for the storage credential). */
   static roleArnFor(
     accountId: pulumi.Input<string>,
@@ -141,15 +133,7 @@ export class UnityCatalogStorageRole extends pulumi.ComponentResource {
     args: UnityCatalogStorageRoleArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
-    const roleArgs = scopedArgs(args);
-    const plan = planScopedRole(name, roleArgs);
-    super("hdp:iam:UnityCatalogStorageRole", name, {}, opts);
-    const created = createScopedRole(this, name, roleArgs, plan);
-    this.role = created.role;
-    this.roleArn = created.roleArn;
-    this.roleName = created.roleName;
-    this.policies = created.policies;
-    this.policyAttachments = created.policyAttachments;
+    super("hdp:iam:UnityCatalogStorageRole", name, scopedArgs(args), opts);
     this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
   }
 }
