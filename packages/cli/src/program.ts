@@ -8,12 +8,15 @@ import {
   runValidate,
   validateExitCode,
 } from "./commands/validate";
+import { registerPlan } from "./commands/plan";
 
 /** Where a run writes: injected so tests can capture output without a subprocess. */
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Live progress on stderr (`hdp plan`); default: stderr is a terminal outside CI. */
+  readonly interactive?: boolean;
 }
 
 const formatOption = () =>
@@ -38,6 +41,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
       io.stdout(opts.format === "json" ? renderValidateJson(result) : renderValidateText(result));
       setExit(validateExitCode(result));
     });
+
+  registerPlan(program, io, setExit);
 
   return program;
 }

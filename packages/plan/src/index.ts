@@ -46,4 +46,6 @@ export {
   type StackOutcome,
 } from "./run-stack";
 export { WorkerPool, workerExecArgv, type PoolOptions, type JobResult } from "./pool";
-export * from "./recorder";
+export type { RecordedResource, StackOutputs } from "./recorder";
+export { SECRET_MASK, UNKNOWN_MARK } from "./recorder/marks";
+// The recorder itself (it loads @pulumi/pulumi): import from "@hdp/plan/recorder".

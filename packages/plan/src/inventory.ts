@@ -5,7 +5,7 @@
  */
 import { canonicalJson } from "./canonical-json";
 import type { RecordedResource } from "./recorder";
-import { SECRET_MASK } from "./recorder";
+import { SECRET_MASK } from "./recorder/marks";
 
 /** Version of the inventory format; part of every cache key. */
 export const INVENTORY_FORMAT = 1;

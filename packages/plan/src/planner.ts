@@ -3,6 +3,7 @@
  * @hdp/platform, the code `pulumi up` runs) under Pulumi's mock runtime, for the working tree
  * and optionally a base revision, with the diff between them, budget checks and a cache.
  */
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import type { Estate } from "@hdp/config";
@@ -95,17 +96,32 @@ export interface PlanResult {
   inventoryJson(): string;
 }
 
-/** The workspace this package runs in, and its program. */
+/** The monorepo this package belongs to (packages/plan/src -> the root). */
+const MONOREPO = resolve(__dirname, "..", "..", "..");
+
+/**
+ * Where the configs' git repository is, where the program's code is (the configs' repository
+ * when it holds packages/platform, else this monorepo) and which module is the program.
+ */
 function workspace(configs: string, program: string | undefined): Workspace {
-  let root: string;
+  let root: string | undefined;
   try {
     root = repoRoot(configs);
   } catch {
-    root = resolve(__dirname, "..", "..", "..");
+    root = undefined;
   }
+  const codeRoot =
+    root !== undefined && existsSync(join(root, "packages", "platform", "package.json"))
+      ? root
+      : MONOREPO;
   return {
     root,
-    programModule: program !== undefined ? resolve(program) : require.resolve("@hdp/platform"),
+    codeRoot,
+    // The program as the project's own index.ts imports it: @hdp/platform from the code root.
+    programModule:
+      program !== undefined
+        ? resolve(program)
+        : require.resolve("@hdp/platform", { paths: [codeRoot] }),
     programOverride: program !== undefined,
   };
 }
@@ -145,7 +161,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const organization = options.organization ?? "organization";
   const configs = resolve(options.configs);
   const ws = workspace(configs, options.program);
-  const cacheDir = options.cacheDir ?? join(ws.root, ".hdp", "cache", "plan");
+  const cacheDir = options.cacheDir ?? join(ws.root ?? ws.codeRoot, ".hdp", "cache", "plan");
   const onEvent = options.onEvent ?? (() => undefined);
   const revisions: Revision[] = [];
   const pool = new WorkerPool({

@@ -12,7 +12,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Estate } from "@hdp/config";
-import { runStack, type StackJob, type StackOutcome } from "./run-stack";
+import type { runStack as RunStackFn, StackJob, StackOutcome } from "./run-stack";
+
+type RunStack = typeof RunStackFn;
 
 /** Messages to a worker. */
 export type ToWorker =
@@ -93,6 +95,9 @@ export class WorkerPool {
 
   private runHere(estate: Estate, job: StackJob): Promise<JobResult> {
     const next = this.inProcess.then(async () => {
+      // Loaded on first use: the SDK is only needed where stacks are planned.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runStack } = require("./run-stack") as { runStack: RunStack };
       const outcome = await runStack(estate, job, (n) => this.options.onProgress?.(job.stack, n));
       const peakRssBytes = process.resourceUsage().maxRSS * 1024;
       this.peakRss[0] = Math.max(this.peakRss[0] ?? 0, peakRssBytes);

@@ -18,7 +18,7 @@ import {
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { ConfigError, Estate } from "@hdp/config";
 import { blobId, isProgramFile, treeHash, workingTreeCodeHash } from "./code-hash";
-import { extractTree, listTree, resolveCommit } from "./git";
+import { extractTree, GitError, listTree, resolveCommit } from "./git";
 
 /** One side of a plan. */
 export interface Revision {
@@ -52,8 +52,10 @@ interface ConfigModule {
 
 /** Where the planner finds the workspace and the program. */
 export interface Workspace {
-  /** Repository root (the directory with packages/). */
-  readonly root: string;
+  /** The git repository holding the configs (revisions are read from it), if any. */
+  readonly root: string | undefined;
+  /** The workspace whose packages/ hold the program (its code is hashed). */
+  readonly codeRoot: string;
   /** Absolute path of the working tree's program module. */
   readonly programModule: string;
   /** Set when the program is not the workspace's @hdp/platform (tests' stand-ins). */
@@ -81,7 +83,7 @@ export function workingTree(
     configsDir,
     programModule: ws.programModule,
     estate,
-    codeHash: codeHashOf(ws, workingTreeCodeHash(ws.root)),
+    codeHash: codeHashOf(ws, workingTreeCodeHash(ws.codeRoot)),
     cleanup: () => undefined,
   };
 }
@@ -106,18 +108,23 @@ export function gitRevision(
   working: Revision,
   configModule: ConfigModule,
 ): Revision {
-  const commit = resolveCommit(ws.root, ref);
+  const root = ws.root;
+  if (root === undefined)
+    throw new GitError(`${configsDir} is not in a git repository: cannot read "${ref}"`);
+  const commit = resolveCommit(root, ref);
   const label = `${ref} (${commit.slice(0, 10)})`;
-  const configsRel = relative(ws.root, resolve(configsDir)).split(sep).join("/");
-  const code = ws.programOverride
-    ? working.codeHash
-    : treeHash(
-        listTree(ws.root, commit, ["packages", "pnpm-lock.yaml"]).filter((e) =>
-          isProgramFile(e.path),
-        ),
-      );
+  const configsRel = relative(root, resolve(configsDir)).split(sep).join("/");
+  // The program's code is versioned with the configs only when they share the repository.
+  const code =
+    ws.programOverride || root !== ws.codeRoot
+      ? working.codeHash
+      : treeHash(
+          listTree(root, commit, ["packages", "pnpm-lock.yaml"]).filter((e) =>
+            isProgramFile(e.path),
+          ),
+        );
   if (code === working.codeHash) {
-    const dir = extractTree(ws.root, commit, [configsRel]);
+    const dir = extractTree(root, commit, [configsRel]);
     const dirConfigs = join(dir, configsRel);
     const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
     try {
@@ -136,10 +143,10 @@ export function gitRevision(
       throw e;
     }
   }
-  const dir = extractTree(ws.root, commit, []);
+  const dir = extractTree(root, commit, []);
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   try {
-    linkDependencies(ws.root, dir);
+    linkDependencies(root, dir);
     const entry = fromSource ? "src/index.ts" : "dist/index.js";
     const programModule = join(dir, "packages", "platform", entry);
     const configEntry = join(dir, "packages", "config", entry);

@@ -3,12 +3,12 @@
  * type, logical name, URN, parent, inputs and the options that matter for review
  * (protect, retainOnDelete, dependsOn, ignoreChanges, deleteBeforeReplace).
  *
- * The mock monitor's `registerResource` calls `mocks.newResource` synchronously, so wrapping it
- * lets us pair the request (parent, options) with the deserialized inputs. That is an SDK
- * internal: {@link record} fails loudly when its shape changes.
+ * The recorder is @hdp/plan's (the offline plan records programs the same way): this module
+ * keeps the test-facing API. URNs are the engine's (every ancestor's type in the qualified type);
+ * secret inputs are recorded as "[secret]".
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
+import { recordProgram, type MockContext } from "@hdp/plan/recorder";
 
 /** One registered resource, as recorded under mocks. */
 export interface RecordedResource {
@@ -33,7 +33,7 @@ export interface RecordedResource {
 }
 
 /** Options for {@link record}. */
-export interface RecordOptions extends MockContext {
+export interface RecordOptions extends Pick<MockContext, "stackOutputs"> {
   /** @default "hdp" */
   readonly project?: string;
   /** @default "test" */
@@ -48,152 +48,40 @@ export interface Recording<T> {
   readonly result: T;
 }
 
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getProtect(): boolean | undefined;
-  getRetainondelete(): boolean | undefined;
-  getDeletebeforereplace(): boolean | undefined;
-  getDependenciesList(): string[];
-  getIgnorechangesList(): string[];
-}
-
-/** A `ReadResourceRequest`: how a `pulumi.StackReference` (and `Resource.get`) registers. */
-interface ReadRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProvider(): string;
-  getDependenciesList(): string[];
-}
-
-interface RegisterResponse {
-  getUrn(): string;
-}
-
-type Callback = (err: unknown, res?: RegisterResponse) => void;
-
-interface MonitorLike {
-  registerResource(req: RegisterRequest, callback: Callback): unknown;
-  readResource(req: ReadRequest, callback: Callback): unknown;
-}
-
 /**
  * Runs `program` under fresh mocks and returns every resource it registered, once all
  * registrations have settled. Errors thrown inside `apply()` or by the mocks reach the process
- * only as unhandled rejections; they are collected here and rethrown.
+ * only as unhandled rejections; they are collected and rethrown.
  */
 export async function record<T>(
   program: () => T | Promise<T>,
   options: RecordOptions = {},
 ): Promise<Recording<T>> {
-  const resources: RecordedResource[] = [];
-  let pending: Omit<RecordedResource, "urn" | "inputs"> | undefined;
-  let captured: RecordedResource | undefined;
-  const takeCaptured = (): RecordedResource | undefined => captured;
-
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        if (pending === undefined) {
-          throw new Error(
-            "@hdp/testing: newResource called outside registerResource/readResource; the SDK's mock monitor changed shape",
-          );
-        }
-        captured = { ...pending, urn: "", inputs: args.inputs as Record<string, unknown> };
-        pending = undefined;
-        return mockResourceState(args.type, args.name, args.inputs as Record<string, unknown>, {
-          ...(options.stackOutputs !== undefined ? { stackOutputs: options.stackOutputs } : {}),
-        });
-      },
-      call: (args) => mockCallResult(args.token, args.inputs as Record<string, unknown>),
-    },
-    options.project ?? "hdp",
-    options.stack ?? "test",
-    false,
-    options.organization ?? "organization",
-  );
-
-  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike | undefined;
-  if (monitor === undefined || typeof monitor.registerResource !== "function") {
-    throw new Error(
-      "@hdp/testing: the mock monitor has no registerResource; the SDK changed shape",
-    );
-  }
-  /** Wraps one monitor method so each request is recorded with the inputs newResource saw. */
-  const wrap = <R>(
-    call: (req: R, callback: Callback) => unknown,
-    describe: (req: R) => Omit<RecordedResource, "urn" | "inputs">,
-  ) => {
-    return (req: R, callback: Callback): unknown => {
-      pending = describe(req);
-      captured = undefined;
-      const result = call(req, (err, res) => {
-        if (!err && res !== undefined && entry !== undefined) {
-          resources.push({ ...entry, urn: res.getUrn() });
-        }
-        callback(err, res);
-      });
-      // newResource ran synchronously inside call(): read what it captured.
-      const entry = takeCaptured();
-      if (entry === undefined) {
-        throw new Error(
-          "@hdp/testing: the mock monitor did not call newResource synchronously; the SDK changed shape",
-        );
-      }
-      return result;
-    };
+  const { resources, result } = await recordProgram(program, {
+    project: options.project ?? "hdp",
+    stack: options.stack ?? "test",
+    organization: options.organization ?? "organization",
+    stackOutputs: Object.fromEntries(
+      Object.entries(options.stackOutputs ?? {}).map(([k, outputs]) => [k, { outputs }]),
+    ),
+  });
+  return {
+    result,
+    resources: resources.map((r) => ({
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      parent: r.parent,
+      custom: r.custom,
+      provider: r.providerRef,
+      inputs: r.inputs,
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      dependencies: r.dependencies,
+      ignoreChanges: r.ignoreChanges,
+    })),
   };
-  monitor.registerResource = wrap(monitor.registerResource.bind(monitor), (req) => ({
-    type: req.getType(),
-    name: req.getName(),
-    parent: req.getParent() || undefined,
-    custom: req.getCustom(),
-    provider: req.getProvider() || undefined,
-    protect: req.getProtect() ?? false,
-    retainOnDelete: req.getRetainondelete() ?? false,
-    deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
-    dependencies: [...req.getDependenciesList()].sort(),
-    ignoreChanges: [...req.getIgnorechangesList()],
-  }));
-  if (typeof monitor.readResource !== "function") {
-    throw new Error("@hdp/testing: the mock monitor has no readResource; the SDK changed shape");
-  }
-  // Reads (StackReference, Resource.get) are recorded too, as custom resources without options.
-  monitor.readResource = wrap(monitor.readResource.bind(monitor), (req) => ({
-    type: req.getType(),
-    name: req.getName(),
-    parent: req.getParent() || undefined,
-    custom: true,
-    provider: req.getProvider() || undefined,
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    dependencies: [...req.getDependenciesList()].sort(),
-    ignoreChanges: [],
-  }));
-
-  const failures: unknown[] = [];
-  const onRejection = (reason: unknown): void => {
-    failures.push(reason);
-  };
-  process.on("unhandledRejection", onRejection);
-  try {
-    const result = await program();
-    await pulumi.runtime.disconnect();
-    // Let rejections raised during the final drain reach the handler.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (failures.length > 0) {
-      const messages = failures.map((f) => (f instanceof Error ? f.message : String(f)));
-      throw new Error(`the program failed under mocks:\n${messages.join("\n")}`);
-    }
-    return { resources, result };
-  } finally {
-    process.off("unhandledRejection", onRejection);
-  }
 }
 
 /** Resources of one type, in registration order. */

@@ -11,6 +11,24 @@ export const MOCK_REGION = "us-east-2";
 
 type Inputs = Record<string, unknown>;
 
+/** What a mock run knows beyond a resource's own inputs. */
+export interface MockContext {
+  /**
+   * Outputs of the stacks a program references, by fully qualified stack name
+   * (`<org>/<project>/<stack>`): what a `pulumi.StackReference` to that stack sees. A stack not
+   * listed has no outputs, so `requireOutput` fails as it would for a stack never deployed.
+   */
+  readonly stackOutputs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Names of the secret outputs of a referenced stack, by the same full stack name. */
+  readonly secretOutputNames?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The wire form of a secret (what the engine sends for a secret value). */
+const secret = (value: unknown): Inputs => ({
+  "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+  value,
+});
+
 function hex(seed: string, length: number): string {
   return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
@@ -29,6 +47,7 @@ export function mockResourceState(
   type: string,
   name: string,
   inputs: Inputs,
+  context: MockContext = {},
 ): { id: string; state: Inputs } {
   const seed = `${type}::${name}`;
   const acct = MOCK_ACCOUNT_ID;
@@ -136,6 +155,13 @@ export function mockResourceState(
           storageCredentialId: uuid(seed),
         },
       };
+    case "pulumi:pulumi:StackReference": {
+      const stack = str(inputs.name, name);
+      const secretNames = [...(context.secretOutputNames?.[stack] ?? [])].sort();
+      const outputs: Inputs = { ...context.stackOutputs?.[stack] };
+      for (const k of secretNames) if (k in outputs) outputs[k] = secret(outputs[k]);
+      return { id: stack, state: { name: stack, outputs, secretOutputNames: secretNames } };
+    }
     case "databricks:index/catalog:Catalog":
     case "databricks:index/schema:Schema":
     case "databricks:index/externalLocation:ExternalLocation":

@@ -36,6 +36,8 @@ export interface RecordedResource {
   readonly dependsOn: readonly string[];
   /** URN of the explicit provider, if any. */
   readonly provider: string | undefined;
+  /** The explicit provider as the engine references it (`<provider URN>::<id>`), if any. */
+  readonly providerRef: string | undefined;
 }
 
 /** What a mock returns for a new resource (as `pulumi.runtime.Mocks#newResource`). */
@@ -155,6 +157,7 @@ export function hookMonitor(monitor: MockMonitorLike, o: HookOptions): void {
       dependencies: [...req.getDependenciesList()].sort(),
       dependsOn: [...req.getDependenciesList()].sort(),
       provider: providerRefUrn(req.getProvider()),
+      providerRef: req.getProvider() || undefined,
     };
     return sdkRead(req, (err, res) => {
       if (!err && res !== undefined) o.onRecord({ ...base, urn: res.getUrn() });
@@ -186,6 +189,7 @@ function describeRegistration(
     dependencies,
     dependsOn: dependencies.filter((u) => !implied.has(u)),
     provider: providerRefUrn(req.getProvider()),
+    providerRef: req.getProvider() || undefined,
   };
 }
 

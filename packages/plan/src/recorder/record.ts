@@ -11,8 +11,7 @@
  * wrapper bypassed, and the mock monitor's fast path (see `monitor.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
-import { mockCallResult, mockResourceState } from "./mock-state";
+import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
 import { assertMockMonitor, hookMonitor, type RecordedResource } from "./monitor";
 
 export type { RecordedResource } from "./monitor";
@@ -32,7 +31,10 @@ export interface RecordOptions {
   readonly stack?: string;
   /** Pulumi organization (part of StackReference names). @default "organization" */
   readonly organization?: string;
-  /** Stacks a `StackReference` may read, by full name (`<org>/<project>/<stack>`). */
+  /**
+   * What a `StackReference` to another stack sees, by the stack's full name
+   * (`<org>/<project>/<stack>`). A stack not listed has no outputs (`requireOutput` fails).
+   */
   readonly stackOutputs?: Readonly<Record<string, StackOutputs>>;
   /** The cost levers (see the module comment). @default true */
   readonly fast?: boolean;
@@ -99,17 +101,17 @@ export async function recordProgram<T>(
   const resources: RecordedResource[] = [];
   const seen = new Set<string>();
 
+  const refs = Object.entries(options.stackOutputs ?? {});
+  const context: MockContext = {
+    stackOutputs: Object.fromEntries(refs.map(([k, v]) => [k, v.outputs])),
+    secretOutputNames: Object.fromEntries(refs.map(([k, v]) => [k, v.secretOutputNames ?? []])),
+  };
   const newResource = (args: {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
-    id?: string;
-  }): { id: string | undefined; state: Record<string, unknown> } => {
-    if (args.type === "pulumi:pulumi:StackReference") {
-      return stackReferenceState(args.inputs, options.stackOutputs ?? {});
-    }
-    return mockResourceState(args.type, args.name, args.inputs);
-  };
+  }): { id: string | undefined; state: Record<string, unknown> } =>
+    mockResourceState(args.type, args.name, args.inputs, context);
 
   await pulumi.runtime.setMocks(
     {
@@ -168,27 +170,6 @@ export async function recordProgram<T>(
     Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
   }
-}
-
-/** The state of a `StackReference`: the referenced stack's outputs, or an error naming it. */
-function stackReferenceState(
-  inputs: Record<string, unknown>,
-  stacks: Readonly<Record<string, StackOutputs>>,
-): { id: string; state: Record<string, unknown> } {
-  const name = String(inputs.name);
-  const ref = stacks[name];
-  if (ref === undefined) {
-    const known = Object.keys(stacks).sort();
-    throw new Error(
-      `StackReference to ${name}: no such stack in this plan (${known.length > 0 ? `have: ${known.join(", ")}` : "no stack outputs were given"})`,
-    );
-  }
-  const secret = new Set(ref.secretOutputNames ?? []);
-  const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(ref.outputs)) {
-    outputs[k] = secret.has(k) ? { [rpc.specialSigKey]: rpc.specialSecretSig, value: v } : v;
-  }
-  return { id: name, state: { name, outputs, secretOutputNames: [...secret].sort() } };
 }
 
 /** An export's plain value and whether it is secret, after the run settled. */

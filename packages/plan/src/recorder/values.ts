@@ -5,10 +5,9 @@
  */
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
-/** What a secret input is recorded as: never its value. */
-export const SECRET_MASK = "[secret]";
-/** An input the engine would only know after the update (not seen under mocks without preview). */
-export const UNKNOWN_MARK = "[unknown]";
+import { SECRET_MASK, UNKNOWN_MARK } from "./marks";
+
+export { SECRET_MASK, UNKNOWN_MARK };
 
 const SIG = rpc.specialSigKey;
 
@@ -98,10 +97,15 @@ function plain(v: unknown): unknown {
     }
     return out;
   }
-  if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+  if (typeof v === "object" && isPlainObject(v)) {
     return plainObject(v as Record<string, unknown>);
   }
   return NOT_PLAIN;
+}
+
+function isPlainObject(v: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function plainObject(obj: Record<string, unknown>): unknown {

@@ -1,0 +1,190 @@
+import { spawnSync } from "node:child_process";
+import * as pulumi from "@pulumi/pulumi";
+import { recordProgram, type RecordedResource } from "./record";
+import { engineUrn, providerRefUrn, qualifiedType } from "./urn";
+
+class Raw extends pulumi.CustomResource {
+  constructor(
+    type: string,
+    name: string,
+    props: pulumi.Inputs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(type, name, props, opts);
+  }
+}
+
+class Box extends pulumi.ComponentResource {
+  readonly bucket: Raw;
+  constructor(type: string, name: string, opts?: pulumi.ComponentResourceOptions) {
+    super(type, name, {}, opts);
+    this.bucket = new Raw(
+      "aws:s3/bucket:Bucket",
+      `${name}-bucket`,
+      { bucket: `${name}-b` },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}
+
+/** Outer > Inner > Bucket, plus a role depending on the bucket explicitly and through an input. */
+function program(): { arn: pulumi.Output<string> } {
+  const outer = new (class extends pulumi.ComponentResource {
+    constructor() {
+      super("hdp:test:Outer", "outer", {});
+      this.registerOutputs({});
+    }
+  })();
+  const inner = new Box("hdp:test:Inner", "inner", { parent: outer });
+  const other = new Raw("aws:kms/key:Key", "key", {});
+  new Raw(
+    "aws:iam/role:Role",
+    "role",
+    {
+      name: "r",
+      assumeRolePolicy: inner.bucket.urn.apply(() => "{}"),
+      password: pulumi.secret("hunter2"),
+      nested: { list: [1, pulumi.secret("x")], keep: "yes" },
+    },
+    { dependsOn: [other], protect: true, retainOnDelete: true, ignoreChanges: ["tags"] },
+  );
+  return { arn: inner.bucket.urn };
+}
+
+const byName = (rs: readonly RecordedResource[], name: string): RecordedResource => {
+  const r = rs.find((x) => x.name === name);
+  if (r === undefined) throw new Error(`no ${name} in ${rs.map((x) => x.name).join(", ")}`);
+  return r;
+};
+
+describe("engine URNs", () => {
+  test.each([
+    [undefined, "a:b:C", "urn:pulumi:s::p::a:b:C::n"],
+    ["urn:pulumi:s::p::x:y:Z::parent", "a:b:C", "urn:pulumi:s::p::x:y:Z$a:b:C::n"],
+    ["urn:pulumi:s::p::x:y:Z$u:v:W::parent", "a:b:C", "urn:pulumi:s::p::x:y:Z$u:v:W$a:b:C::n"],
+  ])("under %s", (parent, type, urn) => {
+    expect(engineUrn("s", "p", parent, type, "n")).toBe(urn);
+  });
+
+  it("reads qualified types and provider references", () => {
+    expect(qualifiedType("urn:pulumi:s::p::a$b::n")).toBe("a$b");
+    expect(() => qualifiedType("nope")).toThrow("not a URN");
+    expect(providerRefUrn("urn:pulumi:s::p::pulumi:providers:aws::main::abc-123")).toBe(
+      "urn:pulumi:s::p::pulumi:providers:aws::main",
+    );
+    expect(providerRefUrn("")).toBeUndefined();
+  });
+});
+
+describe("recordProgram", () => {
+  it("chains every ancestor's type into a URN, as the engine does", async () => {
+    const { resources } = await recordProgram(program, { stack: "dev", project: "proj" });
+    const bucket = byName(resources, "inner-bucket");
+    expect(bucket.urn).toBe(
+      "urn:pulumi:dev::proj::hdp:test:Outer$hdp:test:Inner$aws:s3/bucket:Bucket::inner-bucket",
+    );
+    expect(bucket.parent).toBe(byName(resources, "inner").urn);
+    expect(byName(resources, "inner").parent).toBe(byName(resources, "outer").urn);
+    expect(byName(resources, "outer").parent).toBeUndefined();
+  });
+
+  it("masks secrets, keeps plain inputs and records the options", async () => {
+    const { resources } = await recordProgram(program);
+    const role = byName(resources, "role");
+    expect(role.inputs).toEqual({
+      name: "r",
+      assumeRolePolicy: "{}",
+      password: "[secret]",
+      nested: { list: [1, "[secret]"], keep: "yes" },
+    });
+    expect(JSON.stringify(resources)).not.toContain("hunter2");
+    expect([role.protect, role.retainOnDelete, role.ignoreChanges]).toEqual([true, true, ["tags"]]);
+    const key = byName(resources, "key");
+    const bucket = byName(resources, "inner-bucket");
+    // dependsOn holds the explicit dependency only; dependencies also the input's.
+    expect(role.dependsOn).toEqual([key.urn]);
+    expect(role.dependencies).toEqual([key.urn, bucket.urn].sort());
+  });
+
+  it("gives the same recording with and without the cost levers", async () => {
+    const fast = await recordProgram(program, { fast: true });
+    const sdk = await recordProgram(program, { fast: false });
+    const sorted = (rs: readonly RecordedResource[]) =>
+      [...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1));
+    expect(sorted(fast.resources)).toEqual(sorted(sdk.resources));
+  });
+
+  it("restores stack traces and the SDK's promise wrapper after a run", async () => {
+    const limit = Error.stackTraceLimit;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+    const wrapper = debuggable.debuggablePromise;
+    await recordProgram(program);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(debuggable.debuggablePromise).toBe(wrapper);
+  });
+
+  it("serves a referenced stack's outputs, secrets as secrets, and records the read", async () => {
+    const { resources, result } = await recordProgram(
+      () => {
+        const ref = new pulumi.StackReference("core", { name: "o/p/prod-core" });
+        const name = ref.requireOutput("bucket");
+        const token = ref.requireOutput("token");
+        return { name, token, secret: pulumi.isSecret(token), plain: pulumi.isSecret(name) };
+      },
+      {
+        stackOutputs: {
+          "o/p/prod-core": { outputs: { bucket: "b-1", token: "t" }, secretOutputNames: ["token"] },
+        },
+      },
+    );
+    const value = await new Promise((r) => result.name.apply(r));
+    expect(value).toBe("b-1");
+    expect(await result.secret).toBe(true);
+    expect(await result.plain).toBe(false);
+    const ref = byName(resources, "core");
+    expect([ref.type, ref.read, ref.inputs.name]).toEqual([
+      "pulumi:pulumi:StackReference",
+      true,
+      "o/p/prod-core",
+    ]);
+  });
+
+  it("fails on two resources with the same URN (the engine refuses them)", async () => {
+    await expect(
+      recordProgram(() => {
+        new Raw("aws:s3/bucket:Bucket", "same", {});
+        new Raw("aws:s3/bucket:Bucket", "same", {});
+      }),
+    ).rejects.toThrow("duplicate URN urn:pulumi:test::hdp::aws:s3/bucket:Bucket::same");
+  });
+
+  it("turns a program that throws into a failed run", async () => {
+    await expect(
+      recordProgram(() => {
+        throw new Error("no such source");
+      }),
+    ).rejects.toThrow("the program failed under mocks:\nno such source");
+  });
+
+  it("collects errors thrown inside apply() (outside jest, which intercepts them itself)", () => {
+    const script = [
+      'const pulumi = require("@pulumi/pulumi");',
+      'const { recordProgram } = require("./record");',
+      'recordProgram(() => { pulumi.output("x").apply(() => { throw new Error("boom in apply"); }); })',
+      '  .then(() => { console.log("no error"); process.exit(0); },',
+      '        (e) => { console.log("rejected: " + e.message); process.exit(3); });',
+    ].join("\n");
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@hdp/source", "-e", script],
+      {
+        cwd: __dirname,
+        encoding: "utf8",
+      },
+    );
+    expect(run.stdout).toContain("rejected: the program failed under mocks:\nboom in apply");
+    expect(run.status).toBe(3);
+  });
+});
