@@ -8,6 +8,7 @@ import {
   runValidate,
   validateExitCode,
 } from "./commands/validate";
+import { registerQuery } from "./commands/query";
 import { registerPlan } from "./commands/plan";
 
 /** Where a run writes: injected so tests can capture output without a subprocess. */
@@ -43,6 +44,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
     });
 
   registerPlan(program, io, setExit);
+
+  registerQuery(program, io, setExit);
 
   return program;
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { loadEstate, type Estate } from "@hdp/config";
+import { loadEstate, type Estate, type Origin } from "@hdp/config";
 import { TABLES } from "./catalog";
 import { EstateDatabase } from "./database";
 import { EstateView } from "./define";
@@ -44,16 +44,18 @@ describe("the tables", () => {
 
   it("hold one row per estate entry, keyed and located as the Estate says", () => {
     const view = new EstateView(estate);
-    const expected: Record<string, [string, { file: string; line: number; column: number }][]> = {
+    const expected: Record<string, [string, Origin][]> = {
       hospitals: estate.platform.hospitals.map((h) => [h.id, h.origin]),
       domains: estate.platform.domains.map((d) => [d.id, d.origin]),
       environments: estate.environments.map((e) => [e.name, e.origin]),
       sources: estate.sources.map((s) => [s.id, s.origin]),
       tables: estate.tables.map((t) => [t.key, t.origin]),
-      columns: estate.tables.flatMap((t) => t.columns.map((c) => [`${t.key}.${c.name}`, c.origin])),
+      columns: estate.tables.flatMap((t) =>
+        t.columns.map((c): [string, Origin] => [`${t.key}.${c.name}`, c.origin]),
+      ),
       pipelines: estate.pipelines.map((p) => [p.key, p.origin]),
       effective_tables: view.envs.flatMap((env) =>
-        estate.tables.map((t) => [`${env}:${t.key}`, t.origin]),
+        estate.tables.map((t): [string, Origin] => [`${env}:${t.key}`, t.origin]),
       ),
     };
     const keySql: Record<string, string> = {
