@@ -1,6 +1,5 @@
 import { validateMwaaEnvironmentName } from "@hdp/naming";
-import type * as iam from "@pulumi/aws/iam";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { kmsKeyArnInput, s3BucketArnInput, s3ObjectsArn } from "./names";
 import type { PolicyStatement, TrustStatement } from "./policy-types";
 import { RoleComponent, type ScopedRoleArgs } from "./scoped-role";

@@ -1,6 +1,5 @@
 import { validateBucketName } from "@hdp/naming";
-import type * as iam from "@pulumi/aws/iam";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { kmsKeyArnInput, s3BucketArn, s3ObjectsArn } from "./names";
 import type { PolicyStatement, TrustStatement } from "./policy-types";
 import { RoleComponent, type ScopedRoleArgs } from "./scoped-role";

@@ -1,4 +1,3 @@
-import type * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import {
   accountRootArn,
