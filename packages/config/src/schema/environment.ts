@@ -29,6 +29,25 @@ export const shard = z.strictObject({
 });
 export type ShardConfig = z.infer<typeof shard>;
 
+/** A reviewed exception: one policy rule relaxed for one resource, with the reason. */
+export const policyRelaxation = z.strictObject({
+  /** The rule's name, e.g. "s3-bucket-access-logging". */
+  rule: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: "must be a policy rule name (kebab-case)" }),
+  /** The resource's logical name as `hdp plan` shows it. */
+  resource: z.string().min(1),
+  /** Why; shown in every plan. */
+  reason: z.string().min(10, { message: "must explain the exception (at least 10 characters)" }),
+});
+export type PolicyRelaxation = z.infer<typeof policyRelaxation>;
+
+/** A reviewed permission to delete or replace one stateful resource in this environment. */
+export const destroyAllowance = z.strictObject({
+  /** The resource's logical name as `hdp plan --base` shows it. */
+  resource: z.string().min(1),
+  reason: z.string().min(10, { message: "must explain why the data may go (at least 10 characters)" }),
+});
+export type DestroyAllowance = z.infer<typeof destroyAllowance>;
+
 export const environment = z.strictObject({
   $schema: z.string().optional(),
   name: kebabId,
@@ -103,5 +122,12 @@ export const environment = z.strictObject({
     .default({ resourceBudget: 3000, shards: [] }),
   /** Notified when a job fails. */
   alertEmails: z.array(z.email()).min(1),
+  /** Reviewed exceptions to the policy pack and the destructive-change guard. */
+  policies: z
+    .strictObject({
+      relaxations: z.array(policyRelaxation).default([]),
+      allowDestroy: z.array(destroyAllowance).default([]),
+    })
+    .default({ relaxations: [], allowDestroy: [] }),
 });
 export type EnvironmentConfig = z.infer<typeof environment>;
