@@ -66,6 +66,9 @@ const git = (dir: string, ...args: string[]): string =>
       GIT_AUTHOR_EMAIL: "t@example.org",
       GIT_COMMITTER_NAME: "t",
       GIT_COMMITTER_EMAIL: "t@example.org",
+      // Fixed dates: the same commits get the same ids, so reports naming them can be snapshots.
+      GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
+      GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
     },
   });
 

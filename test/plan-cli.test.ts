@@ -1,0 +1,165 @@
+/**
+ * `hdp plan` as users run it: exit codes (0 fine, 1 problems, 2 usage or config errors), the
+ * text report, --json and --markdown files, --base against a git revision, and the real binary
+ * with worker processes.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { run } from "@hdp/cli";
+import {
+  STANDIN_PROGRAM,
+  gitInit,
+  tableYaml,
+  tree,
+  type Tree,
+} from "../packages/plan/src/__fixtures__/trees";
+
+const ROOT = join(__dirname, "..");
+
+let t: Tree;
+beforeEach(() => {
+  t = tree();
+});
+afterEach(() => t.cleanup());
+
+async function hdp(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, {
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+    cwd: t.dir,
+    interactive: false,
+  });
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+/** Plans with the stand-in program in this process, without the cache. */
+const standin = (...argv: string[]) =>
+  hdp(
+    "plan",
+    "--configs",
+    "configs",
+    "--jobs",
+    "0",
+    "--no-cache",
+    "--program",
+    STANDIN_PROGRAM,
+    ...argv,
+  );
+
+describe("hdp plan", () => {
+  it("prints a table per stack and exits 0", async () => {
+    const r = await standin("--stack", "dev");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatchSnapshot();
+    expect(r.stderr).toContain("plan: dev (working tree): 24 resources");
+    expect(r.stderr).toMatch(/planned 1 stack\(s\), 0 from cache, in \d+\.\d s/);
+  });
+
+  it("writes the same inventory bytes on every run", async () => {
+    await standin("--json", "a.json");
+    await standin("--json", "b.json");
+    const a = readFileSync(join(t.dir, "a.json"), "utf8");
+    expect(readFileSync(join(t.dir, "b.json"), "utf8")).toBe(a);
+    const inv = JSON.parse(a);
+    expect(inv.stacks.map((s: { stack: string }) => s.stack)).toEqual([
+      "dev",
+      "prod-business",
+      "prod-clinical",
+      "prod-core",
+    ]);
+  });
+
+  it("diffs against a git revision and writes the pull-request comment", async () => {
+    gitInit(t);
+    t.write("sources/lab/tables/specimens.yaml", tableYaml("specimens"));
+    t.edit("sources/payroll/tables/timesheets.yaml", (s) =>
+      s.replace('cron: "@hourly"', 'cron: "@daily"'),
+    );
+    t.remove("sources/payroll/tables/employees.yaml");
+    const r = await standin("--env", "prod", "--base", "HEAD", "--markdown", "plan.md");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("HEAD (");
+    const md = readFileSync(join(t.dir, "plan.md"), "utf8").replace(
+      /\([0-9a-f]{10}\)/g,
+      "(<commit>)",
+    );
+    expect(md).toMatchSnapshot();
+  });
+
+  it("exits 1 and names the stack when a stack is over its resource budget (the real program)", async () => {
+    t.edit("environments/dev.yaml", (s) => `${s}sharding:\n  resourceBudget: 100\n`);
+    const r = await hdp(
+      "plan",
+      "--configs",
+      "configs",
+      "--stack",
+      "dev",
+      "--jobs",
+      "0",
+      "--no-cache",
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /1 problem\(s\):\n {2}stack dev has \d+ resources, over its budget of 100 \(sharding\.resourceBudget in environments\/dev\.yaml\)/,
+    );
+  });
+
+  it("exits 2 with file:line:col on config errors, planning nothing", async () => {
+    t.edit("sources/lab/tables/orders.yaml", (s) =>
+      s.replace("mode: incremental", "mode: sometimes"),
+    );
+    const r = await standin();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^sources\/lab\/tables\/orders\.yaml:\d+:\d+ {2}load/m);
+    expect(r.stderr).toContain("config error(s) in working tree: nothing planned");
+  });
+
+  it.each([
+    [["--stack", "nope"], 'hdp: unknown stack "nope"'],
+    [["--env", "qa"], 'hdp: unknown environment "qa"'],
+    [["--jobs", "-1"], "must be a whole number"],
+    [["--base", "no-such-ref"], "hdp: configs is not in a git repository"],
+  ])("exits 2 on bad usage: %j", async (argv, message) => {
+    const r = await standin(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message.replace("configs is", `${t.configs} is`));
+  });
+
+  it("exits 2 on an unknown git revision", async () => {
+    gitInit(t);
+    const r = await standin("--base", "no-such-ref");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('hdp: unknown git revision "no-such-ref"');
+  });
+
+  it("works as a real process, with worker processes running TypeScript through tsx", () => {
+    const p = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--conditions=@hdp/source",
+        join(ROOT, "packages/cli/src/bin.ts"),
+        "plan",
+        "--configs",
+        t.configs,
+        "--env",
+        "prod",
+        "--jobs",
+        "2",
+        "--no-cache",
+      ],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } },
+    );
+    expect(p.stderr).toMatch(
+      /planned 3 stack\(s\), 0 from cache, in [\d.]+ s, peak \d+ MB per worker/,
+    );
+    expect(p.status).toBe(0);
+    expect(p.stdout).toMatch(/^prod-business: \d+ resources \(budget 3,000\)/m);
+    expect(p.stdout).toMatch(/^prod-clinical: \d+ resources/m);
+  }, 180_000);
+});

@@ -1,0 +1,86 @@
+/**
+ * `plan()` on the sample estate (configs/) with the real program, @hdp/platform's buildStack:
+ * every stack plans within its budget, shards get their core's exports, the inventory is the
+ * same bytes run after run and in worker processes, and the recorder's cost levers change
+ * nothing.
+ */
+import { join } from "node:path";
+import { plan, type PlanResult, type StackInventory } from "@hdp/plan";
+
+const CONFIGS = join(__dirname, "..", "configs");
+
+let inProcess: PlanResult;
+beforeAll(async () => {
+  inProcess = await plan({ configs: CONFIGS, jobs: 0, cacheDir: false });
+}, 300_000);
+
+const inventories = (r: PlanResult): Map<string, StackInventory> =>
+  new Map(
+    (JSON.parse(r.inventoryJson()) as { stacks: StackInventory[] }).stacks.map((s) => [s.stack, s]),
+  );
+
+describe("the sample estate under hdp plan", () => {
+  it("plans every stack without problems", () => {
+    expect(inProcess.problems).toEqual([]);
+    expect(inProcess.head.stacks.map((s) => s.stack)).toEqual([
+      "dev",
+      "prod-business",
+      "prod-clinical",
+      "prod-core",
+      "prod-genomics",
+      "stage",
+    ]);
+    for (const s of inProcess.head.stacks) {
+      if (!s.ok) throw new Error(`${s.stack}: ${s.messages.join("\n")}`);
+      expect(s.summary.resourceCount).toBeGreaterThan(0);
+      expect(s.summary.resourceCount).toBeLessThanOrEqual(s.summary.resourceBudget);
+    }
+  });
+
+  it("serves each shard its core's exports through the StackReference", () => {
+    const inv = inventories(inProcess);
+    const core = inv.get("prod-core") as StackInventory;
+    for (const shard of ["prod-business", "prod-clinical", "prod-genomics"]) {
+      const refs = (inv.get(shard) as StackInventory).resources.filter(
+        (r) => r.type === "pulumi:pulumi:StackReference",
+      );
+      expect(refs.map((r) => [r.name, r.inputs.name, r.read])).toEqual([
+        ["core", "organization/health-data-platform/prod-core", true],
+      ]);
+    }
+    // What a shard's objects are wired to is what the core exported, e.g. its domain's KMS key.
+    const keys = core.exports.lakeKmsKeyArns as Record<string, string>;
+    const clinical = JSON.stringify((inv.get("prod-clinical") as StackInventory).resources);
+    expect(clinical).toContain(keys.clinical);
+    expect(clinical).not.toContain(keys.genomics);
+  });
+
+  it("records engine URNs, parents and masked inputs", () => {
+    const dev = inventories(inProcess).get("dev") as StackInventory;
+    const urns = new Set(dev.resources.map((r) => r.urn));
+    expect(urns.size).toBe(dev.resources.length);
+    for (const r of dev.resources) {
+      expect(r.urn.startsWith("urn:pulumi:dev::health-data-platform::")).toBe(true);
+      if (r.parent !== null) {
+        expect(urns.has(r.parent)).toBe(true);
+        // The engine qualifies a child's type with its parent's whole qualified type.
+        const parentType = r.parent.split("::")[2];
+        expect(r.urn.split("::")[2]).toBe(`${parentType}$${r.type}`);
+      }
+    }
+  });
+
+  it("gives the same bytes in worker processes, with the cost levers off, and run after run", async () => {
+    const workers = await plan({ configs: CONFIGS, jobs: 2, cacheDir: false });
+    expect(workers.inventoryJson()).toBe(inProcess.inventoryJson());
+    const naive = await plan({
+      configs: CONFIGS,
+      jobs: 0,
+      cacheDir: false,
+      fast: false,
+      stacks: ["prod-core", "prod-clinical"],
+    });
+    const all = inventories(inProcess);
+    for (const [stack, inv] of inventories(naive)) expect(inv).toEqual(all.get(stack));
+  }, 300_000);
+});
