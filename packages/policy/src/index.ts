@@ -1,0 +1,2 @@
+// @hdp/policy: The policy pack: same rules in pulumi preview and hdp plan
+export {};
