@@ -40,10 +40,12 @@ export interface RowChange {
 const READ_KINDS = new Set(["SELECT", "WITH", "VALUES", "EXPLAIN"]);
 const WRITE_KINDS = new Set(["UPDATE", "DELETE", "WITH", "SELECT"]);
 const EFFECTIVE = ["effective_tables", "effective_sources", "effective_pipelines"];
+/** Rows per INSERT statement while filling a table. */
+const BATCH = 32;
 
 export class EstateDatabase {
-  /** Rows as inserted, per table name; rowid = index + 1. */
-  private readonly loaded = new Map<string, readonly SqlValue[][]>();
+  /** Tables filled so far. Rows derive from the estate deterministically: rowid = index + 1. */
+  private readonly loaded = new Set<string>();
 
   private constructor(
     private readonly db: initSqlJs.Database,
@@ -64,7 +66,7 @@ export class EstateDatabase {
     const db = new SQL.Database();
     // A true in-memory database: sql.js's main database is a file in Emscripten's MEMFS,
     // about five times slower to fill.
-    db.exec(`ATTACH DATABASE ':memory:' AS ${SCHEMA}`);
+    db.exec(`ATTACH DATABASE ':memory:' AS ${SCHEMA}; PRAGMA temp_store = MEMORY;`);
     db.exec(TABLES.map(createTableSql).join("\n"));
     if (env !== undefined) db.exec(EFFECTIVE.map((t) => envView(tableNamed(t)!, env)).join("\n"));
     db.exec("PRAGMA query_only = ON");
@@ -73,7 +75,7 @@ export class EstateDatabase {
 
   /** Names of the tables filled so far. */
   get materialized(): readonly string[] {
-    return [...this.loaded.keys()];
+    return [...this.loaded];
   }
 
   /** Fills every table (queries fill what they name on their own). */
@@ -166,7 +168,7 @@ export class EstateDatabase {
     table: SqlTable,
     t: { updated: Set<number>; deleted: Set<number> },
   ): RowChange[] {
-    const old = this.loaded.get(table.name) ?? [];
+    const old = table.rows(this.view); // the rows as inserted, derived again
     const names = table.columns.map((c) => c.name);
     const asObject = (values: readonly SqlValue[]): RowObject =>
       Object.fromEntries(names.map((n, i) => [n, values[i]]));
@@ -226,26 +228,44 @@ export class EstateDatabase {
     this.db.exec("PRAGMA query_only = OFF");
     try {
       for (const t of todo) {
-        const rows = t.rows(this.view);
-        const cols = t.columns.map((c) => ident(c.name));
         this.db.exec("BEGIN");
-        const stmt = this.db.prepare(
-          `INSERT INTO ${SCHEMA}.${ident(t.name)} (rowid, ${cols.join(", ")}) VALUES (${["?", ...cols.map(() => "?")].join(", ")})`,
-        );
-        try {
-          rows.forEach((row, i) => {
-            stmt.bind([i + 1, ...row]);
-            stmt.step();
-          });
-        } finally {
-          stmt.free();
-        }
+        this.insertRows(t);
         this.db.exec(createIndexSql(t));
         this.db.exec("COMMIT");
-        this.loaded.set(t.name, rows);
+        this.loaded.add(t.name);
       }
     } finally {
       this.db.exec("PRAGMA query_only = ON");
+    }
+  }
+
+  /** Inserts every row of `t`, BATCH rows per statement (a third faster than one by one). */
+  private insertRows(t: SqlTable): void {
+    const width = t.columns.length + 1; // rowid first
+    const tuple = `(${new Array(width).fill("?").join(", ")})`;
+    const into = `INSERT INTO ${SCHEMA}.${ident(t.name)} (rowid, ${t.columns.map((c) => ident(c.name)).join(", ")}) VALUES `;
+    const batch = this.db.prepare(into + new Array(BATCH).fill(tuple).join(", "));
+    const single = this.db.prepare(into + tuple);
+    const params: SqlValue[] = new Array<SqlValue>(width * BATCH).fill(null);
+    let rowid = 0;
+    let k = 0;
+    try {
+      t.eachRow(this.view, (values) => {
+        params[k++] = ++rowid;
+        for (let i = 0; i < values.length; i++) params[k++] = values[i];
+        if (k === params.length) {
+          batch.bind(params);
+          batch.step();
+          k = 0;
+        }
+      });
+      for (let at = 0; at < k; at += width) {
+        single.bind(params.slice(at, at + width));
+        single.step();
+      }
+    } finally {
+      batch.free();
+      single.free();
     }
   }
 

@@ -4,8 +4,8 @@
  * rows live in the config files. One declaration drives the DDL, `--schema`, the rows and the
  * write-back, so they cannot disagree.
  */
-import type { EffectiveEstate, Estate, Origin } from "@hdp/config";
-import { effectiveEstate } from "@hdp/config";
+import type { EffectiveEstate, EffectiveSource, Estate, Origin } from "@hdp/config";
+import { effectiveEstate, effectiveSource } from "@hdp/config";
 
 /** A value as SQLite holds it (blobs never occur in the estate tables). */
 export type SqlValue = string | number | null;
@@ -68,6 +68,14 @@ export class EstateView {
     return this.estate.environments.map((e) => e.name);
   }
 
+  /** Sources as `env` sees them, without computing every table's overlay as well. */
+  effectiveSources(env: string): readonly EffectiveSource[] {
+    return (
+      this.effectiveByEnv.get(env)?.sources ??
+      this.estate.sources.map((s) => effectiveSource(s, env))
+    );
+  }
+
   effective(env: string): EffectiveEstate {
     let e = this.effectiveByEnv.get(env);
     if (e === undefined) {
@@ -102,7 +110,7 @@ export interface TableDef<E> {
   readonly key: readonly string[];
   /** Extra indexes (the natural key is always indexed). */
   readonly indexes?: readonly (readonly string[])[];
-  readonly entities: (view: EstateView) => readonly E[];
+  readonly entities: (view: EstateView) => Iterable<E>;
   readonly origin: (e: E) => Origin;
   /** Where a row's entry lives; a string explains why it cannot be written. */
   readonly locate?: (row: RowObject) => Locator | string;
@@ -127,6 +135,11 @@ export interface SqlTable {
   readonly key: readonly string[];
   readonly indexes: readonly (readonly string[])[];
   readonly delete?: "file" | "entry";
+  /**
+   * Calls `fn` with every row of the estate, values in column order. The array is reused from
+   * row to row (a million rows would otherwise be a million arrays for the GC).
+   */
+  eachRow(view: EstateView, fn: (values: readonly SqlValue[]) => void): void;
   /** Every row of the estate, values in column order. */
   rows(view: EstateView): SqlValue[][];
   locate(row: RowObject): Locator | string;
@@ -182,13 +195,23 @@ export function defineTable<E>(def: TableDef<E>): SqlTable {
     key: def.key,
     indexes: def.indexes ?? [],
     ...(def.delete !== undefined ? { delete: def.delete } : {}),
-    rows(view) {
-      return def.entities(view).map((e) => {
+    eachRow(view, fn) {
+      const cols = def.columns;
+      const n = cols.length;
+      const values: SqlValue[] = new Array<SqlValue>(n + 3).fill(null);
+      for (const e of def.entities(view)) {
+        for (let i = 0; i < n; i++) values[i] = toSql(cols[i].type, cols[i].get(e, view));
         const o = def.origin(e);
-        const row = def.columns.map((c) => toSql(c.type, c.get(e, view)));
-        row.push(o.file, o.line, o.column);
-        return row;
-      });
+        values[n] = o.file;
+        values[n + 1] = o.line;
+        values[n + 2] = o.column;
+        fn(values);
+      }
+    },
+    rows(view) {
+      const rows: SqlValue[][] = [];
+      this.eachRow(view, (values) => rows.push([...values]));
+      return rows;
     },
     locate(row) {
       return def.locate === undefined
@@ -210,12 +233,16 @@ export function field<E>(
   write: boolean | Omit<WriteSpec, "path"> = true,
 ): ColumnDef<E> {
   const keys = path.split(".");
-  const get = (e: E): unknown => {
-    let v: unknown = e;
-    for (const k of keys)
-      v = v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k];
-    return v;
-  };
+  type Obj = Record<string, unknown> | undefined;
+  const [a, b, c] = keys;
+  // One closure per depth: this runs for every cell of millions of rows.
+  const get =
+    keys.length === 1
+      ? (e: E): unknown => (e as Obj)?.[a]
+      : keys.length === 2
+        ? (e: E): unknown => ((e as Obj)?.[a] as Obj)?.[b]
+        : (e: E): unknown => (((e as Obj)?.[a] as Obj)?.[b] as Obj)?.[c];
+  if (keys.length > 3) throw new Error(`field path too deep: ${path}`);
   if (write === false) return { name, type, description, get };
   return { name, type, description, get, write: { path: keys, ...(write === true ? {} : write) } };
 }
@@ -227,6 +254,11 @@ export const derived = <E>(
   description: string,
   get: (e: E, view: EstateView) => unknown,
 ): ColumnDef<E> => ({ name, type, description, get });
+
+/** The entries of every environment in turn (without concatenating them). */
+export function* perEnv<T>(view: EstateView, pick: (env: string) => readonly T[]): Generator<T> {
+  for (const env of view.envs) yield* pick(env);
+}
 
 /** `row.file` as a string (every row has one). */
 export const fileOf = (row: RowObject): string => String(row.file);

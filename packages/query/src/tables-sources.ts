@@ -5,6 +5,7 @@ import {
   derived,
   field,
   fileOf,
+  perEnv,
   type ColumnDef,
   type RowObject,
   type SqlTable,
@@ -61,7 +62,7 @@ export const effectiveSources: SqlTable = defineTable<ES>({
   description: "Sources as each environment sees them (overlays applied); one row per env",
   key: ["env", "id"],
   indexes: [["id"]],
-  entities: (v) => v.envs.flatMap((env) => v.effective(env).sources),
+  entities: (v) => perEnv(v, (env) => v.effectiveSources(env)),
   origin: (s) => s.origin,
   locate: overlay,
   columns: [
@@ -113,7 +114,7 @@ export const effectivePipelines: SqlTable = defineTable<EP>({
   description: "Pipelines as each environment sees them (enabled when any table is); read-only",
   key: ["env", "key"],
   indexes: [["key"]],
-  entities: (v) => v.envs.flatMap((env) => v.effective(env).pipelines),
+  entities: (v) => perEnv(v, (env) => v.effective(env).pipelines),
   origin: (p) => p.origin,
   columns: [
     field<EP>("env", "text", "env", "Environment name", false),

@@ -1,13 +1,13 @@
 /** `tables`, `columns` (sources/<s>/tables/<t>.yaml) and `effective_tables`. */
-import type { Column, EffectiveTable, Table } from "@hdp/config";
-import { defineTable, derived, field, fileOf, type SqlTable } from "./define";
+import type { Column, EffectiveTable, Origin, Table } from "@hdp/config";
+import { defineTable, derived, field, fileOf, perEnv, type SqlTable } from "./define";
 
 type T = Table;
 export const tables: SqlTable = defineTable<T>({
   name: "tables",
   description: "Tables (sources/<source>/tables/<table>.yaml), base values before overlays",
   key: ["key"],
-  indexes: [["source"], ["classification"]],
+  indexes: [["source"]],
   entities: (v) => v.estate.tables,
   origin: (t) => t.origin,
   locate: (row) => ({ file: fileOf(row), path: [] }),
@@ -48,10 +48,38 @@ export const tables: SqlTable = defineTable<T>({
   ],
 });
 
-/** A column with the table it belongs to. */
-interface C extends Column {
-  readonly table: Table;
-  readonly position: number;
+/** A column with the table it belongs to (a view, not a copy: there are millions at size). */
+class C {
+  constructor(
+    private readonly c: Column,
+    readonly table: Table,
+    readonly position: number,
+  ) {}
+  get name(): string {
+    return this.c.name;
+  }
+  get type(): string {
+    return this.c.type;
+  }
+  get nullable(): boolean {
+    return this.c.nullable;
+  }
+  get classification(): string {
+    return this.c.classification;
+  }
+  get description(): string | undefined {
+    return this.c.description;
+  }
+  get origin(): Origin {
+    return this.c.origin;
+  }
+}
+
+function* columnsOf(tables: readonly Table[]): Generator<C> {
+  for (const t of tables) {
+    let position = 0;
+    for (const c of t.columns) yield new C(c, t, ++position);
+  }
 }
 
 const isKey = (c: C): boolean => c.table.load.mode === "cdc" && c.table.load.keys.includes(c.name);
@@ -60,11 +88,8 @@ export const columns: SqlTable = defineTable<C>({
   name: "columns",
   description: "Columns of every table (the table file's `columns` list)",
   key: ["table_key", "name"],
-  indexes: [["name"], ["classification"]],
-  entities: (v) =>
-    v.estate.tables.flatMap((t) =>
-      t.columns.map((c, i): C => ({ ...c, table: t, position: i + 1 })),
-    ),
+  indexes: [["name"]],
+  entities: (v) => columnsOf(v.estate.tables),
   origin: (c) => c.origin,
   locate: (row) => ({
     file: fileOf(row),
@@ -99,7 +124,7 @@ export const effectiveTables: SqlTable = defineTable<ET>({
   description: "Tables as each environment sees them (overlays applied); one row per env",
   key: ["env", "key"],
   indexes: [["key"], ["source"]],
-  entities: (v) => v.envs.flatMap((env) => v.effective(env).tables),
+  entities: (v) => perEnv(v, (env) => v.effective(env).tables),
   origin: (t) => t.origin,
   locate: (row) => ({ file: fileOf(row), path: ["environments", String(row.env)] }),
   columns: [
