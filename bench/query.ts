@@ -8,6 +8,7 @@
  * Building the Estate in memory keeps YAML parsing out of the figures (`bench/config-load.ts`
  * measures that); the rows, JSON columns and overlays are what the loader would produce.
  */
+import os from "node:os";
 import { join } from "node:path";
 import {
   dagId,
@@ -199,6 +200,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `ratio "${QUERIES[2][0]}" in SQL / the same filter in TypeScript: ${(sql / ts).toFixed(1)}x (${fmt(sql)} / ${fmt(ts)})`,
+  );
+  console.log(
+    `memory: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB RSS, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
   );
   db.close();
 }
