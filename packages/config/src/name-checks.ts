@@ -11,9 +11,12 @@ import type { ErrorSink } from "./checks";
 import type { Environment, Platform, Table } from "./estate";
 import type { LoadedSource } from "./load";
 import {
+  catalogBucketName,
+  catalogKeyAlias,
   catalogName,
   dagBucketName,
   dagId,
+  domainLogBucketName,
   ingestRoleName,
   lakeBucketName,
   lakeKeyAlias,
@@ -43,8 +46,11 @@ export function checkDerivedNames(
     for (const d of plat.domains) {
       for (const l of LAYERS)
         validateBucketName(lakeBucketName(c, d.id, l)).forEach((p) => problems.add(p));
+      validateBucketName(domainLogBucketName(c, d.id)).forEach((p) => problems.add(p));
       validateKmsAlias(lakeKeyAlias(c, d.id)).forEach((p) => problems.add(p));
     }
+    validateBucketName(catalogBucketName(c)).forEach((p) => problems.add(p));
+    validateKmsAlias(catalogKeyAlias(c)).forEach((p) => problems.add(p));
     validateBucketName(logBucketName(c)).forEach((p) => problems.add(p));
     validateBucketName(dagBucketName(c)).forEach((p) => problems.add(p));
     validateUnityCatalogName(catalogName(c)).forEach((p) => problems.add(p));

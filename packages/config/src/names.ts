@@ -21,6 +21,17 @@ export const lakeBucketName = (c: NameContext, domain: string, layer: Layer): st
 export const logBucketName = (c: NameContext): string =>
   joinName([c.org, c.env, "access-logs", c.accountId], 63);
 
+/** The access-log bucket of one domain's lake (each domain's cost center pays for its logs). */
+export const domainLogBucketName = (c: NameContext, domain: string): string =>
+  joinName([c.org, c.env, domain, "access-logs", c.accountId], 63);
+
+/**
+ * The bucket of the catalog's managed storage root (Unity Catalog needs one when the metastore
+ * has no root storage; schemas keep their data in their domain's buckets).
+ */
+export const catalogBucketName = (c: NameContext): string =>
+  joinName([c.org, c.env, "catalog", c.accountId], 63);
+
 /** The environment's MWAA DAG bucket. */
 export const dagBucketName = (c: NameContext): string =>
   joinName([c.org, c.env, "airflow", c.accountId], 63);
@@ -32,6 +43,9 @@ export const ingestRoleName = (c: NameContext, source: string): string =>
 /** KMS alias of a domain's lake key. */
 export const lakeKeyAlias = (c: NameContext, domain: string): string =>
   `alias/${c.org}/${c.env}/${domain}`;
+
+/** KMS alias of the catalog bucket's key. */
+export const catalogKeyAlias = (c: NameContext): string => lakeKeyAlias(c, "catalog");
 
 /** Unity Catalog catalog of an environment. */
 export const catalogName = (c: NameContext): string => `${c.org}_${c.env}`.replaceAll("-", "_");

@@ -5,7 +5,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Estate } from "@hdp/config";
 import { createCore } from "./core";
-import { validatePlatformNames } from "./names";
 import { planStack } from "./plan";
 import { createProviders } from "./providers";
 import { refsFromStackReference, stackIdentity, type StackExports } from "./refs";
@@ -34,15 +33,6 @@ export function buildStack(
   options: BuildOptions = {},
 ): StackExports {
   const plan = planStack(estate, stackName);
-  const problems = validatePlatformNames(
-    plan.names,
-    plan.domains.map((d) => d.id),
-  );
-  if (problems.length > 0) {
-    throw new Error(
-      `stack "${stackName}": derived names are rejected:\n  - ${problems.join("\n  - ")}`,
-    );
-  }
   const providers = createProviders(estate, plan);
   switch (plan.role) {
     case "all": {

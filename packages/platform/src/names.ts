@@ -6,14 +6,13 @@
 import {
   dagId,
   lakeBucketName,
-  lakeKeyAlias,
   LAYERS,
   type Environment,
   type Estate,
   type Layer,
   type NameContext,
 } from "@hdp/config";
-import { joinName, validateBucketName } from "@hdp/naming";
+import { joinName } from "@hdp/naming";
 
 export type { NameContext };
 
@@ -34,23 +33,8 @@ export function lakeBucketNames(c: NameContext, domain: string): Record<Layer, s
   >;
 }
 
-/**
- * The access-log bucket of one domain's lake (`LakeBuckets` gives every domain its own, so the
- * domain's cost center pays for its logs). Built like `logBucketName`.
- */
-export const domainLogBucketName = (c: NameContext, domain: string): string =>
-  joinName([c.org, c.env, domain, "access-logs", c.accountId], 63);
-
-/**
- * The bucket of the catalog's managed storage root. Unity Catalog needs one for a catalog when
- * the metastore has no root storage; schemas keep their data in their domain's buckets, so it
- * holds only what is created outside the platform.
- */
-export const catalogBucketName = (c: NameContext): string =>
-  joinName([c.org, c.env, "catalog", c.accountId], 63);
-
-/** KMS alias of the catalog bucket's key. */
-export const catalogKeyAlias = (c: NameContext): string => lakeKeyAlias(c, "catalog");
+// Checked by `hdp validate` with the other derived names; re-exported for the platform's modules.
+export { catalogBucketName, catalogKeyAlias, domainLogBucketName } from "@hdp/config";
 
 /** Workspace names of a domain's cluster policy and instance pool. */
 export const clusterPolicyName = (c: NameContext, domain: string, classification: string): string =>
@@ -78,9 +62,3 @@ export const locationId = (domain: string, layer: Layer): string => `${domain}-$
 
 /** Id of the catalog bucket's external location. */
 export const CATALOG_LOCATION_ID = "catalog";
-
-/** Every problem with the names the platform adds for an environment's domains. */
-export function validatePlatformNames(c: NameContext, domains: readonly string[]): string[] {
-  const names = [catalogBucketName(c), ...domains.map((d) => domainLogBucketName(c, d))];
-  return names.flatMap((n) => validateBucketName(n).map((p) => `bucket "${n}": ${p}`));
-}

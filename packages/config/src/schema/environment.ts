@@ -32,7 +32,9 @@ export type ShardConfig = z.infer<typeof shard>;
 /** A reviewed exception: one policy rule relaxed for one resource, with the reason. */
 export const policyRelaxation = z.strictObject({
   /** The rule's name, e.g. "s3-bucket-access-logging". */
-  rule: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: "must be a policy rule name (kebab-case)" }),
+  rule: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: "must be a policy rule name (kebab-case)" }),
   /** The resource's logical name as `hdp plan` shows it. */
   resource: z.string().min(1),
   /** Why; shown in every plan. */
@@ -44,7 +46,9 @@ export type PolicyRelaxation = z.infer<typeof policyRelaxation>;
 export const destroyAllowance = z.strictObject({
   /** The resource's logical name as `hdp plan --base` shows it. */
   resource: z.string().min(1),
-  reason: z.string().min(10, { message: "must explain why the data may go (at least 10 characters)" }),
+  reason: z
+    .string()
+    .min(10, { message: "must explain why the data may go (at least 10 characters)" }),
 });
 export type DestroyAllowance = z.infer<typeof destroyAllowance>;
 
