@@ -88,7 +88,15 @@ const pipelineColumns = <P extends Pipeline>(write: boolean): ColumnDef<P>[] => 
   field<P>("description", "text", "description", "What the pipeline loads", write),
   field<P>("tables", "json", "tables", "Table ids of the source it runs", false),
   derived<P>("table_count", "integer", "Number of tables it runs", (p) => p.tables.length),
-  field<P>("schedule_cron", "text", "schedule.cron", "Cron (own, else its source's)", write),
+  field<P>(
+    "schedule_cron",
+    "text",
+    "schedule.cron",
+    "Cron (own, else its source's)",
+    write && {
+      nullPath: ["schedule"],
+    },
+  ),
   field<P>("schedule_timezone", "text", "schedule.timezone", "Time zone of the cron", write),
   field<P>("own_schedule", "boolean", "ownSchedule", "1 when set on the pipeline itself", false),
   field<P>("depends_on", "json", "dependsOn", "Pipeline keys that run first", false),

@@ -229,6 +229,27 @@ describe("writeBack on the base fixture", () => {
     expect(e.platform.hospitals[0]).toMatchObject({ id: "north-general", teaching: true });
   });
 
+  it("gives a declared pipeline its own schedule, and NULL returns it to its source's", async () => {
+    const dir = copy(BASE);
+    const set = await write(
+      dir,
+      "UPDATE pipelines SET schedule_cron = '0 5 * * *' WHERE key = 'lab/results'",
+    );
+    expect(set.status).toBe("written");
+    expect(loadEstate(dir).estate.pipelines.find((p) => p.key === "lab/results")).toMatchObject({
+      ownSchedule: true,
+      schedule: { cron: "0 5 * * *" },
+    });
+    const unset = await write(
+      dir,
+      "UPDATE pipelines SET schedule_cron = NULL WHERE key = 'lab/results'",
+    );
+    expect(unset.status).toBe("written");
+    expect(readFileSync(join(dir, "sources/lab/source.yaml"), "utf8")).toBe(
+      readFileSync(join(BASE, "sources/lab/source.yaml"), "utf8"),
+    );
+  });
+
   test.each([
     [
       "UPDATE tables SET key = 'lab/x' WHERE key = 'lab/orders'",

@@ -77,7 +77,9 @@ export function planWrite(changes: readonly RowChange[], view: EstateView): Writ
       if (typeof edit === "string") refusals.add(edit);
       else {
         add(at.file, edit);
-        expectations.push({ table: t, key, column: c, value: after[c.name] });
+        // NULL removes a key: what the column shows then is a default or an inherited value.
+        if (after[c.name] !== null)
+          expectations.push({ table: t, key, column: c, value: after[c.name] });
       }
     }
   }
