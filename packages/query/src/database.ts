@@ -5,11 +5,11 @@
  * with `PRAGMA query_only` so the engine itself refuses writes.
  */
 import type { Estate } from "@hdp/config";
-import { didYouMean } from "@hdp/config";
 import initSqlJs from "sql.js";
 import { createIndexSql, createTableSql, ident, SCHEMA, TABLES, tableNamed } from "./catalog";
 import { EstateView, type RowObject, type SqlTable, type SqlValue } from "./define";
 import { QueryError } from "./errors";
+import { hintFor, READ_KINDS, readOnly, unsupportedStatement, WRITE_KINDS } from "./guard";
 import { locateError, referencedNames, statementKind, tokenize } from "./sql-text";
 
 let engine: Promise<initSqlJs.SqlJsStatic> | undefined;
@@ -37,8 +37,6 @@ export interface RowChange {
   readonly after: RowObject | null;
 }
 
-const READ_KINDS = new Set(["SELECT", "WITH", "VALUES", "EXPLAIN"]);
-const WRITE_KINDS = new Set(["UPDATE", "DELETE", "WITH", "SELECT"]);
 const EFFECTIVE = ["effective_tables", "effective_sources", "effective_pipelines"];
 /** Rows per INSERT statement while filling a table. */
 const BATCH = 32;
@@ -306,40 +304,3 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 /** Blobs never come from the estate; one built in SQL (x'00') is shown as hex. */
 const plain = (v: initSqlJs.SqlValue): SqlValue =>
   v instanceof Uint8Array ? `x'${Buffer.from(v).toString("hex")}'` : v;
-
-const readOnly = (kind: string): QueryError =>
-  new QueryError(`${kind || "this statement"} changes data, and hdp query is read-only`, {
-    kind: "read-only",
-    hint: "add --write to apply UPDATE or DELETE to the YAML files (--dry-run shows the diff only)",
-  });
-
-function unsupportedStatement(kind: string): QueryError {
-  const hint =
-    kind === "INSERT" || kind === "REPLACE"
-      ? "to add a table or source, create its YAML file under configs/"
-      : "hdp query reads with SELECT; --write applies UPDATE and DELETE to the YAML";
-  return new QueryError(`${kind || "this statement"} is not supported by hdp query`, {
-    kind: "unsupported",
-    hint,
-  });
-}
-
-const ALL_COLUMNS = [...new Set(TABLES.flatMap((t) => t.columns.map((c) => c.name)))];
-
-function hintFor(msg: string): { hint?: string } {
-  const col = /^no such column: (?:.*\.)?(\S+)$/.exec(msg);
-  const table = /^no such table: (?:.*\.)?(\S+)$/.exec(msg);
-  const ambiguous = /^ambiguous column name: (\S+)$/.exec(msg);
-  const suggest = (word: string, from: readonly string[]) =>
-    didYouMean(word, from).replace(/^; /, "");
-  let hint = "";
-  if (col !== null) hint = suggest(col[1], ALL_COLUMNS) || "hdp query --schema lists every column";
-  else if (table !== null)
-    hint =
-      suggest(
-        table[1],
-        TABLES.map((t) => t.name),
-      ) || `tables: ${TABLES.map((t) => t.name).join(", ")}`;
-  else if (ambiguous !== null) hint = `qualify it with its table, e.g. tables.${ambiguous[1]}`;
-  return hint === "" ? {} : { hint };
-}
