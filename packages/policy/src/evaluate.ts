@@ -1,0 +1,289 @@
+/**
+ * The offline evaluator behind `hdp plan`: the pack's own ResourceValidationPolicy and
+ * StackValidationPolicy functions, called with hand-built arguments over recorded resources
+ * (the shape `pulumi preview` gives them), collecting what they report. It never constructs a
+ * `PolicyPack` (that starts a gRPC server).
+ */
+import type {
+  PolicyProviderResource,
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  Severity,
+  StackValidationArgs,
+} from "@pulumi/policy";
+import { configFor, type Enforcement, type PolicyContext } from "./context";
+import { relaxationFor, type HdpPolicy, type RelaxedViolation } from "./define";
+import { policies as allPolicies } from "./policies";
+import { byString, ENGINE_UNKNOWN } from "./values";
+
+/** A recorded resource (what @hdp/plan and @hdp/testing record, or a plan's inventory entry). */
+export interface EvaluatedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent?: string | null;
+  /** Resources read rather than managed (`StackReference`): no resource policy runs on them. */
+  readonly read?: boolean;
+  /** Inputs; secrets masked, unknown values as `unknownValue`. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly protect?: boolean;
+  readonly ignoreChanges?: readonly string[];
+  readonly deleteBeforeReplace?: boolean;
+  /** URNs it depends on (explicitly and through inputs), when recorded. */
+  readonly dependencies?: readonly string[];
+  /** URNs of its explicit `dependsOn`, when that is all that was kept. */
+  readonly dependsOn?: readonly string[];
+  /** Its explicit provider: the provider's URN or reference (`<URN>::<id>`). */
+  readonly provider?: string | null;
+}
+
+/** One violation (or relaxed violation) of one rule. */
+export interface PolicyResult {
+  readonly rule: string;
+  /** `advisory` when the environment is advisory or the finding is relaxed. */
+  readonly level: Enforcement;
+  readonly severity: Severity | undefined;
+  /** The resource; undefined for a finding about the stack as a whole. */
+  readonly urn: string | undefined;
+  readonly type: string | undefined;
+  readonly name: string | undefined;
+  /** What is wrong (relaxed: `relaxed: <reason> — <what is wrong>`). */
+  readonly message: string;
+  readonly remediation: string;
+  /** The reason of the relaxation that applied, if one did. */
+  readonly relaxed?: string;
+}
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** Only these rules. @default every rule */
+  readonly rules?: readonly string[];
+  /**
+   * How the recording marks values unknown before the update (@hdp/plan's `UNKNOWN_MARK`).
+   * @default "[unknown]"
+   */
+  readonly unknownValue?: string;
+  /** The policies to run. @default the pack's */
+  readonly policies?: readonly HdpPolicy[];
+}
+
+class NotApplicable extends Error {}
+const notApplicable = (reason?: string): never => {
+  throw new NotApplicable(reason);
+};
+
+function withEngineUnknowns(v: unknown, mark: string): unknown {
+  if (v === mark) return ENGINE_UNKNOWN;
+  if (Array.isArray(v)) return v.map((x) => withEngineUnknowns(x, mark));
+  if (v !== null && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withEngineUnknowns(x, mark)]));
+  }
+  return v;
+}
+
+const isTypeOf = (type: string) => (cls: unknown) =>
+  (cls as { __pulumiType?: string } | undefined)?.__pulumiType === type;
+
+function optionsOf(r: EvaluatedResource): PolicyResourceOptions {
+  return {
+    protect: r.protect ?? false,
+    ignoreChanges: [...(r.ignoreChanges ?? [])],
+    ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    ...(r.parent ? { parent: r.parent } : {}),
+  };
+}
+
+function assertSync(result: unknown, rule: string): void {
+  if (result !== null && typeof result === "object" && "then" in result) {
+    throw new Error(
+      `policy ${rule} returned a promise; the offline evaluator runs synchronous policies only`,
+    );
+  }
+}
+
+/**
+ * Runs the pack over `resources` (one stack) as `pulumi preview` would with the config
+ * {@link policyPackConfig} writes for `context`, and returns every violation, sorted by rule
+ * (rule-table order), URN and message.
+ */
+export function evaluate(
+  resources: readonly EvaluatedResource[],
+  context: PolicyContext,
+  options: EvaluateOptions = {},
+): PolicyResult[] {
+  const selected = (options.policies ?? allPolicies).filter(
+    (p) => options.rules === undefined || options.rules.includes(p.name),
+  );
+  const mark = options.unknownValue ?? "[unknown]";
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const props = new Map(
+    resources.map((r) => [
+      r.urn,
+      // Unknown values as the engine sends them; policies snapshot props (see values.ts).
+      withEngineUnknowns(r.inputs, mark) as object,
+    ]),
+  );
+  const providerOf = (ref: string | null | undefined): PolicyProviderResource | undefined => {
+    if (!ref) return undefined;
+    const p = byUrn.get(ref) ?? byUrn.get(ref.slice(0, ref.lastIndexOf("::")));
+    return p && { type: p.type, name: p.name, urn: p.urn, props: props.get(p.urn) as object };
+  };
+
+  const results: { order: number; result: PolicyResult }[] = [];
+  selected.forEach((policy, order) => {
+    const collect = (target: EvaluatedResource | undefined) => (v: unknown, urn?: string) => {
+      const relaxed = typeof v === "object" && v !== null ? (v as RelaxedViolation) : undefined;
+      const at = target ?? (urn !== undefined ? byUrn.get(urn) : undefined);
+      results.push({
+        order,
+        result: {
+          rule: policy.name,
+          level: relaxed !== undefined ? "advisory" : context.enforcement,
+          severity: policy.severity,
+          urn: at?.urn ?? relaxed?.urn ?? urn,
+          type: at?.type,
+          name: at?.name,
+          message:
+            relaxed !== undefined
+              ? `relaxed: ${relaxed.hdpRelaxation} — ${relaxed.hdpMessage}`
+              : String(v),
+          remediation: policy.doc.remediation,
+          ...(relaxed !== undefined ? { relaxed: relaxed.hdpRelaxation } : {}),
+        },
+      });
+    };
+    const getConfig = <T extends object>() =>
+      configFor(policy.name, policy.doc.uses ?? [], context) as T;
+
+    if ("validateResource" in policy && policy.validateResource !== undefined) {
+      const validations = [policy.validateResource].flat();
+      const types = policy.doc.resourceTypes;
+      for (const r of resources) {
+        if (r.read === true || !(types.includes("*") || types.includes(r.type))) continue;
+        const p = props.get(r.urn) as Record<string, unknown>;
+        const provider = providerOf(r.provider);
+        const args: ResourceValidationArgs = {
+          type: r.type,
+          props: p,
+          urn: r.urn,
+          name: r.name,
+          opts: optionsOf(r),
+          ...(provider !== undefined ? { provider } : {}),
+          stackTags: new Map(),
+          isType: isTypeOf(r.type),
+          asType: ((cls: unknown) =>
+            isTypeOf(r.type)(cls) ? p : undefined) as ResourceValidationArgs["asType"],
+          getConfig,
+          notApplicable,
+        };
+        for (const validate of validations) {
+          try {
+            assertSync(validate(args, collect(r)), policy.name);
+          } catch (e) {
+            if (!(e instanceof NotApplicable)) throw e;
+          }
+        }
+      }
+    }
+    if ("validateStack" in policy) {
+      const args: StackValidationArgs = {
+        resources: stackView(resources, props),
+        stackTags: new Map(),
+        getConfig,
+        notApplicable,
+      };
+      try {
+        assertSync(policy.validateStack(args, collect(undefined)), policy.name);
+      } catch (e) {
+        if (!(e instanceof NotApplicable)) throw e;
+      }
+    }
+  });
+  return results
+    .sort(
+      (a, b) =>
+        a.order - b.order ||
+        byString(a.result.urn ?? "", b.result.urn ?? "") ||
+        byString(a.result.message, b.result.message),
+    )
+    .map((x) => x.result);
+}
+
+const stackViews = new WeakMap<ReadonlyMap<string, object>, PolicyResource[]>();
+
+/** The resources as a StackValidationPolicy gets them (one array shared by every stack policy). */
+function stackView(
+  resources: readonly EvaluatedResource[],
+  props: ReadonlyMap<string, object>,
+): PolicyResource[] {
+  const cached = stackViews.get(props);
+  if (cached !== undefined) return cached;
+  const views = resources.map((r) => {
+    const p = props.get(r.urn) as Record<string, unknown>;
+    return {
+      type: r.type,
+      props: p,
+      urn: r.urn,
+      name: r.name,
+      opts: optionsOf(r),
+      dependencies: [] as PolicyResource[],
+      propertyDependencies: {},
+      isType: isTypeOf(r.type),
+      asType: ((cls: unknown) =>
+        isTypeOf(r.type)(cls) ? p : undefined) as PolicyResource["asType"],
+    } as PolicyResource;
+  });
+  const byUrn = new Map(views.map((v) => [v.urn, v]));
+  resources.forEach((r, i) => {
+    const v = views[i];
+    if (r.parent) {
+      const parent = byUrn.get(r.parent);
+      if (parent !== undefined) v.parent = parent;
+    }
+    const deps = [...new Set([...(r.dependencies ?? []), ...(r.dependsOn ?? [])])];
+    v.dependencies = deps.map((u) => byUrn.get(u)).filter((x) => x !== undefined);
+  });
+  stackViews.set(props, views);
+  return views;
+}
+
+/** The results that fail a plan: mandatory and not relaxed. */
+export function blockingResults(results: readonly PolicyResult[]): PolicyResult[] {
+  return results.filter((r) => r.level === "mandatory");
+}
+
+/** Counts of results by level, and how many were relaxed. */
+export function summarizeResults(results: readonly PolicyResult[]): {
+  mandatory: number;
+  advisory: number;
+  relaxed: number;
+} {
+  return {
+    mandatory: results.filter((r) => r.level === "mandatory").length,
+    advisory: results.filter((r) => r.level === "advisory").length,
+    relaxed: results.filter((r) => r.relaxed !== undefined).length,
+  };
+}
+
+/** Relaxations of `context` that relaxed nothing in `results` (stale exceptions to review). */
+export function unusedRelaxations(
+  results: readonly PolicyResult[],
+  context: PolicyContext,
+): NonNullable<PolicyContext["relaxations"]>[number][] {
+  return (context.relaxations ?? []).filter(
+    (rx) =>
+      !results.some(
+        (r) =>
+          r.relaxed !== undefined &&
+          relaxationFor(
+            [rx],
+            r.rule,
+            r.urn !== undefined ? [r.name, r.urn] : [context.stack, context.environment],
+          ) !== undefined,
+      ),
+  );
+}

@@ -1,0 +1,195 @@
+/** Stack-wide rules: where PHI may be, and the service quotas the stack counts against. */
+import { stackPolicy, type StackFinding, type StackResource } from "../define";
+import type { QuotaLimits } from "../quotas";
+import { isRecord, list, str, type Value } from "../values";
+import { BUCKET_TYPES } from "./buckets";
+import { JOB } from "./clusters";
+import { stackResourceTags } from "./tags";
+
+const at = (r: StackResource) => ({ urn: r.urn, name: r.name });
+
+/** Every string inside a value. */
+function* stringsIn(v: Value | undefined): Generator<string> {
+  if (typeof v === "string") yield v;
+  else if (Array.isArray(v)) for (const x of v) yield* stringsIn(x);
+  else if (isRecord(v)) for (const x of Object.values(v)) yield* stringsIn(x);
+}
+
+/** The accounts of `accounts` that `value` names (in an ARN, or as a bare account id). */
+function accountsNamed(value: string, accounts: readonly string[]): string[] {
+  return accounts.filter(
+    (a) =>
+      value === a || value.includes(`:${a}:`) || new RegExp(`(^|[^0-9])${a}([^0-9]|$)`).test(value),
+  );
+}
+
+/**
+ * PHI stays where the environment config allows it (defence in depth behind `hdp validate`,
+ * which already refuses `phi: real` in development): nothing classified `phi` in an environment
+ * with `phi: none`; nothing in an environment without real PHI referring to an account that
+ * holds real PHI (a path for real records into dev); no real PHI in a development environment.
+ * Synthetic environments may hold PHI-classified objects: their data is generated. HIPAA
+ * §164.308(a)(3)(ii)(A) workforce authorization, §164.308(a)(4)(ii)(B) access authorization.
+ */
+export const stackPhiBoundary = stackPolicy(
+  {
+    name: "stack-phi-boundary",
+    description:
+      "PHI-classified data and paths to real PHI only exist in environments allowed to hold real PHI.",
+    remediation:
+      "Disable the PHI tables in this environment (environments.<env>.enabled: false), use synthetic data (hdp simulate), or remove the reference to the PHI account.",
+    resourceTypes: ["*"],
+    hipaa: ["§164.308(a)(3)(ii)(A)", "§164.308(a)(4)(ii)(B)"],
+    awsConfig: [],
+    severity: "critical",
+    uses: ["phi", "accountIds", "realPhiAccountIds"],
+  },
+  (resources, ctx) => {
+    const out: StackFinding[] = [];
+    if (ctx.tier === "dev" && ctx.phi === "real") {
+      out.push({
+        message: `${ctx.environment} is a development environment configured with phi: real`,
+      });
+    }
+    if (ctx.phi === "none") {
+      for (const r of resources) {
+        if (stackResourceTags(r.type, r.props)["data-classification"] === "phi") {
+          out.push({
+            resource: at(r),
+            message: `classified phi in ${ctx.environment}, which allows no PHI (phi: none)`,
+          });
+        }
+      }
+    }
+    if (ctx.phi !== "real") {
+      const foreign = ctx.realPhiAccountIds.filter((a) => !ctx.accountIds.includes(a));
+      for (const r of resources) {
+        const named = new Set<string>();
+        for (const s of stringsIn(r.props)) for (const a of accountsNamed(s, foreign)) named.add(a);
+        for (const a of [...named].sort()) {
+          out.push({
+            resource: at(r),
+            message: `refers to account ${a}, which holds real PHI, from ${ctx.environment} (phi: ${ctx.phi})`,
+          });
+        }
+      }
+    }
+    return out;
+  },
+);
+
+function countBy(
+  resources: readonly StackResource[],
+  key: (r: StackResource) => string | undefined,
+) {
+  const counts = new Map<string, StackResource[]>();
+  for (const r of resources) {
+    const k = key(r);
+    if (k === undefined) continue;
+    counts.set(k, [...(counts.get(k) ?? []), r]);
+  }
+  return counts;
+}
+
+/**
+ * Account and workspace quotas, counted over the stack plus `usage` from elsewhere, against
+ * `limits` (AWS and Databricks defaults): S3 buckets per account, IAM roles and managed policies
+ * per account, managed policies per role, Databricks jobs per workspace, Unity Catalog schemas
+ * per catalog and tables per schema (the ones Pulumi creates plus `tablesPerSchema` from config).
+ * Past a quota the deployment fails halfway. AWS service quotas, Databricks resource limits.
+ */
+export const stackServiceQuotas = stackPolicy(
+  {
+    name: "stack-service-quotas",
+    description: "The stack stays within AWS and Databricks quotas.",
+    remediation:
+      "Raise the quota (Service Quotas, or the Databricks account team) and limits in the policy context, or shard differently.",
+    resourceTypes: ["*"],
+    hipaa: [],
+    awsConfig: [],
+    severity: "medium",
+    uses: ["limits", "usage", "tablesPerSchema"],
+  },
+  (resources, ctx) => {
+    const out: StackFinding[] = [];
+    const { limits, usage } = ctx;
+    const total = (
+      types: readonly string[],
+      key: keyof QuotaLimits,
+      used: number,
+      what: string,
+    ) => {
+      const n = resources.filter((r) => types.includes(r.type)).length + used;
+      if (n > limits[key])
+        out.push({ message: `${n} ${what}, over the quota of ${limits[key]} (${key})` });
+    };
+    total(
+      BUCKET_TYPES,
+      "s3BucketsPerAccount",
+      usage.s3BucketsPerAccount,
+      "S3 buckets in the account",
+    );
+    total(
+      ["aws:iam/role:Role"],
+      "iamRolesPerAccount",
+      usage.iamRolesPerAccount,
+      "IAM roles in the account",
+    );
+    total(
+      ["aws:iam/policy:Policy"],
+      "iamManagedPoliciesPerAccount",
+      usage.iamManagedPoliciesPerAccount,
+      "IAM managed policies in the account",
+    );
+    total(
+      [JOB],
+      "databricksJobsPerWorkspace",
+      usage.databricksJobsPerWorkspace,
+      "Databricks jobs in the workspace",
+    );
+
+    const roles = resources.filter((r) => r.type === "aws:iam/role:Role");
+    const attachments = countBy(resources, (r) =>
+      r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+        ? str(r.props.role)
+        : undefined,
+    );
+    for (const role of roles) {
+      const name = str(role.props.name);
+      const n =
+        (name !== undefined ? (attachments.get(name)?.length ?? 0) : 0) +
+        list(role.props.managedPolicyArns).length;
+      if (n > limits.managedPoliciesPerRole) {
+        out.push({
+          resource: at(role),
+          message: `${n} managed policies attached, over the quota of ${limits.managedPoliciesPerRole} (managedPoliciesPerRole)`,
+        });
+      }
+    }
+
+    const schemas = resources.filter((r) => r.type === "databricks:index/schema:Schema");
+    for (const [catalog, list_] of countBy(schemas, (r) => str(r.props.catalogName))) {
+      if (list_.length > limits.unityCatalogSchemasPerCatalog) {
+        out.push({
+          message: `catalog ${catalog} has ${list_.length} schemas, over the limit of ${limits.unityCatalogSchemasPerCatalog}`,
+        });
+      }
+    }
+    const tables = countBy(resources, (r) =>
+      r.type === "databricks:index/sqlTable:SqlTable" ? str(r.props.schemaName) : undefined,
+    );
+    const names = new Set([...Object.keys(ctx.tablesPerSchema), ...tables.keys()]);
+    for (const schemaName of [...names].sort()) {
+      const n = (tables.get(schemaName)?.length ?? 0) + (ctx.tablesPerSchema[schemaName] ?? 0);
+      if (n <= limits.unityCatalogTablesPerSchema) continue;
+      const schema = schemas.find((s) => s.props.name === schemaName);
+      out.push({
+        ...(schema !== undefined ? { resource: at(schema) } : {}),
+        message: `schema ${schemaName} will hold ${n} tables, over the limit of ${limits.unityCatalogTablesPerSchema}`,
+      });
+    }
+    return out;
+  },
+);
+
+export const stackPolicies = [stackPhiBoundary, stackServiceQuotas];
