@@ -208,7 +208,8 @@ const tasksOf = (props: Props): Props[] => list(props.tasks).map(rec);
 const taskLabel = (t: Props): string => `task ${str(t.taskKey) ?? "?"}`;
 
 /**
- * Every task retries a failed attempt, a bounded number of times. HIPAA §164.308(a)(7)(ii)(B)
+ * Every task (condition tasks aside: they cannot fail transiently) retries a failed attempt, a
+ * bounded number of times. HIPAA §164.308(a)(7)(ii)(B)
  * (ingest keeps running through transient failures).
  */
 export const databricksJobRetries = resourcePolicy(
@@ -223,7 +224,8 @@ export const databricksJobRetries = resourcePolicy(
     severity: "medium",
   },
   ({ props }) => {
-    const units = list(props.tasks).length > 0 ? tasksOf(props) : [{ ...props, taskKey: "(job)" }];
+    const tasks = tasksOf(props).filter((t) => t.conditionTask === undefined); // deterministic
+    const units = list(props.tasks).length > 0 ? tasks : [{ ...props, taskKey: "(job)" }];
     return units.flatMap((t) => {
       if (isUnknown(t.maxRetries)) return [];
       const retries = num(t.maxRetries) ?? 0;
