@@ -40,5 +40,6 @@ export type {
   StackFinding,
   StackResource,
 } from "./define";
+export { packConfigFiles } from "./pack-config-files";
 export { renderRuleTable } from "./rule-table";
 export { UNKNOWN, snapshot } from "./values";

@@ -1,0 +1,131 @@
+/**
+ * The pack over the sample estate under configs/: the context each environment's config gives,
+ * the committed `--policy-pack-config` files, and the platform's real stacks evaluated as `hdp
+ * plan` would.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { loadEstateOrThrow } from "@hdp/config";
+import { buildStack } from "@hdp/platform";
+import { record, valueOf } from "@hdp/testing";
+import {
+  contextFromEstate,
+  evaluate,
+  policyPackConfig,
+  ruleNames,
+  type PolicyResult,
+} from "./index";
+import { packConfigFiles } from "./pack-config-files";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const estate = loadEstateOrThrow(join(ROOT, "configs"));
+/** The account mocked resources' outputs (role ARNs…) carry under @hdp/testing. */
+const MOCK_ACCOUNT = "123456789012";
+
+describe("contextFromEstate", () => {
+  it("takes enforcement, PHI mode, account and relaxations from the environment", () => {
+    const dev = contextFromEstate(estate, "dev", { stack: "dev" });
+    expect(dev).toMatchObject({
+      environment: "dev",
+      enforcement: "advisory",
+      phi: "synthetic",
+      stack: "dev",
+      accountIds: ["318745203961"],
+      realPhiAccountIds: ["502864197320", "774219386501"],
+      maxWorkers: 8,
+      relaxations: [],
+    });
+    expect(contextFromEstate(estate, "prod")).toMatchObject({
+      enforcement: "mandatory",
+      phi: "real",
+    });
+  });
+
+  it("counts the DAGs and the tables per schema the environment enables", () => {
+    const prod = contextFromEstate(estate, "prod");
+    expect(prod.dagCount).toBeGreaterThan(0);
+    const tables = Object.values(prod.tablesPerSchema ?? {});
+    expect(tables.length).toBeGreaterThan(0);
+    expect(
+      Object.keys(prod.tablesPerSchema ?? {}).every((s) =>
+        /^[a-z0-9_]+_(bronze|silver|gold)$/.test(s),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe("policyPackConfig", () => {
+  it("gives every policy the environment's level and only the relaxations naming it", () => {
+    const config = policyPackConfig({
+      environment: "prod",
+      enforcement: "mandatory",
+      relaxations: [{ rule: "kms-key-rotation", resource: "k", reason: "archive key, SEC-412" }],
+    });
+    expect(Object.keys(config)).toEqual(ruleNames);
+    expect(new Set(Object.values(config).map((c) => c.enforcementLevel))).toEqual(
+      new Set(["mandatory"]),
+    );
+    expect(config["kms-key-rotation"]?.relaxations).toEqual([
+      { rule: "kms-key-rotation", resource: "k", reason: "archive key, SEC-412" },
+    ]);
+    expect(config["kms-key-deletion-window"]?.relaxations).toEqual([]);
+  });
+
+  it("is committed for every environment and up to date (regenerate: scripts/write-pack-config.ts)", () => {
+    for (const [name, text] of Object.entries(packConfigFiles(estate))) {
+      const committed = JSON.parse(
+        readFileSync(join(__dirname, "..", "config", name), "utf8"),
+      ) as unknown;
+      expect([name, committed]).toEqual([name, JSON.parse(text)]);
+    }
+  });
+});
+
+describe("the platform's stacks of configs/", () => {
+  async function recordStack(
+    stack: string,
+    stackOutputs: Record<string, Record<string, unknown>> = {},
+  ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      const { resources, result } = await record(() => buildStack(estate, stack), {
+        project: "health-data-platform",
+        stack,
+        stackOutputs,
+      });
+      return {
+        resources,
+        exports: (await valueOf(pulumi.output(result))) as Record<string, unknown>,
+      };
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+  const show = (results: readonly PolicyResult[]) =>
+    results.map((r) => `${r.level} ${r.rule} ${r.name ?? "(stack)"}: ${r.message}`);
+  const context = (env: string, stack: string) =>
+    contextFromEstate(estate, env, { stack, extraAccountIds: [MOCK_ACCOUNT] });
+
+  it("dev has no violation", async () => {
+    const { resources } = await recordStack("dev");
+    expect(show(evaluate(resources, context("dev", "dev")))).toEqual([]);
+    // The rules did see the stack: a quota of one bucket is exceeded.
+    const tight = { ...context("dev", "dev"), limits: { s3BucketsPerAccount: 1 } };
+    expect(show(evaluate(resources, tight))).toEqual([
+      expect.stringMatching(
+        /^advisory stack-service-quotas \(stack\): \d+ S3 buckets in the account/,
+      ),
+    ]);
+  });
+
+  it("prod-core and a prod shard have no violation", async () => {
+    const core = await recordStack("prod-core");
+    expect(show(evaluate(core.resources, context("prod", "prod-core")))).toEqual([]);
+    const shard = await recordStack("prod-clinical", {
+      "organization/health-data-platform/prod-core": core.exports,
+    });
+    expect(show(evaluate(shard.resources, context("prod", "prod-clinical")))).toEqual([]);
+  });
+});
