@@ -39,6 +39,18 @@ function ownValue(obj: object, key: string): unknown {
   return Object.getOwnPropertyDescriptor(obj, key)?.value;
 }
 
+/** Sets an own data property, even one named `__proto__` (plain assignment would not create it). */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else obj[key] = value;
+}
+
 /**
  * A plain copy of `value` (possibly behind @pulumi/policy's unknown-checking proxy) with unknown
  * sentinels as {@link UNKNOWN}. Functions, assets and class instances keep only their own
@@ -58,7 +70,7 @@ export function snapshot(value: unknown): Value {
   const out: Props = {};
   for (const key of Object.keys(value)) {
     const v = ownValue(value, key);
-    if (v !== undefined) out[key] = snapshot(v);
+    if (v !== undefined) setOwn(out, key, snapshot(v));
   }
   return out;
 }
@@ -124,7 +136,7 @@ export function strings(v: Value | undefined): string[] {
 /** The tags of a property (`tags`, `customTags`, …) as strings; unknown values left out. */
 export function stringRecord(v: Value | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(rec(v))) if (typeof x === "string") out[k] = x;
+  for (const [k, x] of Object.entries(rec(v))) if (typeof x === "string") setOwn(out, k, x);
   return out;
 }
 

@@ -11,6 +11,7 @@ import {
   parseJsonDocument,
   rec,
   str,
+  strings,
   type Props,
   type Value,
 } from "../values";
@@ -122,3 +123,15 @@ export const COMPUTE_TASK_KINDS = [
   "pythonWheelTask",
   "sparkSubmitTask",
 ] as const;
+
+/** The tasks of a job. */
+export const tasksOf = (props: Props): Props[] => list(props.tasks).map(rec);
+/** How messages name a task. */
+export const taskLabel = (t: Props): string => `task ${str(t.taskKey) ?? "?"}`;
+
+/** True when a job or task notifies someone of failures (or its settings are not known yet). */
+export const notifies = (p: Props): boolean =>
+  strings(rec(p.emailNotifications).onFailures).length > 0 ||
+  list(rec(p.webhookNotifications).onFailures).length > 0 ||
+  isUnknown(p.emailNotifications) ||
+  isUnknown(p.webhookNotifications);

@@ -3,9 +3,9 @@
  * grants. Job clusters end with their run; the house runs every job task on a job cluster under
  * a cluster policy.
  */
-import { PRIVILEGES_DENIED_TO_BROAD_ON_PHI, isBroadPrincipal, isPhi } from "@hdp/spark";
-import { resourcePolicy, stackPolicy, type StackFinding, type StackResource } from "../define";
-import { isUnknown, list, num, rec, str, strings, type Props } from "../values";
+import { PRIVILEGES_DENIED_TO_BROAD_ON_PHI, isBroadPrincipal } from "@hdp/spark";
+import { resourcePolicy, stackPolicy, type StackFinding } from "../define";
+import { isUnknown, list, num, rec, str, strings } from "../values";
 import {
   CLUSTER,
   CLUSTER_POLICY,
@@ -18,7 +18,11 @@ import {
   hasPolicy,
   isLtsRuntime,
   policyDefinition,
+  notifies,
+  taskLabel,
+  tasksOf,
 } from "./clusters";
+import { CATALOG, GRANTS, SCHEMA, targetPhi } from "./grants";
 
 /**
  * Outside production, interactive compute stops when idle: all-purpose clusters and cluster
@@ -204,9 +208,6 @@ export const databricksBoundedWorkers = resourcePolicy(
   },
 );
 
-const tasksOf = (props: Props): Props[] => list(props.tasks).map(rec);
-const taskLabel = (t: Props): string => `task ${str(t.taskKey) ?? "?"}`;
-
 /**
  * Every task (condition tasks aside: they cannot fail transiently) retries a failed attempt, a
  * bounded number of times. HIPAA §164.308(a)(7)(ii)(B)
@@ -234,12 +235,6 @@ export const databricksJobRetries = resourcePolicy(
     });
   },
 );
-
-const notifies = (p: Props): boolean =>
-  strings(rec(p.emailNotifications).onFailures).length > 0 ||
-  list(rec(p.webhookNotifications).onFailures).length > 0 ||
-  isUnknown(p.emailNotifications) ||
-  isUnknown(p.webhookNotifications);
 
 /**
  * Someone hears about every failed run. HIPAA §164.308(a)(6)(ii) response and reporting,
@@ -301,47 +296,6 @@ export const databricksJobTaskCompute = resourcePolicy(
     });
   },
 );
-
-const GRANTS = ["databricks:index/grants:Grants", "databricks:index/grant:Grant"];
-const SCHEMA = "databricks:index/schema:Schema";
-const CATALOG = "databricks:index/catalog:Catalog";
-const classificationOf = (r: StackResource): string | undefined =>
-  str(rec(r.props.properties)["hdp.data-classification"]);
-
-/** The securable a grant targets and whether it holds PHI (undefined: cannot tell). */
-function targetPhi(
-  g: StackResource,
-  resources: readonly StackResource[],
-): { label: string; phi: boolean } | undefined {
-  const linked = (key: string, type: string) =>
-    (g.propertyDependencies[key] ?? []).find((r) => r.type === type) ??
-    g.dependencies.find((r) => r.type === type);
-  const schemaName = g.props.schema;
-  if (schemaName !== null && schemaName !== undefined) {
-    const full = str(schemaName);
-    const schema =
-      linked("schema", SCHEMA) ??
-      resources.find(
-        (r) => r.type === SCHEMA && `${str(r.props.catalogName)}.${str(r.props.name)}` === full,
-      );
-    const c = schema !== undefined ? classificationOf(schema) : undefined;
-    return c === undefined ? undefined : { label: `schema ${full ?? schema?.name}`, phi: isPhi(c) };
-  }
-  const catalogName = str(g.props.catalog);
-  if (catalogName === undefined) return undefined;
-  const catalog =
-    linked("catalog", CATALOG) ??
-    resources.find((r) => r.type === CATALOG && r.props.name === catalogName);
-  const levels = [
-    ...(catalog !== undefined ? [classificationOf(catalog)] : []),
-    ...resources
-      .filter((r) => r.type === SCHEMA && r.props.catalogName === catalogName)
-      .map(classificationOf),
-  ].filter((c) => c !== undefined);
-  return levels.length === 0
-    ? undefined
-    : { label: `catalog ${catalogName}`, phi: levels.some(isPhi) };
-}
 
 /**
  * Broad groups (`account users`, `users`) never hold ALL_PRIVILEGES or MANAGE on a PHI schema,

@@ -5,7 +5,7 @@
  * holds no PHI and does not log itself; every other bucket may hold PHI.
  */
 import { stackPolicy, resourcePolicy, type StackFinding } from "../define";
-import { bool, isUnknown, list, num, rec, str, UNKNOWN, type Value } from "../values";
+import { bool, isUnknown, list, num, rec, str, UNKNOWN } from "../values";
 import {
   BUCKET_TYPES,
   SETTING_TYPES,
@@ -15,7 +15,13 @@ import {
   type BucketEntry,
   type SettingKind,
 } from "./buckets";
-import { grantsAction, isAnyone, statementsOf, wildcardMatches, type Statement } from "./documents";
+import { statementsOf } from "./documents";
+import {
+  deniesInsecureTransport,
+  encryptionProblem,
+  publicGrantProblems,
+  wholeBucket,
+} from "./s3-checks";
 
 const bucketTypes = (...kinds: SettingKind[]): string[] => [
   ...BUCKET_TYPES,
@@ -61,25 +67,6 @@ export const s3BucketKmsEncryption = stackPolicy(
     return out;
   },
 );
-
-function encryptionProblem(b: BucketEntry, algorithm: Value, keyId: Value): string | undefined {
-  if (isUnknown(algorithm)) return undefined;
-  const alg = str(algorithm);
-  if (b.accessLogs) {
-    return alg === "AES256"
-      ? undefined
-      : `is an access-log bucket encrypted with ${alg ?? "nothing"}; S3 delivers server access logs only to SSE-S3 (AES256) buckets`;
-  }
-  if (alg !== "aws:kms" && alg !== "aws:kms:dsse") {
-    return `default encryption is ${alg ?? "unset"}, not SSE-KMS (data-classification ${b.classification ?? "unknown"})`;
-  }
-  if (isUnknown(keyId)) return undefined;
-  const key = str(keyId) ?? "";
-  if (key === "" || key.startsWith("alias/aws/") || /:alias\/aws\//.test(key)) {
-    return `SSE-KMS uses the AWS-managed key (${key === "" ? "no kmsMasterKeyId" : key}); use a customer-managed key`;
-  }
-  return undefined;
-}
 
 /**
  * Versioning enabled on every bucket (recovery from overwrites and deletes). HIPAA
@@ -153,25 +140,6 @@ export const s3BucketPublicAccessBlock = stackPolicy(
     return out;
   },
 );
-
-/** True when `s` denies all S3 access without TLS to the bucket and its objects. */
-function deniesInsecureTransport(statements: readonly Statement[], arn?: string): boolean {
-  return statements.some((st) => {
-    if (st.effect !== "Deny" || !isAnyone(st.principal)) return false;
-    if (!grantsAction(st, "s3:GetObject") || !grantsAction(st, "s3:PutObject")) return false;
-    const secure = Object.entries(st.conditions).some(
-      ([op, keys]) =>
-        op.toLowerCase() === "bool" &&
-        Object.entries(keys).some(
-          ([k, v]) => k.toLowerCase() === "aws:securetransport" && v.includes("false"),
-        ),
-    );
-    if (!secure) return false;
-    if (arn === undefined) return st.resources.length > 0;
-    const covers = (r: string) => st.resources.some((p) => wildcardMatches(p, r));
-    return covers(arn) && covers(`${arn}/object`);
-  });
-}
 
 /**
  * A bucket policy that denies every request without TLS, on the bucket and its objects; exactly
@@ -258,13 +226,6 @@ export const s3BucketAccessLogging = stackPolicy(
   },
 );
 
-/** True for a lifecycle filter that covers the whole bucket. */
-function wholeBucket(filter: Value): boolean {
-  const f = rec(filter);
-  const keys = Object.keys(f).filter((k) => f[k] !== null);
-  return keys.length === 0 || (keys.length === 1 && f.prefix === "");
-}
-
 /**
  * A lifecycle rule expiring noncurrent versions of the whole bucket: versioning without it keeps
  * every overwritten PHI object forever. HIPAA §164.310(d)(2)(i) disposal; AWS Config
@@ -311,9 +272,6 @@ export const s3BucketNoncurrentVersionExpiration = stackPolicy(
   },
 );
 
-const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
-const PUBLIC_GRANTEES = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
-
 /**
  * No public canned ACL or grant to AllUsers/AuthenticatedUsers, and no `Allow` to principal `*`
  * without a condition in a bucket policy. HIPAA §164.312(a)(1) access control; AWS Config
@@ -335,32 +293,7 @@ export const s3BucketNoPublicGrants = resourcePolicy(
     awsConfig: ["s3-bucket-public-read-prohibited", "s3-bucket-public-write-prohibited"],
     severity: "critical",
   },
-  ({ props }) => {
-    const out: string[] = [];
-    const acl = str(props.acl);
-    if (acl !== undefined && PUBLIC_ACLS.includes(acl)) out.push(`the canned ACL ${acl} is public`);
-    const grants = [...list(props.grants), ...list(rec(props.accessControlPolicy).grants)];
-    for (const g of grants) {
-      const grantee = rec(rec(g).grantee);
-      const uri = str(grantee.uri) ?? str(rec(g).uri) ?? "";
-      if (PUBLIC_GRANTEES.test(uri)) out.push(`an ACL grant goes to ${uri.split("/").pop()}`);
-    }
-    const statements = statementsOf(props.policy);
-    if (Array.isArray(statements)) {
-      for (const s of statements) {
-        if (
-          s.effect === "Allow" &&
-          isAnyone(s.principal) &&
-          Object.keys(s.conditions).length === 0
-        ) {
-          out.push(
-            `statement ${s.sid ?? "(no Sid)"} allows ${s.actions.join(", ")} to principal "*" without a condition`,
-          );
-        }
-      }
-    }
-    return out;
-  },
+  ({ props }) => publicGrantProblems(props),
 );
 
 /**
