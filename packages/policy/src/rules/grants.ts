@@ -12,11 +12,46 @@ export const CATALOG = "databricks:index/catalog:Catalog";
 const classificationOf = (r: StackResource): string | undefined =>
   str(rec(r.props.properties)["hdp.data-classification"]);
 
+interface CatalogIndex {
+  /** `<catalog>.<schema>` → schema. */
+  readonly schemas: ReadonlyMap<string, StackResource>;
+  /** Catalog name → its schemas. */
+  readonly schemasOf: ReadonlyMap<string, readonly StackResource[]>;
+  readonly catalogs: ReadonlyMap<string, StackResource>;
+}
+
+const cache = new WeakMap<readonly StackResource[], CatalogIndex>();
+
+function indexCatalog(resources: readonly StackResource[]): CatalogIndex {
+  const hit = cache.get(resources);
+  if (hit !== undefined) return hit;
+  const schemas = new Map<string, StackResource>();
+  const schemasOf = new Map<string, StackResource[]>();
+  const catalogs = new Map<string, StackResource>();
+  for (const r of resources) {
+    if (r.type === SCHEMA) {
+      const catalog = str(r.props.catalogName);
+      if (catalog === undefined) continue;
+      schemas.set(`${catalog}.${str(r.props.name)}`, r);
+      const list = schemasOf.get(catalog) ?? [];
+      list.push(r);
+      schemasOf.set(catalog, list);
+    } else if (r.type === CATALOG) {
+      const name = str(r.props.name);
+      if (name !== undefined) catalogs.set(name, r);
+    }
+  }
+  const index = { schemas, schemasOf, catalogs };
+  cache.set(resources, index);
+  return index;
+}
+
 /** The securable a grant targets and whether it holds PHI (undefined: cannot tell). */
 export function targetPhi(
   g: StackResource,
   resources: readonly StackResource[],
 ): { label: string; phi: boolean } | undefined {
+  const index = indexCatalog(resources);
   const linked = (key: string, type: string) =>
     (g.propertyDependencies[key] ?? []).find((r) => r.type === type) ??
     g.dependencies.find((r) => r.type === type);
@@ -24,23 +59,16 @@ export function targetPhi(
   if (schemaName !== null && schemaName !== undefined) {
     const full = str(schemaName);
     const schema =
-      linked("schema", SCHEMA) ??
-      resources.find(
-        (r) => r.type === SCHEMA && `${str(r.props.catalogName)}.${str(r.props.name)}` === full,
-      );
+      linked("schema", SCHEMA) ?? (full !== undefined ? index.schemas.get(full) : undefined);
     const c = schema !== undefined ? classificationOf(schema) : undefined;
     return c === undefined ? undefined : { label: `schema ${full ?? schema?.name}`, phi: isPhi(c) };
   }
   const catalogName = str(g.props.catalog);
   if (catalogName === undefined) return undefined;
-  const catalog =
-    linked("catalog", CATALOG) ??
-    resources.find((r) => r.type === CATALOG && r.props.name === catalogName);
+  const catalog = linked("catalog", CATALOG) ?? index.catalogs.get(catalogName);
   const levels = [
     ...(catalog !== undefined ? [classificationOf(catalog)] : []),
-    ...resources
-      .filter((r) => r.type === SCHEMA && r.props.catalogName === catalogName)
-      .map(classificationOf),
+    ...(index.schemasOf.get(catalogName) ?? []).map(classificationOf),
   ].filter((c) => c !== undefined);
   return levels.length === 0
     ? undefined

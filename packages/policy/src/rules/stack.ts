@@ -15,12 +15,13 @@ function* stringsIn(v: Value | undefined): Generator<string> {
   else if (isRecord(v)) for (const x of Object.values(v)) yield* stringsIn(x);
 }
 
-/** The accounts of `accounts` that `value` names (in an ARN, or as a bare account id). */
-function accountsNamed(value: string, accounts: readonly string[]): string[] {
-  return accounts.filter(
-    (a) =>
-      value === a || value.includes(`:${a}:`) || new RegExp(`(^|[^0-9])${a}([^0-9]|$)`).test(value),
-  );
+/**
+ * A function telling which of `accounts` a string names (in an ARN, a principal, or as a bare
+ * 12-digit id not inside a longer number).
+ */
+function accountFinder(accounts: readonly string[]): (value: string) => string[] {
+  const patterns = accounts.map((a) => [a, new RegExp(`(^|[^0-9])${a}([^0-9]|$)`)] as const);
+  return (value) => patterns.filter(([, re]) => re.test(value)).map(([a]) => a);
 }
 
 /**
@@ -62,11 +63,11 @@ export const stackPhiBoundary = stackPolicy(
       }
     }
     if (ctx.phi !== "real") {
-      const foreign = ctx.realPhiAccountIds.filter((a) => !ctx.accountIds.includes(a));
+      const named = accountFinder(ctx.realPhiAccountIds.filter((a) => !ctx.accountIds.includes(a)));
       for (const r of resources) {
-        const named = new Set<string>();
-        for (const s of stringsIn(r.props)) for (const a of accountsNamed(s, foreign)) named.add(a);
-        for (const a of [...named].sort()) {
+        const found = new Set<string>();
+        for (const s of stringsIn(r.props)) for (const a of named(s)) found.add(a);
+        for (const a of [...found].sort()) {
           out.push({
             resource: at(r),
             message: `refers to account ${a}, which holds real PHI, from ${ctx.environment} (phi: ${ctx.phi})`,
@@ -86,7 +87,9 @@ function countBy(
   for (const r of resources) {
     const k = key(r);
     if (k === undefined) continue;
-    counts.set(k, [...(counts.get(k) ?? []), r]);
+    const group = counts.get(k) ?? [];
+    group.push(r);
+    counts.set(k, group);
   }
   return counts;
 }
