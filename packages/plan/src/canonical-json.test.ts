@@ -41,3 +41,9 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ a: [1] }, 2)).toBe('{\n      "a": [\n        1\n      ]\n    }');
   });
 });
+
+it("keeps a key named __proto__ as data", () => {
+  const v = JSON.parse('{"__proto__": {"a": 1}, "b": 2}') as unknown;
+  expect(JSON.parse(canonicalJson(v))).toEqual(v);
+  expect(canonicalJson(v)).toContain('"__proto__"');
+});

@@ -1,33 +1,17 @@
 /**
- * The hash of the code a plan runs: every program package's sources and manifest, and the
- * lockfile (which pins the provider SDKs). Built from git blob ids, so the hash of another
- * revision comes from `git ls-tree` without reading its files, and the working tree's from
- * hashing the files the same way git does.
+ * The hash of the code a plan runs: the sources and manifests of the program's workspace
+ * packages (@hdp/platform and the @hdp/* packages it depends on, transitively) and the
+ * lockfile, which pins the provider SDKs. Packages the program does not load (the CLI, query,
+ * policy…) are left out, so work on them does not invalidate cached plans. Built from git blob
+ * ids, so another revision's hash comes from `git ls-tree` without reading its sources, and the
+ * working tree's from hashing its files the way git does.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
-/**
- * Packages whose code does not run inside `buildStack` (the planner itself is hashed
- * separately: see {@link plannerHash}).
- */
-const NOT_PROGRAM = new Set(["cli", "plan"]);
-
-/** Whether a repository-relative path is part of the program's code. */
-export function isProgramFile(path: string): boolean {
-  if (path === "pnpm-lock.yaml") return true;
-  const m = /^packages\/([^/]+)\/(.+)$/.exec(path);
-  if (m === null || NOT_PROGRAM.has(m[1])) return false;
-  const rest = m[2];
-  if (rest === "package.json") return true;
-  return (
-    rest.startsWith("src/") &&
-    /\.(ts|js|json)$/.test(rest) &&
-    !/\.test\.ts$/.test(rest) &&
-    !rest.includes("__fixtures__/")
-  );
-}
+/** The package holding the program (`buildStack`). */
+export const PROGRAM_PACKAGE = "platform";
 
 /** Git's blob id of some content. */
 export function blobId(content: Buffer): string {
@@ -43,33 +27,99 @@ export function treeHash(entries: readonly { path: string; blob: string }[]): st
   return h.digest("hex");
 }
 
-function walk(root: string, dir: string, out: { path: string; blob: string }[]): void {
+/**
+ * The package directories (`packages/<dir>`) the program loads: `from` and every `@hdp/*`
+ * dependency or peer dependency, transitively. `manifest(dir)` gives a package.json's text
+ * (undefined when there is none). Workspace packages are `@hdp/<dir>`.
+ */
+export function programPackages(
+  manifest: (dir: string) => string | undefined,
+  from = PROGRAM_PACKAGE,
+): Set<string> {
+  const seen = new Set<string>();
+  const todo = [from];
+  while (todo.length > 0) {
+    const dir = todo.pop() as string;
+    if (seen.has(dir)) continue;
+    const text = manifest(dir);
+    if (text === undefined) continue;
+    seen.add(dir);
+    const pkg = JSON.parse(text) as Record<string, Record<string, string> | undefined>;
+    for (const deps of [pkg.dependencies, pkg.peerDependencies]) {
+      for (const name of Object.keys(deps ?? {})) {
+        if (name.startsWith("@hdp/")) todo.push(name.slice("@hdp/".length));
+      }
+    }
+  }
+  return seen;
+}
+
+/** Whether a repository-relative path is code of one of `packages` (or the lockfile). */
+export function isProgramFile(path: string, packages: ReadonlySet<string>): boolean {
+  if (path === "pnpm-lock.yaml") return true;
+  const m = /^packages\/([^/]+)\/(.+)$/.exec(path);
+  if (m === null || !packages.has(m[1])) return false;
+  const rest = m[2];
+  if (rest === "package.json") return true;
+  return (
+    rest.startsWith("src/") &&
+    /\.(ts|js|json)$/.test(rest) &&
+    !/\.test\.ts$/.test(rest) &&
+    !rest.includes("__fixtures__/")
+  );
+}
+
+function walk(
+  root: string,
+  dir: string,
+  packages: ReadonlySet<string>,
+  out: { path: string; blob: string }[],
+): void {
   for (const d of readdirSync(dir, { withFileTypes: true })) {
     if (d.name === "node_modules" || d.name === "dist" || d.name.startsWith(".")) continue;
     const abs = join(dir, d.name);
     const rel = relative(root, abs).split(sep).join("/");
-    if (d.isDirectory()) walk(root, abs, out);
-    else if (d.isFile() && isProgramFile(rel))
+    if (d.isDirectory()) walk(root, abs, packages, out);
+    else if (d.isFile() && isProgramFile(rel, packages)) {
       out.push({ path: rel, blob: blobId(readFileSync(abs)) });
+    }
   }
 }
 
+const readIfFile = (path: string): string | undefined =>
+  statSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, "utf8") : undefined;
+
 /** The program's code hash in a working tree (files as they are on disk). */
 export function workingTreeCodeHash(root: string): string {
+  const packages = programPackages((dir) =>
+    readIfFile(join(root, "packages", dir, "package.json")),
+  );
   const entries: { path: string; blob: string }[] = [];
   const lock = join(root, "pnpm-lock.yaml");
   if (statSync(lock, { throwIfNoEntry: false })?.isFile()) {
     entries.push({ path: "pnpm-lock.yaml", blob: blobId(readFileSync(lock)) });
   }
-  walk(root, join(root, "packages"), entries);
+  for (const dir of packages) {
+    const pkgDir = join(root, "packages", dir);
+    entries.push({
+      path: `packages/${dir}/package.json`,
+      blob: blobId(readFileSync(join(pkgDir, "package.json"))),
+    });
+    if (statSync(join(pkgDir, "src"), { throwIfNoEntry: false })?.isDirectory()) {
+      walk(root, join(pkgDir, "src"), packages, entries);
+    }
+  }
   return treeHash(entries);
 }
 
+let planner: string | undefined;
+
 /**
- * The hash of the planner's own sources (this package): the recorder and mocks shape every
- * inventory, so a change to them invalidates cached plans.
+ * The hash of the planner's own sources (this package): the recorder and the mocks shape every
+ * inventory, so a change to them invalidates cached plans. Computed once per process.
  */
 export function plannerHash(): string {
+  if (planner !== undefined) return planner;
   const srcDir = __dirname;
   const entries: { path: string; blob: string }[] = [];
   const visit = (dir: string): void => {
@@ -77,7 +127,7 @@ export function plannerHash(): string {
       const abs = join(dir, d.name);
       if (d.isDirectory()) {
         if (d.name !== "__fixtures__") visit(abs);
-      } else if (/\.(ts|js)$/.test(d.name) && !/\.test\.ts$/.test(d.name)) {
+      } else if (/\.(ts|js)$/.test(d.name) && !/\.test\.(ts|js)$/.test(d.name)) {
         entries.push({
           path: relative(srcDir, abs).split(sep).join("/"),
           blob: blobId(readFileSync(abs)),
@@ -86,5 +136,6 @@ export function plannerHash(): string {
     }
   };
   visit(srcDir);
-  return treeHash(entries);
+  planner = treeHash(entries);
+  return planner;
 }

@@ -88,3 +88,8 @@ export function extractTree(root: string, commit: string, paths: readonly string
   }
   return dest;
 }
+
+/** The content of a blob. */
+export function readBlob(root: string, blob: string): string {
+  return git(root, ["cat-file", "blob", blob]).toString();
+}

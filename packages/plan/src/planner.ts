@@ -81,6 +81,8 @@ export interface PlanStats {
   readonly workers: number;
   /** Peak resident memory of each worker that ran, in bytes. */
   readonly workerPeakRss: readonly number[];
+  /** CPU time each worker used (user + system), in ms; empty when planning in-process. */
+  readonly workerCpuMs: readonly number[];
 }
 
 export interface PlanResult {
@@ -232,6 +234,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
         durationMs: Math.round(performance.now() - started),
         workers: pool.peakRss.filter((x) => x !== undefined).length,
         workerPeakRss: pool.peakRss.filter((x) => x !== undefined),
+        workerCpuMs: pool.cpuMs.filter((x) => x !== undefined),
       },
       inventoryJson: () =>
         renderInventory(

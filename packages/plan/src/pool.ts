@@ -18,13 +18,14 @@ type RunStack = typeof RunStackFn;
 
 /** Messages to a worker. */
 export type ToWorker =
+  | { type: "load"; programModule: string }
   | { type: "estate"; id: string; estate: Estate }
   | { type: "job"; seq: number; estateId: string; job: StackJob };
 
 /** Messages from a worker. */
 export type FromWorker =
   | { type: "progress"; seq: number; recorded: number }
-  | { type: "result"; seq: number; outcome: StackOutcome; peakRssBytes: number };
+  | { type: "result"; seq: number; outcome: StackOutcome; peakRssBytes: number; cpuMs: number };
 
 /** What a job gives back: its outcome and the peak memory of the process that ran it. */
 export interface JobResult {
@@ -80,6 +81,8 @@ export class WorkerPool {
   private closed = false;
   /** Peak resident memory of each worker that ran a job, in bytes. */
   readonly peakRss: number[] = [];
+  /** CPU time (user + system) each worker has used so far, in ms. */
+  readonly cpuMs: number[] = [];
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -105,6 +108,17 @@ export class WorkerPool {
     });
     this.inProcess = next;
     return next;
+  }
+
+  /**
+   * Starts up to `count` workers now (within the pool's size) and has each load the program, so
+   * their start-up overlaps with whatever runs first (a core stack, the cache lookups).
+   */
+  warm(programModule: string, count: number): void {
+    if (this.closed) return;
+    while (this.workers.length < Math.min(count, this.options.size)) {
+      this.send(this.spawn(), { type: "load", programModule });
+    }
   }
 
   private dispatch(): void {
@@ -153,6 +167,7 @@ export class WorkerPool {
         return;
       }
       this.peakRss[w.index] = Math.max(this.peakRss[w.index] ?? 0, m.peakRssBytes);
+      this.cpuMs[w.index] = m.cpuMs;
       w.task = undefined;
       task.resolve({ outcome: m.outcome, peakRssBytes: m.peakRssBytes, worker: w.index });
       this.dispatch();

@@ -17,8 +17,8 @@ import {
 } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { ConfigError, Estate } from "@hdp/config";
-import { blobId, isProgramFile, treeHash, workingTreeCodeHash } from "./code-hash";
-import { extractTree, GitError, listTree, resolveCommit } from "./git";
+import { blobId, isProgramFile, programPackages, treeHash, workingTreeCodeHash } from "./code-hash";
+import { extractTree, GitError, listTree, readBlob, resolveCommit } from "./git";
 
 /** One side of a plan. */
 export interface Revision {
@@ -116,13 +116,7 @@ export function gitRevision(
   const configsRel = relative(root, resolve(configsDir)).split(sep).join("/");
   // The program's code is versioned with the configs only when they share the repository.
   const code =
-    ws.programOverride || root !== ws.codeRoot
-      ? working.codeHash
-      : treeHash(
-          listTree(root, commit, ["packages", "pnpm-lock.yaml"]).filter((e) =>
-            isProgramFile(e.path),
-          ),
-        );
+    ws.programOverride || root !== ws.codeRoot ? working.codeHash : revisionCodeHash(root, commit);
   if (code === working.codeHash) {
     const dir = extractTree(root, commit, [configsRel]);
     const dirConfigs = join(dir, configsRel);
@@ -169,6 +163,17 @@ export function gitRevision(
     cleanup();
     throw e;
   }
+}
+
+/** The program's code hash at `commit` (see code-hash.ts), from git's object ids. */
+export function revisionCodeHash(root: string, commit: string): string {
+  const entries = listTree(root, commit, ["packages", "pnpm-lock.yaml"]);
+  const blobs = new Map(entries.map((e) => [e.path, e.blob]));
+  const packages = programPackages((dir) => {
+    const blob = blobs.get(`packages/${dir}/package.json`);
+    return blob === undefined ? undefined : readBlob(root, blob);
+  });
+  return treeHash(entries.filter((e) => isProgramFile(e.path, packages)));
 }
 
 /**

@@ -5,7 +5,13 @@
  */
 import type { Estate } from "@hdp/config";
 import { renderStack, stackInventory, summarize, type StackSummary } from "./inventory";
-import { ProgramError, recordProgram, watchExports, type StackOutputs } from "./recorder";
+import {
+  ProgramError,
+  recordProgram,
+  watchExports,
+  type Levers,
+  type StackOutputs,
+} from "./recorder";
 
 /** `buildStack` as @hdp/platform exports it. */
 export type BuildStack = (
@@ -28,7 +34,7 @@ export interface StackJob {
   /** Outputs of stacks this one may reference (its core), by full name. */
   readonly stackOutputs: Readonly<Record<string, StackOutputs>>;
   /** Cost levers of the recorder. @default true */
-  readonly fast?: boolean;
+  readonly fast?: boolean | Partial<Levers>;
 }
 
 /** A planned stack: its rendered inventory entry, its counts and its resolved exports. */
@@ -76,10 +82,12 @@ export async function runStack(
   job: StackJob,
   onProgress?: (recorded: number) => void,
 ): Promise<StackOutcome> {
-  const started = performance.now();
+  let started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
     const build = loadProgram(job.programModule);
+    // The duration is the stack's own: loading the program (once per process) is not in it.
+    started = performance.now();
     let watched: ReturnType<typeof watchExports> | undefined;
     const { resources } = await recordProgram(
       () => {

@@ -6,6 +6,7 @@
 import type { Estate } from "@hdp/config";
 import type { PlanCache } from "./cache";
 import { canonicalJson } from "./canonical-json";
+import { plannerHash } from "./code-hash";
 import { INVENTORY_FORMAT, type StackSummary } from "./inventory";
 import type { WorkerPool } from "./pool";
 import type { StackOutputs } from "./recorder";
@@ -126,6 +127,7 @@ export async function planStacks(
     const key = sha256(
       [
         INVENTORY_FORMAT,
+        plannerHash(),
         rev.codeHash,
         ctx.project,
         ctx.organization,
@@ -203,6 +205,11 @@ export async function planStacks(
   // Cores first: their promises must exist before the shards that await them start.
   const cores = ordered.filter((s) => findStack(estate, s)?.spec.shard === "core");
   for (const s of [...cores, ...ordered.filter((x) => !cores.includes(x))]) results.set(s, run(s));
+  // Cache hits settle at once; start (and load the program in) a worker per stack still to plan.
+  const settled = new Set<string>();
+  for (const [s, p] of results) void p.then(() => settled.add(s));
+  await new Promise((resolve) => setImmediate(resolve));
+  ctx.pool.warm(rev.programModule, results.size - settled.size);
   const out = new Map<string, StackResult>();
   for (const [s, p] of results) out.set(s, await p);
   return out;

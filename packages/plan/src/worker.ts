@@ -4,10 +4,15 @@
  * answers with the outcome and the process's peak memory.
  */
 import type { Estate } from "@hdp/config";
-import { runStack } from "./run-stack";
+import { loadProgram, runStack } from "./run-stack";
 import type { ToWorker, FromWorker } from "./pool";
 
 const estates = new Map<string, Estate>();
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 const send = (m: FromWorker): void => {
   process.send?.(m);
@@ -20,6 +25,13 @@ const collect = (): void => {
 
 process.on("message", (m: ToWorker) => {
   switch (m.type) {
+    case "load":
+      try {
+        loadProgram(m.programModule);
+      } catch {
+        // Reported by the first job, which loads it again.
+      }
+      return;
     case "estate":
       estates.set(m.id, m.estate);
       return;
@@ -36,6 +48,7 @@ process.on("message", (m: ToWorker) => {
             durationMs: 0,
           },
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
+          cpuMs: cpuMs(),
         });
         return;
       }
@@ -43,7 +56,7 @@ process.on("message", (m: ToWorker) => {
         send({ type: "progress", seq: m.seq, recorded }),
       ).then((outcome) => {
         const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-        send({ type: "result", seq: m.seq, outcome, peakRssBytes });
+        send({ type: "result", seq: m.seq, outcome, peakRssBytes, cpuMs: cpuMs() });
         collect();
       });
       return;

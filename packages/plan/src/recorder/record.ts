@@ -36,12 +36,38 @@ export interface RecordOptions {
    * (`<org>/<project>/<stack>`). A stack not listed has no outputs (`requireOutput` fails).
    */
   readonly stackOutputs?: Readonly<Record<string, StackOutputs>>;
-  /** The cost levers (see the module comment). @default true */
-  readonly fast?: boolean;
+  /** The cost levers (see the module comment): all, none, or some. @default true */
+  readonly fast?: boolean | Partial<Levers>;
   /** Called every `progressEvery` recorded resources with the count so far. */
   readonly onProgress?: (recorded: number) => void;
   /** @default 250 */
   readonly progressEvery?: number;
+}
+
+/** The recorder's cost levers, each of which leaves the recording unchanged. */
+export interface Levers {
+  /**
+   * `Error.stackTraceLimit = 0` while the program runs, and no call stack captured per resource
+   * for its source position (`Resource.callsites`).
+   */
+  readonly noStackTraces: boolean;
+  /** Bypass the SDK's promise-leak debugging wrapper. */
+  readonly noPromiseDebugging: boolean;
+  /** The mock monitor's fast path (no protobuf round trip of responses). */
+  readonly fastMonitor: boolean;
+}
+
+/** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
+export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
+  if (typeof fast === "object") {
+    return {
+      noStackTraces: fast.noStackTraces === true,
+      noPromiseDebugging: fast.noPromiseDebugging === true,
+      fastMonitor: fast.fastMonitor === true,
+    };
+  }
+  const on = fast ?? true;
+  return { noStackTraces: on, noPromiseDebugging: on, fastMonitor: on };
 }
 
 /** What {@link recordProgram} returns. */
@@ -83,6 +109,24 @@ function bypassPromiseDebugging(): () => void {
   };
 }
 
+/**
+ * Stops the SDK from capturing each resource's call stack (`Resource.callsites()` raises
+ * `Error.stackTraceLimit` to Infinity and parses a full `new Error().stack`, source-mapped
+ * under tsx, for the source position it sends the engine; the mocks never use it). Returns
+ * the function that restores it.
+ */
+function skipCallsites(): () => void {
+  const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+  const original = resource.callsites;
+  if (typeof original !== "function") {
+    throw new Error("@hdp/plan: pulumi.Resource has no callsites(); the SDK changed shape");
+  }
+  resource.callsites = () => [];
+  return () => {
+    resource.callsites = original;
+  };
+}
+
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
@@ -95,7 +139,7 @@ export async function recordProgram<T>(
 ): Promise<Recording<T>> {
   const project = options.project ?? "hdp";
   const stack = options.stack ?? "test";
-  const fast = options.fast ?? true;
+  const levers = leversOf(options.fast);
   const every = options.progressEvery ?? 250;
   const failures: string[] = [];
   const resources: RecordedResource[] = [];
@@ -128,7 +172,7 @@ export async function recordProgram<T>(
   hookMonitor(monitor, {
     stack,
     project,
-    fast,
+    fast: levers.fastMonitor,
     newResource,
     onRecord: (r) => {
       if (seen.has(r.urn)) {
@@ -149,8 +193,9 @@ export async function recordProgram<T>(
   };
   process.on("unhandledRejection", onRejection);
   const stackTraceLimit = Error.stackTraceLimit;
-  const restore = fast ? bypassPromiseDebugging() : () => undefined;
-  if (fast) Error.stackTraceLimit = 0;
+  const restorePromises = levers.noPromiseDebugging ? bypassPromiseDebugging() : () => undefined;
+  const restoreCallsites = levers.noStackTraces ? skipCallsites() : () => undefined;
+  if (levers.noStackTraces) Error.stackTraceLimit = 0;
   try {
     let result: T;
     try {
@@ -166,7 +211,8 @@ export async function recordProgram<T>(
     options.onProgress?.(resources.length);
     return { resources, result };
   } finally {
-    restore();
+    restorePromises();
+    restoreCallsites();
     Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
   }

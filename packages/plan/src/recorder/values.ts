@@ -5,7 +5,7 @@
  */
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
-import { SECRET_MASK, UNKNOWN_MARK } from "./marks";
+import { SECRET_MASK, setOwn, UNKNOWN_MARK } from "./marks";
 
 export { SECRET_MASK, UNKNOWN_MARK };
 
@@ -54,7 +54,7 @@ function recordPlainFields(obj: Record<string, unknown>): { [key: string]: Json 
   for (const k of Object.keys(obj)) {
     if (k === SIG) continue;
     const v = obj[k];
-    if (v !== undefined) out[k] = recordValue(v);
+    if (v !== undefined) setOwn(out, k, recordValue(v));
   }
   return out;
 }
@@ -64,7 +64,7 @@ export function recordInputs(serialized: Record<string, unknown>): Record<string
   const out: Record<string, Json> = {};
   for (const k of Object.keys(serialized)) {
     const v = serialized[k];
-    if (v !== undefined) out[k] = recordValue(v);
+    if (v !== undefined) setOwn(out, k, recordValue(v));
   }
   return out;
 }
@@ -116,7 +116,7 @@ function plainObject(obj: Record<string, unknown>): unknown {
     if (v === undefined) continue;
     const p = plain(v);
     if (p === NOT_PLAIN) return NOT_PLAIN;
-    out[k] = p;
+    setOwn(out, k, p);
   }
   return out;
 }
