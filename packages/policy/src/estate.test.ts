@@ -42,6 +42,23 @@ describe("contextFromEstate", () => {
     });
   });
 
+  it("forwards the environment's reviewed relaxations", () => {
+    const relaxation = {
+      rule: "kms-key-rotation",
+      resource: "archive-key-key",
+      reason: "archive key, SEC-412",
+    };
+    const withRelaxation = {
+      ...estate,
+      environments: estate.environments.map((e) =>
+        e.name === "prod" ? { ...e, policies: { relaxations: [relaxation], allowDestroy: [] } } : e,
+      ),
+    };
+    const ctx = contextFromEstate(withRelaxation, "prod");
+    expect(ctx.relaxations).toEqual([relaxation]);
+    expect(policyPackConfig(ctx)["kms-key-rotation"]?.relaxations).toEqual([relaxation]);
+  });
+
   it("counts the DAGs and the tables per schema the environment enables", () => {
     const prod = contextFromEstate(estate, "prod");
     expect(prod.dagCount).toBeGreaterThan(0);

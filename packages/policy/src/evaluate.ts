@@ -12,7 +12,7 @@ import type {
   Severity,
   StackValidationArgs,
 } from "@pulumi/policy";
-import { configFor, type Enforcement, type PolicyContext } from "./context";
+import { configFor, type Enforcement, type PolicyContext, type PolicyRelaxation } from "./context";
 import { relaxationFor, type HdpPolicy, type RelaxedViolation } from "./define";
 import { policies as allPolicies } from "./policies";
 import { byString, ENGINE_UNKNOWN } from "./values";
@@ -273,7 +273,7 @@ export function summarizeResults(results: readonly PolicyResult[]): {
 export function unusedRelaxations(
   results: readonly PolicyResult[],
   context: PolicyContext,
-): NonNullable<PolicyContext["relaxations"]>[number][] {
+): PolicyRelaxation[] {
   return (context.relaxations ?? []).filter(
     (rx) =>
       !results.some(
