@@ -37,6 +37,13 @@ function sources(dir: string): string[] {
 }
 
 describe("the pack entry", () => {
+  it("shares the workspace's one @pulumi/pulumi with @pulumi/policy", () => {
+    const fromPolicy = require.resolve("@pulumi/pulumi", {
+      paths: [path.dirname(require.resolve("@pulumi/policy"))],
+    });
+    expect(fromPolicy).toBe(require.resolve("@pulumi/pulumi"));
+  });
+
   it("is the only module that constructs a PolicyPack", () => {
     const constructing = sources(path.join(PACK_DIR, "src"))
       .filter((f) => /new\s+PolicyPack\s*\(/.test(readFileSync(f, "utf8")))
