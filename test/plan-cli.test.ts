@@ -54,7 +54,7 @@ describe("hdp plan", () => {
     const r = await standin("--stack", "dev");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatchSnapshot();
-    expect(r.stderr).toContain("plan: dev (working tree): 24 resources");
+    expect(r.stderr).toContain("plan: dev: 24 resources");
     expect(r.stderr).toMatch(/planned 1 stack\(s\), 0 from cache, in \d+\.\d s/);
   });
 

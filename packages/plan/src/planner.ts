@@ -98,6 +98,16 @@ export interface PlanResult {
   inventoryJson(): string;
 }
 
+/** The entry of @hdp/platform in a workspace: its sources when running from sources. */
+export function programEntry(root: string): string {
+  return join(
+    root,
+    "packages",
+    "platform",
+    __filename.endsWith(".ts") ? "src/index.ts" : "dist/index.js",
+  );
+}
+
 /** The monorepo this package belongs to (packages/plan/src -> the root). */
 const MONOREPO = resolve(__dirname, "..", "..", "..");
 
@@ -119,11 +129,8 @@ function workspace(configs: string, program: string | undefined): Workspace {
   return {
     root,
     codeRoot,
-    // The program as the project's own index.ts imports it: @hdp/platform from the code root.
-    programModule:
-      program !== undefined
-        ? resolve(program)
-        : require.resolve("@hdp/platform", { paths: [codeRoot] }),
+    // The workspace's own program, as the project's index.ts imports it.
+    programModule: program !== undefined ? resolve(program) : programEntry(codeRoot),
     programOverride: program !== undefined,
   };
 }

@@ -37,9 +37,9 @@ describe("progressDisplay", () => {
     expect(out.join("")).toBe(
       [
         "plan: working tree: 2 stack(s) to plan",
-        "plan: dev (working tree): 576 resources, 2.3 s",
-        "plan: prod-core (working tree): 333 resources, from cache",
-        "plan: x (base): FAILED, 0.0 s",
+        "plan: dev: 576 resources, 2.3 s",
+        "plan: prod-core: 333 resources, from cache",
+        "plan: x at base: FAILED, 0.0 s",
         "",
       ].join("\n"),
     );

@@ -61,9 +61,8 @@ export function progressDisplay(
           resources += e.resources;
           if (!interactive) {
             const what = e.ok ? `${n(e.resources)} resources` : "FAILED";
-            write(
-              `plan: ${e.stack} (${e.revision}): ${what}, ${e.cached ? "from cache" : secs(e.durationMs)}\n`,
-            );
+            const where = e.revision === "working tree" ? e.stack : `${e.stack} at ${e.revision}`;
+            write(`plan: ${where}: ${what}, ${e.cached ? "from cache" : secs(e.durationMs)}\n`);
           }
           break;
       }

@@ -1,0 +1,57 @@
+/**
+ * `plan({ base })` when the program's code changed between the base and the working tree: the
+ * base revision's own @hdp/config and @hdp/platform run, from a tree extracted with git, with
+ * the installed dependencies linked in. Done on a local clone of this repository where a commit
+ * changes the program (the default tags of the AWS provider).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { plan } from "@hdp/plan";
+import { linkDependencies } from "../packages/plan/src/revision";
+
+const ROOT = join(__dirname, "..");
+
+let clone: string;
+beforeAll(() => {
+  clone = join(mkdtempSync(join(tmpdir(), "hdp-plan-clone-")), "repo");
+  execFileSync("git", ["clone", "-q", "--local", ROOT, clone]);
+  linkDependencies(ROOT, clone);
+  const tags = join(clone, "packages/platform/src/tags.ts");
+  const before = readFileSync(tags, "utf8");
+  const after = before.replace("environment: env });", 'environment: env, "plan-test": "yes" });');
+  expect(after).not.toBe(before);
+  writeFileSync(tags, after);
+  execFileSync(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "a provider tag"],
+    {
+      cwd: clone,
+    },
+  );
+}, 120_000);
+afterAll(() => rmSync(join(clone, ".."), { recursive: true, force: true }));
+
+it("plans the base with its own program and shows the program's change as an update", async () => {
+  const r = await plan({
+    configs: join(clone, "configs"),
+    stacks: ["dev"],
+    base: "HEAD~1",
+    jobs: 0,
+    cacheDir: false,
+  });
+  expect(r.problems).toEqual([]);
+  const d = r.diff?.stacks[0];
+  expect(d?.updated.map((u) => [u.type, u.name, u.paths])).toEqual([
+    ["pulumi:providers:aws", "aws", ["defaultTags{tags.plan-test}"]],
+  ]);
+  expect([d?.created, d?.deleted, d?.replaced]).toEqual([[], [], []]);
+  // The clone's working tree is untouched by reading HEAD~1.
+  expect(
+    execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd: clone,
+      encoding: "utf8",
+    }),
+  ).toBe("");
+}, 300_000);
