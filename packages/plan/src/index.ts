@@ -38,13 +38,8 @@ export { canonicalJson } from "./canonical-json";
 export { renderMarkdown, MARKDOWN_BUDGET } from "./markdown";
 export { progressDisplay, isInteractive, type ProgressDisplay } from "./progress";
 export { stackSlice, sliceHash } from "./slices";
-export {
-  runStack,
-  loadProgram,
-  type BuildStack,
-  type StackJob,
-  type StackOutcome,
-} from "./run-stack";
+// Types only: run-stack loads the SDK, which only workers need.
+export type { BuildStack, StackJob, StackOutcome, StackPlanned, StackFailed } from "./run-stack";
 export { WorkerPool, workerExecArgv, type PoolOptions, type JobResult } from "./pool";
 export type { RecordedResource, StackOutputs } from "./recorder";
 export { SECRET_MASK, UNKNOWN_MARK } from "./recorder/marks";

@@ -13,8 +13,9 @@ import { diffPlans, type PlanDiff } from "./diff";
 import { renderInventory } from "./inventory";
 import { WorkerPool } from "./pool";
 import { gitRevision, workingTree, type Revision, type Workspace } from "./revision";
-import { exportsHash, planStacks, type PlanEvent, type StackResult } from "./schedule";
-import { findStack, sliceHash } from "./slices";
+import { changedStacks } from "./changed-since";
+import { planStacks, type PlanEvent, type StackResult } from "./schedule";
+import { findStack } from "./slices";
 import { repoRoot } from "./git";
 
 export { PlanConfigError } from "./revision";
@@ -289,63 +290,4 @@ function findProblems(
     });
   }
   return problems;
-}
-
-/**
- * The selected stacks whose inputs changed since `since`: all of them when the program's code
- * changed; else those whose config slice changed, that are new, or whose core's exports
- * changed (planned at both revisions when the core's own slice changed; cached after).
- */
-async function changedStacks(
-  head: Revision,
-  since: Revision,
-  selected: readonly string[],
-  ctx: Parameters<typeof planStacks>[2],
-): Promise<Set<string>> {
-  if (head.codeHash !== since.codeHash) return new Set(selected);
-  const changed = new Set<string>();
-  const sliceChanged = (s: string): boolean =>
-    findStack(since.estate, s) === undefined ||
-    sliceHash(head.estate, s) !== sliceHash(since.estate, s);
-  const coresToCompare = new Set<string>();
-  for (const s of selected) {
-    if (sliceChanged(s)) {
-      changed.add(s);
-      continue;
-    }
-    const found = findStack(head.estate, s);
-    const core = found?.env.stacks.find((x) => x.shard === "core")?.name;
-    if (
-      found?.spec.shard !== undefined &&
-      found.spec.shard !== "core" &&
-      core !== undefined &&
-      sliceChanged(core)
-    ) {
-      coresToCompare.add(core);
-    }
-  }
-  if (coresToCompare.size > 0) {
-    const cores = [...coresToCompare];
-    const [now, then] = await Promise.all([
-      planStacks(head, cores, ctx),
-      planStacks(since, cores, ctx),
-    ]);
-    for (const s of selected) {
-      const found = findStack(head.estate, s);
-      const core = found?.env.stacks.find((x) => x.shard === "core")?.name;
-      if (core === undefined || !coresToCompare.has(core) || changed.has(s)) continue;
-      const a = now.get(core);
-      const b = then.get(core);
-      if (
-        a === undefined ||
-        b === undefined ||
-        !a.ok ||
-        !b.ok ||
-        exportsHash(a.exports) !== exportsHash(b.exports)
-      ) {
-        changed.add(s);
-      }
-    }
-  }
-  return changed;
 }

@@ -55,8 +55,6 @@ export function stackSlice(estate: Estate, name: string): unknown {
   const own = new Set(spec.sources);
   const pipelines = estate.pipelines.filter((p) => own.has(p.source));
   const upstream = new Set(pipelines.flatMap((p) => p.dependsOn));
-  const eff = effectiveEstate(estate, env.name);
-  const activeSources = new Set(eff.tables.filter((t) => t.enabled).map((t) => t.source));
   return {
     kind: "shard",
     stack: spec,
@@ -66,20 +64,69 @@ export function stackSlice(estate: Estate, name: string): unknown {
     tables: estate.tables.filter((t) => own.has(t.source)),
     pipelines,
     upstreamPipelines: estate.pipelines.filter((p) => !own.has(p.source) && upstream.has(p.key)),
-    summary: {
-      sources: eff.sources.map((s) => ({
-        id: s.id,
-        domain: s.domain,
-        enabled: s.enabled,
-        active: s.enabled && activeSources.has(s.id),
-      })),
-      pipelines: eff.pipelines.map((p) => ({ key: p.key, source: p.source, enabled: p.enabled })),
-    },
+    summary: environmentSummaryHash(estate, env.name),
   };
+}
+
+const summaries = new WeakMap<Estate, Map<string, string>>();
+
+/**
+ * The hash of an environment's summary (every source's id, domain, enabled and active; every
+ * pipeline's key, source and enabled), computed once per estate and environment: every shard's
+ * slice holds it.
+ */
+function environmentSummaryHash(estate: Estate, env: string): string {
+  let byEnv = summaries.get(estate);
+  if (byEnv === undefined) {
+    byEnv = new Map();
+    summaries.set(estate, byEnv);
+  }
+  let hash = byEnv.get(env);
+  if (hash === undefined) {
+    const eff = effectiveEstate(estate, env);
+    const activeSources = new Set(eff.tables.filter((t) => t.enabled).map((t) => t.source));
+    hash = sha256(
+      canonicalJson({
+        sources: eff.sources.map((s) => ({
+          id: s.id,
+          domain: s.domain,
+          enabled: s.enabled,
+          active: s.enabled && activeSources.has(s.id),
+        })),
+        pipelines: eff.pipelines.map((p) => ({ key: p.key, source: p.source, enabled: p.enabled })),
+      }),
+    );
+    byEnv.set(env, hash);
+  }
+  return hash;
 }
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /** The hash of a stack's slice. */
-export const sliceHash = (estate: Estate, name: string): string =>
-  sha256(canonicalJson(stackSlice(estate, name)));
+const entryHashes = new WeakMap<object, string>();
+
+/** The hash of one config entry (a source, table, pipeline…), once per entry object. */
+function entryHash(entry: object): string {
+  let h = entryHashes.get(entry);
+  if (h === undefined) {
+    h = sha256(canonicalJson(entry));
+    entryHashes.set(entry, h);
+  }
+  return h;
+}
+
+/**
+ * The hash of a stack's slice. Entries are hashed one by one (and each only once per estate:
+ * a table is in its shard's slice and in its core's), then the slice's shape with their hashes.
+ */
+export function sliceHash(estate: Estate, name: string): string {
+  const slice = stackSlice(estate, name) as Record<string, unknown>;
+  const hashed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(slice)) {
+    hashed[k] = Array.isArray(v)
+      ? (v as unknown[]).map((e) => (typeof e === "object" && e !== null ? entryHash(e) : e))
+      : v;
+  }
+  return sha256(canonicalJson(hashed));
+}
