@@ -53,6 +53,8 @@ export interface PlanOptions {
   readonly organization?: string;
   /** Recorder cost levers (results are identical either way). @default true */
   readonly fast?: boolean;
+  /** Extra node flags for the worker processes (benchmarks compare settings with it). */
+  readonly workerFlags?: readonly string[];
   /** Progress of the plan. */
   readonly onEvent?: (e: PlanEvent) => void;
   /** Where the program's own console output goes. @default process.stderr */
@@ -178,6 +180,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     size: options.jobs ?? availableParallelism(),
     onProgress: (stack, recorded) => onEvent({ kind: "progress", stack, recorded }),
     onOutput: options.onOutput ?? ((t) => process.stderr.write(t)),
+    execArgv: options.workerFlags,
   });
   try {
     const head = workingTree(ws, configs, config);

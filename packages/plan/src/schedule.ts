@@ -188,7 +188,11 @@ export async function planStacks(
         durationMs: outcome.durationMs,
       };
     }
-    ctx.cache?.put(stack, key, outcome);
+    try {
+      ctx.cache?.put(stack, key, outcome);
+    } catch {
+      // A cache that cannot be written (read-only checkout, full disk) only costs the next run.
+    }
     const json = outcome.json;
     return {
       ok: true,
