@@ -36,9 +36,19 @@ export const catalogBucketName = (c: NameContext): string =>
 export const dagBucketName = (c: NameContext): string =>
   joinName([c.org, c.env, "airflow", c.accountId], 63);
 
-/** IAM role an ingest source's jobs assume. */
-export const ingestRoleName = (c: NameContext, source: string): string =>
-  joinName([c.org, c.env, "ingest", source], 64);
+/**
+ * Head every ingest role name of an environment starts with (before `-<source>`), so one
+ * `arn:…:role/<head>-*` pattern covers them all. Org and environment ids may be 32 characters
+ * each: a head longer than 44 characters is shortened (stably, with a hash) to leave a source
+ * at least 19 characters of the 64 IAM allows.
+ */
+export const ingestRoleHead = (c: NameContext): string => joinName([c.org, c.env, "ingest"], 44);
+
+/** IAM role an ingest source's jobs assume: the head, then the source (shortened if need be). */
+export const ingestRoleName = (c: NameContext, source: string): string => {
+  const head = ingestRoleHead(c);
+  return `${head}-${joinName([source], 64 - head.length - 1)}`;
+};
 
 /** KMS alias of a domain's lake key. */
 export const lakeKeyAlias = (c: NameContext, domain: string): string =>

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { ingestRoleName, type NameContext } from "@hdp/config";
-import { validateBucketName } from "@hdp/naming";
+import { validateBucketName, validateIamRoleName } from "@hdp/naming";
 import {
   catalogBucketName,
   catalogKeyAlias,
@@ -13,6 +13,8 @@ import {
 
 const c: NameContext = { org: "shs", env: "prod", accountId: "774219386501" };
 const kebab = fc.stringMatching(/^[a-z][a-z0-9]{0,7}(-[a-z0-9]{1,6}){0,3}$/);
+/** Ids up to the 32 characters the config schema allows for an org or environment. */
+const longKebab = fc.stringMatching(/^[a-z][a-z0-9]{0,15}(-[a-z0-9]{1,14})?$/);
 const account = fc.stringMatching(/^\d{12}$/);
 
 describe("names the platform adds", () => {
@@ -23,6 +25,7 @@ describe("names the platform adds", () => {
     [clusterPolicyName(c, "clinical", "phi"), "shs-prod-clinical-phi"],
     [ingestJobName(c, "epic-clarity", "patient-core"), "shs-prod-epic_clarity__patient_core"],
     [ingestRoleArnPattern(c), "arn:aws:iam::774219386501:role/shs-prod-ingest-*"],
+    [ingestRoleName(c, "epic-clarity"), "shs-prod-ingest-epic-clarity"],
   ])("%s", (name, expected) => {
     expect(name).toBe(expected);
   });
@@ -41,15 +44,17 @@ describe("names the platform adds", () => {
   it("the ingest-role ARN pattern covers every ingest role of the environment, shortened or not", () => {
     fc.assert(
       fc.property(
-        kebab,
-        kebab,
+        longKebab,
+        longKebab,
         fc.array(kebab, { minLength: 1, maxLength: 6 }),
         account,
         (org, env, parts, accountId) => {
           const ctx = { org, env, accountId };
           const source = parts.join("-");
-          const arn = `arn:aws:iam::${accountId}:role/${ingestRoleName(ctx, source)}`;
+          const role = ingestRoleName(ctx, source);
+          const arn = `arn:aws:iam::${accountId}:role/${role}`;
           expect(arn.startsWith(ingestRoleArnPattern(ctx).slice(0, -1))).toBe(true);
+          expect(validateIamRoleName(role)).toEqual([]);
         },
       ),
     );

@@ -5,6 +5,7 @@
  */
 import {
   dagId,
+  ingestRoleHead,
   lakeBucketName,
   LAYERS,
   type Environment,
@@ -12,7 +13,6 @@ import {
   type Layer,
   type NameContext,
 } from "@hdp/config";
-import { joinName } from "@hdp/naming";
 
 export type { NameContext };
 
@@ -51,7 +51,7 @@ export const ingestJobName = (c: NameContext, source: string, pipeline: string):
  * when it shortens a long name), for the MWAA execution role's `sts:AssumeRole`.
  */
 export const ingestRoleArnPattern = (c: NameContext): string =>
-  `arn:aws:iam::${c.accountId}:role/${joinName([c.org, c.env, "ingest"], 64)}-*`;
+  `arn:aws:iam::${c.accountId}:role/${ingestRoleHead(c)}-*`;
 
 /** Logical name of a pipeline's job: `--` never occurs in kebab-case ids, so it cannot collide. */
 export const pipelineLogicalName = (source: string, pipeline: string): string =>
