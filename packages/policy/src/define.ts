@@ -40,6 +40,20 @@ export interface RuleDoc {
   readonly severity: Severity;
   /** Config keys read besides environment, stack and relaxations. @default [] */
   readonly uses?: readonly ConfigKey[];
+  /**
+   * Mandatory in every environment, whatever its `enforcement`: for boundaries that are never
+   * advisory (PHI where it may not be). A reviewed relaxation still lowers one finding.
+   * @default false
+   */
+  readonly alwaysMandatory?: boolean;
+}
+
+/** The enforcement level of `doc`'s violations in an environment enforcing `enforcement`. */
+export function enforcementOf(
+  doc: RuleDoc,
+  enforcement: "advisory" | "mandatory",
+): "advisory" | "mandatory" {
+  return doc.alwaysMandatory === true ? "mandatory" : enforcement;
 }
 
 /** One resource as a resource rule sees it. */

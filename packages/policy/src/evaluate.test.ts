@@ -14,6 +14,7 @@ import {
   blockingResults,
   environmentTier,
   evaluate,
+  policyPackConfig,
   resolveContext,
   summarizeResults,
   unusedRelaxations,
@@ -49,6 +50,45 @@ describe("enforcement per environment", () => {
     const results = evaluate(retag([rotationOff()], env), contextFor(env));
     expect(results.map((r) => [r.rule, r.level])).toEqual([["kms-key-rotation", level]]);
     expect(blockingResults(results)).toHaveLength(level === "mandatory" ? 1 : 0);
+  });
+
+  it("keeps the PHI boundary mandatory where the environment is advisory (a breach is never advice)", () => {
+    const prodAccount = "774219386501";
+    const ctx = contextFor("dev", { realPhiAccountIds: [prodAccount] });
+    const reachesProd = kmsKey({
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${prodAccount}:root` },
+            Action: "kms:Decrypt",
+            Resource: "*",
+          },
+        ],
+      }),
+    });
+    const results = evaluate(retag([reachesProd], "dev"), ctx, {
+      rules: ["stack-phi-boundary", "kms-key-rotation"],
+    });
+    expect(results.map((r) => [r.rule, r.level])).toEqual([["stack-phi-boundary", "mandatory"]]);
+    const relaxed = evaluate(
+      retag([reachesProd], "dev"),
+      {
+        ...ctx,
+        relaxations: [
+          {
+            rule: "stack-phi-boundary",
+            resource: results[0].name ?? "",
+            reason: "reviewed exception (SEC-9)",
+          },
+        ],
+      },
+      { rules: ["stack-phi-boundary"] },
+    );
+    expect(relaxed.map((r) => r.level)).toEqual(["advisory"]);
+    expect(policyPackConfig(ctx)["stack-phi-boundary"].enforcementLevel).toBe("mandatory");
+    expect(policyPackConfig(ctx)["kms-key-rotation"].enforcementLevel).toBe("advisory");
   });
 
   it("reads the environment from the context: rules that differ by tier follow it", () => {

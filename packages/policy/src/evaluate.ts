@@ -13,7 +13,7 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import { configFor, type Enforcement, type PolicyContext, type PolicyRelaxation } from "./context";
-import { relaxationFor, type HdpPolicy, type RelaxedViolation } from "./define";
+import { enforcementOf, relaxationFor, type HdpPolicy, type RelaxedViolation } from "./define";
 import { policies as allPolicies } from "./policies";
 import { byString, ENGINE_UNKNOWN } from "./values";
 
@@ -142,7 +142,8 @@ export function evaluate(
         order,
         result: {
           rule: policy.name,
-          level: relaxed !== undefined ? "advisory" : context.enforcement,
+          level:
+            relaxed !== undefined ? "advisory" : enforcementOf(policy.doc, context.enforcement),
           severity: policy.severity,
           urn: at?.urn ?? relaxed?.urn ?? urn,
           type: at?.type,

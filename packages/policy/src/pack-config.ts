@@ -6,7 +6,7 @@
  */
 import { effectiveEstate, schemaName, type Estate } from "@hdp/config";
 import { configFor, type PolicyContext } from "./context";
-import type { HdpPolicy } from "./define";
+import { enforcementOf, type HdpPolicy } from "./define";
 import { policies as allPolicies } from "./policies";
 
 /** Options of {@link contextFromEstate}. */
@@ -76,7 +76,10 @@ export function policyPackConfig(
   return Object.fromEntries(
     policies.map((p) => [
       p.name,
-      { enforcementLevel: context.enforcement, ...configFor(p.name, p.doc.uses ?? [], context) },
+      {
+        enforcementLevel: enforcementOf(p.doc, context.enforcement),
+        ...configFor(p.name, p.doc.uses ?? [], context),
+      },
     ]),
   );
 }

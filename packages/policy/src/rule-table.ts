@@ -36,7 +36,9 @@ export function renderRuleTable(policies: readonly HdpPolicy[] = allPolicies): s
       (c) => `\`${c}\`${HIPAA_CONFORMANCE_PACK_RULES.has(c) ? "" : " †"}`,
     );
     const refs = [...d.hipaa, ...config].join(", ") || "quota / house rule";
-    const kind = "validateStack" in p ? "stack" : "resource";
+    const kind =
+      ("validateStack" in p ? "stack" : "resource") +
+      (d.alwaysMandatory === true ? ", mandatory in every environment" : "");
     return `| \`${d.name}\` | ${kind} | ${types} | ${cell(d.description)} | ${refs} | ${cell(d.remediation)} |`;
   });
   return [

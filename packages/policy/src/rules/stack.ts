@@ -44,6 +44,7 @@ export const stackPhiBoundary = stackPolicy(
     awsConfig: [],
     severity: "critical",
     uses: ["phi", "accountIds", "realPhiAccountIds"],
+    alwaysMandatory: true,
   },
   (resources, ctx) => {
     const out: StackFinding[] = [];
