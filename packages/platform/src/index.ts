@@ -18,3 +18,4 @@ export { awsProviderArgs } from "./providers";
 export { policyRuntime, preloadedRuntime } from "./core";
 export { MANAGED_PREFIX, schemaStorageRoot } from "./sources";
 export * from "./catalog";
+export { resourceOrigins, type ResourceLike } from "./origins";
