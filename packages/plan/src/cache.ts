@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { StackSummary } from "./inventory";
+import type { PolicyFinding } from "./policy";
 import type { StackOutputs } from "./recorder";
 
 /** Entries kept per stack (the working tree and a base revision or two). */
@@ -25,6 +26,8 @@ const KEEP_PER_STACK = 4;
 export interface CachedStack {
   readonly summary: StackSummary;
   readonly exports: StackOutputs;
+  /** Policy findings, when the entry was evaluated (its key then says so). */
+  readonly policy: readonly PolicyFinding[] | undefined;
   /** The rendered inventory entry; read lazily (only `--json` and diffs need it). */
   readonly json: () => string;
 }
@@ -42,7 +45,7 @@ export class PlanCache {
   /** The entry for `stack` under `key`, or undefined (a damaged entry counts as missing). */
   get(stack: string, key: string): CachedStack | undefined {
     const p = this.paths(stack, key);
-    let meta: { summary: StackSummary; exports: StackOutputs };
+    let meta: { summary: StackSummary; exports: StackOutputs; policy?: PolicyFinding[] };
     try {
       meta = JSON.parse(readFileSync(p.meta, "utf8")) as typeof meta;
       if (!statSync(p.json).isFile()) return undefined;
@@ -52,6 +55,7 @@ export class PlanCache {
     return {
       summary: meta.summary,
       exports: meta.exports,
+      policy: meta.policy,
       json: () => readFileSync(p.json, "utf8"),
     };
   }
@@ -59,14 +63,20 @@ export class PlanCache {
   put(
     stack: string,
     key: string,
-    entry: { summary: StackSummary; exports: StackOutputs; json: string },
+    entry: {
+      summary: StackSummary;
+      exports: StackOutputs;
+      policy?: readonly PolicyFinding[];
+      json: string;
+    },
   ): void {
     const p = this.paths(stack, key);
     mkdirSync(p.dir, { recursive: true });
     const tmp = `.${process.pid}.${Date.now()}`;
     writeFileSync(p.json + tmp, entry.json);
     renameSync(p.json + tmp, p.json);
-    writeFileSync(p.meta + tmp, JSON.stringify({ summary: entry.summary, exports: entry.exports }));
+    const meta = { summary: entry.summary, exports: entry.exports, policy: entry.policy };
+    writeFileSync(p.meta + tmp, JSON.stringify(meta));
     renameSync(p.meta + tmp, p.meta);
     this.prune(p.dir);
   }

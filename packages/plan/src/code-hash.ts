@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 
 /** The package holding the program (`buildStack`). */
 export const PROGRAM_PACKAGE = "platform";
@@ -119,14 +119,18 @@ let planner: string | undefined;
  * inventory, so a change to them invalidates cached plans. Computed once per process.
  */
 export function plannerHash(): string {
-  if (planner !== undefined) return planner;
-  const srcDir = __dirname;
+  planner ??= sourceTreeHash(__dirname);
+  return planner;
+}
+
+/** The hash of a directory's sources (`.ts`/`.js`, tests and fixtures left out). */
+function sourceTreeHash(srcDir: string): string {
   const entries: { path: string; blob: string }[] = [];
   const visit = (dir: string): void => {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       const abs = join(dir, d.name);
       if (d.isDirectory()) {
-        if (d.name !== "__fixtures__") visit(abs);
+        if (d.name !== "__fixtures__" && d.name !== "node_modules") visit(abs);
       } else if (/\.(ts|js)$/.test(d.name) && !/\.test\.(ts|js)$/.test(d.name)) {
         entries.push({
           path: relative(srcDir, abs).split(sep).join("/"),
@@ -136,6 +140,17 @@ export function plannerHash(): string {
     }
   };
   visit(srcDir);
-  planner = treeHash(entries);
-  return planner;
+  return treeHash(entries);
+}
+
+let policyCode: string | undefined;
+
+/**
+ * The hash of the policy pack's sources (@hdp/policy as this planner loads it: `src/` from a
+ * checkout, `dist/` when installed): a changed rule invalidates cached findings. The components'
+ * constants the rules read are program code, already in every key. Computed once per process.
+ */
+export function policyCodeHash(): string {
+  policyCode ??= sourceTreeHash(dirname(require.resolve("@hdp/policy")));
+  return policyCode;
 }

@@ -4,6 +4,9 @@
  * knows nothing about scheduling or caching.
  */
 import type { Estate } from "@hdp/config";
+import type { PolicyContext } from "@hdp/policy";
+import type { PolicyFinding } from "./policy";
+import type { evaluateStack as EvaluateStack, ResourceOrigins } from "./policy-eval";
 import { renderStack, stackInventory, summarize, type StackSummary } from "./inventory";
 import {
   ProgramError,
@@ -35,6 +38,8 @@ export interface StackJob {
   readonly stackOutputs: Readonly<Record<string, StackOutputs>>;
   /** Cost levers of the recorder. @default true */
   readonly fast?: boolean | Partial<Levers>;
+  /** Evaluate the policy pack with this context (the working tree's stacks); none: not evaluated. */
+  readonly policy?: PolicyContext;
 }
 
 /** A planned stack: its rendered inventory entry, its counts and its resolved exports. */
@@ -46,6 +51,8 @@ export interface StackPlanned {
   readonly summary: StackSummary;
   /** Exports as plain values (secrets unmasked: served to StackReferences, never printed). */
   readonly exports: StackOutputs;
+  /** Policy findings, when the job asked for an evaluation. */
+  readonly policy?: readonly PolicyFinding[];
   readonly durationMs: number;
 }
 
@@ -59,21 +66,40 @@ export interface StackFailed {
 
 export type StackOutcome = StackPlanned | StackFailed;
 
-const programs = new Map<string, BuildStack>();
+/** A loaded program: `buildStack`, and `resourceOrigins` when it exports one. */
+export interface Program {
+  readonly build: BuildStack;
+  readonly origins: ResourceOrigins | undefined;
+}
 
-/** Loads (once per process) the `buildStack` of a program module. */
-export function loadProgram(path: string): BuildStack {
-  let build = programs.get(path);
-  if (build === undefined) {
+const programs = new Map<string, Program>();
+
+/** Loads (once per process) the `buildStack` (and `resourceOrigins`) of a program module. */
+export function loadProgram(path: string): Program {
+  let program = programs.get(path);
+  if (program === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is chosen at run time (the working tree or a git revision)
-    const mod = require(path) as { buildStack?: unknown };
+    const mod = require(path) as { buildStack?: unknown; resourceOrigins?: unknown };
     if (typeof mod.buildStack !== "function") {
       throw new Error(`${path} does not export a buildStack function`);
     }
-    build = mod.buildStack as BuildStack;
-    programs.set(path, build);
+    program = {
+      build: mod.buildStack as BuildStack,
+      origins:
+        typeof mod.resourceOrigins === "function"
+          ? (mod.resourceOrigins as ResourceOrigins)
+          : undefined,
+    };
+    programs.set(path, program);
   }
-  return build;
+  return program;
+}
+
+/** Evaluates the pack (loaded on first use: plans of other revisions never need it). */
+function evaluatePolicy(args: Parameters<typeof EvaluateStack>[0]): PolicyFinding[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the rules load the component packages
+  const { evaluateStack } = require("./policy-eval") as { evaluateStack: typeof EvaluateStack };
+  return evaluateStack(args);
 }
 
 /** Plans one stack. Program failures come back as a {@link StackFailed}; nothing throws. */
@@ -85,13 +111,13 @@ export async function runStack(
   let started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
-    const build = loadProgram(job.programModule);
+    const program = loadProgram(job.programModule);
     // The duration is the stack's own: loading the program (once per process) is not in it.
     started = performance.now();
     let watched: ReturnType<typeof watchExports> | undefined;
     const { resources } = await recordProgram(
       () => {
-        const exports = build(estate, job.stack, {
+        const exports = program.build(estate, job.stack, {
           pulumiOrg: job.organization,
           project: job.project,
         });
@@ -116,12 +142,24 @@ export async function runStack(
       exports: exports.values,
       secretExports: exports.secrets,
     });
+    const policy =
+      job.policy === undefined
+        ? undefined
+        : evaluatePolicy({
+            estate,
+            stack: job.stack,
+            environment: job.environment,
+            resources,
+            context: job.policy,
+            origins: program.origins,
+          });
     return {
       ok: true,
       stack: job.stack,
       json: renderStack(inventory),
       summary: summarize(inventory),
       exports: { outputs: exports.values, secretOutputNames: exports.secrets },
+      ...(policy !== undefined ? { policy } : {}),
       durationMs: elapsed(),
     };
   } catch (e) {

@@ -11,6 +11,7 @@ import { INVENTORY_FORMAT, type StackSummary } from "./inventory";
 import type { WorkerPool } from "./pool";
 import type { StackOutputs } from "./recorder";
 import type { Revision } from "./revision";
+import { policyKey, stackPolicyContext, type PolicyFinding } from "./policy";
 import { findStack, sha256, sliceHash } from "./slices";
 
 /** The result of one stack of one revision. */
@@ -21,6 +22,8 @@ export type StackResult =
       readonly revision: string;
       readonly summary: StackSummary;
       readonly exports: StackOutputs;
+      /** Policy findings; undefined when the stack was not evaluated (other revisions). */
+      readonly policy: readonly PolicyFinding[] | undefined;
       /** The rendered inventory entry (read from the cache on demand). */
       readonly json: () => string;
       readonly cached: boolean;
@@ -88,6 +91,7 @@ export async function planStacks(
   rev: Revision,
   stacks: readonly string[],
   ctx: ScheduleContext,
+  evaluatePolicy = false,
 ): Promise<Map<string, StackResult>> {
   const estate = rev.estate;
   const all = new Set(stacks);
@@ -124,8 +128,10 @@ export async function planStacks(
       stackOutputs = { [`${ctx.organization}/${ctx.project}/${coreName}`]: core.exports };
       coreKey = exportsHash(core.exports);
     }
+    const policy = evaluatePolicy ? stackPolicyContext(estate, env.name, stack) : undefined;
     const key = sha256(
       [
+        policy !== undefined ? policyKey(policy) : "no-policy",
         INVENTORY_FORMAT,
         plannerHash(),
         rev.codeHash,
@@ -153,6 +159,7 @@ export async function planStacks(
         revision: rev.label,
         summary: hit.summary,
         exports: hit.exports,
+        policy: hit.policy,
         json: hit.json,
         cached: true,
         durationMs: 0,
@@ -168,6 +175,7 @@ export async function planStacks(
       organization: ctx.organization,
       stackOutputs,
       fast: ctx.fast,
+      ...(policy !== undefined ? { policy } : {}),
     });
     ctx.onEvent({
       kind: "done",
@@ -200,6 +208,7 @@ export async function planStacks(
       revision: rev.label,
       summary: outcome.summary,
       exports: outcome.exports,
+      policy: outcome.policy,
       json: () => json,
       cached: false,
       durationMs: outcome.durationMs,

@@ -1,0 +1,114 @@
+/**
+ * The policy pack in the plan, main-process side: the context each stack is evaluated with (the
+ * values `packages/policy/config/<env>.json` holds for `pulumi preview`), the cache key part it
+ * adds, and the plan-wide report (findings of every stack, the relaxations in force and which of
+ * them relaxed nothing). Loads only `@hdp/policy/estate-context`, never the rules: workers
+ * evaluate (see `policy-eval.ts`), so a fully cached plan does not load the SDK.
+ */
+import type { Estate, Origin } from "@hdp/config";
+import type { PolicyContext, PolicyResult } from "@hdp/policy";
+import { contextFromEstate } from "@hdp/policy/estate-context";
+import { canonicalJson } from "./canonical-json";
+import { policyCodeHash } from "./code-hash";
+import { MOCK_ACCOUNT_ID } from "./recorder/mock-state";
+import { sha256 } from "./slices";
+
+/** One violation (or relaxed violation) found in one stack, with the config entry behind it. */
+export interface PolicyFinding extends PolicyResult {
+  readonly stack: string;
+  readonly environment: string;
+  /** The rule's one-sentence description. */
+  readonly description: string;
+  /**
+   * The config entry that made the resource (its top-level component's entry: a domain, source
+   * or pipeline; else the environment's file); relative to the configs directory.
+   */
+  readonly origin: Origin | undefined;
+}
+
+/** A reviewed exception of an environment's `policies.relaxations`. */
+export interface RelaxationInForce {
+  readonly environment: string;
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+  /** Where it is written (the environment's file, relative to the configs directory). */
+  readonly file: string;
+  /** Whether it relaxed a finding of the stacks planned. */
+  readonly used: boolean;
+}
+
+/** The policy part of a plan. */
+export interface PolicyReport {
+  /** Findings of every planned stack: by stack, then in the pack's rule order. */
+  readonly findings: readonly PolicyFinding[];
+  /** Mandatory findings (not relaxed): each fails the plan. */
+  readonly blocking: number;
+  /** Relaxations of the planned stacks' environments, in config order. */
+  readonly relaxations: readonly RelaxationInForce[];
+  /** Stacks evaluated (those that planned). */
+  readonly stacks: readonly string[];
+}
+
+const contexts = new WeakMap<Estate, Map<string, PolicyContext>>();
+
+/**
+ * The context a stack of `estate` is evaluated with: the environment's (`contextFromEstate`), with
+ * the stack's name, and the mock account as the environment's own (mocked ARNs carry it).
+ */
+export function stackPolicyContext(
+  estate: Estate,
+  environment: string,
+  stack: string,
+): PolicyContext {
+  let byEnv = contexts.get(estate);
+  if (byEnv === undefined) {
+    byEnv = new Map();
+    contexts.set(estate, byEnv);
+  }
+  let env = byEnv.get(environment);
+  if (env === undefined) {
+    env = contextFromEstate(estate, environment, { extraAccountIds: [MOCK_ACCOUNT_ID] });
+    byEnv.set(environment, env);
+  }
+  return { ...env, stack };
+}
+
+/** What a stack's cache key adds when it is evaluated: the pack's code and the context. */
+export const policyKey = (context: PolicyContext): string =>
+  sha256(`${policyCodeHash()}\0${canonicalJson(context)}`);
+
+/** A finding's relaxation matches `rx` (same rule; the resource's or the stack's names). */
+const relaxedBy = (f: PolicyFinding, rx: { rule: string; resource: string }): boolean =>
+  f.relaxed !== undefined &&
+  f.rule === rx.rule &&
+  (f.urn !== undefined
+    ? rx.resource === f.name || rx.resource === f.urn
+    : rx.resource === f.stack || rx.resource === f.environment);
+
+/** The plan-wide report from each evaluated stack's findings. */
+export function policyReport(
+  estate: Estate,
+  stacks: readonly { stack: string; environment: string; findings: readonly PolicyFinding[] }[],
+): PolicyReport {
+  const findings = stacks.flatMap((s) => s.findings);
+  const envs = new Set(stacks.map((s) => s.environment));
+  const relaxations = estate.environments
+    .filter((e) => envs.has(e.name))
+    .flatMap((e) =>
+      e.policies.relaxations.map((rx) => ({
+        environment: e.name,
+        rule: rx.rule,
+        resource: rx.resource,
+        reason: rx.reason,
+        file: e.origin.file,
+        used: findings.some((f) => f.environment === e.name && relaxedBy(f, rx)),
+      })),
+    );
+  return {
+    findings,
+    blocking: findings.filter((f) => f.level === "mandatory").length,
+    relaxations,
+    stacks: stacks.map((s) => s.stack),
+  };
+}
