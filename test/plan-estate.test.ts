@@ -37,6 +37,16 @@ describe("the sample estate under hdp plan", () => {
     }
   });
 
+  it("evaluates the policy pack on every stack: no violation, mandatory or advisory", () => {
+    expect(inProcess.policy.stacks).toEqual(inProcess.head.stacks.map((s) => s.stack));
+    expect(inProcess.policy.blocking).toBe(0);
+    // Listed rather than counted, so a regression names the rule and the resource.
+    expect(
+      inProcess.policy.findings.map((f) => `${f.level} ${f.rule} ${f.stack} ${f.name}: ${f.message}`),
+    ).toEqual([]);
+    expect(inProcess.policy.relaxations).toEqual([]);
+  });
+
   it("serves each shard its core's exports through the StackReference", () => {
     const inv = inventories(inProcess);
     const core = inv.get("prod-core") as StackInventory;
@@ -73,6 +83,7 @@ describe("the sample estate under hdp plan", () => {
   it("gives the same bytes in worker processes, with the cost levers off, and run after run", async () => {
     const workers = await plan({ configs: CONFIGS, jobs: 2, cacheDir: false });
     expect(workers.inventoryJson()).toBe(inProcess.inventoryJson());
+    expect(workers.policy).toEqual(inProcess.policy);
     const naive = await plan({
       configs: CONFIGS,
       jobs: 0,

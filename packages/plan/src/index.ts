@@ -36,6 +36,21 @@ export {
 } from "./inventory";
 export { canonicalJson } from "./canonical-json";
 export { renderMarkdown, MARKDOWN_BUDGET } from "./markdown";
+export {
+  policyReport,
+  stackPolicyContext,
+  type PolicyFinding,
+  type PolicyReport,
+  type RelaxationInForce,
+} from "./policy";
+export {
+  groupByRule,
+  policyMarkdown,
+  policySummary,
+  policyText,
+  whereOf,
+  type RuleGroup,
+} from "./policy-report";
 export { progressDisplay, isInteractive, type ProgressDisplay } from "./progress";
 export { stackSlice, sliceHash } from "./slices";
 // Types only: run-stack loads the SDK, which only workers need.

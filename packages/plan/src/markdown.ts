@@ -5,6 +5,7 @@
  */
 import type { PlanDiff, ResourceRef, StackDiff } from "./diff";
 import type { PlanResult } from "./planner";
+import { policyMarkdown } from "./policy-report";
 
 /** Characters the report aims to stay under. */
 export const MARKDOWN_BUDGET = 60_000;
@@ -98,7 +99,7 @@ function diffSection(diff: PlanDiff, max: number): string[] {
   return out;
 }
 
-function render(r: PlanResult, max: number): string {
+function render(r: PlanResult, max: number, configs: string): string {
   const title =
     r.base !== undefined
       ? `### hdp plan: ${code(r.base.label)} → ${r.head.label}`
@@ -114,6 +115,7 @@ function render(r: PlanResult, max: number): string {
       "",
     );
   }
+  out.push(...policyMarkdown(r.policy, configs, max));
   if (r.diff !== undefined) out.push(...diffSection(r.diff, max));
   else {
     out.push(
@@ -136,11 +138,14 @@ function render(r: PlanResult, max: number): string {
   return `${out.join("\n").trimEnd()}\n`;
 }
 
-/** The markdown report of a plan (a diff when it has a base), under {@link MARKDOWN_BUDGET}. */
-export function renderMarkdown(result: PlanResult): string {
+/**
+ * The markdown report of a plan (a diff when it has a base), under {@link MARKDOWN_BUDGET}.
+ * `configs` is how config files are named in it (the configs directory as the reader sees it).
+ */
+export function renderMarkdown(result: PlanResult, configs = "configs"): string {
   let text = "";
   for (const max of [25, 10, 5, 2, 0]) {
-    text = render(result, max);
+    text = render(result, max, configs);
     if (text.length <= MARKDOWN_BUDGET) return text;
   }
   return `${text.slice(0, MARKDOWN_BUDGET - 40)}\n\n…report cut at ${n(MARKDOWN_BUDGET)} characters\n`;

@@ -15,6 +15,7 @@ import { WorkerPool } from "./pool";
 import { gitRevision, workingTree, type Revision, type Workspace } from "./revision";
 import { changedStacks } from "./changed-since";
 import { planStacks, type PlanEvent, type StackResult } from "./schedule";
+import { policyReport, type PolicyReport } from "./policy";
 import { findStack } from "./slices";
 import { repoRoot } from "./git";
 
@@ -96,6 +97,11 @@ export interface PlanResult {
   /** Stacks left out by `changedSince`: their inputs did not change. */
   readonly unchanged: readonly string[];
   readonly problems: readonly PlanProblem[];
+  /**
+   * The policy pack over the working tree's planned stacks: findings grouped per stack, how many
+   * are mandatory (each fails the plan) and the relaxations in force.
+   */
+  readonly policy: PolicyReport;
   readonly stats: PlanStats;
   /** The working tree's inventory (canonical JSON). */
   inventoryJson(): string;
@@ -219,7 +225,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
           : selectStacks(base.estate, options, false);
 
     const [headResults, baseResults] = await Promise.all([
-      planStacks(head, toPlan, ctx),
+      planStacks(head, toPlan, ctx, true),
       base === undefined
         ? Promise.resolve(new Map<string, StackResult>())
         : planStacks(base, baseStacks, ctx),
@@ -229,6 +235,14 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       base === undefined ? undefined : { label: base.label, stacks: pick(baseResults, baseStacks) };
 
     const problems = findProblems(head, headPlan, basePlan);
+    const policy = policyReport(
+      head.estate,
+      headPlan.stacks.flatMap((r) =>
+        r.ok && r.policy !== undefined
+          ? [{ stack: r.stack, environment: r.summary.environment, findings: r.policy }]
+          : [],
+      ),
+    );
     const diff = basePlan === undefined ? undefined : diffPlans(basePlan.stacks, headPlan.stacks);
     const everything = [...headResults.values(), ...baseResults.values()];
     return {
@@ -238,6 +252,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       diff,
       unchanged,
       problems,
+      policy,
       stats: {
         stacksPlanned: everything.filter((r) => !r.cached).length,
         stacksCached: everything.filter((r) => r.cached).length,

@@ -13,6 +13,7 @@ import {
   isInteractive,
   plan,
   PlanConfigError,
+  policyText,
   PlanUsageError,
   progressDisplay,
   renderMarkdown,
@@ -80,7 +81,7 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
     display.end();
     if (o.json !== undefined) writeFileSync(resolve(io.cwd, o.json), result.inventoryJson());
     if (o.markdown !== undefined)
-      writeFileSync(resolve(io.cwd, o.markdown), renderMarkdown(result));
+      writeFileSync(resolve(io.cwd, o.markdown), renderMarkdown(result, o.configs));
     return { kind: "planned", result };
   } catch (e) {
     display.end();
@@ -92,10 +93,13 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
   }
 }
 
-/** 2 for config errors, 1 for problems (budget exceeded, program errors), else 0. */
+/**
+ * 2 for config errors; 1 for problems (budget exceeded, program errors, destructive changes) or
+ * mandatory policy violations; else 0.
+ */
 export function planExitCode(r: PlanCommandResult): ExitCode {
   if (r.kind === "config-errors") return EXIT.usage;
-  return r.result.problems.length > 0 ? EXIT.problems : EXIT.ok;
+  return r.result.problems.length > 0 || r.result.policy.blocking > 0 ? EXIT.problems : EXIT.ok;
 }
 
 const n = (x: number): string => x.toLocaleString("en-US");
@@ -133,8 +137,11 @@ function changeLines(d: StackDiff): string[] {
   return lines;
 }
 
-/** The report on stdout: a table per stack (by type; by change when diffed), then problems. */
-export function renderPlanText(r: PlanCommandResult): string {
+/**
+ * The report on stdout: a table per stack (by type; by change when diffed), the policy findings,
+ * then problems. `configs` names config files as the user gave the directory.
+ */
+export function renderPlanText(r: PlanCommandResult, configs = "configs"): string {
   if (r.kind === "config-errors") {
     return `${r.lines.join("\n")}\n${n(r.lines.length)} config error(s) in ${r.revision}: nothing planned\n`;
   }
@@ -171,6 +178,7 @@ export function renderPlanText(r: PlanCommandResult): string {
     );
   }
   if (res.unchanged.length > 0) out.push(`unchanged, not planned: ${res.unchanged.join(", ")}`);
+  out.push("", ...policyText(res.policy, configs));
   if (res.problems.length > 0) {
     out.push(`${n(res.problems.length)} problem(s):`, ...res.problems.map((p) => `  ${p.message}`));
   }
@@ -230,7 +238,7 @@ export function registerPlan(
       const r = await runPlan(opts, io);
       if (r.kind === "config-errors") io.stderr(renderPlanText(r));
       else {
-        io.stdout(renderPlanText(r));
+        io.stdout(renderPlanText(r, opts.configs));
         io.stderr(renderPlanStats(r));
       }
       setExit(planExitCode(r));
