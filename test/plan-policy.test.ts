@@ -141,6 +141,49 @@ describe("plan() and the policy pack", () => {
     ]);
   });
 
+  it("counts account quotas over every stack of an environment, once", async () => {
+    // prod: 2 roles in core, 1 in each shard; 2 jobs in each shard.
+    t.edit(
+      "environments/prod.yaml",
+      (s) =>
+        `${s}policies:\n  quotas:\n    iamRolesPerAccount: 3\n    databricksJobsPerWorkspace: 1\n`,
+    );
+    const r = await plan({ configs: t.configs, envs: ["prod"], jobs: 0, cacheDir: false });
+    expect(
+      r.policy.findings.map((f) => [f.rule, f.level, f.stack, f.message, f.origin?.file]),
+    ).toEqual([
+      [
+        "stack-service-quotas",
+        "mandatory",
+        "prod-business",
+        "2 Databricks jobs in the workspace, over the quota of 1 (databricksJobsPerWorkspace)",
+        "environments/prod.yaml",
+      ],
+      [
+        "stack-service-quotas",
+        "mandatory",
+        "prod-clinical",
+        "2 Databricks jobs in the workspace, over the quota of 1 (databricksJobsPerWorkspace)",
+        "environments/prod.yaml",
+      ],
+      [
+        "stack-service-quotas",
+        "mandatory",
+        "prod",
+        "4 IAM roles in the account, over the quota of 3 (iamRolesPerAccount), counting all 3 stacks of prod",
+        "environments/prod.yaml",
+      ],
+    ]);
+    // One stack alone cannot see the account: nothing account-wide without its siblings.
+    const alone = await plan({
+      configs: t.configs,
+      stacks: ["prod-core"],
+      jobs: 0,
+      cacheDir: false,
+    });
+    expect(alone.policy.findings).toEqual([]);
+  });
+
   it("evaluates the working tree only: a base revision's stacks are planned for the diff", async () => {
     gitInit(t);
     const r = await plan({

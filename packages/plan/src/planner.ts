@@ -239,7 +239,14 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       head.estate,
       headPlan.stacks.flatMap((r) =>
         r.ok && r.policy !== undefined
-          ? [{ stack: r.stack, environment: r.summary.environment, findings: r.policy }]
+          ? [
+              {
+                stack: r.stack,
+                environment: r.summary.environment,
+                byType: r.summary.byType,
+                findings: r.policy,
+              },
+            ]
           : [],
       ),
     );

@@ -6,8 +6,9 @@
  * evaluate (see `policy-eval.ts`), so a fully cached plan does not load the SDK.
  */
 import type { Estate, Origin } from "@hdp/config";
-import type { PolicyContext, PolicyResult } from "@hdp/policy";
+import type { HdpPolicy, PolicyContext, PolicyResult } from "@hdp/policy";
 import { contextFromEstate } from "@hdp/policy/estate-context";
+import { QUOTA_DEFAULTS, accountQuotaMessages } from "@hdp/policy/quotas";
 import { canonicalJson } from "./canonical-json";
 import { policyCodeHash } from "./code-hash";
 import { MOCK_ACCOUNT_ID } from "./recorder/mock-state";
@@ -89,9 +90,15 @@ const relaxedBy = (f: PolicyFinding, rx: { rule: string; resource: string }): bo
 /** The plan-wide report from each evaluated stack's findings. */
 export function policyReport(
   estate: Estate,
-  stacks: readonly { stack: string; environment: string; findings: readonly PolicyFinding[] }[],
+  stacks: readonly {
+    stack: string;
+    environment: string;
+    byType: Readonly<Record<string, number>>;
+    findings: readonly PolicyFinding[];
+  }[],
 ): PolicyReport {
-  const findings = stacks.flatMap((s) => s.findings);
+  const perStack = stacks.flatMap((s) => s.findings);
+  const findings = [...perStack, ...environmentQuotaFindings(estate, stacks, perStack)];
   const envs = new Set(stacks.map((s) => s.environment));
   const relaxations = estate.environments
     .filter((e) => envs.has(e.name))
@@ -111,4 +118,69 @@ export function policyReport(
     relaxations,
     stacks: stacks.map((s) => s.stack),
   };
+}
+
+/** The rule that counts quotas (per stack in the workers; per environment here). */
+const QUOTA_RULE = "stack-service-quotas";
+
+/**
+ * Account-wide quotas, which no single stack sees: for each environment all of whose stacks were
+ * planned, the resources of every stack summed by type against the account's quotas (the
+ * counting of `stack-service-quotas`). A quota one stack already passes on its own is not
+ * repeated. Relaxed by an entry naming the environment.
+ */
+export function environmentQuotaFindings(
+  estate: Estate,
+  stacks: readonly {
+    stack: string;
+    environment: string;
+    byType: Readonly<Record<string, number>>;
+  }[],
+  perStack: readonly PolicyFinding[],
+): PolicyFinding[] {
+  const out: PolicyFinding[] = [];
+  for (const env of estate.environments) {
+    const planned = stacks.filter((s) => s.environment === env.name);
+    if (planned.length < 2 || env.stacks.some((s) => !planned.some((p) => p.stack === s.name))) {
+      continue;
+    }
+    const counts: Record<string, number> = {};
+    for (const s of planned) {
+      for (const [type, n] of Object.entries(s.byType)) counts[type] = (counts[type] ?? 0) + n;
+    }
+    const context = stackPolicyContext(estate, env.name, env.name);
+    const seen = perStack
+      .filter((f) => f.environment === env.name && f.rule === QUOTA_RULE)
+      .map((f) => /\((\w+)\)$/.exec(f.message)?.[1]);
+    const messages = accountQuotaMessages(counts, { ...QUOTA_DEFAULTS, ...context.limits }).filter(
+      (m) => !seen.includes(/\((\w+)\)$/.exec(m)?.[1]),
+    );
+    if (messages.length === 0) continue;
+    // Loaded only now: the rules (and the SDK behind them) are not needed on the common path.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    const { policyNamed } = require("@hdp/policy") as { policyNamed: (n: string) => HdpPolicy };
+    const rule = policyNamed(QUOTA_RULE);
+    const relaxation = env.policies.relaxations.find(
+      (r) => r.rule === QUOTA_RULE && r.resource === env.name,
+    );
+    for (const message of messages) {
+      const what = `${message}, counting all ${planned.length} stacks of ${env.name}`;
+      out.push({
+        rule: QUOTA_RULE,
+        level: relaxation !== undefined ? "advisory" : context.enforcement,
+        severity: rule.severity,
+        urn: undefined,
+        type: undefined,
+        name: undefined,
+        message: relaxation !== undefined ? `relaxed: ${relaxation.reason} — ${what}` : what,
+        remediation: rule.doc.remediation,
+        ...(relaxation !== undefined ? { relaxed: relaxation.reason } : {}),
+        stack: env.name,
+        environment: env.name,
+        description: rule.description ?? "",
+        origin: env.origin,
+      });
+    }
+  }
+  return out;
 }

@@ -49,6 +49,7 @@ export function contextFromEstate(
     ].sort(),
     requiredTags: [...estate.platform.tags.required],
     maxWorkers: env.compute.maxWorkers,
+    ...(Object.keys(env.policies.quotas).length > 0 ? { limits: { ...env.policies.quotas } } : {}),
     dagCount: eff.pipelines.filter((p) => p.enabled).length,
     tablesPerSchema: Object.fromEntries(
       Object.entries(tablesPerSchema).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadEstateOrThrow } from "@hdp/config";
+import { loadEstateOrThrow, schemas } from "@hdp/config";
 import { buildStack } from "@hdp/platform";
 import { record, valueOf } from "@hdp/testing";
 import {
@@ -17,6 +17,10 @@ import {
   type PolicyResult,
 } from "./index";
 import { packConfigFiles } from "./pack-config-files";
+import { QUOTA_DEFAULTS, QUOTA_KEYS } from "./quotas";
+import { resolveContext } from "./context";
+
+const { QUOTA_LIMIT_KEYS } = schemas;
 
 const ROOT = join(__dirname, "..", "..", "..");
 const estate = loadEstateOrThrow(join(ROOT, "configs"));
@@ -51,12 +55,36 @@ describe("contextFromEstate", () => {
     const withRelaxation = {
       ...estate,
       environments: estate.environments.map((e) =>
-        e.name === "prod" ? { ...e, policies: { relaxations: [relaxation], allowDestroy: [] } } : e,
+        e.name === "prod"
+          ? { ...e, policies: { relaxations: [relaxation], allowDestroy: [], quotas: {} } }
+          : e,
       ),
     };
     const ctx = contextFromEstate(withRelaxation, "prod");
     expect(ctx.relaxations).toEqual([relaxation]);
     expect(policyPackConfig(ctx)["kms-key-rotation"]?.relaxations).toEqual([relaxation]);
+  });
+
+  it("takes raised quotas from the environment, and the defaults otherwise", () => {
+    expect(contextFromEstate(estate, "prod").limits).toBeUndefined();
+    const raised = {
+      ...estate,
+      environments: estate.environments.map((e) =>
+        e.name === "prod"
+          ? { ...e, policies: { ...e.policies, quotas: { iamRolesPerAccount: 5000 } } }
+          : e,
+      ),
+    };
+    const ctx = contextFromEstate(raised, "prod");
+    expect(ctx.limits).toEqual({ iamRolesPerAccount: 5000 });
+    expect(resolveContext(policyPackConfig(ctx)["stack-service-quotas"]).limits).toEqual({
+      ...QUOTA_DEFAULTS,
+      iamRolesPerAccount: 5000,
+    });
+  });
+
+  it("names the same quotas as the environment config", () => {
+    expect([...QUOTA_LIMIT_KEYS].sort()).toEqual([...QUOTA_KEYS].sort());
   });
 
   it("counts the DAGs and the tables per schema the environment enables", () => {

@@ -30,7 +30,13 @@ export {
   type RuleContext,
   type Tier,
 } from "./context";
-export { QUOTA_DEFAULTS, type QuotaLimits, type QuotaUsage } from "./quotas";
+export {
+  ACCOUNT_QUOTA_TYPES,
+  QUOTA_DEFAULTS,
+  accountQuotaMessages,
+  type QuotaLimits,
+  type QuotaUsage,
+} from "./quotas";
 export type {
   HdpPolicy,
   HdpResourcePolicy,

@@ -62,3 +62,37 @@ export const USAGE_KEYS: readonly (keyof QuotaUsage)[] = [
   "iamManagedPoliciesPerAccount",
   "databricksJobsPerWorkspace",
 ];
+
+/** The resource types each account or workspace quota counts. */
+export const ACCOUNT_QUOTA_TYPES: Readonly<Record<keyof QuotaUsage, readonly string[]>> = {
+  s3BucketsPerAccount: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  iamRolesPerAccount: ["aws:iam/role:Role"],
+  iamManagedPoliciesPerAccount: ["aws:iam/policy:Policy"],
+  databricksJobsPerWorkspace: ["databricks:index/job:Job"],
+};
+
+const COUNTED: Readonly<Record<keyof QuotaUsage, string>> = {
+  s3BucketsPerAccount: "S3 buckets in the account",
+  iamRolesPerAccount: "IAM roles in the account",
+  iamManagedPoliciesPerAccount: "IAM managed policies in the account",
+  databricksJobsPerWorkspace: "Databricks jobs in the workspace",
+};
+
+/**
+ * The account and workspace quotas that `counts` (resources by type token) plus `usage` from
+ * elsewhere exceed, one message each. The `stack-service-quotas` rule applies it to one stack;
+ * `hdp plan` also to the summed counts of every stack of an environment (one account).
+ */
+export function accountQuotaMessages(
+  counts: Readonly<Record<string, number>>,
+  limits: QuotaLimits,
+  usage: Partial<QuotaUsage> = {},
+): string[] {
+  const out: string[] = [];
+  for (const key of USAGE_KEYS) {
+    const n = ACCOUNT_QUOTA_TYPES[key].reduce((sum, t) => sum + (counts[t] ?? 0), usage[key] ?? 0);
+    if (n > limits[key])
+      out.push(`${n} ${COUNTED[key]}, over the quota of ${limits[key]} (${key})`);
+  }
+  return out;
+}

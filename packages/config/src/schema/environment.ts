@@ -42,6 +42,30 @@ export const policyRelaxation = z.strictObject({
 });
 export type PolicyRelaxation = z.infer<typeof policyRelaxation>;
 
+/**
+ * Service quotas of the environment's account and workspace, where they were raised above the
+ * AWS and Databricks defaults (the policy pack's `stack-service-quotas` counts against them).
+ * Names and defaults: QuotaLimits in @hdp/policy.
+ */
+export const QUOTA_LIMIT_KEYS = [
+  "s3BucketsPerAccount",
+  "iamRolesPerAccount",
+  "iamManagedPoliciesPerAccount",
+  "managedPoliciesPerRole",
+  "managedPolicyLength",
+  "trustPolicyLength",
+  "inlinePoliciesPerRoleLength",
+  "databricksJobsPerWorkspace",
+  "unityCatalogSchemasPerCatalog",
+  "unityCatalogTablesPerSchema",
+] as const;
+export const quotaLimits = z.strictObject(
+  Object.fromEntries(QUOTA_LIMIT_KEYS.map((k) => [k, z.int().min(1).optional()])) as Record<
+    (typeof QUOTA_LIMIT_KEYS)[number],
+    z.ZodOptional<z.ZodInt>
+  >,
+);
+
 /** A reviewed permission to delete or replace one stateful resource in this environment. */
 export const destroyAllowance = z.strictObject({
   /** The resource's logical name as `hdp plan --base` shows it. */
@@ -131,7 +155,9 @@ export const environment = z.strictObject({
     .strictObject({
       relaxations: z.array(policyRelaxation).default([]),
       allowDestroy: z.array(destroyAllowance).default([]),
+      /** Quotas raised above the defaults (e.g. `iamRolesPerAccount: 5000`). */
+      quotas: quotaLimits.default({}),
     })
-    .default({ relaxations: [], allowDestroy: [] }),
+    .default({ relaxations: [], allowDestroy: [], quotas: {} }),
 });
 export type EnvironmentConfig = z.infer<typeof environment>;

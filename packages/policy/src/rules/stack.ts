@@ -1,9 +1,7 @@
 /** Stack-wide rules: where PHI may be, and the service quotas the stack counts against. */
 import { stackPolicy, type StackFinding, type StackResource } from "../define";
-import type { QuotaLimits } from "../quotas";
+import { accountQuotaMessages } from "../quotas";
 import { isRecord, list, str, type Value } from "../values";
-import { BUCKET_TYPES } from "./buckets";
-import { JOB } from "./clusters";
 import { stackResourceTags } from "./tags";
 
 const at = (r: StackResource) => ({ urn: r.urn, name: r.name });
@@ -107,7 +105,7 @@ export const stackServiceQuotas = stackPolicy(
     name: "stack-service-quotas",
     description: "The stack stays within AWS and Databricks quotas.",
     remediation:
-      "Raise the quota (Service Quotas, or the Databricks account team) and limits in the policy context, or shard differently.",
+      "Raise the quota (Service Quotas, or the Databricks account team) and set it in the environment config (policies.quotas), or shard differently.",
     resourceTypes: ["*"],
     hipaa: [],
     awsConfig: [],
@@ -117,40 +115,9 @@ export const stackServiceQuotas = stackPolicy(
   (resources, ctx) => {
     const out: StackFinding[] = [];
     const { limits, usage } = ctx;
-    const total = (
-      types: readonly string[],
-      key: keyof QuotaLimits,
-      used: number,
-      what: string,
-    ) => {
-      const n = resources.filter((r) => types.includes(r.type)).length + used;
-      if (n > limits[key])
-        out.push({ message: `${n} ${what}, over the quota of ${limits[key]} (${key})` });
-    };
-    total(
-      BUCKET_TYPES,
-      "s3BucketsPerAccount",
-      usage.s3BucketsPerAccount,
-      "S3 buckets in the account",
-    );
-    total(
-      ["aws:iam/role:Role"],
-      "iamRolesPerAccount",
-      usage.iamRolesPerAccount,
-      "IAM roles in the account",
-    );
-    total(
-      ["aws:iam/policy:Policy"],
-      "iamManagedPoliciesPerAccount",
-      usage.iamManagedPoliciesPerAccount,
-      "IAM managed policies in the account",
-    );
-    total(
-      [JOB],
-      "databricksJobsPerWorkspace",
-      usage.databricksJobsPerWorkspace,
-      "Databricks jobs in the workspace",
-    );
+    const counts: Record<string, number> = {};
+    for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    for (const message of accountQuotaMessages(counts, limits, usage)) out.push({ message });
 
     const roles = resources.filter((r) => r.type === "aws:iam/role:Role");
     const attachments = countBy(resources, (r) =>
