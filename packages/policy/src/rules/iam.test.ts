@@ -45,6 +45,38 @@ const cases: RuleCase[] = [
     },
   },
   {
+    rule: "iam-no-admin-statements",
+    title: "* on an ARN pattern that matches every ARN",
+    resources: [managedPolicy([{ Sid: "AllArns", ...allow("*", "arn:aws:*:*:*:*") }])],
+    violation: {
+      name: "ingest-policy-1",
+      message: /statement AllArns allows \* on arn:aws:\*:\*:\*:\*: every action on every resource/,
+    },
+  },
+  {
+    rule: "iam-no-admin-statements",
+    title: "NotAction (everything but a few actions) on *",
+    resources: [
+      managedPolicy([
+        {
+          Sid: "AllButIam",
+          Effect: "Allow",
+          NotAction: ["iam:*", "organizations:*"],
+          Resource: "*",
+        },
+      ]),
+    ],
+    violation: {
+      name: "ingest-policy-1",
+      message: /statement AllButIam allows every action but iam:\*, organizations:\* \(NotAction\)/,
+    },
+  },
+  {
+    rule: "iam-no-admin-statements",
+    title: "* on one service's resources (not every resource)",
+    resources: [managedPolicy([allow("s3:*", "arn:aws:s3:::*")])],
+  },
+  {
     rule: "iam-no-passrole-wildcard",
     title: "PassRole on a name prefix",
     resources: [managedPolicy([allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/hdp-prod-*`)])],

@@ -41,8 +41,32 @@ function allowStatements(r: ResourceView): { label: string; s: Statement }[] {
   return out;
 }
 
+/** Probes no real action or ARN matches by accident: a pattern matching all of them matches anything. */
+const ACTION_PROBES = ["iam:CreateUser", "s3:GetObject", "zzprobe:ZzProbeAction"];
+const RESOURCE_PROBES = [
+  "arn:aws:iam::123456789012:role/zz-probe",
+  "arn:aws:s3:::zz-probe-bucket/zz/probe",
+  "arn:aws:kms:us-east-1:123456789012:key/zz-probe",
+];
+const coversEvery = (patterns: readonly string[], probes: readonly string[]): boolean =>
+  patterns.some((p) => probes.every((x) => wildcardMatches(p, x)));
+
+/**
+ * Every action on every resource: `"*"` (or `"*:*"`, `"*:*"`-like patterns) on `"*"` (or an ARN
+ * pattern such as `arn:aws:*:*:*:*` that matches any ARN), or `NotAction` (everything but a few
+ * actions) on every resource.
+ */
 const isStarOnStar = (s: Statement): boolean =>
-  s.actions.some((a) => a === "*" || a === "*:*") && s.resources.includes("*");
+  (coversEvery(s.actions, ACTION_PROBES) || (s.notActions.length > 0 && s.actions.length === 0)) &&
+  s.notResources.length === 0 &&
+  coversEvery(s.resources, RESOURCE_PROBES);
+
+const adminMessage = (label: string, s: Statement): string =>
+  s.actions.includes("*") && s.resources.includes("*")
+    ? `${label}: ${sid(s)} allows "*" on "*" (administrator access)`
+    : s.actions.length === 0
+      ? `${label}: ${sid(s)} allows every action but ${s.notActions.join(", ")} (NotAction) on ${s.resources.join(", ")} (administrator access)`
+      : `${label}: ${sid(s)} allows ${s.actions.join(", ")} on ${s.resources.join(", ")}: every action on every resource (administrator access)`;
 const sid = (s: Statement): string => (s.sid !== undefined ? `statement ${s.sid}` : "a statement");
 
 /**
@@ -53,7 +77,8 @@ const sid = (s: Statement): string => (s.sid !== undefined ? `statement ${s.sid}
 export const iamNoAdminStatements = resourcePolicy(
   {
     name: "iam-no-admin-statements",
-    description: 'No IAM policy allows action "*" on resource "*".',
+    description:
+      'No IAM policy allows action "*" on resource "*" (or patterns and NotAction that amount to it).',
     remediation:
       "Grant the actions the role needs on the resources it needs (@hdp/iam refuses * on * at construction).",
     resourceTypes: IDENTITY_TYPES,
@@ -64,7 +89,7 @@ export const iamNoAdminStatements = resourcePolicy(
   (r) =>
     allowStatements(r)
       .filter(({ s }) => isStarOnStar(s))
-      .map(({ label, s }) => `${label}: ${sid(s)} allows "*" on "*" (administrator access)`),
+      .map(({ label, s }) => adminMessage(label, s)),
 );
 
 /** True when `resource` names every role (of one account or all). */

@@ -2,7 +2,14 @@
  * Pure checks behind the S3 rules: encryption of a bucket, the TLS-only statement, whole-bucket
  * lifecycle filters, public ACLs and policies.
  */
-import { isAnyone, grantsAction, statementsOf, wildcardMatches, type Statement } from "./documents";
+import {
+  conditionKeys,
+  isAnyone,
+  grantsAction,
+  statementsOf,
+  wildcardMatches,
+  type Statement,
+} from "./documents";
 import type { BucketEntry } from "./buckets";
 import { isUnknown, list, rec, str, type Props, type Value } from "../values";
 
@@ -73,12 +80,43 @@ export function publicGrantProblems(props: Props): string[] {
   const statements = statementsOf(props.policy);
   if (Array.isArray(statements)) {
     for (const s of statements) {
-      if (s.effect === "Allow" && isAnyone(s.principal) && Object.keys(s.conditions).length === 0) {
+      if (s.effect !== "Allow" || !isAnyone(s.principal)) continue;
+      const keys = conditionKeys(s);
+      if (keys.length === 0) {
         out.push(
           `statement ${s.sid ?? "(no Sid)"} allows ${s.actions.join(", ")} to principal "*" without a condition`,
+        );
+      } else if (!keys.some((k) => NARROWING_KEYS.includes(k))) {
+        out.push(
+          `statement ${s.sid ?? "(no Sid)"} allows ${s.actions.join(", ")} to principal "*" under conditions that do not narrow who (${keys.join(", ")})`,
         );
       }
     }
   }
   return out;
 }
+
+/**
+ * Condition keys that restrict *who* may use an `Allow` to `"*"` (a calling account, org, role,
+ * service, network path). Others — `aws:SecureTransport`, `s3:prefix`, dates — leave it public.
+ */
+export const NARROWING_KEYS: readonly string[] = [
+  "aws:sourcearn",
+  "aws:sourceaccount",
+  "aws:sourceowner",
+  "aws:sourceorgid",
+  "aws:sourceorgpaths",
+  "aws:principalarn",
+  "aws:principalaccount",
+  "aws:principalorgid",
+  "aws:principalorgpaths",
+  "aws:principalservicename",
+  "aws:userid",
+  "aws:username",
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+  "aws:sourceip",
+  "aws:vpcsourceip",
+  "s3:dataaccesspointaccount",
+  "s3:dataaccesspointarn",
+];

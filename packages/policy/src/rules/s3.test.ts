@@ -202,6 +202,43 @@ const cases: RuleCase[] = [
   },
   {
     rule: "s3-bucket-no-public-grants",
+    title: "Allow to * under a condition that does not narrow who (TLS only)",
+    resources: replace(gold(), "gold-policy", (r) =>
+      patch(r, {
+        policy: doc(tlsOnly("hdp-acme-prod-gold"), {
+          Sid: "EveryoneOverTls",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::hdp-acme-prod-gold/*",
+          Condition: { Bool: { "aws:SecureTransport": "true" } },
+        }),
+      }),
+    ),
+    violation: {
+      name: "gold-policy",
+      message:
+        /EveryoneOverTls allows s3:GetObject to principal "\*" under conditions that do not narrow who \(aws:securetransport\)/,
+    },
+  },
+  {
+    rule: "s3-bucket-no-public-grants",
+    title: "Allow to * narrowed to the organization",
+    resources: replace(gold(), "gold-policy", (r) =>
+      patch(r, {
+        policy: doc(tlsOnly("hdp-acme-prod-gold"), {
+          Sid: "Org",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::hdp-acme-prod-gold/*",
+          Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+        }),
+      }),
+    ),
+  },
+  {
+    rule: "s3-bucket-no-public-grants",
     title: "public-read canned ACL",
     resources: [
       ...gold(),
