@@ -7,6 +7,7 @@
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import type { schemas } from "@hdp/config";
 import { HOUSE_TAG_KEYS } from "@hdp/spark";
+import { environmentTier, type Tier } from "./tier";
 import {
   QUOTA_DEFAULTS,
   QUOTA_KEYS,
@@ -18,14 +19,13 @@ import {
 /** A reviewed exception from the environment config (`policies.relaxations`). */
 export type PolicyRelaxation = schemas.PolicyRelaxation;
 
+export { environmentTier, type Tier };
+
 /** How violations count: `advisory` is reported, `mandatory` fails the preview or plan. */
 export type Enforcement = "advisory" | "mandatory";
 
 /** What patient data an environment may hold (`phi` in its config). */
 export type PhiMode = "real" | "synthetic" | "none";
-
-/** Development, pre-production, production: the rules that differ by environment key on it. */
-export type Tier = "dev" | "stage" | "prod";
 
 /**
  * Databricks LTS runtimes (major.minor) under support as of 2025. Databricks publishes the list;
@@ -94,13 +94,6 @@ export type ConfigKey = Exclude<keyof PolicyContext, "enforcement">;
 
 /** Keys every policy's config carries. */
 export const BASE_CONFIG_KEYS: readonly ConfigKey[] = ["environment", "stack", "relaxations"];
-
-/** `dev…` is development, `prod…` production, anything else pre-production (strict by default). */
-export function environmentTier(environment: string): Tier {
-  if (/^dev\b/.test(environment)) return "dev";
-  if (/^prod\b/.test(environment)) return "prod";
-  return "stage";
-}
 
 const accounts: PolicyConfigJSONSchema = {
   type: "array",

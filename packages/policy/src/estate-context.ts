@@ -6,6 +6,8 @@
 import { effectiveEstate, schemaName, type Estate } from "@hdp/config";
 import type { PolicyContext } from "./context";
 
+export { environmentTier, type Tier } from "./tier";
+
 /** Options of {@link contextFromEstate}. */
 export interface EstateContextOptions {
   /** The stack being evaluated (stack-wide findings are attributed to it). */
