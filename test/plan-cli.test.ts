@@ -79,7 +79,9 @@ describe("hdp plan", () => {
       s.replace('cron: "@hourly"', 'cron: "@daily"'),
     );
     t.remove("sources/payroll/tables/employees.yaml");
-    const r = await standin("--env", "prod", "--base", "HEAD", "--markdown", "plan.md");
+    // dev: the stand-in's buckets are deliberately bare (policy findings are advisory there) and
+    // dropping a table is not guarded (test/plan-guard.test.ts covers prod).
+    const r = await standin("--env", "dev", "--base", "HEAD", "--markdown", "plan.md");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("HEAD (");
     const md = readFileSync(join(t.dir, "plan.md"), "utf8").replace(

@@ -86,6 +86,12 @@ describe("the diff against a git revision", () => {
       "sources/payroll/tables/time_entries.yaml",
       text.replace("id: timesheets", "id: time_entries"),
     );
+    // The old table's data is orphaned: the guard wants a reviewed entry (plan-guard.test.ts).
+    t.edit(
+      "environments/prod.yaml",
+      (s) =>
+        `${s}policies:\n  allowDestroy:\n    - resource: payroll/timesheets\n      reason: "renamed to time_entries (CHG-7)"\n`,
+    );
     const r = await planAgainstHead(["prod-business"]);
     const d = stackDiff(r, "prod-business");
     expect(names(d.deleted)).toEqual([

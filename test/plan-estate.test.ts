@@ -42,7 +42,9 @@ describe("the sample estate under hdp plan", () => {
     expect(inProcess.policy.blocking).toBe(0);
     // Listed rather than counted, so a regression names the rule and the resource.
     expect(
-      inProcess.policy.findings.map((f) => `${f.level} ${f.rule} ${f.stack} ${f.name}: ${f.message}`),
+      inProcess.policy.findings.map(
+        (f) => `${f.level} ${f.rule} ${f.stack} ${f.name}: ${f.message}`,
+      ),
     ).toEqual([]);
     expect(inProcess.policy.relaxations).toEqual([]);
   });

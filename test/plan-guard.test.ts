@@ -123,6 +123,23 @@ describe("on config changes", () => {
     );
   });
 
+  it("an entry naming a component or a source covers everything it holds", async () => {
+    t.remove("sources/payroll");
+    // The source (its schemas and tables), the domain's lake, the catalog's storage (locations).
+    allowIn(t.edit, "prod", ["payroll", "workforce", "unity-catalog"]);
+    const r = await planHead(t.configs, prodStacks);
+    expect(r.problems).toEqual([]);
+    expect(r.guard?.findings).toEqual([]);
+    const by = (name: string) => r.guard?.allowed.find((a) => a.name === name)?.allowedBy;
+    expect(by("payroll/timesheets")).toBe("payroll");
+    expect(by("payroll-bronze")).toBe("payroll");
+    expect(by("workforce-landing-bucket")).toBe("workforce");
+    expect(by("workforce-key-key")).toBe("workforce");
+    expect(by("unity-catalog-workforce-landing")).toBe("unity-catalog");
+    expect(r.guard?.allowed).toHaveLength(14);
+    expect(r.guard?.unusedAllowances).toEqual([]);
+  });
+
   it("removing the same source in dev passes: dev is not guarded", async () => {
     t.remove("sources/payroll");
     const r = await planHead(t.configs, ["dev"]);

@@ -64,7 +64,9 @@ describe("hdp plan and the policy pack", () => {
       ].join("\n"),
     );
     const md = readFileSync(join(t.dir, "plan.md"), "utf8");
-    expect(md).toContain("> [!CAUTION]\n> 1 mandatory violation of the policy pack");
+    expect(md).toContain(
+      "> [!CAUTION]\n> 1 mandatory violation of the policy pack (see Policy below)",
+    );
     expect(md).toContain(
       `| MANDATORY | prod-core | \`aws:kms/key:Key\` archive-key | \`${envLine}\` | enableKeyRotation is not true: the key material never rotates |`,
     );

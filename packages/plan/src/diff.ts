@@ -17,6 +17,8 @@ export interface ResourceRef {
   readonly name: string;
   /** Deleting it loses data or access (buckets, keys, catalogs, schemas…, or protected). */
   readonly stateful: boolean;
+  /** Logical names of the components it is part of, nearest first (its parent's, …). */
+  readonly within: readonly string[];
 }
 
 export interface ResourceUpdate extends ResourceRef {
@@ -62,13 +64,20 @@ export interface PlanDiff {
 const parse = (r: StackResult): StackInventory | undefined =>
   r.ok ? (JSON.parse(r.json()) as StackInventory) : undefined;
 
-const ref = (stack: string, r: InventoryResource): ResourceRef => ({
-  stack,
-  urn: r.urn,
-  type: r.type,
-  name: r.name,
-  stateful: isStateful(r),
-});
+const ref = (
+  stack: string,
+  r: InventoryResource,
+  byUrn: ReadonlyMap<string, InventoryResource>,
+): ResourceRef => {
+  const within: string[] = [];
+  for (let p = r.parent; p !== null && within.length < 64;) {
+    const parent = byUrn.get(p);
+    if (parent === undefined) break;
+    within.push(parent.name);
+    p = parent.parent;
+  }
+  return { stack, urn: r.urn, type: r.type, name: r.name, stateful: isStateful(r), within };
+};
 
 const zero = (): TypeCounts => ({ create: 0, update: 0, delete: 0, replace: 0, same: 0 });
 
@@ -105,7 +114,7 @@ export function diffInventories(
       else {
         const paths = changedPaths(old, r);
         if (paths.length > 0) {
-          updated.push({ ...ref(stack, r), paths });
+          updated.push({ ...ref(stack, r, b), paths });
           count(r.type, "update");
         } else {
           unchanged++;
@@ -114,7 +123,17 @@ export function diffInventories(
       }
     }
     for (const [urn, r] of a) if (!b.has(urn)) deleted.push(r);
-    return { stack, created, deleted, updated, unchanged, byType, replaced: [] as Replacement[] };
+    return {
+      stack,
+      created,
+      deleted,
+      updated,
+      unchanged,
+      byType,
+      replaced: [] as Replacement[],
+      before: a,
+      after: b,
+    };
   });
 
   // Replacements: a deleted and a created resource with the same identity, within an environment.
@@ -132,6 +151,8 @@ export function diffInventories(
     }
   }
   const replacedFrom = new Set<string>();
+  const beforeOf = (stack: string): ReadonlyMap<string, InventoryResource> =>
+    work.find((w) => w.stack === stack)?.before ?? new Map();
   for (const w of work) {
     w.created = w.created.filter((r) => {
       const id = physicalIdentity(r);
@@ -142,8 +163,8 @@ export function diffInventories(
       w.replaced.push({
         type: r.type,
         identity: id,
-        from: ref(old.stack, old.r),
-        to: ref(w.stack, r),
+        from: ref(old.stack, old.r, beforeOf(old.stack)),
+        to: ref(w.stack, r, w.after),
       });
       return false;
     });
@@ -161,9 +182,9 @@ export function diffInventories(
     }
     return {
       stack: w.stack,
-      created: w.created.map((r) => ref(w.stack, r)),
+      created: w.created.map((r) => ref(w.stack, r, w.after)),
       updated: w.updated,
-      deleted: deleted.map((r) => ref(w.stack, r)),
+      deleted: deleted.map((r) => ref(w.stack, r, w.before)),
       replaced: w.replaced,
       unchanged: w.unchanged,
       byType,

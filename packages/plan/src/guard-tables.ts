@@ -69,6 +69,7 @@ export function tableFindings(
       urn: undefined,
       to: undefined,
       with: [],
+      within: [t.source],
       why: `${what}; its Unity Catalog tables${where} are written by the ingest jobs, not by Pulumi: they keep their ${t.classification} data, but nothing loads, maintains or retires it any more (orphaned data)`,
       configFrom: info.configFrom,
       fix: { file: info.env.origin.file, resource: t.key, yaml: allowYaml([t.key]) },

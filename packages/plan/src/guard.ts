@@ -10,7 +10,7 @@
  * its job goes), yet its data is orphaned — nothing loads, maintains or retires it any more.
  */
 import type { Environment, Estate } from "@hdp/config";
-import { environmentTier, type Tier } from "@hdp/policy";
+import { environmentTier, type Tier } from "@hdp/policy/estate-context";
 import type { PlanDiff, ResourceRef } from "./diff";
 import { allowYaml } from "./guard-yaml";
 import { tableFindings, type EnvInfo } from "./guard-tables";
@@ -54,6 +54,11 @@ export interface GuardFinding {
    * encryption…): one allow entry for the resource covers them.
    */
   readonly with: readonly string[];
+  /**
+   * Logical names of the components it is part of (nearest first), or a table's source id: an
+   * allow entry naming one of them covers it (`resource: lab` for everything of source lab).
+   */
+  readonly within: readonly string[];
   /** Why it is stateful and what is lost, in words. */
   readonly why: string;
   /** Which environment config the allow entries are read from (`base`: not in the working tree). */
@@ -178,9 +183,9 @@ function resourceWhy(c: Candidate, env: Environment): string {
   return `${what}${moved}${protectedNote}`;
 }
 
-/** Whether an allow entry names the finding. */
+/** Whether an allow entry names the finding, or a component (or source) it is part of. */
 function matches(resource: string, f: GuardFinding): boolean {
-  const names = [f.name, f.urn, f.to?.name, f.to?.urn].filter((x) => x !== undefined);
+  const names = [f.name, f.urn, f.to?.name, f.to?.urn, ...f.within].filter((x) => x !== undefined);
   return names.includes(resource);
 }
 
@@ -231,6 +236,7 @@ export function guardChanges(diff: PlanDiff, head: Estate, base: Estate): GuardR
       urn: c.ref.urn,
       to: c.to === undefined ? undefined : { stack: c.to.stack, name: c.to.name, urn: c.to.urn },
       with: w,
+      within: c.ref.within,
       why: resourceWhy(c, info.env),
       configFrom: info.configFrom,
       fix: {

@@ -37,6 +37,20 @@ export {
 export { canonicalJson } from "./canonical-json";
 export { renderMarkdown, MARKDOWN_BUDGET } from "./markdown";
 export {
+  allowYaml,
+  guardChanges,
+  GUARDED_TYPES,
+  type GuardAllowed,
+  type GuardEnvironment,
+  type GuardFinding,
+  type GuardFix,
+  type GuardKind,
+  type GuardReport,
+  type GuardTarget,
+  type UnusedAllowance,
+} from "./guard";
+export { findingMessage, guardMarkdown, guardText } from "./guard-report";
+export {
   policyReport,
   stackPolicyContext,
   type PolicyFinding,

@@ -40,6 +40,7 @@ function result(created: number): PlanResult {
     diff: diffInventories(new Map([["dev", inv([])]]), new Map([["dev", after]])),
     unchanged: [],
     problems: [],
+    guard: undefined,
     policy: { findings: [], blocking: 0, relaxations: [], stacks: ["dev"] },
     stats: {
       stacksPlanned: 0,

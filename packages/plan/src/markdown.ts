@@ -4,6 +4,7 @@
  * comment stays well under GitHub's 65,536-character limit.
  */
 import type { PlanDiff, ResourceRef, StackDiff } from "./diff";
+import { guardMarkdown } from "./guard-report";
 import type { PlanResult } from "./planner";
 import { policyMarkdown } from "./policy-report";
 
@@ -109,13 +110,23 @@ function render(r: PlanResult, max: number, configs: string): string {
     out.push(
       "> [!CAUTION]",
       `> ${n(r.problems.length)} problem${r.problems.length === 1 ? "" : "s"}:`,
-      ...capped(r.problems, max, (p) => `- ${p.message.split("\n").join(" ")}`).map(
-        (l) => `> ${l}`,
-      ),
+      ...capped(r.problems, max, (p) =>
+        // A guard finding's why and YAML are in the guard's section below.
+        p.kind === "destroy"
+          ? `- ${p.message.split("\n")[0]} (see below)`
+          : `- ${p.message.split("\n").join(" ")}`,
+      ).map((l) => `> ${l}`),
       "",
     );
   }
-  out.push(...policyMarkdown(r.policy, configs, max));
+  if (r.policy.blocking > 0) {
+    out.push(
+      "> [!CAUTION]",
+      `> ${n(r.policy.blocking)} mandatory violation${r.policy.blocking === 1 ? "" : "s"} of the policy pack (see Policy below): the plan fails until they are fixed or relaxed by a reviewed \`policies.relaxations\` entry.`,
+      "",
+    );
+  }
+  if (r.guard !== undefined) out.push(...guardMarkdown(r.guard, max));
   if (r.diff !== undefined) out.push(...diffSection(r.diff, max));
   else {
     out.push(
@@ -135,6 +146,7 @@ function render(r: PlanResult, max: number, configs: string): string {
       "",
     );
   }
+  out.push(...policyMarkdown(r.policy, configs, max));
   return `${out.join("\n").trimEnd()}\n`;
 }
 

@@ -10,6 +10,8 @@ import type { Estate } from "@hdp/config";
 import * as config from "@hdp/config";
 import { PlanCache } from "./cache";
 import { diffPlans, type PlanDiff } from "./diff";
+import { guardChanges, type GuardReport } from "./guard";
+import { findingMessage } from "./guard-report";
 import { renderInventory } from "./inventory";
 import { WorkerPool } from "./pool";
 import { gitRevision, workingTree, type Revision, type Workspace } from "./revision";
@@ -64,7 +66,7 @@ export interface PlanOptions {
 
 /** A problem that makes the plan fail (exit code 1). */
 export interface PlanProblem {
-  readonly kind: "budget" | "program";
+  readonly kind: "budget" | "program" | "destroy";
   readonly stack: string;
   readonly revision: string;
   readonly message: string;
@@ -97,6 +99,11 @@ export interface PlanResult {
   /** Stacks left out by `changedSince`: their inputs did not change. */
   readonly unchanged: readonly string[];
   readonly problems: readonly PlanProblem[];
+  /**
+   * The destructive-change guard (with a base): stateful resources and tables deleted or
+   * replaced in stage/prod, blocked (each also a `destroy` problem) or allowed by config.
+   */
+  readonly guard: GuardReport | undefined;
   /**
    * The policy pack over the working tree's planned stacks: findings grouped per stack, how many
    * are mandatory (each fails the plan) and the relaxations in force.
@@ -251,6 +258,18 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       ),
     );
     const diff = basePlan === undefined ? undefined : diffPlans(basePlan.stacks, headPlan.stacks);
+    const guard =
+      diff === undefined || base === undefined
+        ? undefined
+        : guardChanges(diff, head.estate, base.estate);
+    for (const f of guard?.findings ?? []) {
+      problems.push({
+        kind: "destroy",
+        stack: f.stack,
+        revision: headPlan.label,
+        message: findingMessage(f),
+      });
+    }
     const everything = [...headResults.values(), ...baseResults.values()];
     return {
       project,
@@ -259,6 +278,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       diff,
       unchanged,
       problems,
+      guard,
       policy,
       stats: {
         stacksPlanned: everything.filter((r) => !r.cached).length,

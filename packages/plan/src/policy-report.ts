@@ -127,13 +127,6 @@ const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 export function policyMarkdown(report: PolicyReport, configs: string, max: number): string[] {
   const groups = groupByRule(report.findings);
   const out = [`#### Policy`, "", policySummary(report).replace(/^policy: /, ""), ""];
-  if (report.blocking > 0) {
-    out.push(
-      "> [!CAUTION]",
-      `> ${plural(report.blocking, "mandatory violation")} of the policy pack: the plan fails until they are fixed or relaxed by a reviewed \`policies.relaxations\` entry.`,
-      "",
-    );
-  }
   for (const g of groups) {
     const open = g.mandatory > 0 ? " open" : "";
     out.push(

@@ -10,6 +10,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { formatError } from "@hdp/config";
 import {
   GitError,
+  guardText,
   isInteractive,
   plan,
   PlanConfigError,
@@ -179,6 +180,8 @@ export function renderPlanText(r: PlanCommandResult, configs = "configs"): strin
   }
   if (res.unchanged.length > 0) out.push(`unchanged, not planned: ${res.unchanged.join(", ")}`);
   out.push("", ...policyText(res.policy, configs));
+  const guard = res.guard === undefined ? [] : guardText(res.guard);
+  if (guard.length > 0) out.push("", ...guard);
   if (res.problems.length > 0) {
     out.push(`${n(res.problems.length)} problem(s):`, ...res.problems.map((p) => `  ${p.message}`));
   }
