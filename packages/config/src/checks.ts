@@ -212,6 +212,22 @@ function checkEnvironments(
         r.error(f, ["protectStatefulResources"], "must be true in an environment holding real PHI");
       if (e.enforcement !== "mandatory")
         r.error(f, ["enforcement"], 'must be "mandatory" in an environment holding real PHI');
+    } else if (!/^dev\b/.test(e.name) && e.enforcement !== "mandatory") {
+      r.error(
+        f,
+        ["enforcement"],
+        'must be "mandatory": only development environments (named dev…) may enforce the policy pack as advisory',
+      );
+    }
+    const phiHome = envs.find(
+      (x) => x !== e && x.phi === "real" && x.aws.accountId === e.aws.accountId,
+    );
+    if (e.phi !== "real" && phiHome !== undefined) {
+      r.error(
+        f,
+        ["aws", "accountId"],
+        `account ${e.aws.accountId} holds real PHI (environment ${phiHome.name}, ${phiHome.origin.file}); an environment with phi: ${e.phi} needs an account of its own`,
+      );
     }
     if (e.airflow.minWorkers > e.airflow.maxWorkers) {
       r.error(
