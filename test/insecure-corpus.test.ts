@@ -8,7 +8,7 @@
 import { rmSync } from "node:fs";
 import { run } from "@hdp/cli";
 import type * as PlanModule from "@hdp/plan";
-import { ruleNames } from "../packages/policy/src";
+import { ruleNames } from "@hdp/policy";
 import { BASE_TREE, materialize } from "./support/fixture-tree";
 import {
   CASE_ENTRIES,

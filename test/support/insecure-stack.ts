@@ -28,10 +28,10 @@ import {
   type StackPlan,
 } from "@hdp/platform";
 
-export { DagFiles } from "../../packages/airflow/src";
-export { ScopedRole, SourceIngestRole } from "../../packages/iam/src";
-export { LakeKey, SecureBucket } from "../../packages/lake/src";
-export { ClusterPolicy, IngestJob } from "../../packages/spark/src";
+export { DagFiles } from "@hdp/airflow";
+export { ScopedRole, SourceIngestRole } from "@hdp/iam";
+export { LakeKey, SecureBucket } from "@hdp/lake";
+export { ClusterPolicy, IngestJob } from "@hdp/spark";
 
 /** The stack a case program extends: its environment, names, tags and providers. */
 export interface CaseStack {
