@@ -21,7 +21,7 @@ export type BuildStack = (
   estate: Estate,
   stackName: string,
   options?: { readonly pulumiOrg?: string; readonly project?: string },
-) => Readonly<Record<string, unknown>>;
+) => Readonly<Record<string, unknown>> | Promise<Readonly<Record<string, unknown>>>;
 
 /** One stack to plan. */
 export interface StackJob {
@@ -116,8 +116,8 @@ export async function runStack(
     started = performance.now();
     let watched: ReturnType<typeof watchExports> | undefined;
     const { resources } = await recordProgram(
-      () => {
-        const exports = program.build(estate, job.stack, {
+      async () => {
+        const exports = await program.build(estate, job.stack, {
           pulumiOrg: job.organization,
           project: job.project,
         });

@@ -26,23 +26,28 @@ export const DEFAULT_PROJECT = "health-data-platform";
 /** The organization of DIY backends and the default of `pulumi.getOrganization()`. */
 export const DEFAULT_PULUMI_ORG = "organization";
 
-/** Creates every resource of one stack in the current Pulumi context; returns the stack's exports. */
+/**
+ * Creates every resource of one stack in the current Pulumi context; resolves to the stack's
+ * exports. A stack the estate does not have (or cannot plan) throws at once, before any resource
+ * is created. The sources are created a few at a time (see `createSources`), so the program is
+ * asynchronous: the root program exports the promise, which Pulumi awaits.
+ */
 export function buildStack(
   estate: Estate,
   stackName: string,
   options: BuildOptions = {},
-): StackExports {
+): Promise<StackExports> {
   const plan = planStack(estate, stackName);
   const providers = createProviders(estate, plan);
   switch (plan.role) {
     case "all": {
       const core = createCore(plan, providers);
-      return { ...core.exports, ...createSources(plan, core.refs, providers) };
+      return createSources(plan, core.refs, providers).then((s) => ({ ...core.exports, ...s }));
     }
     case "core":
-      return createCore(plan, providers).exports;
+      return Promise.resolve(createCore(plan, providers).exports);
     case "shard": {
-      if (plan.sources.length === 0) return stackIdentity(plan);
+      if (plan.sources.length === 0) return Promise.resolve(stackIdentity(plan));
       const core = coreStackName(estate, plan.environment.name) as string;
       const ref = new pulumi.StackReference("core", {
         name: stackReferenceName(
@@ -51,10 +56,10 @@ export function buildStack(
           core,
         ),
       });
-      return {
+      return createSources(plan, refsFromStackReference(ref), providers).then((s) => ({
         ...stackIdentity(plan),
-        ...createSources(plan, refsFromStackReference(ref), providers),
-      };
+        ...s,
+      }));
     }
   }
 }

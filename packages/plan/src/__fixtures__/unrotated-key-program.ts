@@ -8,12 +8,12 @@ import { buildStack as platformBuildStack, resourceOrigins } from "@hdp/platform
 
 export { resourceOrigins };
 
-export function buildStack(
+export async function buildStack(
   estate: Estate,
   stack: string,
   options?: { readonly pulumiOrg?: string; readonly project?: string },
-): Readonly<Record<string, unknown>> {
-  const exports = platformBuildStack(estate, stack, options);
+): Promise<Readonly<Record<string, unknown>>> {
+  const exports = await platformBuildStack(estate, stack, options);
   const env = estate.environments.find((e) => e.stacks.some((s) => s.name === stack));
   if (env !== undefined) {
     new kms.Key("archive-key", {
