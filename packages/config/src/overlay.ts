@@ -43,6 +43,27 @@ export function effectiveTable(table: Table, env: string, sourceEnabled: boolean
 
 /** Everything as environment `env` sees it. Throws on an unknown environment name. */
 export function effectiveEstate(estate: Estate, env: string): EffectiveEstate {
+  let byEnv = effective.get(estate);
+  if (byEnv === undefined) {
+    byEnv = new Map();
+    effective.set(estate, byEnv);
+  }
+  let eff = byEnv.get(env);
+  if (eff === undefined) {
+    eff = computeEffectiveEstate(estate, env);
+    byEnv.set(env, eff);
+  }
+  return eff;
+}
+
+/**
+ * Effective estates computed so far, by estate and environment: an estate is immutable (its
+ * types are readonly all the way down), and the planner asks for the same environment once per
+ * stack — at 50,000 resources that was 0.1 s a stack.
+ */
+const effective = new WeakMap<Estate, Map<string, EffectiveEstate>>();
+
+function computeEffectiveEstate(estate: Estate, env: string): EffectiveEstate {
   const environment = estate.environments.find((e) => e.name === env);
   if (environment === undefined) {
     throw new Error(
