@@ -94,9 +94,14 @@ function writeEstate(dir: string, sources: number, perShard: number): void {
     .slice(0, prod.indexOf("sharding:"))
     .replace(/environmentClass: \S+/, "environmentClass: mw1.2xlarge");
   const tail = prod.slice(prod.indexOf("alertEmails:"));
+  // One ingest role and managed policy per source: past ~1,000 sources the account needs the
+  // raised IAM quotas (the policy pack counts them across the environment's stacks and fails the
+  // plan otherwise), as a real account of this size would.
+  const quotas =
+    "policies:\n  quotas:\n    iamRolesPerAccount: 5000\n    iamManagedPoliciesPerAccount: 5000\n";
   writeFileSync(
     join(dir, "environments", "prod.yaml"),
-    `${head}sharding:\n  resourceBudget: 3000\n  shards:\n${shards.join("\n")}\n\n${tail}`,
+    `${head}sharding:\n  resourceBudget: 3000\n  shards:\n${shards.join("\n")}\n\n${tail.replace(/\npolicies:[\s\S]*$/, "\n")}${quotas}`,
   );
   for (let s = 0; s < sources; s++) {
     const sdir = join(dir, "sources", `gen-${s}`);
@@ -154,7 +159,9 @@ function cachedCommand(configs: string, cache: string): number {
     { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, CI: "true" } },
   );
   if (r.status !== 0 || !r.stderr.includes(" 0 stack(s),"))
-    throw new Error(`cached hdp plan did not hit the cache:\n${r.stderr}`);
+    throw new Error(
+      `cached hdp plan failed (exit ${r.status}) or missed the cache:\n${r.stderr}\n${r.stdout.slice(-3000)}`,
+    );
   return performance.now() - started;
 }
 
@@ -201,7 +208,10 @@ async function runMode(mode: "naive" | "plan", configs: string, cacheDir: string
     peakRss: process.resourceUsage().maxRSS * 1024,
     workerPeakRss: [...r.stats.workerPeakRss],
     inventorySha: createHash("sha256").update(r.inventoryJson()).digest("hex"),
-    problems: r.problems.map((p) => p.message),
+    problems: [
+      ...r.problems.map((p) => p.message),
+      ...r.policy.findings.map((f) => `policy ${f.level} ${f.rule} ${f.stack}: ${f.message}`),
+    ],
   };
   console.log(`REPORT ${JSON.stringify(report)}`);
 }
