@@ -55,3 +55,26 @@ it("plans the base with its own program and shows the program's change as an upd
     }),
   ).toBe("");
 }, 300_000);
+
+it("counts the policy pack as code: a changed rule makes --changed-since plan every stack", async () => {
+  const rule = join(clone, "packages/policy/src/rules/kms.ts");
+  const before = readFileSync(rule, "utf8");
+  const options = {
+    configs: join(clone, "configs"),
+    stacks: ["dev", "stage"],
+    changedSince: "HEAD",
+    jobs: 0,
+    cacheDir: false as const,
+  };
+  const same = await plan(options);
+  expect(same.unchanged).toEqual(["dev", "stage"]);
+  try {
+    writeFileSync(rule, `${before}\n// a reviewed change to a rule\n`);
+    const changed = await plan(options);
+    expect(changed.unchanged).toEqual([]);
+    expect(changed.head.stacks.map((s) => s.stack)).toEqual(["dev", "stage"]);
+    expect(changed.policy.stacks).toEqual(["dev", "stage"]);
+  } finally {
+    writeFileSync(rule, before);
+  }
+}, 300_000);

@@ -10,7 +10,7 @@ const manifest = (name: string, deps: string[] = []): string =>
   JSON.stringify({ name, dependencies: Object.fromEntries(deps.map((d) => [d, "workspace:*"])) });
 
 describe("the program's code", () => {
-  it("is @hdp/platform and the workspace packages it depends on, not the tools around it", () => {
+  it("is @hdp/platform, the policy pack and the workspace packages they use, not the tools around them", () => {
     const packages = programPackages((dir) => {
       try {
         return readFileSync(join(REPO_ROOT, "packages", dir, "package.json"), "utf8");
@@ -21,6 +21,7 @@ describe("the program's code", () => {
     expect(packages.has("platform")).toBe(true);
     expect(packages.has("config")).toBe(true);
     expect(packages.has("naming")).toBe(true);
+    expect(packages.has("policy")).toBe(true);
     for (const tool of ["cli", "plan", "query", "testing"]) expect(packages.has(tool)).toBe(false);
   });
 

@@ -1,8 +1,8 @@
 /**
  * The hash of the code a plan runs: the sources and manifests of the program's workspace
- * packages (@hdp/platform and the @hdp/* packages it depends on, transitively) and the
- * lockfile, which pins the provider SDKs. Packages the program does not load (the CLI, query,
- * policy…) are left out, so work on them does not invalidate cached plans. Built from git blob
+ * packages (@hdp/platform and the @hdp/* packages it depends on, transitively), of the policy
+ * pack every plan evaluates, and the lockfile, which pins the provider SDKs. The tools around
+ * them (the CLI, query, testing…) are left out, so work on them does not invalidate cached plans. Built from git blob
  * ids, so another revision's hash comes from `git ls-tree` without reading its sources, and the
  * working tree's from hashing its files the way git does.
  */
@@ -27,17 +27,21 @@ export function treeHash(entries: readonly { path: string; blob: string }[]): st
   return h.digest("hex");
 }
 
+/** The policy pack: every plan evaluates it, so its code is part of what a plan runs. */
+export const POLICY_PACKAGE = "policy";
+
 /**
- * The package directories (`packages/<dir>`) the program loads: `from` and every `@hdp/*`
- * dependency or peer dependency, transitively. `manifest(dir)` gives a package.json's text
- * (undefined when there is none). Workspace packages are `@hdp/<dir>`.
+ * The package directories (`packages/<dir>`) a plan runs: `from` (the program and the policy
+ * pack) and every `@hdp/*` dependency or peer dependency, transitively. `manifest(dir)` gives a
+ * package.json's text (undefined when there is none). Workspace packages are `@hdp/<dir>`.
+ * A changed rule therefore changes every stack's inputs (`--changed-since` plans them all).
  */
 export function programPackages(
   manifest: (dir: string) => string | undefined,
-  from = PROGRAM_PACKAGE,
+  from: readonly string[] = [PROGRAM_PACKAGE, POLICY_PACKAGE],
 ): Set<string> {
   const seen = new Set<string>();
-  const todo = [from];
+  const todo = [...from];
   while (todo.length > 0) {
     const dir = todo.pop() as string;
     if (seen.has(dir)) continue;
