@@ -5,6 +5,7 @@ export * from "./estate";
 export * from "./load";
 export * from "./names";
 export * from "./overlay";
+export { perEnvironment } from "./per-environment";
 export { CORE_SHARD } from "./stacks";
 export { DEFAULT_PIPELINE } from "./pipelines";
 export * as schemas from "./schema";

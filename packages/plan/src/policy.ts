@@ -5,10 +5,15 @@
  * them relaxed nothing). Loads only `@hdp/policy/estate-context`, never the rules: workers
  * evaluate (see `policy-eval.ts`), so a fully cached plan does not load the SDK.
  */
-import type { Estate, Origin } from "@hdp/config";
-import type { HdpPolicy, PolicyContext, PolicyResult } from "@hdp/policy";
-import { contextFromEstate } from "@hdp/policy/estate-context";
-import { QUOTA_DEFAULTS, accountQuotaMessages } from "@hdp/policy/quotas";
+import { perEnvironment, type Estate, type Origin } from "@hdp/config";
+import type { HdpPolicy, PolicyContext, PolicyRelaxation, PolicyResult } from "@hdp/policy";
+import {
+  contextFromEstate,
+  relaxationFor,
+  relaxationNames,
+  relaxedMessage,
+} from "@hdp/policy/estate-context";
+import { QUOTA_DEFAULTS, accountQuotasExceeded } from "@hdp/policy/quotas";
 import { canonicalJson } from "./canonical-json";
 import { policyCodeHash } from "./code-hash";
 import { MOCK_ACCOUNT_ID } from "./recorder/mock-state";
@@ -51,7 +56,10 @@ export interface PolicyReport {
   readonly stacks: readonly string[];
 }
 
-const contexts = new WeakMap<Estate, Map<string, PolicyContext>>();
+/** An environment's context, once per estate and environment (the mock account as its own). */
+const environmentContext = perEnvironment((estate, environment): PolicyContext =>
+  contextFromEstate(estate, environment, { extraAccountIds: [MOCK_ACCOUNT_ID] }),
+);
 
 /**
  * The context a stack of `estate` is evaluated with: the environment's (`contextFromEstate`), with
@@ -62,30 +70,17 @@ export function stackPolicyContext(
   environment: string,
   stack: string,
 ): PolicyContext {
-  let byEnv = contexts.get(estate);
-  if (byEnv === undefined) {
-    byEnv = new Map();
-    contexts.set(estate, byEnv);
-  }
-  let env = byEnv.get(environment);
-  if (env === undefined) {
-    env = contextFromEstate(estate, environment, { extraAccountIds: [MOCK_ACCOUNT_ID] });
-    byEnv.set(environment, env);
-  }
-  return { ...env, stack };
+  return { ...environmentContext(estate, environment), stack };
 }
 
 /** What a stack's cache key adds when it is evaluated: the pack's code and the context. */
 export const policyKey = (context: PolicyContext): string =>
   sha256(`${policyCodeHash()}\0${canonicalJson(context)}`);
 
-/** A finding's relaxation matches `rx` (same rule; the resource's or the stack's names). */
-const relaxedBy = (f: PolicyFinding, rx: { rule: string; resource: string }): boolean =>
+/** Whether `rx` is the relaxation that relaxed finding `f` (the pack's own matching). */
+const relaxedBy = (f: PolicyFinding, rx: PolicyRelaxation): boolean =>
   f.relaxed !== undefined &&
-  f.rule === rx.rule &&
-  (f.urn !== undefined
-    ? rx.resource === f.name || rx.resource === f.urn
-    : rx.resource === f.stack || rx.resource === f.environment);
+  relaxationFor([rx], f.rule, relaxationNames(f, f.stack, f.environment)) !== undefined;
 
 /** The plan-wide report from each evaluated stack's findings. */
 export function policyReport(
@@ -97,8 +92,10 @@ export function policyReport(
     findings: readonly PolicyFinding[];
   }[],
 ): PolicyReport {
-  const perStack = stacks.flatMap((s) => s.findings);
-  const findings = [...perStack, ...environmentQuotaFindings(estate, stacks, perStack)];
+  const findings = [
+    ...stacks.flatMap((s) => s.findings),
+    ...environmentQuotaFindings(estate, stacks),
+  ];
   const envs = new Set(stacks.map((s) => s.environment));
   const relaxations = estate.environments
     .filter((e) => envs.has(e.name))
@@ -126,8 +123,8 @@ const QUOTA_RULE = "stack-service-quotas";
 /**
  * Account-wide quotas, which no single stack sees: for each environment all of whose stacks were
  * planned, the resources of every stack summed by type against the account's quotas (the
- * counting of `stack-service-quotas`). A quota one stack already passes on its own is not
- * repeated. Relaxed by an entry naming the environment.
+ * counting of `stack-service-quotas`). A quota one stack already passes on its own (the worker
+ * reported it) is not repeated. Relaxed by an entry naming the environment.
  */
 export function environmentQuotaFindings(
   estate: Estate,
@@ -136,7 +133,6 @@ export function environmentQuotaFindings(
     environment: string;
     byType: Readonly<Record<string, number>>;
   }[],
-  perStack: readonly PolicyFinding[],
 ): PolicyFinding[] {
   const out: PolicyFinding[] = [];
   for (const env of estate.environments) {
@@ -148,22 +144,23 @@ export function environmentQuotaFindings(
     for (const s of planned) {
       for (const [type, n] of Object.entries(s.byType)) counts[type] = (counts[type] ?? 0) + n;
     }
-    const context = stackPolicyContext(estate, env.name, env.name);
-    const seen = perStack
-      .filter((f) => f.environment === env.name && f.rule === QUOTA_RULE)
-      .map((f) => /\((\w+)\)$/.exec(f.message)?.[1]);
-    const messages = accountQuotaMessages(counts, { ...QUOTA_DEFAULTS, ...context.limits }).filter(
-      (m) => !seen.includes(/\((\w+)\)$/.exec(m)?.[1]),
+    const context = environmentContext(estate, env.name);
+    const limits = { ...QUOTA_DEFAULTS, ...context.limits };
+    const passedByOne = new Set(
+      planned.flatMap((s) => accountQuotasExceeded(s.byType, limits).map((x) => x.key)),
     );
-    if (messages.length === 0) continue;
+    const exceeded = accountQuotasExceeded(counts, limits).filter((x) => !passedByOne.has(x.key));
+    if (exceeded.length === 0) continue;
     // Loaded only now: the rules (and the SDK behind them) are not needed on the common path.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
     const { policyNamed } = require("@hdp/policy") as { policyNamed: (n: string) => HdpPolicy };
     const rule = policyNamed(QUOTA_RULE);
-    const relaxation = env.policies.relaxations.find(
-      (r) => r.rule === QUOTA_RULE && r.resource === env.name,
+    const relaxation = relaxationFor(
+      env.policies.relaxations,
+      QUOTA_RULE,
+      relaxationNames({}, env.name, env.name),
     );
-    for (const message of messages) {
+    for (const { message } of exceeded) {
       const what = `${message}, counting all ${planned.length} stacks of ${env.name}`;
       out.push({
         rule: QUOTA_RULE,
@@ -172,7 +169,7 @@ export function environmentQuotaFindings(
         urn: undefined,
         type: undefined,
         name: undefined,
-        message: relaxation !== undefined ? `relaxed: ${relaxation.reason} — ${what}` : what,
+        message: relaxation !== undefined ? relaxedMessage(relaxation.reason, what) : what,
         remediation: rule.doc.remediation,
         ...(relaxation !== undefined ? { relaxed: relaxation.reason } : {}),
         stack: env.name,

@@ -16,7 +16,13 @@
  * outside a shard's slice leave its inventory unchanged.
  */
 import { createHash } from "node:crypto";
-import { effectiveEstate, type Environment, type Estate, type StackSpec } from "@hdp/config";
+import {
+  effectiveEstate,
+  perEnvironment,
+  type Environment,
+  type Estate,
+  type StackSpec,
+} from "@hdp/config";
 import { canonicalJson } from "./canonical-json";
 
 /** The stack of `estate` named `name`, with its environment. */
@@ -68,38 +74,26 @@ export function stackSlice(estate: Estate, name: string): unknown {
   };
 }
 
-const summaries = new WeakMap<Estate, Map<string, string>>();
-
 /**
  * The hash of an environment's summary (every source's id, domain, enabled and active; every
  * pipeline's key, source and enabled), computed once per estate and environment: every shard's
  * slice holds it.
  */
-function environmentSummaryHash(estate: Estate, env: string): string {
-  let byEnv = summaries.get(estate);
-  if (byEnv === undefined) {
-    byEnv = new Map();
-    summaries.set(estate, byEnv);
-  }
-  let hash = byEnv.get(env);
-  if (hash === undefined) {
-    const eff = effectiveEstate(estate, env);
-    const activeSources = new Set(eff.tables.filter((t) => t.enabled).map((t) => t.source));
-    hash = sha256(
-      canonicalJson({
-        sources: eff.sources.map((s) => ({
-          id: s.id,
-          domain: s.domain,
-          enabled: s.enabled,
-          active: s.enabled && activeSources.has(s.id),
-        })),
-        pipelines: eff.pipelines.map((p) => ({ key: p.key, source: p.source, enabled: p.enabled })),
-      }),
-    );
-    byEnv.set(env, hash);
-  }
-  return hash;
-}
+const environmentSummaryHash = perEnvironment((estate, env): string => {
+  const eff = effectiveEstate(estate, env);
+  const activeSources = new Set(eff.tables.filter((t) => t.enabled).map((t) => t.source));
+  return sha256(
+    canonicalJson({
+      sources: eff.sources.map((s) => ({
+        id: s.id,
+        domain: s.domain,
+        enabled: s.enabled,
+        active: s.enabled && activeSources.has(s.id),
+      })),
+      pipelines: eff.pipelines.map((p) => ({ key: p.key, source: p.source, enabled: p.enabled })),
+    }),
+  );
+});
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 

@@ -14,13 +14,8 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import {
-  configSchemaFor,
-  resolveContext,
-  type ConfigKey,
-  type PolicyRelaxation,
-  type RuleContext,
-} from "./context";
+import { configSchemaFor, resolveContext, type ConfigKey, type RuleContext } from "./context";
+import { relaxationFor, relaxationNames, relaxedMessage } from "./relaxation";
 import { snapshotProps, type Props } from "./values";
 
 /** What a rule is, for the pack, the README's rule table and reviewers. */
@@ -114,18 +109,6 @@ export interface RelaxedViolation {
   readonly hdpMessage: string;
 }
 
-/**
- * The relaxation of `rule` for a resource known by any of `names` (its logical name or URN; for
- * a stack-wide finding the stack's and the environment's names), if any.
- */
-export function relaxationFor(
-  relaxations: readonly PolicyRelaxation[],
-  rule: string,
-  names: readonly (string | undefined)[],
-): PolicyRelaxation | undefined {
-  return relaxations.find((r) => r.rule === rule && names.includes(r.resource));
-}
-
 function report(
   doc: RuleDoc,
   ctx: RuleContext,
@@ -133,14 +116,14 @@ function report(
   message: string,
   target: { readonly urn?: string; readonly name?: string },
 ): void {
-  const names = target.urn !== undefined ? [target.name, target.urn] : [ctx.stack, ctx.environment];
+  const names = relaxationNames(target, ctx.stack, ctx.environment);
   const relaxation = relaxationFor(ctx.relaxations, doc.name, names);
   if (relaxation === undefined) {
     reportViolation(message, target.urn);
     return;
   }
   const relaxed: RelaxedViolation = {
-    message: `${doc.description}\nrelaxed: ${relaxation.reason} — ${message}`,
+    message: `${doc.description}\n${relaxedMessage(relaxation.reason, message)}`,
     ...(target.urn !== undefined ? { urn: target.urn } : {}),
     enforcementLevel: "advisory",
     hdpRelaxation: relaxation.reason,

@@ -1,12 +1,14 @@
 /**
- * The policy context of an environment, from the estate's config. Its own module, loading only
- * @hdp/config (not the rules and the SDK behind them), so `hdp plan`'s main process can key its
- * cache on the context without loading the pack: `import … from "@hdp/policy/estate-context"`.
+ * The policy context of an environment, from the estate's config, with the other import-free
+ * helpers (tiers, relaxations). Its own module, loading only @hdp/config (not the rules and the
+ * SDK behind them), so `hdp plan`'s main process can key its cache on the context and report
+ * without loading the pack: `import … from "@hdp/policy/estate-context"`.
  */
 import { effectiveEstate, schemaName, type Estate } from "@hdp/config";
 import type { PolicyContext } from "./context";
 
 export { environmentTier, type Tier } from "./tier";
+export { relaxationFor, relaxationNames, relaxedMessage } from "./relaxation";
 
 /** Options of {@link contextFromEstate}. */
 export interface EstateContextOptions {

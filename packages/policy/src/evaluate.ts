@@ -13,7 +13,8 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import { configFor, type Enforcement, type PolicyContext, type PolicyRelaxation } from "./context";
-import { enforcementOf, relaxationFor, type HdpPolicy, type RelaxedViolation } from "./define";
+import { enforcementOf, type HdpPolicy, type RelaxedViolation } from "./define";
+import { relaxationFor, relaxationNames, relaxedMessage } from "./relaxation";
 import { policies as allPolicies } from "./policies";
 import { byString, ENGINE_UNKNOWN } from "./values";
 
@@ -150,7 +151,7 @@ export function evaluate(
           name: at?.name,
           message:
             relaxed !== undefined
-              ? `relaxed: ${relaxed.hdpRelaxation} — ${relaxed.hdpMessage}`
+              ? relaxedMessage(relaxed.hdpRelaxation, relaxed.hdpMessage)
               : String(v),
           remediation: policy.doc.remediation,
           ...(relaxed !== undefined ? { relaxed: relaxed.hdpRelaxation } : {}),
@@ -280,11 +281,8 @@ export function unusedRelaxations(
       !results.some(
         (r) =>
           r.relaxed !== undefined &&
-          relaxationFor(
-            [rx],
-            r.rule,
-            r.urn !== undefined ? [r.name, r.urn] : [context.stack, context.environment],
-          ) !== undefined,
+          relaxationFor([rx], r.rule, relaxationNames(r, context.stack, context.environment)) !==
+            undefined,
       ),
   );
 }

@@ -33,7 +33,7 @@ export {
 export {
   ACCOUNT_QUOTA_TYPES,
   QUOTA_DEFAULTS,
-  accountQuotaMessages,
+  accountQuotasExceeded,
   type QuotaLimits,
   type QuotaUsage,
 } from "./quotas";

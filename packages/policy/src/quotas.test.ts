@@ -1,8 +1,8 @@
 import { BUCKET_TYPES } from "./rules/buckets";
 import { JOB } from "./rules/clusters";
-import { ACCOUNT_QUOTA_TYPES, QUOTA_DEFAULTS, accountQuotaMessages } from "./quotas";
+import { ACCOUNT_QUOTA_TYPES, QUOTA_DEFAULTS, accountQuotasExceeded } from "./quotas";
 
-describe("accountQuotaMessages", () => {
+describe("accountQuotasExceeded", () => {
   it("counts the types the rules know as buckets and jobs", () => {
     expect(ACCOUNT_QUOTA_TYPES.s3BucketsPerAccount).toEqual(BUCKET_TYPES);
     expect(ACCOUNT_QUOTA_TYPES.databricksJobsPerWorkspace).toEqual([JOB]);
@@ -15,12 +15,18 @@ describe("accountQuotaMessages", () => {
       "aws:s3/bucket:Bucket": 3,
       "aws:s3/bucketV2:BucketV2": 2,
     };
-    expect(accountQuotaMessages(counts, limits)).toEqual([]);
+    expect(accountQuotasExceeded(counts, limits)).toEqual([]);
     expect(
-      accountQuotaMessages(counts, limits, { iamRolesPerAccount: 3, s3BucketsPerAccount: 1 }),
+      accountQuotasExceeded(counts, limits, { iamRolesPerAccount: 3, s3BucketsPerAccount: 1 }),
     ).toEqual([
-      "6 S3 buckets in the account, over the quota of 5 (s3BucketsPerAccount)",
-      "11 IAM roles in the account, over the quota of 10 (iamRolesPerAccount)",
+      {
+        key: "s3BucketsPerAccount",
+        message: "6 S3 buckets in the account, over the quota of 5 (s3BucketsPerAccount)",
+      },
+      {
+        key: "iamRolesPerAccount",
+        message: "11 IAM roles in the account, over the quota of 10 (iamRolesPerAccount)",
+      },
     ]);
   });
 });

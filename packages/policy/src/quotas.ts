@@ -80,19 +80,20 @@ const COUNTED: Readonly<Record<keyof QuotaUsage, string>> = {
 
 /**
  * The account and workspace quotas that `counts` (resources by type token) plus `usage` from
- * elsewhere exceed, one message each. The `stack-service-quotas` rule applies it to one stack;
- * `hdp plan` also to the summed counts of every stack of an environment (one account).
+ * elsewhere exceed, each with its message. The `stack-service-quotas` rule applies it to one
+ * stack; `hdp plan` also to the summed counts of every stack of an environment (one account).
  */
-export function accountQuotaMessages(
+export function accountQuotasExceeded(
   counts: Readonly<Record<string, number>>,
   limits: QuotaLimits,
   usage: Partial<QuotaUsage> = {},
-): string[] {
-  const out: string[] = [];
+): { readonly key: keyof QuotaUsage; readonly message: string }[] {
+  const out: { key: keyof QuotaUsage; message: string }[] = [];
   for (const key of USAGE_KEYS) {
     const n = ACCOUNT_QUOTA_TYPES[key].reduce((sum, t) => sum + (counts[t] ?? 0), usage[key] ?? 0);
-    if (n > limits[key])
-      out.push(`${n} ${COUNTED[key]}, over the quota of ${limits[key]} (${key})`);
+    if (n > limits[key]) {
+      out.push({ key, message: `${n} ${COUNTED[key]}, over the quota of ${limits[key]} (${key})` });
+    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /** Stack-wide rules: where PHI may be, and the service quotas the stack counts against. */
 import { stackPolicy, type StackFinding, type StackResource } from "../define";
-import { accountQuotaMessages } from "../quotas";
+import { accountQuotasExceeded } from "../quotas";
 import { isRecord, list, str, type Value } from "../values";
 import { stackResourceTags } from "./tags";
 
@@ -117,7 +117,7 @@ export const stackServiceQuotas = stackPolicy(
     const { limits, usage } = ctx;
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    for (const message of accountQuotaMessages(counts, limits, usage)) out.push({ message });
+    for (const { message } of accountQuotasExceeded(counts, limits, usage)) out.push({ message });
 
     const roles = resources.filter((r) => r.type === "aws:iam/role:Role");
     const attachments = countBy(resources, (r) =>
