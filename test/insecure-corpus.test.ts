@@ -6,10 +6,10 @@
  * plans clean). See test/support/insecure-corpus.ts for the shape of a case.
  */
 import { rmSync } from "node:fs";
-import { run } from "@hdp/cli";
 import type * as PlanModule from "@hdp/plan";
 import { ruleNames } from "@hdp/policy";
 import { BASE_TREE, materialize } from "./support/fixture-tree";
+import { hdp } from "./support/hdp";
 import {
   CASE_ENTRIES,
   INSECURE_CASES,
@@ -35,29 +35,19 @@ jest.mock("@hdp/plan", () => {
 
 /** `hdp plan` of `configs` in this process, without the cache; the report and the plan. */
 async function hdpPlan(configs: string, stacks: readonly string[], program?: string) {
-  const out: string[] = [];
-  const err: string[] = [];
   mockResults.length = 0;
-  const code = await run(
-    [
-      "plan",
-      "--configs",
-      configs,
-      ...stacks.flatMap((s) => ["--stack", s]),
-      "--jobs",
-      "0",
-      "--no-cache",
-      ...(program !== undefined ? ["--program", program] : []),
-    ],
-    {
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      cwd: process.cwd(),
-      interactive: false,
-    },
-  );
+  const r = await hdp(process.cwd(), [
+    "plan",
+    "--configs",
+    configs,
+    ...stacks.flatMap((s) => ["--stack", s]),
+    "--jobs",
+    "0",
+    "--no-cache",
+    ...(program !== undefined ? ["--program", program] : []),
+  ]);
   expect(mockResults).toHaveLength(1);
-  return { code, stdout: out.join(""), stderr: err.join(""), result: mockResults[0] };
+  return { ...r, result: mockResults[0] };
 }
 
 const show = (f: PlanModule.PolicyFinding): string =>

@@ -6,7 +6,6 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { run } from "@hdp/cli";
 import {
   STANDIN_PROGRAM,
   gitInit,
@@ -14,6 +13,7 @@ import {
   tree,
   type Tree,
 } from "../packages/plan/src/__fixtures__/trees";
+import { hdp as runHdp } from "./support/hdp";
 
 const ROOT = join(__dirname, "..");
 
@@ -23,17 +23,7 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-async function hdp(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    cwd: t.dir,
-    interactive: false,
-  });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const hdp = (...argv: string[]) => runHdp(t.dir, argv);
 
 /** Plans with the stand-in program in this process, without the cache. */
 const standin = (...argv: string[]) =>

@@ -9,24 +9,15 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "@hdp/cli";
 import { plan, renderMarkdown, type GuardFinding, type PlanResult } from "@hdp/plan";
 import { linkDependencies } from "../packages/plan/src/revision";
 import { BASE_TREE, gitInit, tree, type Tree } from "../packages/plan/src/__fixtures__/trees";
+import { hdp as runHdp } from "./support/hdp";
 
 const ROOT = join(__dirname, "..");
 
-async function hdp(cwd: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(["plan", "--jobs", "0", "--no-cache", "--base", "HEAD", ...argv], {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    cwd,
-    interactive: false,
-  });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const hdp = (cwd: string, ...argv: string[]) =>
+  runHdp(cwd, ["plan", "--jobs", "0", "--no-cache", "--base", "HEAD", ...argv]);
 
 const planHead = (configs: string, stacks: string[]): Promise<PlanResult> =>
   plan({ configs, base: "HEAD", stacks, jobs: 0, cacheDir: false, onOutput: () => undefined });

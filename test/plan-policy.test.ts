@@ -7,9 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { run } from "@hdp/cli";
 import { plan } from "@hdp/plan";
 import { gitInit, tree, type Tree } from "../packages/plan/src/__fixtures__/trees";
+import { hdp as runHdp } from "./support/hdp";
 
 const PROGRAM = join(
   __dirname,
@@ -27,17 +27,7 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-async function hdp(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(argv, {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    cwd: t.dir,
-    interactive: false,
-  });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const hdp = (...argv: string[]) => runHdp(t.dir, argv);
 
 const planKey = (...argv: string[]) =>
   hdp("plan", "--configs", "configs", "--jobs", "0", "--program", PROGRAM, ...argv);

@@ -4,22 +4,13 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { run } from "@hdp/cli";
 import { loadEstate } from "@hdp/config";
 import { BASE_TREE, materialize } from "./support/fixture-tree";
+import { hdp as runHdp } from "./support/hdp";
 
 const ROOT = join(__dirname, "..");
 
-async function hdp(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(["query", ...argv], {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    cwd: ROOT,
-  });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const hdp = (...argv: string[]) => runHdp(ROOT, ["query", ...argv]);
 
 const base = ["--configs", BASE_TREE];
 const rel = relative(ROOT, BASE_TREE);
