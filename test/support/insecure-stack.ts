@@ -32,6 +32,7 @@ export { DagFiles } from "@hdp/airflow";
 export { ScopedRole, SourceIngestRole } from "@hdp/iam";
 export { LakeKey, SecureBucket } from "@hdp/lake";
 export { ClusterPolicy, IngestJob } from "@hdp/spark";
+import type { IngestJobArgs } from "@hdp/spark";
 
 /** The stack a case program extends: its environment, names, tags and providers. */
 export interface CaseStack {
@@ -102,5 +103,28 @@ export function caseStack(
     sharedTags: { ...plan.sharedTags },
     core: (key, domain) =>
       coreMaps(key).apply((byDomain) => (byDomain as Record<string, string>)[domain]),
+  };
+}
+
+/**
+ * The arguments of a compliant backfill IngestJob for the lab source of `c` (bronze and silver of
+ * `results`, under the clinical domain's policy and pool, alerting the environment): a case
+ * spreads it and changes the one thing its mistake is about.
+ */
+export function labBackfillJob(c: CaseStack): IngestJobArgs {
+  const task = (layer: string) => ({
+    notebookPath: `/Workspace/hdp/ingest/${layer}`,
+    parameters: { source: "lab", tables: "results" },
+  });
+  return {
+    jobName: `${c.names.org}-${c.names.env}-lab__backfill`,
+    tasks: { bronze: task("bronze"), silver: task("silver") },
+    cluster: {
+      policyId: c.core("clusterPolicyIds", "clinical"),
+      instancePoolId: c.core("instancePoolIds", "clinical"),
+      maxWorkers: c.environment.compute.maxWorkers,
+    },
+    onFailure: { emails: [...c.environment.alertEmails] },
+    tags: c.tags("clinical"),
   };
 }

@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
 import * as mwaa from "@pulumi/aws/mwaa";
 import * as s3 from "@pulumi/aws/s3";
 import { dagBucketName } from "@hdp/config";
@@ -202,6 +203,27 @@ export function rawAirflow(
       loggingConfiguration: allMwaaLogs(),
       tags,
       ...over,
+    },
+    { provider: c.aws },
+  );
+}
+
+/**
+ * A customer-managed IAM policy written as a raw aws.iam.Policy (named
+ * `<org>-<env>-<name>`, the case's AWS provider) holding `statements`: the case's mistake.
+ */
+export function rawManagedPolicy(
+  c: CaseStack,
+  name: string,
+  statements: readonly Record<string, unknown>[],
+  tags: Record<string, string> = c.sharedTags,
+): iam.Policy {
+  return new iam.Policy(
+    name,
+    {
+      name: `${c.names.org}-${c.names.env}-${name}`,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+      tags,
     },
     { provider: c.aws },
   );
