@@ -1,5 +1,6 @@
 import { changedPaths, diffInventories } from "./diff";
-import type { InventoryResource, StackInventory } from "./inventory";
+import { inventoryResource, stackInventoryOf } from "./__fixtures__/inventory";
+import type { InventoryResource } from "./inventory";
 
 const res = (
   stack: string,
@@ -7,36 +8,9 @@ const res = (
   name: string,
   inputs: Record<string, unknown>,
   over: Partial<InventoryResource> = {},
-): InventoryResource => ({
-  urn: `urn:pulumi:${stack}::p::${type}::${name}`,
-  type,
-  name,
-  parent: null,
-  custom: true,
-  read: false,
-  protect: false,
-  retainOnDelete: false,
-  deleteBeforeReplace: false,
-  ignoreChanges: [],
-  dependsOn: [],
-  provider: null,
-  inputs,
-  ...over,
-});
+): InventoryResource => inventoryResource(stack, type, name, { inputs, ...over });
 
-const inv = (
-  stack: string,
-  resources: InventoryResource[],
-  environment = "dev",
-): StackInventory => ({
-  stack,
-  environment,
-  shard: null,
-  resourceBudget: 3000,
-  resourceCount: resources.length,
-  exports: {},
-  resources,
-});
+const inv = stackInventoryOf;
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const ROLE = "aws:iam/role:Role";

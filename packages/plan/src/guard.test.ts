@@ -5,6 +5,7 @@ import { GUARDED_TYPES, guardChanges, type GuardReport } from "./guard";
 import { findingMessage, guardMarkdown, guardText } from "./guard-report";
 import { isStateful } from "./identity";
 import type { InventoryResource, StackInventory } from "./inventory";
+import { inventoryResource, stackInventoryOf } from "./__fixtures__/inventory";
 import { tree, type Tree } from "./__fixtures__/trees";
 
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -23,21 +24,13 @@ interface Res {
   readonly protect?: boolean;
 }
 
-const res = (stack: string, r: Res): InventoryResource => ({
-  urn: `urn:pulumi:${stack}::p::${r.chain !== undefined ? `${r.chain}$` : ""}${r.type}::${r.name}`,
-  type: r.type,
-  name: r.name,
-  parent: null,
-  custom: true,
-  read: false,
-  protect: r.protect ?? false,
-  retainOnDelete: r.protect ?? false,
-  deleteBeforeReplace: false,
-  ignoreChanges: [],
-  dependsOn: [],
-  provider: null,
-  inputs: r.inputs ?? {},
-});
+const res = (stack: string, r: Res): InventoryResource =>
+  inventoryResource(stack, r.type, r.name, {
+    urn: `urn:pulumi:${stack}::p::${r.chain !== undefined ? `${r.chain}$` : ""}${r.type}::${r.name}`,
+    protect: r.protect ?? false,
+    retainOnDelete: r.protect ?? false,
+    inputs: r.inputs ?? {},
+  });
 
 const STACK_ENV: Record<string, string> = {
   dev: "dev",
@@ -55,15 +48,11 @@ function diffOf(
     new Map(
       Object.entries(side).map(([stack, rs]) => [
         stack,
-        {
+        stackInventoryOf(
           stack,
-          environment: STACK_ENV[stack] ?? stack,
-          shard: null,
-          resourceBudget: 3000,
-          resourceCount: rs.length,
-          exports: {},
-          resources: rs.map((r) => res(stack, r)),
-        },
+          rs.map((r) => res(stack, r)),
+          STACK_ENV[stack] ?? stack,
+        ),
       ]),
     );
   return diffInventories(inv(before), inv(after));

@@ -1,33 +1,15 @@
 import { diffInventories } from "./diff";
+import { inventoryResource, stackInventoryOf } from "./__fixtures__/inventory";
 import type { InventoryResource, StackInventory } from "./inventory";
 import { MARKDOWN_BUDGET, renderMarkdown } from "./markdown";
 import type { PlanResult } from "./planner";
 
-const res = (name: string): InventoryResource => ({
-  urn: `urn:pulumi:dev::p::aws:iam/role:Role::${name}`,
-  type: "aws:iam/role:Role",
-  name,
-  parent: null,
-  custom: true,
-  read: false,
-  protect: false,
-  retainOnDelete: false,
-  deleteBeforeReplace: false,
-  ignoreChanges: [],
-  dependsOn: [],
-  provider: null,
-  inputs: { name, description: "x".repeat(200) },
-});
+const res = (name: string): InventoryResource =>
+  inventoryResource("dev", "aws:iam/role:Role", name, {
+    inputs: { name, description: "x".repeat(200) },
+  });
 
-const inv = (resources: InventoryResource[]): StackInventory => ({
-  stack: "dev",
-  environment: "dev",
-  shard: null,
-  resourceBudget: 3000,
-  resourceCount: resources.length,
-  exports: {},
-  resources,
-});
+const inv = (resources: InventoryResource[]): StackInventory => stackInventoryOf("dev", resources);
 
 function result(created: number): PlanResult {
   const after = inv(
