@@ -13,6 +13,7 @@ import { buildPipelines } from "./pipelines";
 import { classificationRank, LAYERS } from "./schema";
 import { didYouMean } from "./suggest";
 import { readYamlFile, type ParsedYaml } from "./yaml-file";
+import { environmentTier } from "./tier";
 
 export interface CheckInput {
   readonly root: string;
@@ -201,7 +202,7 @@ function checkEnvironments(
     if (prior !== undefined)
       r.error(f, ["name"], `duplicate environment "${e.name}" (first defined at ${where(prior)})`);
     else first.set(e.name, e.origin);
-    if (/^dev\b/.test(e.name) && e.phi === "real") {
+    if (environmentTier(e.name) === "dev" && e.phi === "real") {
       r.error(
         f,
         ["phi"],
@@ -212,7 +213,7 @@ function checkEnvironments(
         r.error(f, ["protectStatefulResources"], "must be true in an environment holding real PHI");
       if (e.enforcement !== "mandatory")
         r.error(f, ["enforcement"], 'must be "mandatory" in an environment holding real PHI');
-    } else if (!/^dev\b/.test(e.name) && e.enforcement !== "mandatory") {
+    } else if (environmentTier(e.name) !== "dev" && e.enforcement !== "mandatory") {
       r.error(
         f,
         ["enforcement"],

@@ -9,8 +9,7 @@
  * tables, so a table that leaves an environment's config shows as no deleted resource (only
  * its job goes), yet its data is orphaned — nothing loads, maintains or retires it any more.
  */
-import type { Environment, Estate } from "@hdp/config";
-import { environmentTier, type Tier } from "@hdp/policy/estate-context";
+import { environmentTier, type Environment, type Estate, type Tier } from "@hdp/config";
 import type { PlanDiff, ResourceRef } from "./diff";
 import { allowYaml } from "./guard-yaml";
 import { tableFindings, type EnvInfo } from "./guard-tables";

@@ -7,7 +7,6 @@
 import { effectiveEstate, schemaName, type Estate } from "@hdp/config";
 import type { PolicyContext } from "./context";
 
-export { environmentTier, type Tier } from "./tier";
 export { relaxationFor, relaxationNames, relaxedMessage } from "./relaxation";
 
 /** Options of {@link contextFromEstate}. */

@@ -1,11 +1,2 @@
-/** Environment tiers: which rules and guards apply by environment. Pure, no imports. */
-
-/** Development, pre-production, production: the rules that differ by environment key on it. */
-export type Tier = "dev" | "stage" | "prod";
-
-/** `dev…` is development, `prod…` production, anything else pre-production (strict by default). */
-export function environmentTier(environment: string): Tier {
-  if (/^dev\b/.test(environment)) return "dev";
-  if (/^prod\b/.test(environment)) return "prod";
-  return "stage";
-}
+/** Environment tiers come from @hdp/config (its loader checks them too); re-exported here. */
+export { environmentTier, type Tier } from "@hdp/config";
