@@ -101,7 +101,7 @@ function writeEstate(dir: string, sources: number, perShard: number): void {
     "policies:\n  quotas:\n    iamRolesPerAccount: 5000\n    iamManagedPoliciesPerAccount: 5000\n";
   writeFileSync(
     join(dir, "environments", "prod.yaml"),
-    `${head}sharding:\n  resourceBudget: 3000\n  shards:\n${shards.join("\n")}\n\n${tail.replace(/\npolicies:[\s\S]*$/, "\n")}${quotas}`,
+    `${head}sharding:\n  resourceBudget: 3000\n  shards:\n${shards.join("\n")}\n\n${tail}${quotas}`,
   );
   for (let s = 0; s < sources; s++) {
     const sdir = join(dir, "sources", `gen-${s}`);
