@@ -10,6 +10,7 @@ import type { Estate } from "@hdp/config";
 import * as config from "@hdp/config";
 import { PlanCache } from "./cache";
 import { diffPlans, type PlanDiff } from "./diff";
+import { configChanges } from "./config-changes";
 import { guardChanges, type GuardReport } from "./guard";
 import { findingMessage } from "./guard-report";
 import { renderInventory } from "./inventory";
@@ -261,7 +262,12 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     const guard =
       diff === undefined || base === undefined
         ? undefined
-        : guardChanges(diff, head.estate, base.estate);
+        : guardChanges(
+            diff,
+            head.estate,
+            base.estate,
+            configChanges(base.estate.root, head.estate.root),
+          );
     for (const f of guard?.findings ?? []) {
       problems.push({
         kind: "destroy",

@@ -117,16 +117,18 @@ function table(head: string[]): Table.Table {
 const LIST_CAP = 40;
 
 function changeLines(d: StackDiff): string[] {
+  // Replacements and deletions first: they are what a reviewer must not miss under the cap.
   const lines = [
+    ...d.replaced.map((x) =>
+      x.cause === "inputs"
+        ? `  +- ${x.type}  ${x.to.name}  (replace: ${x.forcedBy.slice(0, 4).join(", ")}${x.forcedBy.length > 4 ? ", …" : ""} cannot change in place)${x.to.stateful ? "  [stateful]" : ""}`
+        : `  +- ${x.type}  ${x.from.name} -> ${x.to.name}  (same ${x.identity.slice(x.type.length + 1)})`,
+    ),
+    ...d.deleted.map((r) => `  - ${r.type}  ${r.name}${r.stateful ? "  [stateful]" : ""}`),
     ...d.created.map((r) => `  + ${r.type}  ${r.name}`),
     ...d.updated.map(
       (r) =>
         `  ~ ${r.type}  ${r.name}  (${r.paths.slice(0, 4).join(", ")}${r.paths.length > 4 ? ", …" : ""})`,
-    ),
-    ...d.deleted.map((r) => `  - ${r.type}  ${r.name}${r.stateful ? "  [stateful]" : ""}`),
-    ...d.replaced.map(
-      (x) =>
-        `  ± ${x.type}  ${x.from.name} -> ${x.to.name}  (same ${x.identity.slice(x.type.length + 1)})`,
     ),
   ];
   if (lines.length > LIST_CAP) {
