@@ -29,7 +29,40 @@ export const shard = z.strictObject({
 });
 export type ShardConfig = z.infer<typeof shard>;
 
-/** A reviewed exception: one policy rule relaxed for one resource, with the reason. */
+/**
+ * A reason an engineer wrote: at least 10 characters once trimmed (whitespace explains nothing),
+ * with letters in it, and not the `<…>` placeholder `hdp plan` suggests.
+ */
+export const reviewedReason = (what: string) =>
+  z
+    .string()
+    .refine((s) => s.trim().length >= 10, {
+      message: `must explain ${what} (at least 10 characters besides spaces)`,
+    })
+    .refine((s) => /\p{L}{2}/u.test(s), {
+      message: `must explain ${what} in words, not only digits or symbols`,
+    })
+    .refine((s) => !/^\s*<.*>\s*$/s.test(s), {
+      message: `is still the <placeholder>: write the real reason (${what})`,
+    });
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as "2027-03-31" (quote it)' })
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+      new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: "must be a real calendar date",
+    },
+  );
+
+/**
+ * A reviewed exception: one policy rule relaxed for one resource, with the reason, who approved
+ * it and until when. An expired relaxation relaxes nothing and is itself a finding of the plan.
+ */
 export const policyRelaxation = z.strictObject({
   /** The rule's name, e.g. "s3-bucket-access-logging". */
   rule: z
@@ -38,7 +71,11 @@ export const policyRelaxation = z.strictObject({
   /** The resource's logical name as `hdp plan` shows it. */
   resource: z.string().min(1),
   /** Why; shown in every plan. */
-  reason: z.string().min(10, { message: "must explain the exception (at least 10 characters)" }),
+  reason: reviewedReason("the exception"),
+  /** Who approved the exception (their email address); shown with the reason. */
+  approvedBy: z.email({ message: "must be the approver's email address" }),
+  /** The last day the exception holds (`YYYY-MM-DD`, UTC); after it the rule applies again. */
+  expires: isoDate,
 });
 export type PolicyRelaxation = z.infer<typeof policyRelaxation>;
 
@@ -70,9 +107,7 @@ export const quotaLimits = z.strictObject(
 export const destroyAllowance = z.strictObject({
   /** The resource's logical name as `hdp plan --base` shows it. */
   resource: z.string().min(1),
-  reason: z
-    .string()
-    .min(10, { message: "must explain why the data may go (at least 10 characters)" }),
+  reason: reviewedReason("why the data may go"),
 });
 export type DestroyAllowance = z.infer<typeof destroyAllowance>;
 
