@@ -34,17 +34,17 @@ export type ShardConfig = z.infer<typeof shard>;
  * with letters in it, and not the `<…>` placeholder `hdp plan` suggests.
  */
 export const reviewedReason = (what: string) =>
-  z
-    .string()
-    .refine((s) => s.trim().length >= 10, {
-      message: `must explain ${what} (at least 10 characters besides spaces)`,
-    })
-    .refine((s) => /\p{L}{2}/u.test(s), {
-      message: `must explain ${what} in words, not only digits or symbols`,
-    })
-    .refine((s) => !/^\s*<.*>\s*$/s.test(s), {
-      message: `is still the <placeholder>: write the real reason (${what})`,
-    });
+  z.string().superRefine((s, ctx) => {
+    const problem =
+      s.trim().length < 10
+        ? `must explain ${what} (at least 10 characters besides spaces)`
+        : /^\s*<.*>\s*$/s.test(s)
+          ? `is still the <placeholder>: write the real reason (${what})`
+          : !/\p{L}{2}/u.test(s)
+            ? `must explain ${what} in words, not only digits or symbols`
+            : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 export const isoDate = z
