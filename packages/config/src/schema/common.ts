@@ -3,6 +3,7 @@
  * Strict everywhere: an unknown key is an error, so a typo never silently does nothing.
  */
 import { z } from "zod";
+import { cronProblems } from "./cron";
 
 /** Kebab-case id used in AWS names (sources, hospitals, environments, shards). */
 export const kebabId = z
@@ -39,21 +40,12 @@ export const LAYERS = ["landing", "bronze", "silver", "gold"] as const;
 export const layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof layer>;
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly"] as const;
-
-/** A 5-field cron expression or an Airflow preset (`@hourly`, `@daily`, `@weekly`, `@monthly`). */
-export const cron = z
-  .string()
-  .refine((s) => (CRON_PRESETS as readonly string[]).includes(s) || isCron(s), {
-    message:
-      'must be a 5-field cron expression such as "0 2 * * *" or one of @hourly, @daily, @weekly, @monthly',
-  });
-
-function isCron(s: string): boolean {
-  const fields = s.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
-}
+/**
+ * A 5-field cron expression with every value in range, or an Airflow preset (see `cron.ts`).
+ */
+export const cron = z.string().superRefine((s, ctx) => {
+  for (const message of cronProblems(s)) ctx.addIssue({ code: "custom", message });
+});
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
 
