@@ -23,7 +23,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEstateOrThrow, type Estate } from "@hdp/config";
 import { plan, type StackOutcome } from "@hdp/plan";
-import { runStack, type StackJob } from "../packages/plan/src/run-stack";
+import { runStack, type StackJob } from "../packages/plan/src/run/run-stack";
 
 const ROOT = join(__dirname, "..");
 const DOMAINS = ["clinical", "financial", "workforce", "genomics", "operations"];

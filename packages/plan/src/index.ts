@@ -11,7 +11,7 @@ export {
   type PlanStats,
   type RevisionPlan,
 } from "./planner";
-export type { PlanEvent, StackResult } from "./schedule";
+export type { PlanEvent, StackResult } from "./run/schedule";
 export {
   diffInventories,
   diffPlans,
@@ -22,8 +22,8 @@ export {
   type ResourceUpdate,
   type StackDiff,
   type TypeCounts,
-} from "./diff";
-export { isStateful, physicalIdentity } from "./identity";
+} from "./inventory/diff";
+export { isStateful, physicalIdentity } from "./inventory/identity";
 export {
   INVENTORY_FORMAT,
   renderInventory,
@@ -33,9 +33,9 @@ export {
   type InventoryResource,
   type StackInventory,
   type StackSummary,
-} from "./inventory";
-export { canonicalJson } from "./canonical-json";
-export { renderMarkdown, MARKDOWN_BUDGET } from "./markdown";
+} from "./inventory/inventory";
+export { canonicalJson } from "./inventory/canonical-json";
+export { renderMarkdown, MARKDOWN_BUDGET } from "./report/markdown";
 export {
   allowYaml,
   guardChanges,
@@ -48,15 +48,15 @@ export {
   type GuardReport,
   type GuardTarget,
   type UnusedAllowance,
-} from "./guard";
-export { findingMessage, guardMarkdown, guardText } from "./guard-report";
+} from "./guard/guard";
+export { findingMessage, guardMarkdown, guardText } from "./report/guard-report";
 export {
   policyReport,
   stackPolicyContext,
   type PolicyFinding,
   type PolicyReport,
   type RelaxationInForce,
-} from "./policy";
+} from "./policy/policy";
 export {
   groupByRule,
   policyMarkdown,
@@ -64,12 +64,12 @@ export {
   policyText,
   whereOf,
   type RuleGroup,
-} from "./policy-report";
-export { progressDisplay, isInteractive, type ProgressDisplay } from "./progress";
-export { stackSlice, sliceHash } from "./slices";
+} from "./report/policy-report";
+export { progressDisplay, isInteractive, type ProgressDisplay } from "./run/progress";
+export { stackSlice, sliceHash } from "./revisions/slices";
 // Types only: run-stack loads the SDK, which only workers need.
-export type { BuildStack, StackJob, StackOutcome, StackPlanned, StackFailed } from "./run-stack";
-export { WorkerPool, workerExecArgv, type PoolOptions, type JobResult } from "./pool";
-export type { RecordedResource, StackOutputs } from "./recorder";
-export { SECRET_MASK, UNKNOWN_MARK } from "./recorder/marks";
+export type { BuildStack, StackJob, StackOutcome, StackPlanned, StackFailed } from "./run/run-stack";
+export { WorkerPool, workerExecArgv, type PoolOptions, type JobResult } from "./run/pool";
+export type { RecordedResource, StackOutputs } from "@hdp/recorder";
+export { SECRET_MASK, UNKNOWN_MARK } from "@hdp/recorder";
 // The recorder itself (it loads @pulumi/pulumi): import from "@hdp/plan/recorder".

@@ -3,7 +3,7 @@
  * exports) differ between a git revision and the working tree.
  */
 import type { Revision } from "./revision";
-import { exportsHash, planStacks, type ScheduleContext } from "./schedule";
+import { exportsHash, planStacks, type ScheduleContext } from "../run/schedule";
 import { findStack, sliceHash } from "./slices";
 
 /**

@@ -3,9 +3,9 @@
  * per stack and the changes behind `<details>`. Long lists are capped with counts so the
  * comment stays well under GitHub's 65,536-character limit.
  */
-import type { PlanDiff, ResourceRef, StackDiff } from "./diff";
+import type { PlanDiff, ResourceRef, StackDiff } from "../inventory/diff";
 import { guardMarkdown } from "./guard-report";
-import type { PlanResult } from "./planner";
+import type { PlanResult } from "../planner";
 import { policyMarkdown } from "./policy-report";
 
 /** Characters the report aims to stay under. */

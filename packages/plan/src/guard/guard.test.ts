@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { loadEstateOrThrow, type Estate } from "@hdp/config";
-import { diffInventories, type PlanDiff } from "./diff";
+import { diffInventories, type PlanDiff } from "../inventory/diff";
 import { GUARDED_TYPES, guardChanges, type GuardReport } from "./guard";
-import { findingMessage, guardMarkdown, guardText } from "./guard-report";
-import { isStateful } from "./identity";
-import type { InventoryResource, StackInventory } from "./inventory";
-import { inventoryResource, stackInventoryOf } from "./__fixtures__/inventory";
-import { tree, type Tree } from "./__fixtures__/trees";
+import { findingMessage, guardMarkdown, guardText } from "../report/guard-report";
+import { isStateful } from "../inventory/identity";
+import type { InventoryResource, StackInventory } from "../inventory/inventory";
+import { inventoryResource, stackInventoryOf } from "../__fixtures__/inventory";
+import { tree, type Tree } from "../__fixtures__/trees";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const VERSIONING = "aws:s3/bucketVersioning:BucketVersioning";

@@ -5,14 +5,14 @@
  */
 import type { Estate } from "@hdp/config";
 import type { PlanCache } from "./cache";
-import { canonicalJson } from "./canonical-json";
-import { plannerHash } from "./code-hash";
-import { INVENTORY_FORMAT, type StackSummary } from "./inventory";
+import { canonicalJson } from "../inventory/canonical-json";
+import { plannerHash } from "../revisions/code-hash";
+import { INVENTORY_FORMAT, type StackSummary } from "../inventory/inventory";
 import type { WorkerPool } from "./pool";
-import type { StackOutputs } from "./recorder";
-import type { Revision } from "./revision";
-import { policyKey, stackPolicyContext, type PolicyFinding } from "./policy";
-import { findStack, sha256, sliceHash } from "./slices";
+import type { StackOutputs } from "@hdp/recorder";
+import type { Revision } from "../revisions/revision";
+import { policyKey, stackPolicyContext, type PolicyFinding } from "../policy/policy";
+import { findStack, sha256, sliceHash } from "../revisions/slices";
 
 /** The result of one stack of one revision. */
 export type StackResult =

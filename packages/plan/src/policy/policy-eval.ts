@@ -7,8 +7,8 @@
 import type { Estate, Origin } from "@hdp/config";
 import { evaluate, policyNamed, type EvaluatedResource, type PolicyContext } from "@hdp/policy";
 import type { PolicyFinding } from "./policy";
-import type { RecordedResource } from "./recorder";
-import { UNKNOWN_MARK } from "./recorder/marks";
+import type { RecordedResource } from "@hdp/recorder";
+import { UNKNOWN_MARK } from "@hdp/recorder";
 
 /** The program's map from resources to config entries (`resourceOrigins` of @hdp/platform). */
 export type ResourceOrigins = (

@@ -21,7 +21,7 @@ export function engineUrn(
 export function qualifiedType(urn: string): string {
   const parts = urn.split("::");
   if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) {
-    throw new Error(`@hdp/plan: not a URN: ${urn}`);
+    throw new Error(`@hdp/recorder: not a URN: ${urn}`);
   }
   return parts[2];
 }

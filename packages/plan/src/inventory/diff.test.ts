@@ -1,5 +1,5 @@
 import { changedPaths, diffInventories } from "./diff";
-import { inventoryResource, stackInventoryOf } from "./__fixtures__/inventory";
+import { inventoryResource, stackInventoryOf } from "../__fixtures__/inventory";
 import type { InventoryResource } from "./inventory";
 
 const res = (

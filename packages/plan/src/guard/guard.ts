@@ -10,10 +10,10 @@
  * its job goes), yet its data is orphaned — nothing loads, maintains or retires it any more.
  */
 import { environmentTier, type Environment, type Estate, type Tier } from "@hdp/config";
-import type { PlanDiff, ResourceRef } from "./diff";
+import type { PlanDiff, ResourceRef } from "../inventory/diff";
 import { allowYaml } from "./guard-yaml";
 import { tableFindings, type EnvInfo } from "./guard-tables";
-import { findStack } from "./slices";
+import { findStack } from "../revisions/slices";
 
 export { allowEntryYaml, allowYaml } from "./guard-yaml";
 

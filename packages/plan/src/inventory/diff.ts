@@ -7,7 +7,7 @@
  */
 import type { InventoryResource, StackInventory } from "./inventory";
 import { isStateful, physicalIdentity } from "./identity";
-import type { StackResult } from "./schedule";
+import type { StackResult } from "../run/schedule";
 
 /** A resource named in a diff. */
 export interface ResourceRef {

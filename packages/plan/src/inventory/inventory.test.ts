@@ -1,6 +1,6 @@
 import { canonicalJson } from "./canonical-json";
 import { renderInventory, renderStack, stackInventory, summarize } from "./inventory";
-import type { RecordedResource } from "./recorder";
+import type { RecordedResource } from "@hdp/recorder";
 
 const rec = (name: string, type = "aws:iam/role:Role"): RecordedResource => ({
   urn: `urn:pulumi:dev::p::${type}::${name}`,

@@ -108,7 +108,7 @@ export function assertMockMonitor(monitor: unknown): asserts monitor is MockMoni
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new Error(
-      `@hdp/plan: the SDK's mock monitor changed shape (missing ${missing.join(", ")}); update packages/plan/src/recorder/monitor.ts`,
+      `@hdp/recorder: the SDK's mock monitor changed shape (missing ${missing.join(", ")}); update packages/recorder/src/monitor.ts`,
     );
   }
 }

@@ -4,8 +4,8 @@
  * give the same bytes.
  */
 import { canonicalJson } from "./canonical-json";
-import type { RecordedResource } from "./recorder";
-import { SECRET_MASK } from "./recorder/marks";
+import type { RecordedResource } from "@hdp/recorder";
+import { SECRET_MASK } from "@hdp/recorder";
 
 /** Version of the inventory format; part of every cache key. */
 export const INVENTORY_FORMAT = 1;

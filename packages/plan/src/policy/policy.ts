@@ -14,10 +14,10 @@ import {
   relaxedMessage,
 } from "@hdp/policy/estate-context";
 import { QUOTA_DEFAULTS, accountQuotasExceeded } from "@hdp/policy/quotas";
-import { canonicalJson } from "./canonical-json";
-import { policyCodeHash } from "./code-hash";
-import { MOCK_ACCOUNT_ID } from "./recorder/mock-state";
-import { sha256 } from "./slices";
+import { canonicalJson } from "../inventory/canonical-json";
+import { policyCodeHash } from "../revisions/code-hash";
+import { MOCK_ACCOUNT_ID } from "@hdp/recorder";
+import { sha256 } from "../revisions/slices";
 
 /** One violation (or relaxed violation) found in one stack, with the config entry behind it. */
 export interface PolicyFinding extends PolicyResult {

@@ -5,7 +5,7 @@
  * in force, flagging those that relaxed nothing.
  */
 import { posix } from "node:path";
-import type { PolicyFinding, PolicyReport, RelaxationInForce } from "./policy";
+import type { PolicyFinding, PolicyReport, RelaxationInForce } from "../policy/policy";
 
 /** Findings of one rule. */
 export interface RuleGroup {

@@ -1,8 +1,8 @@
-import { diffInventories } from "./diff";
-import { inventoryResource, stackInventoryOf } from "./__fixtures__/inventory";
-import type { InventoryResource, StackInventory } from "./inventory";
+import { diffInventories } from "../inventory/diff";
+import { inventoryResource, stackInventoryOf } from "../__fixtures__/inventory";
+import type { InventoryResource, StackInventory } from "../inventory/inventory";
 import { MARKDOWN_BUDGET, renderMarkdown } from "./markdown";
-import type { PlanResult } from "./planner";
+import type { PlanResult } from "../planner";
 
 const res = (name: string): InventoryResource =>
   inventoryResource("dev", "aws:iam/role:Role", name, {

@@ -100,7 +100,7 @@ function bypassPromiseDebugging(): () => void {
   const original = mod.debuggablePromise;
   if (typeof original !== "function") {
     throw new Error(
-      "@hdp/plan: @pulumi/pulumi/runtime/debuggable has no debuggablePromise; the SDK changed shape",
+      "@hdp/recorder: @pulumi/pulumi/runtime/debuggable has no debuggablePromise; the SDK changed shape",
     );
   }
   mod.debuggablePromise = <T>(p: Promise<T>) => p;
@@ -119,7 +119,7 @@ function skipCallsites(): () => void {
   const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
   const original = resource.callsites;
   if (typeof original !== "function") {
-    throw new Error("@hdp/plan: pulumi.Resource has no callsites(); the SDK changed shape");
+    throw new Error("@hdp/recorder: pulumi.Resource has no callsites(); the SDK changed shape");
   }
   resource.callsites = () => [];
   return () => {

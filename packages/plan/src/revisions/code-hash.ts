@@ -119,11 +119,15 @@ export function workingTreeCodeHash(root: string): string {
 let planner: string | undefined;
 
 /**
- * The hash of the planner's own sources (this package): the recorder and the mocks shape every
- * inventory, so a change to them invalidates cached plans. Computed once per process.
+ * The hash of the planner's own sources (this package's `src/` or `dist/`) and of the recorder
+ * (@hdp/recorder, as this planner loads it): the recorder and its mocks shape every inventory,
+ * so a change to either invalidates cached plans. Computed once per process.
  */
 export function plannerHash(): string {
-  planner ??= sourceTreeHash(__dirname);
+  planner ??= treeHash([
+    { path: "plan", blob: sourceTreeHash(dirname(__dirname)) },
+    { path: "recorder", blob: sourceTreeHash(dirname(require.resolve("@hdp/recorder"))) },
+  ]);
   return planner;
 }
 

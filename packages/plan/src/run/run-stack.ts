@@ -5,16 +5,16 @@
  */
 import type { Estate } from "@hdp/config";
 import type { PolicyContext } from "@hdp/policy";
-import type { PolicyFinding } from "./policy";
-import type { evaluateStack as EvaluateStack, ResourceOrigins } from "./policy-eval";
-import { renderStack, stackInventory, summarize, type StackSummary } from "./inventory";
+import type { PolicyFinding } from "../policy/policy";
+import type { evaluateStack as EvaluateStack, ResourceOrigins } from "../policy/policy-eval";
+import { renderStack, stackInventory, summarize, type StackSummary } from "../inventory/inventory";
 import {
   ProgramError,
   recordProgram,
   watchExports,
   type Levers,
   type StackOutputs,
-} from "./recorder";
+} from "@hdp/recorder";
 
 /** `buildStack` as @hdp/platform exports it. */
 export type BuildStack = (
@@ -98,7 +98,7 @@ export function loadProgram(path: string): Program {
 /** Evaluates the pack (loaded on first use: plans of other revisions never need it). */
 function evaluatePolicy(args: Parameters<typeof EvaluateStack>[0]): PolicyFinding[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the rules load the component packages
-  const { evaluateStack } = require("./policy-eval") as { evaluateStack: typeof EvaluateStack };
+  const { evaluateStack } = require("../policy/policy-eval") as { evaluateStack: typeof EvaluateStack };
   return evaluateStack(args);
 }
 

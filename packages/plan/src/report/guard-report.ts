@@ -3,8 +3,8 @@
  * how to allow it), and the guard's section of the text and markdown reports — blocked
  * findings, then allowed ones with their reasons, then allow entries that allowed nothing.
  */
-import type { GuardAllowed, GuardFinding, GuardKind, GuardReport, UnusedAllowance } from "./guard";
-import { allowEntryYaml, allowYaml } from "./guard-yaml";
+import type { GuardAllowed, GuardFinding, GuardKind, GuardReport, UnusedAllowance } from "../guard/guard";
+import { allowEntryYaml, allowYaml } from "../guard/guard-yaml";
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const n = (x: number): string => x.toLocaleString("en-US");

@@ -15,9 +15,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import type { StackSummary } from "./inventory";
-import type { PolicyFinding } from "./policy";
-import type { StackOutputs } from "./recorder";
+import type { StackSummary } from "../inventory/inventory";
+import type { PolicyFinding } from "../policy/policy";
+import type { StackOutputs } from "@hdp/recorder";
 
 /** Entries kept per stack (the working tree and a base revision or two). */
 const KEEP_PER_STACK = 4;

@@ -5,7 +5,7 @@
  * chunks rendered at a given depth can be pasted into a larger document unchanged.
  */
 
-import { setOwn } from "./recorder/marks";
+import { setOwn } from "@hdp/recorder";
 
 /**
  * Fields read first wherever they appear (stack and resource entries of an inventory), so a

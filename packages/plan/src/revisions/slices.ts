@@ -23,7 +23,7 @@ import {
   type Estate,
   type StackSpec,
 } from "@hdp/config";
-import { canonicalJson } from "./canonical-json";
+import { canonicalJson } from "../inventory/canonical-json";
 
 /** The stack of `estate` named `name`, with its environment. */
 export function findStack(

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { blobId, isProgramFile, programPackages, workingTreeCodeHash } from "./code-hash";
-import { REPO_ROOT } from "./__fixtures__/trees";
+import { REPO_ROOT } from "../__fixtures__/trees";
 import { revisionCodeHash } from "./revision";
 
 const manifest = (name: string, deps: string[] = []): string =>
