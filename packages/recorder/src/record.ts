@@ -10,9 +10,17 @@
  * captures stack traces for several promises per output), the SDK's promise-leak debugging
  * wrapper bypassed, and the mock monitor's fast path (see `monitor.ts`).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
-import { assertMockMonitor, hookMonitor, type RecordedResource } from "./monitor";
+import type * as Monitor from "./monitor";
+import type { RecordedResource } from "./monitor";
+
+// Loaded on first use, so that importing this package (for its types, marks and mocks, as the
+// planner's door does) does not load the SDK.
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading, typed by the imports above */
+const sdk = (): typeof Pulumi => require("@pulumi/pulumi") as typeof Pulumi;
+const monitorHooks = (): typeof Monitor => require("./monitor") as typeof Monitor;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type { RecordedResource } from "./monitor";
 
@@ -116,7 +124,7 @@ function bypassPromiseDebugging(): () => void {
  * the function that restores it.
  */
 function skipCallsites(): () => void {
-  const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
+  const resource = sdk().Resource as unknown as { callsites?: () => unknown[] };
   const original = resource.callsites;
   if (typeof original !== "function") {
     throw new Error("@hdp/recorder: pulumi.Resource has no callsites(); the SDK changed shape");
@@ -144,6 +152,8 @@ export async function recordProgram<T>(
   const failures: string[] = [];
   const resources: RecordedResource[] = [];
   const seen = new Set<string>();
+  const pulumi = sdk();
+  const hooks: typeof Monitor = monitorHooks();
 
   const refs = Object.entries(options.stackOutputs ?? {});
   const context: MockContext = {
@@ -168,8 +178,8 @@ export async function recordProgram<T>(
     options.organization ?? "organization",
   );
   const monitor: unknown = pulumi.runtime.getMonitor();
-  assertMockMonitor(monitor);
-  hookMonitor(monitor, {
+  hooks.assertMockMonitor(monitor);
+  hooks.hookMonitor(monitor, {
     stack,
     project,
     fast: levers.fastMonitor,
@@ -235,8 +245,9 @@ export function watchExports(exports: Readonly<Record<string, unknown>>): {
   const secret: Record<string, boolean> = {};
   const resolved = new Set<string>();
   const keys = Object.keys(exports).sort();
+  const pulumi = sdk();
   for (const k of keys) {
-    const o: pulumi.Output<unknown> = pulumi.output(exports[k]);
+    const o: Pulumi.Output<unknown> = pulumi.output(exports[k]);
     o.apply((v) => {
       values[k] = v;
       resolved.add(k);

@@ -10,7 +10,7 @@ import {
   type Environment,
   type Estate,
 } from "@hdp/config";
-import type { GuardFinding } from "./guard";
+import type { GuardFinding } from "./finding";
 import { allowYaml } from "./guard-yaml";
 
 /** An environment and which revision its config (its allow entries) comes from. */
