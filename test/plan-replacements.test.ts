@@ -2,14 +2,19 @@
  * Replacements the mock runtime cannot show, end to end with the real program and a git base:
  * a config change that renames a bucket (the account id) or moves a schema's storage root (a
  * source's domain) keeps every URN, so only the table of replacing inputs
- * (packages/plan/src/replacements.ts) tells the plan that Pulumi would replace them. The diff
+ * (packages/plan/src/inventory/replacements.ts) tells the plan that Pulumi would replace them. The diff
  * shows them as replacements (`+-`), the guard blocks them in prod naming the config line that
  * changed, and the same change in dev passes.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { plan, renderMarkdown, type PlanResult } from "@hdp/plan";
-import { REPLACEMENT_FREE_TYPES, REPLACEMENT_RULES } from "../packages/plan/src/replacements";
+import {
+  plan,
+  renderMarkdown,
+  REPLACEMENT_FREE_TYPES,
+  REPLACEMENT_RULES,
+  type PlanResult,
+} from "@hdp/plan";
 import { gitInit, tree, type Tree } from "../packages/plan/src/__fixtures__/trees";
 import { hdp as runHdp } from "./support/hdp";
 
