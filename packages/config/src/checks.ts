@@ -15,6 +15,7 @@ import { didYouMean } from "./suggest";
 import { readYamlFile, type ParsedYaml } from "./yaml-file";
 import { environmentTier } from "./tier";
 import { checkLogRetention } from "./tier-checks";
+import { checkComponentArgs } from "./component-checks";
 
 export interface CheckInput {
   readonly root: string;
@@ -247,6 +248,7 @@ function checkEnvironments(
       );
     }
     checkLogRetention(r, e);
+    checkComponentArgs(r, e);
     if (e.airflow.minWorkers > e.airflow.maxWorkers) {
       r.error(
         f,

@@ -20,4 +20,11 @@ export type {
 } from "./schema";
 export { CLASSIFICATIONS, classificationRank, DOMAIN_IDS, LAYERS } from "./schema";
 export { didYouMean } from "./suggest";
+/** The component refusals the loader mirrors (kept in step with the components by a test). */
+export {
+  AIRFLOW_VERSION,
+  BROAD_GROUPS,
+  LTS_RUNTIME_ALIASES,
+  RUNTIME_KEY,
+} from "./component-checks";
 export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";
