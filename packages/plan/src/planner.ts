@@ -13,6 +13,7 @@ import { diffPlans, type PlanDiff } from "./inventory/diff";
 import { configChanges } from "./guard/config-changes";
 import { guardChanges, type GuardReport } from "./guard/guard";
 import { findingMessage } from "./report/guard-report";
+import { failureOriginLine, failureOrigins } from "./report/failure-origin";
 import { renderInventory } from "./inventory/inventory";
 import { WorkerPool } from "./run/pool";
 import { gitRevision, workingTree, type Revision, type Workspace } from "./revisions/revision";
@@ -242,7 +243,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     const basePlan: RevisionPlan | undefined =
       base === undefined ? undefined : { label: base.label, stacks: pick(baseResults, baseStacks) };
 
-    const problems = findProblems(head, headPlan, basePlan);
+    const problems = findProblems(head, headPlan, basePlan, base);
     const policy = policyReport(
       head.estate,
       headPlan.stacks.flatMap((r) =>
@@ -314,16 +315,24 @@ function findProblems(
   head: Revision,
   headPlan: RevisionPlan,
   basePlan: RevisionPlan | undefined,
+  base?: Revision,
 ): PlanProblem[] {
   const problems: PlanProblem[] = [];
   for (const plan of [headPlan, ...(basePlan === undefined ? [] : [basePlan])]) {
     for (const r of plan.stacks) {
       if (!r.ok) {
+        const rev = plan === headPlan ? head : base;
+        const where =
+          rev === undefined
+            ? undefined
+            : failureOriginLine(
+                failureOrigins(r.messages, rev.estate, findStack(rev.estate, r.stack)?.env.name),
+              );
         problems.push({
           kind: "program",
           stack: r.stack,
           revision: plan.label,
-          message: `stack ${r.stack} (${plan.label}): the program failed under mocks:\n  ${r.messages.join("\n  ")}`,
+          message: `stack ${r.stack} (${plan.label}): the program failed under mocks:\n  ${r.messages.join("\n  ")}${where === undefined ? "" : `\n  ${where}`}`,
         });
       }
     }
