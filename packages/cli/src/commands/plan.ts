@@ -237,8 +237,14 @@ export function registerPlan(
     )
     .option("--jobs <n>", "worker processes (default: one per core; 0: in this process)", jobsArg)
     .option("--no-cache", "do not read or write the plan cache (.hdp/cache)")
-    .option("--cache-dir <dir>", "plan cache directory (default: <repo>/.hdp/cache/plan)")
-    .option("--program <module>", "module exporting buildStack (default: @hdp/platform)")
+    .option(
+      "--cache-dir <dir>",
+      "plan cache directory (default: <configs' repo>/.hdp/cache/plan, else the user's cache directory)",
+    )
+    .option(
+      "--program <module>",
+      "module exporting buildStack (default: this installation's @hdp/platform, wherever the configs are)",
+    )
     .action(async (opts: PlanCommandOptions) => {
       const r = await runPlan(opts, io);
       if (r.kind === "config-errors") io.stderr(renderPlanText(r));
