@@ -10,6 +10,7 @@ export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./s
 export { locateField } from "./locate";
 export { environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
+export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG } from "./project";
 export { DEFAULT_PIPELINE } from "./pipelines";
 export * as schemas from "./schema";
 export type {
