@@ -9,6 +9,7 @@ import {
   validateExitCode,
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
+import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
 import type { Io } from "./io";
 
@@ -40,6 +41,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   registerPlan(program, io, setExit);
 
   registerQuery(program, io, setExit);
+
+  registerExplain(program, io, setExit);
 
   return program;
 }

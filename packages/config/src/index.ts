@@ -6,8 +6,11 @@ export * from "./load";
 export * from "./names";
 export * from "./overlay";
 export { perEnvironment } from "./per-environment";
+export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
+export { locateField } from "./locate";
 export { environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
+export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG } from "./project";
 export { DEFAULT_PIPELINE } from "./pipelines";
 export * as schemas from "./schema";
 export type {

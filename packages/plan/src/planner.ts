@@ -155,8 +155,8 @@ export function selectStacks(
 /** Plans the selected stacks; see {@link PlanOptions}. */
 export async function plan(options: PlanOptions): Promise<PlanResult> {
   const started = performance.now();
-  const project = options.project ?? "health-data-platform";
-  const organization = options.organization ?? "organization";
+  const project = options.project ?? config.DEFAULT_PROJECT;
+  const organization = options.organization ?? config.DEFAULT_PULUMI_ORG;
   const configs = resolve(options.configs);
   const ws = workspace(configs, options.program);
   const cacheDir = options.cacheDir ?? defaultCacheDir(ws);

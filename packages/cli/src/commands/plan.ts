@@ -209,7 +209,7 @@ export function renderPlanStats(r: PlanCommandResult): string {
   return `planned ${n(s.stacksPlanned)} stack(s), ${n(s.stacksCached)} from cache, in ${(s.durationMs / 1000).toFixed(1)} s${peak}\n`;
 }
 
-const jobsArg = (v: string): number => {
+export const jobsArg = (v: string): number => {
   const x = Number(v);
   if (!Number.isInteger(x) || x < 0)
     throw new InvalidArgumentError("must be a whole number (0 plans in-process)");

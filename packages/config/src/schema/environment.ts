@@ -1,20 +1,12 @@
 /** `configs/environments/<env>.yaml`: one deployment environment (dev, stage, prod). */
 import { z } from "zod";
+import { ENVIRONMENT_CLASSES } from "@hdp/naming";
 import { DOMAIN_IDS, kebabId } from "./common";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
   3653,
-] as const;
-
-const MWAA_CLASSES = [
-  "mw1.micro",
-  "mw1.small",
-  "mw1.medium",
-  "mw1.large",
-  "mw1.xlarge",
-  "mw1.2xlarge",
 ] as const;
 
 export const shard = z.strictObject({
@@ -149,7 +141,7 @@ export const environment = z.strictObject({
   /** Protect stateful resources (buckets, keys, catalogs) from deletion. */
   protectStatefulResources: z.boolean(),
   airflow: z.strictObject({
-    environmentClass: z.enum(MWAA_CLASSES),
+    environmentClass: z.enum(ENVIRONMENT_CLASSES),
     minWorkers: z.int().min(1).max(25),
     maxWorkers: z.int().min(1).max(25),
     version: z
