@@ -9,3 +9,13 @@ export {
 } from "./estate/generate";
 export { writeEstate } from "./estate/write";
 export { Random, seedOf } from "./random";
+export {
+  checkDataOptions,
+  simulateData,
+  type DataOptions,
+  type DataResult,
+  type TableStats,
+} from "./data/simulate-data";
+export { localTarget, type Target } from "./data/sinks";
+export { OP_COLUMN, type DataFormat, type Sink } from "./data/writers";
+export { isValidNpi, npiFor, RESTRICTED_ZIP3 } from "./data/health";
