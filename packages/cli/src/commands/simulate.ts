@@ -25,10 +25,12 @@ import { EXIT, UsageError, type ExitCode } from "../exit-codes";
 import type { Io } from "../program";
 
 const n = (x: number): string => x.toLocaleString("en-US");
-const int = (flag: string) => (v: string): number => {
-  if (!/^-?\d+$/.test(v)) throw new UsageError(`${flag} must be a whole number (got "${v}")`);
-  return Number(v);
-};
+const int =
+  (flag: string) =>
+  (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new UsageError(`${flag} must be a whole number (got "${v}")`);
+    return Number(v);
+  };
 
 export interface EstateCliOptions {
   readonly preset?: EstatePreset | undefined;
@@ -62,7 +64,10 @@ export function renderEstate(e: GeneratedEstate, out: string): string {
 }
 
 export function renderData(r: DataResult, out: string): string {
-  const bad = r.tables.reduce((a, t) => a + t.bad["null-key"] + t.bad["wrong-type"] + t.bad.overflow, 0);
+  const bad = r.tables.reduce(
+    (a, t) => a + t.bad["null-key"] + t.bad["wrong-type"] + t.bad.overflow,
+    0,
+  );
   const files = r.tables.reduce((a, t) => a + t.files.length, 0);
   return `wrote ${n(r.rows)} rows (${n(bad)} bad on purpose) of ${r.tables.length} table(s) in ${n(files)} files to ${out}\n`;
 }
@@ -73,11 +78,17 @@ function progressBar(io: Io): ((done: number, total: number, label: string) => v
   return (done, total, label) => {
     const width = 30;
     const filled = Math.round((done / total) * width);
-    io.stderr(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}${done === total ? "\n" : ""}`);
+    io.stderr(
+      `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}${done === total ? "\n" : ""}`,
+    );
   };
 }
 
-export function registerSimulate(program: Command, io: Io, setExit: (code: ExitCode) => void): void {
+export function registerSimulate(
+  program: Command,
+  io: Io,
+  setExit: (code: ExitCode) => void,
+): void {
   const simulate = program
     .command("simulate")
     .description("generate synthetic config estates and PHI-free data sets");
@@ -115,7 +126,11 @@ export function registerSimulate(program: Command, io: Io, setExit: (code: ExitC
     .option("--seed <n>", "random seed", int("--seed"), 1)
     .option("--start <date>", "first partition date (YYYY-MM-DD)", "2025-01-06")
     .option("--bad-rows <share>", "share of rows made bad for quarantine (0-1)", parseFloat, 0.01)
-    .addOption(new Option("--format <format>", "landing format").choices(["csv", "ndjson", "parquet"]).default("ndjson"))
+    .addOption(
+      new Option("--format <format>", "landing format")
+        .choices(["csv", "ndjson", "parquet"])
+        .default("ndjson"),
+    )
     .requiredOption("--out <dir>", "output directory")
     .action(
       async (opts: {
@@ -137,7 +152,8 @@ export function registerSimulate(program: Command, io: Io, setExit: (code: ExitC
           setExit(EXIT.problems);
           return;
         }
-        if (opts.out.startsWith("s3://")) throw new UsageError("s3:// targets are not supported yet");
+        if (opts.out.startsWith("s3://"))
+          throw new UsageError("s3:// targets are not supported yet");
         const out = resolve(io.cwd, opts.out);
         const options = {
           estate: loaded.estate,

@@ -51,24 +51,109 @@ export function fakePhone(rng: Random): string {
  * 2000 census list HHS publishes): they must be reported as 000.
  */
 export const RESTRICTED_ZIP3 = new Set([
-  "036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831", "878",
-  "879", "884", "890", "893",
+  "036",
+  "059",
+  "063",
+  "102",
+  "203",
+  "556",
+  "692",
+  "790",
+  "821",
+  "823",
+  "830",
+  "831",
+  "878",
+  "879",
+  "884",
+  "890",
+  "893",
 ]);
-const ZIP3 = ["500", "503", "515", "532", "537", "551", "554", "606", "631", "641", "661", "680", "681", "750", "802"];
+const ZIP3 = [
+  "500",
+  "503",
+  "515",
+  "532",
+  "537",
+  "551",
+  "554",
+  "606",
+  "631",
+  "641",
+  "661",
+  "680",
+  "681",
+  "750",
+  "802",
+];
 export const fakeZip3 = (rng: Random): string => rng.pick(ZIP3);
 
 /** ICD-10-CM codes (public code set; common inpatient and outpatient diagnoses). */
 export const ICD10 = [
-  "E11.9", "I10", "J18.9", "N17.9", "I50.9", "J44.1", "A41.9", "E78.5", "F32.9", "K21.9",
-  "M54.5", "R07.9", "Z00.00", "O80", "S72.001A", "I21.4", "C50.911", "E66.9", "J45.909", "G47.33",
+  "E11.9",
+  "I10",
+  "J18.9",
+  "N17.9",
+  "I50.9",
+  "J44.1",
+  "A41.9",
+  "E78.5",
+  "F32.9",
+  "K21.9",
+  "M54.5",
+  "R07.9",
+  "Z00.00",
+  "O80",
+  "S72.001A",
+  "I21.4",
+  "C50.911",
+  "E66.9",
+  "J45.909",
+  "G47.33",
 ];
 /** CPT codes (office visits, labs, imaging, procedures). */
 export const CPT = [
-  "99213", "99214", "99223", "99232", "80053", "85025", "71046", "93000", "36415", "70450",
-  "45378", "27447", "29881", "99285", "90471", "83036", "81001", "74177", "43239", "59400",
+  "99213",
+  "99214",
+  "99223",
+  "99232",
+  "80053",
+  "85025",
+  "71046",
+  "93000",
+  "36415",
+  "70450",
+  "45378",
+  "27447",
+  "29881",
+  "99285",
+  "90471",
+  "83036",
+  "81001",
+  "74177",
+  "43239",
+  "59400",
 ];
-export const LOINC = ["2345-7", "718-7", "2160-0", "2951-2", "6690-2", "4548-4", "2823-3", "1742-6", "777-3", "33914-3"];
-export const NDC = ["0002-8215-01", "0078-0357-15", "0093-7146-56", "0173-0715-20", "0409-4888-02", "63323-262-01"];
+export const LOINC = [
+  "2345-7",
+  "718-7",
+  "2160-0",
+  "2951-2",
+  "6690-2",
+  "4548-4",
+  "2823-3",
+  "1742-6",
+  "777-3",
+  "33914-3",
+];
+export const NDC = [
+  "0002-8215-01",
+  "0078-0357-15",
+  "0093-7146-56",
+  "0173-0715-20",
+  "0409-4888-02",
+  "63323-262-01",
+];
 
 /** Birth date of patient `k`: 1940-2020, so nobody is 90 or older at a 2025-2030 encounter. */
 export function birthDateFor(k: number): string {
@@ -85,7 +170,9 @@ export function civilDate(daysSinceEpoch: number): string {
   const z = daysSinceEpoch + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;

@@ -9,13 +9,32 @@ import type { RowWriter, Sink } from "./writers";
 import type { Value } from "./values";
 
 export type RawFormat = "hl7" | "vcf" | "fastq";
-export const RAW_EXTENSIONS: Readonly<Record<RawFormat, string>> = { hl7: "hl7", vcf: "vcf", fastq: "fastq" };
+export const RAW_EXTENSIONS: Readonly<Record<RawFormat, string>> = {
+  hl7: "hl7",
+  vcf: "vcf",
+  fastq: "fastq",
+};
 
 const text = (v: Value | undefined): string => (v === null || v === undefined ? "" : String(v));
-const hl7Time = (v: Value | undefined): string => text(v).replace(/[-:TZ]/g, "").slice(0, 14);
+const hl7Time = (v: Value | undefined): string =>
+  text(v)
+    .replace(/[-:TZ]/g, "")
+    .slice(0, 14);
 /** HL7 v2 escape sequences for the delimiters (field |, component ^, repetition ~, escape \\, subcomponent &). */
 const escapeHl7 = (s: string): string =>
-  s.replace(/[\\|^~&\r\n]/g, (ch) => ({ "\\": "\\E\\", "|": "\\F\\", "^": "\\S\\", "~": "\\R\\", "&": "\\T\\", "\r": " ", "\n": " " })[ch] ?? " ");
+  s.replace(
+    /[\\|^~&\r\n]/g,
+    (ch) =>
+      ({
+        "\\": "\\E\\",
+        "|": "\\F\\",
+        "^": "\\S\\",
+        "~": "\\R\\",
+        "&": "\\T\\",
+        "\r": " ",
+        "\n": " ",
+      })[ch] ?? " ",
+  );
 
 export function rawWriter(format: RawFormat, sink: Sink, columns: readonly Column[]): RowWriter {
   const at = new Map(columns.map((c, i) => [c.name, i]));
@@ -65,7 +84,9 @@ export function rawWriter(format: RawFormat, sink: Sink, columns: readonly Colum
     },
     async close() {
       if (format === "vcf" && !header)
-        await sink.write("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tSAMPLE\n");
+        await sink.write(
+          "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tSAMPLE\n",
+        );
       await sink.close();
     },
   };

@@ -7,7 +7,15 @@
  */
 import type { Column, Table } from "@hdp/config";
 import { Random } from "../random";
-import { columnGenerator, entityOf, timestampIn, type ColumnGen, type Pools, type RowContext, type Value } from "./values";
+import {
+  columnGenerator,
+  entityOf,
+  timestampIn,
+  type ColumnGen,
+  type Pools,
+  type RowContext,
+  type Value,
+} from "./values";
 
 export type BadKind = "null-key" | "wrong-type" | "overflow";
 export type Op = "I" | "U" | "D";
@@ -41,13 +49,16 @@ export function keyColumns(t: Table): string[] {
   return t.load.mode === "cdc" ? [...t.load.keys] : [t.columns[0].name];
 }
 
-const NUMERIC_OR_TEMPORAL = /^(int|bigint|smallint|tinyint|float|double|date|timestamp|timestamp_ntz|decimal\(.*\))$/;
+const NUMERIC_OR_TEMPORAL =
+  /^(int|bigint|smallint|tinyint|float|double|date|timestamp|timestamp_ntz|decimal\(.*\))$/;
 
 export function* tableRows(source: string, t: Table, o: RowOptions): Generator<GeneratedRow> {
   const gens: ColumnGen[] = t.columns.map((c, i) => columnGenerator(c, i === 0));
   const own = entityOf(t.columns[0].name);
   const col = (name: string): number => t.columns.findIndex((c) => c.name === name);
-  const keyIdx = keyColumns(t).map(col).filter((i) => i >= 0);
+  const keyIdx = keyColumns(t)
+    .map(col)
+    .filter((i) => i >= 0);
   const ledger = col("debit") >= 0 && col("credit") >= 0;
   const deleted = new Set<number>();
   let nextKey = o.rows;
@@ -107,7 +118,8 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
         bad = spoil(t.columns, values, keyIdx, rng);
       }
       const seq = t.load.mode === "cdc" ? col(t.load.sequenceBy ?? "") : -1;
-      if (seq >= 0 && bad === undefined) values[seq] = timestampIn(ctx, Math.min(23, d === 0 ? 0 : 1));
+      if (seq >= 0 && bad === undefined)
+        values[seq] = timestampIn(ctx, Math.min(23, d === 0 ? 0 : 1));
       yield { day, op, values, bad };
     }
   }
@@ -119,7 +131,9 @@ function relate(t: Table, v: Value[], rng: Random, col: (n: string) => number): 
   const discharge = col("discharge_time");
   if (admit >= 0 && discharge >= 0 && typeof v[admit] === "string") {
     const hours = rng.int(2, 240);
-    v[discharge] = new Date(Date.parse(v[admit]) + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    v[discharge] = new Date(Date.parse(v[admit]) + hours * 3_600_000)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, "Z");
   }
   const gross = col("gross_pay");
   const net = col("net_pay");
@@ -133,8 +147,15 @@ function relate(t: Table, v: Value[], rng: Random, col: (n: string) => number): 
 }
 
 /** Makes one row bad in a way the table allows; returns how. */
-function spoil(columns: readonly Column[], v: Value[], keyIdx: readonly number[], rng: Random): BadKind {
-  const typed = columns.map((c, i) => [c, i] as const).filter(([c]) => NUMERIC_OR_TEMPORAL.test(c.type));
+function spoil(
+  columns: readonly Column[],
+  v: Value[],
+  keyIdx: readonly number[],
+  rng: Random,
+): BadKind {
+  const typed = columns
+    .map((c, i) => [c, i] as const)
+    .filter(([c]) => NUMERIC_OR_TEMPORAL.test(c.type));
   const overflowable = typed.filter(([c]) => /^(decimal|int$|smallint|tinyint)/.test(c.type));
   const kinds: BadKind[] = ["null-key"];
   if (typed.length > 0) kinds.push("wrong-type");
@@ -148,7 +169,8 @@ function spoil(columns: readonly Column[], v: Value[], keyIdx: readonly number[]
   } else {
     const [c, i] = rng.pick(overflowable);
     const dec = /^decimal\((\d+),(\d+)\)$/.exec(c.type);
-    if (dec !== null) v[i] = `${"9".repeat(Number(dec[1]) - Number(dec[2]) + 1)}${Number(dec[2]) > 0 ? ".5" : ""}`;
+    if (dec !== null)
+      v[i] = `${"9".repeat(Number(dec[1]) - Number(dec[2]) + 1)}${Number(dec[2]) > 0 ? ".5" : ""}`;
     else v[i] = c.type === "int" ? 2 ** 31 : c.type === "smallint" ? 2 ** 15 : 2 ** 7;
   }
   return kind;

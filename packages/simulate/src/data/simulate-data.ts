@@ -60,21 +60,35 @@ export interface DataResult {
 export function checkDataOptions(o: DataOptions): string[] {
   const p: string[] = [];
   const envs = o.estate.environments.map((e) => e.name);
-  if (!envs.includes(o.env)) p.push(`--env: unknown environment "${o.env}" (environments: ${envs.join(", ")})`);
+  if (!envs.includes(o.env))
+    p.push(`--env: unknown environment "${o.env}" (environments: ${envs.join(", ")})`);
   if (o.source !== undefined && !o.estate.sources.some((s) => s.id === o.source))
     p.push(`--source: unknown source "${o.source}"`);
-  if (o.table !== undefined && !o.estate.tables.some((t) => t.id === o.table && (o.source === undefined || t.source === o.source)))
-    p.push(`--table: unknown table "${o.table}"${o.source !== undefined ? ` in source "${o.source}"` : ""}`);
-  if (!Number.isInteger(o.rows) || o.rows < 1) p.push(`--rows must be a whole number of at least 1 (got ${o.rows})`);
-  if (!Number.isInteger(o.days) || o.days < 1 || o.days > 3660) p.push(`--days must be a whole number from 1 to 3660 (got ${o.days})`);
-  if (o.badShare !== undefined && !(o.badShare >= 0 && o.badShare <= 1)) p.push(`--bad-rows must be a share from 0 to 1 (got ${o.badShare})`);
-  if (o.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.start)) p.push(`--start must be a date YYYY-MM-DD (got ${o.start})`);
+  if (
+    o.table !== undefined &&
+    !o.estate.tables.some(
+      (t) => t.id === o.table && (o.source === undefined || t.source === o.source),
+    )
+  )
+    p.push(
+      `--table: unknown table "${o.table}"${o.source !== undefined ? ` in source "${o.source}"` : ""}`,
+    );
+  if (!Number.isInteger(o.rows) || o.rows < 1)
+    p.push(`--rows must be a whole number of at least 1 (got ${o.rows})`);
+  if (!Number.isInteger(o.days) || o.days < 1 || o.days > 3660)
+    p.push(`--days must be a whole number from 1 to 3660 (got ${o.days})`);
+  if (o.badShare !== undefined && !(o.badShare >= 0 && o.badShare <= 1))
+    p.push(`--bad-rows must be a share from 0 to 1 (got ${o.badShare})`);
+  if (o.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.start))
+    p.push(`--start must be a date YYYY-MM-DD (got ${o.start})`);
   return p;
 }
 
 const RAW = new Set(["hl7", "vcf", "fastq"]);
 const rawFormatOf = (s: Source): RawFormat | undefined =>
-  s.connection.kind === "file-drop" && RAW.has(s.connection.format) ? (s.connection.format as RawFormat) : undefined;
+  s.connection.kind === "file-drop" && RAW.has(s.connection.format)
+    ? (s.connection.format as RawFormat)
+    : undefined;
 
 export async function simulateData(o: DataOptions, target: Target): Promise<DataResult> {
   const problems = checkDataOptions(o);
@@ -83,7 +97,11 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
   const sources = new Map(eff.sources.filter((s) => s.enabled).map((s) => [s.id, s]));
   const tables = eff.tables
     .filter((t) => t.enabled && sources.has(t.source))
-    .filter((t) => (o.source === undefined || t.source === o.source) && (o.table === undefined || t.id === o.table))
+    .filter(
+      (t) =>
+        (o.source === undefined || t.source === o.source) &&
+        (o.table === undefined || t.id === o.table),
+    )
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const pools = makePools(await seededFaker(seedOf(String(o.seed))));
   const parquet = o.format === "parquet" ? await loadParquet() : undefined;
@@ -93,10 +111,14 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
   for (const [n, t] of tables.entries()) {
     const source = sources.get(t.source)!;
     const raw = rawFormatOf(source);
-    const hospitals = source.hospitals.length > 0 ? source.hospitals : o.estate.platform.hospitals.map((h) => h.id);
+    const hospitals =
+      source.hospitals.length > 0 ? source.hospitals : o.estate.platform.hospitals.map((h) => h.id);
     const cdc = t.load.mode === "cdc";
     const ext = raw !== undefined ? RAW_EXTENSIONS[raw] : EXTENSIONS[o.format];
-    const open = async (day: string, part: number): Promise<{ path: string; writer: RowWriter }> => {
+    const open = async (
+      day: string,
+      part: number,
+    ): Promise<{ path: string; writer: RowWriter }> => {
       const path = `${t.source}/${t.id}/dt=${day}/part-${String(part).padStart(5, "0")}.${ext}`;
       const sink = await target.open(path);
       const writer =
@@ -110,7 +132,13 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
       return { path, writer };
     };
     const stats = await writeTable(t, o, pools, hospitals, partRows, open);
-    out.push({ ...stats, source: t.source, table: t.id, format: raw ?? o.format, keys: keyColumns(t) });
+    out.push({
+      ...stats,
+      source: t.source,
+      table: t.id,
+      format: raw ?? o.format,
+      keys: keyColumns(t),
+    });
     total += stats.rows;
     o.onProgress?.(n + 1, tables.length, t.key);
   }

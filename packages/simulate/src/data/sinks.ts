@@ -20,10 +20,10 @@ export function localTarget(root: string): Target {
       failed.catch(() => undefined);
       return Promise.resolve({
         async write(chunk) {
-          if (!stream.write(chunk)) await Promise.race([new Promise<void>((r) => stream.once("drain", () => r())), failed]);
+          if (!stream.write(chunk))
+            await Promise.race([new Promise<void>((r) => stream.once("drain", () => r())), failed]);
         },
-        close: () =>
-          Promise.race([new Promise<void>((r) => stream.end(() => r())), failed]),
+        close: () => Promise.race([new Promise<void>((r) => stream.end(() => r())), failed]),
       });
     },
     describe: (path) => join(root, path),

@@ -38,7 +38,8 @@ const ENTITY: Readonly<Record<string, string>> = {
   sample_id: "sample",
 };
 export const entityOf = (column: string): string =>
-  ENTITY[column] ?? (/(^|_)mrn(_|$)/.test(column) ? "patient" : /(^|_)npi(_|$)/.test(column) ? "provider" : column);
+  ENTITY[column] ??
+  (/(^|_)mrn(_|$)/.test(column) ? "patient" : /(^|_)npi(_|$)/.test(column) ? "provider" : column);
 
 /**
  * Values drawn from Faker once per run and then picked by the row's random stream: Faker per
@@ -91,8 +92,10 @@ export function entityIndex(ctx: RowContext, entity: string): number {
   if (hit !== undefined) return hit;
   let k: number;
   // A patient referenced by a row that also names an encounter is that encounter's patient.
-  if (entity === "patient" && ctx.chosen.has("encounter")) k = patientOfEncounter(ctx.chosen.get("encounter")!, ctx.poolSize);
-  else if (entity === "patient" && ctx.own === "encounter") k = patientOfEncounter(ctx.k, ctx.poolSize);
+  if (entity === "patient" && ctx.chosen.has("encounter"))
+    k = patientOfEncounter(ctx.chosen.get("encounter")!, ctx.poolSize);
+  else if (entity === "patient" && ctx.own === "encounter")
+    k = patientOfEncounter(ctx.k, ctx.poolSize);
   else k = ctx.rng.int(0, Math.max(0, ctx.poolSize - 1));
   ctx.chosen.set(entity, k);
   return k;
@@ -110,7 +113,8 @@ export function decimalText(rng: Random, precision: number, scale: number, max =
   const intDigits = precision - scale;
   const limit = Math.min(max, 10 ** Math.min(intDigits, 9) - 1);
   const whole = rng.int(0, Math.max(0, limit));
-  const frac = scale > 0 ? `.${pad(rng.int(0, 10 ** Math.min(scale, 6) - 1), Math.min(scale, 6))}` : "";
+  const frac =
+    scale > 0 ? `.${pad(rng.int(0, 10 ** Math.min(scale, 6) - 1), Math.min(scale, 6))}` : "";
   return `${whole}${frac}`;
 }
 
@@ -121,7 +125,11 @@ export function identityOf(name: string, type: string): (k: number) => Value {
   if (type === "bigint" || type === "int") return (k) => 100_000 + k;
   if (type === "smallint" || type === "tinyint") return (k) => k % 100;
   const prefix =
-    name.replace(/_id$/, "").split("_").map((w) => w[0]?.toUpperCase() ?? "").join("") || "K";
+    name
+      .replace(/_id$/, "")
+      .split("_")
+      .map((w) => w[0]?.toUpperCase() ?? "")
+      .join("") || "K";
   return (k) => `${prefix}${pad(k, 8)}`;
 }
 
@@ -134,7 +142,8 @@ export function columnGenerator(column: Column, isIdentity: boolean): ColumnGen 
   const id = identityOf(name, type);
   if (isIdentity) return (ctx) => id(ctx.k);
   if (entity !== name || /_id$/.test(name)) return (ctx) => id(entityIndex(ctx, entity));
-  const semantic = SEMANTIC[name] ?? PATTERNS.find(([re, types]) => re.test(name) && types.test(type))?.[2];
+  const semantic =
+    SEMANTIC[name] ?? PATTERNS.find(([re, types]) => re.test(name) && types.test(type))?.[2];
   if (semantic !== undefined) return semantic;
   return byType(type);
 }
@@ -154,18 +163,46 @@ const SEMANTIC: Readonly<Record<string, ColumnGen>> = {
   cpt_code: (c) => c.rng.pick(CPT),
   loinc_code: (c) => c.rng.pick(LOINC),
   ndc_code: (c) => c.rng.pick(NDC),
-  specialty: (c) => c.rng.pick(["Internal Medicine", "Cardiology", "Pediatrics", "Emergency Medicine", "Oncology", "Family Medicine"]),
-  encounter_type: (c) => c.rng.pick(["inpatient", "outpatient", "emergency", "observation", "telehealth"]),
+  specialty: (c) =>
+    c.rng.pick([
+      "Internal Medicine",
+      "Cardiology",
+      "Pediatrics",
+      "Emergency Medicine",
+      "Oncology",
+      "Family Medicine",
+    ]),
+  encounter_type: (c) =>
+    c.rng.pick(["inpatient", "outpatient", "emergency", "observation", "telehealth"]),
   route: (c) => c.rng.pick(["PO", "IV", "IM", "SC", "INH"]),
   abnormal_flag: (c) => c.rng.pick(["N", "N", "N", "H", "L", "A"]),
   units: (c) => c.rng.pick(["mg/dL", "g/dL", "mmol/L", "%", "10*3/uL"]),
   observation_value: (c) => (c.rng.int(10, 2000) / 10).toFixed(1),
   status: (c) => c.rng.pick(["available", "occupied", "dirty", "blocked"]),
-  job_title: (c) => c.rng.pick(["Registered Nurse", "Patient Care Technician", "Pharmacist", "Respiratory Therapist", "Unit Clerk", "Physical Therapist", "Lab Technologist"]),
-  department_name: (c) => `${c.rng.pick(["Medical", "Surgical", "Cardiac", "Pediatric", "Oncology"])} ${c.rng.pick(["ICU", "Unit", "Clinic", "Step-Down"])} ${c.rng.int(1, 9)}`,
-  account_name: (c) => c.rng.pick(["Patient Revenue", "Salaries", "Supplies", "Pharmacy Expense", "Cash", "Accounts Receivable"]),
+  job_title: (c) =>
+    c.rng.pick([
+      "Registered Nurse",
+      "Patient Care Technician",
+      "Pharmacist",
+      "Respiratory Therapist",
+      "Unit Clerk",
+      "Physical Therapist",
+      "Lab Technologist",
+    ]),
+  department_name: (c) =>
+    `${c.rng.pick(["Medical", "Surgical", "Cardiac", "Pediatric", "Oncology"])} ${c.rng.pick(["ICU", "Unit", "Clinic", "Step-Down"])} ${c.rng.int(1, 9)}`,
+  account_name: (c) =>
+    c.rng.pick([
+      "Patient Revenue",
+      "Salaries",
+      "Supplies",
+      "Pharmacy Expense",
+      "Cash",
+      "Accounts Receivable",
+    ]),
   account_type: (c) => c.rng.pick(["asset", "liability", "revenue", "expense"]),
-  payer_name: (c) => c.rng.pick(["Medicare", "Medicaid", "Commercial PPO", "Commercial HMO", "Self-pay"]),
+  payer_name: (c) =>
+    c.rng.pick(["Medicare", "Medicaid", "Commercial PPO", "Commercial HMO", "Self-pay"]),
   member_id: (c) => `MBR${pad(c.rng.int(0, 99_999_999), 8)}`,
   specimen_type: (c) => c.rng.pick(["blood", "saliva", "tumor tissue", "buccal swab"]),
   flowcell_id: (c) => `SIMFC${pad(c.rng.int(0, 9999), 4)}`,
@@ -197,7 +234,11 @@ const PATTERNS: readonly (readonly [RegExp, RegExp, ColumnGen])[] = [
   [/(birth_date|_dob|^dob)$/, DATE, (c) => birthDateFor(entityIndex(c, "patient"))],
   [/death_date$/, DATE, () => null],
   [/phone/, STRING, (c) => fakePhone(c.rng)],
-  [/email/, STRING, (c) => `${c.rng.pick(c.pools.firstNames).toLowerCase()}.${c.rng.int(1, 9999)}@example.org`],
+  [
+    /email/,
+    STRING,
+    (c) => `${c.rng.pick(c.pools.firstNames).toLowerCase()}.${c.rng.int(1, 9999)}@example.org`,
+  ],
   [/ssn/, STRING, (c) => fakeSsn(c.rng)],
   [/(^|_)zip3$/, STRING, (c) => fakeZip3(c.rng)],
   [/(^|_)(zip|zip_code|postal_code)$/, STRING, (c) => `${fakeZip3(c.rng)}00`],
@@ -210,7 +251,11 @@ const PATTERNS: readonly (readonly [RegExp, RegExp, ColumnGen])[] = [
   [/_yn$/, STRING, (c) => c.rng.pick(["Y", "N"])],
   [/_c$/, STRING, (c) => String(c.rng.int(1, 9))],
   [/(^|_)(state|state_code)$/, STRING, (c) => c.rng.pick(["IA", "NE", "KS", "MN", "WI"])],
-  [/(^|_)name$/, STRING, (c) => `${c.rng.pick(c.pools.firstNames)} ${c.rng.pick(c.pools.lastNames)}`],
+  [
+    /(^|_)name$/,
+    STRING,
+    (c) => `${c.rng.pick(c.pools.firstNames)} ${c.rng.pick(c.pools.lastNames)}`,
+  ],
 ];
 
 function byType(type: string): ColumnGen {

@@ -5,6 +5,7 @@
  * as text (exact; the pipelines cast them), integers, doubles and booleans typed.
  */
 import type { Column } from "@hdp/config";
+import type * as HyparquetWriter from "hyparquet-writer" with { "resolution-mode": "import" };
 import type { Value } from "./values";
 
 export type DataFormat = "csv" | "ndjson" | "parquet";
@@ -24,7 +25,11 @@ export interface RowWriter {
 /** CDC feeds carry the change type in this column: I insert, U update, D delete. */
 export const OP_COLUMN = "_op";
 
-export const EXTENSIONS: Readonly<Record<DataFormat, string>> = { csv: "csv", ndjson: "json", parquet: "parquet" };
+export const EXTENSIONS: Readonly<Record<DataFormat, string>> = {
+  csv: "csv",
+  ndjson: "json",
+  parquet: "parquet",
+};
 
 function csvField(v: Value): string {
   if (v === null) return "";
@@ -81,7 +86,8 @@ export function ndjsonWriter(sink: Sink, columns: readonly Column[], cdc: boolea
   return {
     write(values, op) {
       let line = "{";
-      for (let i = 0; i < values.length; i++) line += `${i > 0 ? "," : ""}${names[i]}:${JSON.stringify(values[i])}`;
+      for (let i = 0; i < values.length; i++)
+        line += `${i > 0 ? "," : ""}${names[i]}:${JSON.stringify(values[i])}`;
       if (cdc) line += `,"${OP_COLUMN}":${JSON.stringify(op ?? "I")}`;
       return out.add(`${line}}\n`);
     },
@@ -92,10 +98,11 @@ export function ndjsonWriter(sink: Sink, columns: readonly Column[], cdc: boolea
   };
 }
 
-type ParquetModule = typeof import("hyparquet-writer", { with: { "resolution-mode": "import" } });
+type ParquetModule = typeof HyparquetWriter;
 let parquetLib: Promise<ParquetModule> | undefined;
 /** hyparquet-writer is an ES module: loaded once, on first use. */
-export const loadParquet = (): Promise<ParquetModule> => (parquetLib ??= import("hyparquet-writer"));
+export const loadParquet = (): Promise<ParquetModule> =>
+  (parquetLib ??= import("hyparquet-writer"));
 
 type ParquetType = "STRING" | "INT64" | "DOUBLE" | "BOOLEAN";
 function parquetType(type: string): ParquetType {
@@ -120,9 +127,17 @@ const PHYSICAL: Readonly<Record<ParquetType, Record<string, string>>> = {
  * group at a time, encoded, and the bytes handed to the sink, so memory stays flat however
  * large the part.
  */
-export function parquetWriter(sink: Sink, columns: readonly Column[], cdc: boolean, lib: ParquetModule): RowWriter {
+export function parquetWriter(
+  sink: Sink,
+  columns: readonly Column[],
+  cdc: boolean,
+  lib: ParquetModule,
+): RowWriter {
   const names = [...columns.map((c) => c.name), ...(cdc ? [OP_COLUMN] : [])];
-  const types: ParquetType[] = [...columns.map((c) => parquetType(c.type)), ...(cdc ? (["STRING"] as const) : [])];
+  const types: ParquetType[] = [
+    ...columns.map((c) => parquetType(c.type)),
+    ...(cdc ? (["STRING"] as const) : []),
+  ];
   const bytes = new lib.ByteWriter(1 << 20);
   const drain = (): Promise<void> => {
     const chunk = bytes.getBytes().slice();
@@ -130,22 +145,28 @@ export function parquetWriter(sink: Sink, columns: readonly Column[], cdc: boole
     return Promise.resolve(sink.write(chunk));
   };
   // Writer.flush is optional in hyparquet-writer's types and absent from ByteWriter's.
-  (bytes as { flush?: () => Promise<void> }).flush = drain;
-  bytes.finish = drain;
+  // The writer awaits what flush() and finish() return (hyparquet-writer's Writer interface).
+  Object.assign(bytes, { flush: drain, finish: drain });
   const schema = [
     { name: "root", num_children: names.length },
     ...names.map((name, i) => ({ name, repetition_type: "OPTIONAL", ...PHYSICAL[types[i]] })),
   ];
   type Options = ConstructorParameters<ParquetModule["ParquetWriter"]>[0];
-  const writer = new lib.ParquetWriter({ writer: bytes, schema: schema as Options["schema"], statistics: false });
+  const writer = new lib.ParquetWriter({
+    writer: bytes,
+    schema: schema as Options["schema"],
+    statistics: false,
+  });
   let data: unknown[][] = names.map(() => []);
   let buffered = 0;
   const flushGroup = async (): Promise<void> => {
     const columnData = names.map((name, i) => ({ name, data: data[i] }));
     data = names.map(() => []);
     buffered = 0;
-    type WriteArgs = Parameters<InstanceType<ParquetModule["ParquetWriter"]>["write"]>[0];
-    await writer.write({ columnData: columnData as WriteArgs["columnData"], rowGroupSize: PARQUET_ROW_GROUP });
+    await writer.write({
+      columnData,
+      rowGroupSize: PARQUET_ROW_GROUP,
+    });
   };
   return {
     write(values, op) {

@@ -9,11 +9,17 @@ import type { Classification } from "@hdp/config";
 export type Domain = "clinical" | "financial" | "workforce" | "genomics" | "operations";
 
 export type ConnectionKind =
-  | { readonly kind: "database"; readonly engine: "sqlserver" | "oracle" | "postgres" | "mysql" | "db2" }
+  | {
+      readonly kind: "database";
+      readonly engine: "sqlserver" | "oracle" | "postgres" | "mysql" | "db2";
+    }
   | { readonly kind: "sftp" }
   | { readonly kind: "api"; readonly auth: "oauth2" | "api-key" | "mtls" }
   | { readonly kind: "stream"; readonly platform: "kinesis" | "kafka" }
-  | { readonly kind: "file-drop"; readonly format: "csv" | "parquet" | "json" | "hl7" | "fastq" | "vcf" };
+  | {
+      readonly kind: "file-drop";
+      readonly format: "csv" | "parquet" | "json" | "hl7" | "fastq" | "vcf";
+    };
 
 export type LoadTemplate =
   | { readonly mode: "full" }
@@ -42,7 +48,11 @@ export interface Archetype {
   readonly tables: readonly TableTemplate[];
 }
 
-const cdc = (keys: string[], sequenceBy = "updated_at"): LoadTemplate => ({ mode: "cdc", keys, sequenceBy });
+const cdc = (keys: string[], sequenceBy = "updated_at"): LoadTemplate => ({
+  mode: "cdc",
+  keys,
+  sequenceBy,
+});
 const incr = (watermark = "updated_at"): LoadTemplate => ({ mode: "incremental", watermark });
 const full: LoadTemplate = { mode: "full" };
 
@@ -159,7 +169,12 @@ const MED_ORDERS: TableTemplate = {
 const DEPARTMENTS: TableTemplate = {
   id: "departments",
   description: "Departments and units of each hospital.",
-  columns: ["department_id:bigint!", "department_name:string", "hospital_id:string", "updated_at:timestamp!"],
+  columns: [
+    "department_id:bigint!",
+    "department_name:string",
+    "hospital_id:string",
+    "updated_at:timestamp!",
+  ],
   load: full,
 };
 
@@ -212,7 +227,12 @@ const TIMESHEETS: TableTemplate = {
 const GL_ACCOUNTS: TableTemplate = {
   id: "gl_accounts",
   description: "Chart of accounts.",
-  columns: ["account_id:string!", "account_name:string", "account_type:string", "updated_at:timestamp!"],
+  columns: [
+    "account_id:string!",
+    "account_name:string",
+    "account_type:string",
+    "updated_at:timestamp!",
+  ],
   load: full,
 };
 const GL_ENTRIES: TableTemplate = {

@@ -67,7 +67,11 @@ export function planShards(sources: readonly SourceSize[], coreWeight: number): 
   let packedWeight = 0;
   const flush = (): void => {
     if (packed.length === 0) return;
-    shards.push({ id: packed.length === 1 ? packed[0] : packed.join("-").slice(0, 32).replace(/-$/, ""), domains: packed, sources: [] });
+    shards.push({
+      id: packed.length === 1 ? packed[0] : packed.join("-").slice(0, 32).replace(/-$/, ""),
+      domains: packed,
+      sources: [],
+    });
     packed = [];
     packedWeight = 0;
   };

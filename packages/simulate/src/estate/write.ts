@@ -6,7 +6,9 @@ import type { GeneratedEstate } from "./generate";
 /** Throws (writing nothing) when `dir` exists and is not empty. */
 export function writeEstate(estate: GeneratedEstate, dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new Error(`${dir} is not empty: simulate estate writes only into a new or empty directory`);
+    throw new Error(
+      `${dir} is not empty: simulate estate writes only into a new or empty directory`,
+    );
   }
   const made = new Set<string>();
   for (const [path, text] of estate.files) {
