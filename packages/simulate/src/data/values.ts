@@ -142,91 +142,123 @@ export function columnGenerator(column: Column, isIdentity: boolean): ColumnGen 
   const id = identityOf(name, type);
   if (isIdentity) return (ctx) => id(ctx.k);
   if (entity !== name || /_id$/.test(name)) return (ctx) => id(entityIndex(ctx, entity));
+  const known = SEMANTIC[name];
   const semantic =
-    SEMANTIC[name] ?? PATTERNS.find(([re, types]) => re.test(name) && types.test(type))?.[2];
+    known !== undefined && known[0].test(type)
+      ? known[1]
+      : PATTERNS.find(([re, types]) => re.test(name) && types.test(type))?.[2];
   if (semantic !== undefined) return semantic;
   return byType(type);
 }
 
-const SEMANTIC: Readonly<Record<string, ColumnGen>> = {
-  first_name: (c) => c.rng.pick(c.pools.firstNames),
-  last_name: (c) => c.rng.pick(c.pools.lastNames),
-  provider_name: (c) => `${c.rng.pick(c.pools.firstNames)} ${c.rng.pick(c.pools.lastNames)}, MD`,
-  birth_date: (c) => birthDateFor(entityIndex(c, "patient")),
-  sex: (c) => c.rng.pick(["F", "M", "U"]),
-  zip3: (c) => fakeZip3(c.rng),
-  phone: (c) => fakePhone(c.rng),
-  email: (c) => `${c.rng.pick(c.pools.firstNames).toLowerCase()}.${c.rng.int(1, 9999)}@example.org`,
-  ssn: (c) => fakeSsn(c.rng),
-  hospital_id: (c) => c.rng.pick(c.hospitals),
-  icd10_code: (c) => c.rng.pick(ICD10),
-  cpt_code: (c) => c.rng.pick(CPT),
-  loinc_code: (c) => c.rng.pick(LOINC),
-  ndc_code: (c) => c.rng.pick(NDC),
-  specialty: (c) =>
-    c.rng.pick([
-      "Internal Medicine",
-      "Cardiology",
-      "Pediatrics",
-      "Emergency Medicine",
-      "Oncology",
-      "Family Medicine",
-    ]),
-  encounter_type: (c) =>
-    c.rng.pick(["inpatient", "outpatient", "emergency", "observation", "telehealth"]),
-  route: (c) => c.rng.pick(["PO", "IV", "IM", "SC", "INH"]),
-  abnormal_flag: (c) => c.rng.pick(["N", "N", "N", "H", "L", "A"]),
-  units: (c) => c.rng.pick(["mg/dL", "g/dL", "mmol/L", "%", "10*3/uL"]),
-  observation_value: (c) => (c.rng.int(10, 2000) / 10).toFixed(1),
-  status: (c) => c.rng.pick(["available", "occupied", "dirty", "blocked"]),
-  job_title: (c) =>
-    c.rng.pick([
-      "Registered Nurse",
-      "Patient Care Technician",
-      "Pharmacist",
-      "Respiratory Therapist",
-      "Unit Clerk",
-      "Physical Therapist",
-      "Lab Technologist",
-    ]),
-  department_name: (c) =>
-    `${c.rng.pick(["Medical", "Surgical", "Cardiac", "Pediatric", "Oncology"])} ${c.rng.pick(["ICU", "Unit", "Clinic", "Step-Down"])} ${c.rng.int(1, 9)}`,
-  account_name: (c) =>
-    c.rng.pick([
-      "Patient Revenue",
-      "Salaries",
-      "Supplies",
-      "Pharmacy Expense",
-      "Cash",
-      "Accounts Receivable",
-    ]),
-  account_type: (c) => c.rng.pick(["asset", "liability", "revenue", "expense"]),
-  payer_name: (c) =>
-    c.rng.pick(["Medicare", "Medicaid", "Commercial PPO", "Commercial HMO", "Self-pay"]),
-  member_id: (c) => `MBR${pad(c.rng.int(0, 99_999_999), 8)}`,
-  specimen_type: (c) => c.rng.pick(["blood", "saliva", "tumor tissue", "buccal swab"]),
-  flowcell_id: (c) => `SIMFC${pad(c.rng.int(0, 9999), 4)}`,
-  lane: (c) => c.rng.int(1, 8),
-  read_number: (c) => c.rng.int(1, 2),
-  read_count: (c) => c.rng.int(1_000_000, 400_000_000),
-  chrom: (c) => `chr${c.rng.pick(["1", "2", "3", "7", "11", "13", "17", "19", "22", "X"])}`,
-  pos: (c) => c.rng.int(10_000, 150_000_000),
-  ref: (c) => c.rng.pick(["A", "C", "G", "T"]),
-  alt: (c) => c.rng.pick(["A", "C", "G", "T", "AT", "CG"]),
-  qual: (c) => c.rng.int(200, 9999) / 10,
-  filter: (c) => c.rng.pick(["PASS", "PASS", "PASS", "LowQual"]),
-  genotype: (c) => c.rng.pick(["0/1", "1/1", "0/1"]),
-  vendor_name: (c) => c.rng.pick(c.pools.companies),
-  question_code: (c) => `Q${c.rng.int(1, 40)}`,
-  score: (c) => c.rng.int(1, 5),
-  priority: (c) => c.rng.int(1, 5),
-  cost_center: (c) => `CC-${c.rng.int(7100, 7199)}`,
-  diagnosis_rank: (c) => c.rng.int(1, 10),
-  units_count: (c) => c.rng.int(1, 4),
-};
-
 const STRING = /^string$/;
 const DATE = /^date$/;
+const INTEGER = /^(int|bigint|smallint|tinyint)$/;
+const FLOATING = /^(float|double)$/;
+
+/** Columns known by name, with the types they apply to (an `int` column named units stays an int). */
+const SEMANTIC: Readonly<Record<string, readonly [RegExp, ColumnGen]>> = {
+  first_name: [STRING, (c) => c.rng.pick(c.pools.firstNames)],
+  last_name: [STRING, (c) => c.rng.pick(c.pools.lastNames)],
+  provider_name: [
+    STRING,
+    (c) => `${c.rng.pick(c.pools.firstNames)} ${c.rng.pick(c.pools.lastNames)}, MD`,
+  ],
+  birth_date: [DATE, (c) => birthDateFor(entityIndex(c, "patient"))],
+  sex: [STRING, (c) => c.rng.pick(["F", "M", "U"])],
+  zip3: [STRING, (c) => fakeZip3(c.rng)],
+  phone: [STRING, (c) => fakePhone(c.rng)],
+  email: [
+    STRING,
+    (c) => `${c.rng.pick(c.pools.firstNames).toLowerCase()}.${c.rng.int(1, 9999)}@example.org`,
+  ],
+  ssn: [STRING, (c) => fakeSsn(c.rng)],
+  hospital_id: [STRING, (c) => c.rng.pick(c.hospitals)],
+  icd10_code: [STRING, (c) => c.rng.pick(ICD10)],
+  cpt_code: [STRING, (c) => c.rng.pick(CPT)],
+  loinc_code: [STRING, (c) => c.rng.pick(LOINC)],
+  ndc_code: [STRING, (c) => c.rng.pick(NDC)],
+  specialty: [
+    STRING,
+    (c) =>
+      c.rng.pick([
+        "Internal Medicine",
+        "Cardiology",
+        "Pediatrics",
+        "Emergency Medicine",
+        "Oncology",
+        "Family Medicine",
+      ]),
+  ],
+  encounter_type: [
+    STRING,
+    (c) => c.rng.pick(["inpatient", "outpatient", "emergency", "observation", "telehealth"]),
+  ],
+  route: [STRING, (c) => c.rng.pick(["PO", "IV", "IM", "SC", "INH"])],
+  abnormal_flag: [STRING, (c) => c.rng.pick(["N", "N", "N", "H", "L", "A"])],
+  units: [STRING, (c) => c.rng.pick(["mg/dL", "g/dL", "mmol/L", "%", "10*3/uL"])],
+  observation_value: [STRING, (c) => (c.rng.int(10, 2000) / 10).toFixed(1)],
+  status: [STRING, (c) => c.rng.pick(["available", "occupied", "dirty", "blocked"])],
+  job_title: [
+    STRING,
+    (c) =>
+      c.rng.pick([
+        "Registered Nurse",
+        "Patient Care Technician",
+        "Pharmacist",
+        "Respiratory Therapist",
+        "Unit Clerk",
+        "Physical Therapist",
+        "Lab Technologist",
+      ]),
+  ],
+  department_name: [
+    STRING,
+    (c) =>
+      `${c.rng.pick(["Medical", "Surgical", "Cardiac", "Pediatric", "Oncology"])} ${c.rng.pick(["ICU", "Unit", "Clinic", "Step-Down"])} ${c.rng.int(1, 9)}`,
+  ],
+  account_name: [
+    STRING,
+    (c) =>
+      c.rng.pick([
+        "Patient Revenue",
+        "Salaries",
+        "Supplies",
+        "Pharmacy Expense",
+        "Cash",
+        "Accounts Receivable",
+      ]),
+  ],
+  account_type: [STRING, (c) => c.rng.pick(["asset", "liability", "revenue", "expense"])],
+  payer_name: [
+    STRING,
+    (c) => c.rng.pick(["Medicare", "Medicaid", "Commercial PPO", "Commercial HMO", "Self-pay"]),
+  ],
+  member_id: [STRING, (c) => `MBR${pad(c.rng.int(0, 99_999_999), 8)}`],
+  specimen_type: [STRING, (c) => c.rng.pick(["blood", "saliva", "tumor tissue", "buccal swab"])],
+  flowcell_id: [STRING, (c) => `SIMFC${pad(c.rng.int(0, 9999), 4)}`],
+  lane: [INTEGER, (c) => c.rng.int(1, 8)],
+  read_number: [INTEGER, (c) => c.rng.int(1, 2)],
+  read_count: [INTEGER, (c) => c.rng.int(1_000_000, 400_000_000)],
+  chrom: [
+    STRING,
+    (c) => `chr${c.rng.pick(["1", "2", "3", "7", "11", "13", "17", "19", "22", "X"])}`,
+  ],
+  pos: [INTEGER, (c) => c.rng.int(10_000, 150_000_000)],
+  ref: [STRING, (c) => c.rng.pick(["A", "C", "G", "T"])],
+  alt: [STRING, (c) => c.rng.pick(["A", "C", "G", "T", "AT", "CG"])],
+  qual: [FLOATING, (c) => c.rng.int(200, 9999) / 10],
+  filter: [STRING, (c) => c.rng.pick(["PASS", "PASS", "PASS", "LowQual"])],
+  genotype: [STRING, (c) => c.rng.pick(["0/1", "1/1", "0/1"])],
+  vendor_name: [STRING, (c) => c.rng.pick(c.pools.companies)],
+  question_code: [STRING, (c) => `Q${c.rng.int(1, 40)}`],
+  score: [INTEGER, (c) => c.rng.int(1, 5)],
+  priority: [INTEGER, (c) => c.rng.int(1, 5)],
+  cost_center: [STRING, (c) => `CC-${c.rng.int(7100, 7199)}`],
+  diagnosis_rank: [INTEGER, (c) => c.rng.int(1, 10)],
+  units_count: [INTEGER, (c) => c.rng.int(1, 4)],
+};
+
 /** Name patterns of columns in real source schemas (Epic, Workday, …): first match wins. */
 const PATTERNS: readonly (readonly [RegExp, RegExp, ColumnGen])[] = [
   [/first_name$/, STRING, (c) => c.rng.pick(c.pools.firstNames)],
