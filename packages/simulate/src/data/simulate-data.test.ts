@@ -9,7 +9,7 @@ import { isValidNpi, RESTRICTED_ZIP3 } from "./health";
 import { localTarget } from "./sinks";
 import { checkDataOptions, simulateData, type DataResult } from "./simulate-data";
 
-type Row = Record<string, unknown>;
+type Row = Record<string, string | number | boolean | null>;
 
 let root: string;
 let estate: Estate;
