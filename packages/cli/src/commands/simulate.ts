@@ -22,7 +22,7 @@ import {
   type GeneratedEstate,
 } from "@hdp/simulate";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
-import type { Io } from "../program";
+import type { Io } from "../io";
 
 const n = (x: number): string => x.toLocaleString("en-US");
 const int =
