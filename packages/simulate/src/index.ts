@@ -17,6 +17,6 @@ export {
   type TableStats,
 } from "./data/simulate-data";
 export { localTarget, type Target } from "./data/sinks";
-export { OP_COLUMN, type DataFormat, type Sink } from "./data/writers";
+export { type DataFormat, type Sink } from "./data/writers";
 export { isValidNpi, npiFor, RESTRICTED_ZIP3 } from "./data/health";
 export { scanRecord, scanText, type SafeHarborFinding } from "./safe-harbor";

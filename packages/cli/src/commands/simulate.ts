@@ -127,9 +127,10 @@ export function registerSimulate(
     .option("--start <date>", "first partition date (YYYY-MM-DD)", "2025-01-06")
     .option("--bad-rows <share>", "share of rows made bad for quarantine (0-1)", parseFloat, 0.01)
     .addOption(
-      new Option("--format <format>", "landing format")
-        .choices(["csv", "ndjson", "parquet"])
-        .default("ndjson"),
+      new Option(
+        "--format <format>",
+        "landing format of row tables (default: each table's configured one)",
+      ).choices(["csv", "ndjson", "parquet"]),
     )
     .requiredOption("--out <dir>", "output directory")
     .action(
@@ -143,7 +144,7 @@ export function registerSimulate(
         seed: number;
         start: string;
         badRows: number;
-        format: DataFormat;
+        format?: DataFormat;
         out: string;
       }) => {
         const loaded = loadEstate(resolve(io.cwd, opts.configs));

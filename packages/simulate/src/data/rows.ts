@@ -1,8 +1,9 @@
 /**
  * The rows of one table over `days` daily partitions, generated one at a time (never a table in
  * memory). Load modes shape the feed: `full` is a daily snapshot of the same keys, `incremental`
- * new rows each day, `cdc` inserts on day one and then inserts, updates and deletes (`_op`
- * I/U/D) of existing keys. A share of rows is made bad on purpose (null key, wrong type,
+ * new rows each day, `cdc` inserts on day one and then inserts, updates and — where the table
+ * declares how its feed marks them (`load.deletes`) — deletes of existing keys, the marker
+ * column holding the first delete value. A share of rows is made bad on purpose (null key, wrong type,
  * overflow) for the pipelines' quarantine.
  */
 import type { Column, Table } from "@hdp/config";
@@ -61,6 +62,8 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
     .filter((i) => i >= 0);
   const ledger = col("debit") >= 0 && col("credit") >= 0;
   const deleted = new Set<number>();
+  const marker = t.load.mode === "cdc" ? t.load.deletes : undefined;
+  const markerIdx = marker !== undefined ? col(marker.column) : -1;
   let nextKey = o.rows;
   for (let d = 0; d < o.days; d++) {
     const day = dayOf(o.start, d);
@@ -80,7 +83,7 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
         else {
           do k = rng.int(0, nextKey - 1);
           while (deleted.has(k));
-          op = r < 0.9 ? "U" : "D";
+          op = r < 0.9 || marker === undefined ? "U" : "D";
           if (op === "D") deleted.add(k);
         }
       }
@@ -101,6 +104,11 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
         if (j > 0) values[j] = gens[j]({ ...ctx, rng: new Random(`${t.key}/${k}/${j}`) });
       }
       relate(t, values, rng, col);
+      if (markerIdx >= 0) {
+        // Rows that are not deletes hold the change type, unless it would read as a delete.
+        const kind = op === "D" ? marker!.values[0] : op;
+        values[markerIdx] = op !== "D" && marker!.values.includes(kind) ? null : kind;
+      }
       let bad: BadKind | undefined;
       if (ledger) {
         // Journals are pairs of lines that balance; a bad journal spoils both of its lines.

@@ -97,7 +97,7 @@ function violation(t: Table, row: Row): string | undefined {
 describe("simulateData", () => {
   test("files land where the pipelines read them, one partition per day", () => {
     expect(result.tables.length).toBeGreaterThan(20);
-    for (const t of result.tables) {
+    for (const t of result.tables.filter((x) => x.format !== "fastq")) {
       expect(t.files).toHaveLength(DAYS);
       t.files.forEach((f, d) =>
         expect(f).toBe(
@@ -114,12 +114,8 @@ describe("simulateData", () => {
       const table = estate.tables.find((t) => t.source === stats.source && t.id === stats.table)!;
       const rows = rowsOf(stats.source, stats.table, "out");
       expect(rows).toHaveLength(stats.rows);
-      const cdc = table.load.mode === "cdc";
       for (const r of rows) {
-        expect(Object.keys(r)).toEqual([
-          ...table.columns.map((c) => c.name),
-          ...(cdc ? ["_op"] : []),
-        ]);
+        expect(Object.keys(r)).toEqual(table.columns.map((c) => c.name));
         if (violation(table, r) !== undefined) bad++;
         checked++;
       }
@@ -194,38 +190,68 @@ describe("simulateData", () => {
     for (const [, balance] of journals) expect(balance).toBe(0);
   });
 
-  test("CDC feeds insert on the first day, then update and delete keys that exist", () => {
-    const ehr = sourceOf("ehr", "patients");
-    const stats = clean.tables.find((t) => t.source === ehr && t.table === "patients")!;
-    expect(stats.ops.U).toBeGreaterThan(0);
-    expect(stats.ops.D).toBeGreaterThan(0);
-    const rows = rowsOf(ehr, "patients");
-    const firstDay = rows.slice(0, ROWS);
-    expect(firstDay.every((r) => r._op === "I")).toBe(true);
-    const seen = new Set<unknown>();
-    for (const r of rows) {
-      if (r._op === "I") seen.add(r.patient_id);
-      else expect(seen).toContain(r.patient_id);
+  test("CDC feeds insert on the first day, then update and delete (by the table's marker) keys that exist", () => {
+    const marked = estate.tables.filter(
+      (t) =>
+        t.load.mode === "cdc" &&
+        t.load.deletes !== undefined &&
+        clean.tables.some((c) => c.source === t.source && c.table === t.id),
+    );
+    expect(marked.length).toBeGreaterThan(0);
+    for (const t of marked) {
+      if (t.load.mode !== "cdc" || t.load.deletes === undefined) continue;
+      const stats = clean.tables.find((c) => c.source === t.source && c.table === t.id)!;
+      expect(stats.ops.U).toBeGreaterThan(0);
+      expect(stats.ops.D).toBeGreaterThan(0);
+      const rows = rowsOf(t.source, t.id);
+      const marker = t.load.deletes.column;
+      const key = (r: Row): string =>
+        t.load.mode === "cdc" ? t.load.keys.map((k) => String(r[k])).join("|") : "";
+      expect(rows.slice(0, ROWS).every((r) => r[marker] === "I")).toBe(true);
+      expect(rows.filter((r) => r[marker] === "D")).toHaveLength(stats.ops.D);
+      const seen = new Set<string>();
+      for (const r of rows) {
+        if (r[marker] === "I") seen.add(key(r));
+        else expect(seen).toContain(key(r));
+      }
     }
+    // Without a marker the feed has no deletes (the pipelines could not tell them).
+    const unmarked = clean.tables.filter((c) => {
+      const t = estate.tables.find((x) => x.source === c.source && x.id === c.table)!;
+      return t.load.mode === "cdc" && t.load.deletes === undefined;
+    });
+    expect(unmarked.length).toBeGreaterThan(0);
+    for (const c of unmarked) expect(c.ops.D).toBe(0);
   });
 
-  test("raw sources get HL7 v2 ORU batches, VCF and FASTQ files", () => {
-    const hl7 = result.tables.find((t) => t.format === "hl7");
+  test("raw sources get the files the pipelines' parsers read: HL7 ORU^R01, VCF, FASTQ", () => {
+    const hl7 = result.tables.find((t) => t.format === "hl7" && t.table === "lab_results");
     const vcf = result.tables.find((t) => t.format === "vcf");
     const fastq = result.tables.find((t) => t.format === "fastq");
     expect([hl7?.source, vcf?.source, fastq?.source].every((s) => s !== undefined)).toBe(true);
-    const msg = read(hl7!.files[0]).split("\r\n")[0].split("\r");
-    expect(msg.map((s) => s.slice(0, 3))).toEqual(["MSH", "PID", "OBR", "OBX", "ZHD"]);
-    expect(msg[0]).toContain("|ORU^R01^ORU_R01|");
+    const msg = read(hl7!.files[0])
+      .split("\r")
+      .filter((x) => x !== "");
+    expect(msg.slice(0, 5).map((x) => x.slice(0, 3))).toEqual(["MSH", "PID", "PV1", "OBR", "OBX"]);
+    expect(msg[0].split("|")[8]).toBe("ORU^R01^ORU_R01");
+    // OBX-3 carries the LOINC code with its coding system, OBX-1 the sequence.
+    expect(msg[4].split("|")[3]).toMatch(/^\d+-\d\^\^LN$/);
+    expect(msg.filter((x) => x.startsWith("MSH"))).toHaveLength(hl7!.rows / DAYS);
     const v = read(vcf!.files[0]).split("\n");
     expect(v[0]).toBe("##fileformat=VCFv4.2");
+    const header = v.find((l) => l.startsWith("#CHROM"))!.split("\t");
+    expect(header).toHaveLength(10);
     const records = v.filter((l) => l !== "" && !l.startsWith("#"));
     expect(records).toHaveLength(vcf!.rows / DAYS);
     for (const r of records) expect(r.split("\t")).toHaveLength(10);
+    expect(fastq!.files.length).toBe(fastq!.rows);
+    for (const f of fastq!.files)
+      expect(f).toMatch(/\/dt=\d{4}-\d{2}-\d{2}\/[A-Za-z0-9-]+_S\d+_L\d{3}_R[12]_001\.fastq$/);
     const fq = read(fastq!.files[0]).trim().split("\n");
-    expect(fq.length).toBe((fastq!.rows / DAYS) * 4);
+    expect(fq.length % 4).toBe(0);
     expect(fq[0].startsWith("@")).toBe(true);
     expect(fq[2]).toBe("+");
+    expect(fq[1].length).toBe(fq[3].length);
   });
 
   test("no value has the shape of a real identifier (Safe Harbor scan)", () => {

@@ -3,7 +3,13 @@
  * written where the pipelines read them: `<source>/<table>/dt=YYYY-MM-DD/part-NNNNN.<ext>`.
  * Sources delivering HL7, VCF or FASTQ get raw files in that format instead.
  */
-import { effectiveEstate, type Estate, type Source, type Table } from "@hdp/config";
+import {
+  effectiveEstate,
+  landingFormatOf,
+  type Estate,
+  type Source,
+  type Table,
+} from "@hdp/config";
 import { seededFaker } from "./faker";
 import { makePools, type Pools } from "./values";
 import { RAW_EXTENSIONS, rawWriter, type RawFormat } from "./raw";
@@ -29,7 +35,8 @@ export interface DataOptions {
   readonly rows: number;
   readonly days: number;
   readonly seed: number | string;
-  readonly format: DataFormat;
+  /** Landing format of every table; default: each table's own (config's landing format). */
+  readonly format?: DataFormat | undefined;
   /** First partition date (default 2025-01-06). */
   readonly start?: string;
   /** Share of bad rows (default 0.01). */
@@ -85,10 +92,14 @@ export function checkDataOptions(o: DataOptions): string[] {
 }
 
 const RAW = new Set(["hl7", "vcf", "fastq"]);
-const rawFormatOf = (s: Source): RawFormat | undefined =>
-  s.connection.kind === "file-drop" && RAW.has(s.connection.format)
-    ? (s.connection.format as RawFormat)
-    : undefined;
+
+/** What lands for a table: a raw vendor format, or the given (else configured) row format. */
+function formatOf(s: Source, t: Table, given: DataFormat | undefined): RawFormat | DataFormat {
+  const configured = landingFormatOf(s.connection, t);
+  if ("format" in configured && RAW.has(configured.format)) return configured.format;
+  if (given !== undefined) return given;
+  return "format" in configured ? (configured.format) : "ndjson";
+}
 
 export async function simulateData(o: DataOptions, target: Target): Promise<DataResult> {
   const problems = checkDataOptions(o);
@@ -104,31 +115,32 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
     )
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const pools = makePools(await seededFaker(seedOf(String(o.seed))));
-  const parquet = o.format === "parquet" ? await loadParquet() : undefined;
+  let parquet: Awaited<ReturnType<typeof loadParquet>> | undefined;
   const partRows = o.partRows ?? 100_000;
   const out: TableStats[] = [];
   let total = 0;
   for (const [n, t] of tables.entries()) {
     const source = sources.get(t.source)!;
-    const raw = rawFormatOf(source);
+    const format = formatOf(source, t, o.format);
+    const raw = RAW.has(format) ? (format as RawFormat) : undefined;
+    if (format === "parquet") parquet ??= await loadParquet();
     const hospitals =
       source.hospitals.length > 0 ? source.hospitals : o.estate.platform.hospitals.map((h) => h.id);
-    const cdc = t.load.mode === "cdc";
-    const ext = raw !== undefined ? RAW_EXTENSIONS[raw] : EXTENSIONS[o.format];
+    const ext = raw !== undefined ? RAW_EXTENSIONS[raw] : EXTENSIONS[format as DataFormat];
     const open = async (
       day: string,
       part: number,
     ): Promise<{ path: string; writer: RowWriter }> => {
-      const path = `${t.source}/${t.id}/dt=${day}/part-${String(part).padStart(5, "0")}.${ext}`;
+      const dir = `${t.source}/${t.id}/dt=${day}`;
+      const path = `${dir}/part-${String(part).padStart(5, "0")}.${ext}`;
+      if (raw !== undefined) return { path, writer: rawWriter(raw, dir, part, target, t) };
       const sink = await target.open(path);
       const writer =
-        raw !== undefined
-          ? rawWriter(raw, sink, t.columns)
-          : o.format === "csv"
-            ? csvWriter(sink, t.columns, cdc)
-            : o.format === "ndjson"
-              ? ndjsonWriter(sink, t.columns, cdc)
-              : parquetWriter(sink, t.columns, cdc, parquet!);
+        format === "csv"
+          ? csvWriter(sink, t.columns)
+          : format === "ndjson"
+            ? ndjsonWriter(sink, t.columns)
+            : parquetWriter(sink, t.columns, parquet!);
       return { path, writer };
     };
     const stats = await writeTable(t, o, pools, hospitals, partRows, open);
@@ -136,7 +148,7 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
       ...stats,
       source: t.source,
       table: t.id,
-      format: raw ?? o.format,
+      format,
       keys: keyColumns(t),
     });
     total += stats.rows;
@@ -157,7 +169,8 @@ async function writeTable(
   const ops = { I: 0, U: 0, D: 0 };
   const bad: Record<BadKind, number> = { "null-key": 0, "wrong-type": 0, overflow: 0 };
   let rows = 0;
-  let current: { day: string; part: number; inPart: number; writer: RowWriter } | undefined;
+  let current:
+    { day: string; part: number; inPart: number; path: string; writer: RowWriter } | undefined;
   const rowsIter = tableRows(t.source, t, {
     rows: o.rows,
     days: o.days,
@@ -167,21 +180,25 @@ async function writeTable(
     hospitals,
     pools,
   });
+  // Raw writers may write other files than the part they were opened for (FASTQ: one per row).
+  const finish = async (c: NonNullable<typeof current>): Promise<void> => {
+    await c.writer.close();
+    files.push(...(c.writer.written?.() ?? [c.path]));
+  };
   for (const r of rowsIter) {
     if (current === undefined || current.day !== r.day || current.inPart >= partRows) {
       const part = current !== undefined && current.day === r.day ? current.part + 1 : 0;
-      if (current !== undefined) await current.writer.close();
+      if (current !== undefined) await finish(current);
       const opened = await open(r.day, part);
-      files.push(opened.path);
-      current = { day: r.day, part, inPart: 0, writer: opened.writer };
+      current = { day: r.day, part, inPart: 0, path: opened.path, writer: opened.writer };
     }
-    const wait = current.writer.write(r.values, r.op);
+    const wait = current.writer.write(r.values);
     if (wait !== undefined) await wait;
     current.inPart++;
     rows++;
     ops[r.op]++;
     if (r.bad !== undefined) bad[r.bad]++;
   }
-  if (current !== undefined) await current.writer.close();
+  if (current !== undefined) await finish(current);
   return { files, rows, ops, bad };
 }

@@ -18,12 +18,11 @@ export interface Sink {
 
 export interface RowWriter {
   /** Returns a promise only when the caller must wait (a chunk went to the sink). */
-  write(values: readonly Value[], op: string | undefined): Promise<void> | undefined;
+  write(values: readonly Value[]): Promise<void> | undefined;
+  /** The files written, when not just the one the writer was opened for. */
+  readonly written?: () => readonly string[];
   close(): Promise<void>;
 }
-
-/** CDC feeds carry the change type in this column: I insert, U update, D delete. */
-export const OP_COLUMN = "_op";
 
 export const EXTENSIONS: Readonly<Record<DataFormat, string>> = {
   csv: "csv",
@@ -57,14 +56,13 @@ class Buffered {
   }
 }
 
-export function csvWriter(sink: Sink, columns: readonly Column[], cdc: boolean): RowWriter {
+export function csvWriter(sink: Sink, columns: readonly Column[]): RowWriter {
   const out = new Buffered(sink);
-  const header = [...columns.map((c) => c.name), ...(cdc ? [OP_COLUMN] : [])].join(",");
+  const header = columns.map((c) => c.name).join(",");
   let started = false;
   return {
-    write(values, op) {
+    write(values) {
       const fields = values.map(csvField);
-      if (cdc) fields.push(op ?? "I");
       const line = `${fields.join(",")}\n`;
       if (!started) {
         started = true;
@@ -80,15 +78,14 @@ export function csvWriter(sink: Sink, columns: readonly Column[], cdc: boolean):
   };
 }
 
-export function ndjsonWriter(sink: Sink, columns: readonly Column[], cdc: boolean): RowWriter {
+export function ndjsonWriter(sink: Sink, columns: readonly Column[]): RowWriter {
   const out = new Buffered(sink);
   const names = columns.map((c) => JSON.stringify(c.name));
   return {
-    write(values, op) {
+    write(values) {
       let line = "{";
       for (let i = 0; i < values.length; i++)
         line += `${i > 0 ? "," : ""}${names[i]}:${JSON.stringify(values[i])}`;
-      if (cdc) line += `,"${OP_COLUMN}":${JSON.stringify(op ?? "I")}`;
       return out.add(`${line}}\n`);
     },
     async close() {
@@ -130,14 +127,10 @@ const PHYSICAL: Readonly<Record<ParquetType, Record<string, string>>> = {
 export function parquetWriter(
   sink: Sink,
   columns: readonly Column[],
-  cdc: boolean,
   lib: ParquetModule,
 ): RowWriter {
-  const names = [...columns.map((c) => c.name), ...(cdc ? [OP_COLUMN] : [])];
-  const types: ParquetType[] = [
-    ...columns.map((c) => parquetType(c.type)),
-    ...(cdc ? (["STRING"] as const) : []),
-  ];
+  const names = columns.map((c) => c.name);
+  const types: ParquetType[] = columns.map((c) => parquetType(c.type));
   const bytes = new lib.ByteWriter(1 << 20);
   const drain = (): Promise<void> => {
     const chunk = bytes.getBytes().slice();
@@ -169,7 +162,7 @@ export function parquetWriter(
     });
   };
   return {
-    write(values, op) {
+    write(values) {
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         const t = types[i];
@@ -181,7 +174,6 @@ export function parquetWriter(
         else if (t === "BOOLEAN") data[i].push(typeof v === "boolean" ? v : null);
         else data[i].push(typeof v === "object" ? JSON.stringify(v) : String(v));
       }
-      if (cdc) data[values.length].push(op ?? "I");
       buffered++;
       return buffered >= PARQUET_ROW_GROUP ? flushGroup() : undefined;
     },

@@ -133,22 +133,46 @@ const PROCEDURES: TableTemplate = {
   ],
   load: incr(),
 };
+/** The lab tables the pipelines' HL7 ORU^R01 parser produces (OBR -> orders, OBX -> results). */
+const LAB_ORDERS: TableTemplate = {
+  id: "lab_orders",
+  description: "Lab orders parsed from HL7 v2 ORU^R01 OBR segments.",
+  columns: [
+    "accession_number:string!:phi",
+    "order_code:string!",
+    "placer_order_number:string:phi",
+    "mrn:string!:phi",
+    "encounter_csn:string:phi",
+    "ordering_provider_npi:string",
+    "order_priority:string",
+    "ordered_at:timestamp:phi",
+    "collected_at:timestamp:phi",
+    "performing_lab:string",
+    "message_control_id:string!",
+    "message_time:timestamp!",
+  ],
+  load: cdc(["accession_number", "order_code"], "message_time"),
+};
 const LAB_RESULTS: TableTemplate = {
   id: "lab_results",
   description: "Lab observations parsed from HL7 v2 ORU^R01 OBX segments.",
   columns: [
-    "message_id:string!",
-    "set_id:int!",
-    "mrn:string!:phi",
-    "order_id:string:phi",
+    "accession_number:string!:phi",
+    "order_code:string!",
+    "observation_seq:int!",
     "loinc_code:string",
-    "observation_value:string:phi",
+    "local_test_code:string",
+    "result_value:string:phi",
+    "numeric_value:decimal(18,6)",
     "units:string",
+    "reference_range:string",
     "abnormal_flag:string",
+    "result_status:string!",
     "observed_at:timestamp:phi",
-    "updated_at:timestamp!",
+    "resulted_at:timestamp",
+    "message_time:timestamp!",
   ],
-  load: cdc(["message_id", "set_id"]),
+  load: cdc(["accession_number", "order_code", "observation_seq"], "message_time"),
 };
 const MED_ORDERS: TableTemplate = {
   id: "medication_orders",
@@ -282,36 +306,49 @@ const SAMPLES: TableTemplate = {
   ],
   load: cdc(["sample_id"]),
 };
-const SEQUENCING_RUNS: TableTemplate = {
-  id: "sequencing_runs",
-  description: "Sequencer runs: one manifest row per FASTQ file (not the reads).",
+/** The manifest the pipelines' FASTQ parser produces: one row per file, never the reads. */
+const FASTQ_FILES: TableTemplate = {
+  id: "fastq_files",
+  description:
+    "Manifest of FASTQ files: sample, lane, read and checksum (the files stay in landing).",
   columns: [
-    "run_id:string!",
+    "file_path:string!",
+    "run_id:string",
     "sample_id:string!:phi",
-    "flowcell_id:string",
     "lane:int",
     "read_number:int",
-    "file_name:string!",
+    "file_size_bytes:bigint",
+    "md5:string",
     "read_count:bigint",
-    "updated_at:timestamp!",
+    "created_at:timestamp",
   ],
-  load: incr(),
+  load: { mode: "full" },
 };
+/** The variant rows the pipelines' VCF parser produces (one per ALT allele). */
 const VARIANTS: TableTemplate = {
   id: "variants",
-  description: "Called variants from VCF, one row per sample and allele.",
+  description: "Called variants from single-sample VCF, one row per sample and allele.",
   columns: [
     "sample_id:string!:phi",
     "chrom:string!",
     "pos:bigint!",
     "ref:string!",
     "alt:string!",
+    "genotype:string",
     "qual:double",
     "filter:string",
-    "genotype:string",
-    "updated_at:timestamp!",
+    "depth:int",
+    "allele_fraction:decimal(6,4)",
+    "gene_symbol:string",
+    "hgvs_c:string",
+    "hgvs_p:string",
+    "consequence:string",
+    "clinvar_significance:string",
+    "gnomad_af:double",
+    "pipeline_version:string",
+    "called_at:timestamp",
   ],
-  load: cdc(["sample_id", "chrom", "pos", "alt"]),
+  load: cdc(["sample_id", "chrom", "pos", "ref", "alt"], "called_at"),
   gold: true,
 };
 
@@ -391,7 +428,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     classification: "phi",
     connection: { kind: "file-drop", format: "hl7" },
     cron: "*/30 * * * *",
-    tables: [LAB_RESULTS],
+    tables: [LAB_ORDERS, LAB_RESULTS],
   },
   {
     slug: "pharmacy",
@@ -461,7 +498,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     classification: "phi",
     connection: { kind: "file-drop", format: "fastq" },
     cron: "0 */4 * * *",
-    tables: [SEQUENCING_RUNS],
+    tables: [FASTQ_FILES],
   },
   {
     slug: "variant-calls",

@@ -35,7 +35,7 @@ export interface EstateOptions {
 /** Named sizes. `health-system`: the real system's scale (16 hospitals, ~100,000 tables). */
 export const ESTATE_PRESETS = {
   small: { hospitals: 4, sources: 12, tablesPerSource: 4, seed: 1 },
-  "health-system": { hospitals: 16, sources: 3600, tablesPerSource: 28, seed: 1 },
+  "health-system": { hospitals: 16, sources: 3600, tablesPerSource: 36, seed: 1 },
 } as const satisfies Record<string, EstateOptions>;
 export type EstatePreset = keyof typeof ESTATE_PRESETS;
 
@@ -152,7 +152,12 @@ export function generateEstate(options: EstateOptions): GeneratedEstate {
     const n = (perSlug.get(archetype.slug) ?? 0) + 1;
     perSlug.set(archetype.slug, n);
     const id = `${archetype.slug}-${n}`;
-    const count = Math.max(1, Math.round(options.tablesPerSource * (0.75 + srng.next() * 0.5)));
+    // Raw-format sources deliver exactly the tables their parser produces.
+    const raw =
+      archetype.connection.kind === "file-drop" &&
+      ["hl7", "vcf", "fastq"].includes(archetype.connection.format);
+    const wanted = Math.max(1, Math.round(options.tablesPerSource * (0.75 + srng.next() * 0.5)));
+    const count = raw ? archetype.tables.length : wanted;
     const tables = Array.from(
       { length: count },
       (_, k) => archetype.tables[k % archetype.tables.length],
@@ -362,7 +367,11 @@ function sourceDoc(
 }
 
 function tableDoc(t: TableTemplate, id: string, index: number, a: Archetype, rng: Random): Doc {
-  const columns = t.columns.map(parseColumn);
+  const raw =
+    a.connection.kind === "file-drop" && ["hl7", "vcf", "fastq"].includes(a.connection.format);
+  // Half the CDC feeds of row sources mark deletes in an operation column (I/U/D).
+  const deletes = t.load.mode === "cdc" && !raw && rng.chance(0.5);
+  const columns = [...t.columns, ...(deletes ? ["op:string"] : [])].map(parseColumn);
   const rank = ["public", "internal", "confidential", "pii", "phi"];
   const top = columns.reduce((m, c) => Math.max(m, rank.indexOf(c.classification)), 1);
   const layers = t.gold
@@ -375,7 +384,12 @@ function tableDoc(t: TableTemplate, id: string, index: number, a: Archetype, rng
   if (rng.chance(0.05)) environments.prod = { retention: { days: 3650 } };
   const load =
     t.load.mode === "cdc"
-      ? { mode: "cdc", keys: [...t.load.keys], sequenceBy: t.load.sequenceBy }
+      ? {
+          mode: "cdc",
+          keys: [...t.load.keys],
+          sequenceBy: t.load.sequenceBy,
+          ...(deletes ? { deletes: { column: "op", values: ["D"] } } : {}),
+        }
       : t.load.mode === "incremental"
         ? {
             mode: "incremental",
