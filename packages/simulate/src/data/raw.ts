@@ -53,7 +53,7 @@ function hl7Message(get: Get, v: readonly Value[], n: number, withResult: boolea
     `MSH|^~\\&|SIMLAB|SIMHOSP|HDP|HDP|${msgTime}||ORU^R01^ORU_R01|${control}|P|2.5.1`,
     `PID|1||${esc(get(v, "mrn"))}^^^SIM^MR`,
     `PV1|1|I|||||||||||||||||${esc(get(v, "encounter_csn"))}`,
-    `OBR|1|${esc(get(v, "placer_order_number"))}|${esc(get(v, "accession_number", "order_id"))}|${esc(get(v, "order_code"))}^^L|${esc(get(v, "order_priority"))}|${hl7Time(get(v, "ordered_at"))}|${hl7Time(get(v, "collected_at"))}|||||||||${esc(get(v, "ordering_provider_npi"))}|||||${esc(get(v, "accession_number"))}|${esc(get(v, "performing_lab"))}`,
+    `OBR|1|${esc(get(v, "placer_order_number"))}|${esc(get(v, "accession_number", "order_id"))}|${esc(get(v, "order_code"))}^^L|${esc(get(v, "order_priority"))}|${hl7Time(get(v, "ordered_at"))}|${hl7Time(get(v, "collected_at"))}|||||||||${esc(get(v, "ordering_provider_npi"))}||||${esc(get(v, "accession_number"))}|${esc(get(v, "performing_lab"))}`,
   ];
   if (withResult) {
     const loinc = esc(get(v, "loinc_code"));

@@ -98,7 +98,7 @@ function formatOf(s: Source, t: Table, given: DataFormat | undefined): RawFormat
   const configured = landingFormatOf(s.connection, t);
   if ("format" in configured && RAW.has(configured.format)) return configured.format;
   if (given !== undefined) return given;
-  return "format" in configured ? (configured.format) : "ndjson";
+  return "format" in configured ? configured.format : "ndjson";
 }
 
 export async function simulateData(o: DataOptions, target: Target): Promise<DataResult> {

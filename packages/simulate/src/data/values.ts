@@ -36,6 +36,8 @@ const ENTITY: Readonly<Record<string, string>> = {
   department_id: "department",
   account_id: "account",
   sample_id: "sample",
+  encounter_csn: "encounter",
+  ordering_provider_npi: "provider",
 };
 export const entityOf = (column: string): string =>
   ENTITY[column] ??
@@ -159,6 +161,31 @@ const FLOATING = /^(float|double)$/;
 /** Columns known by name, with the types they apply to (an `int` column named units stays an int). */
 const SEMANTIC: Readonly<Record<string, readonly [RegExp, ColumnGen]>> = {
   first_name: [STRING, (c) => c.rng.pick(c.pools.firstNames)],
+  order_code: [
+    STRING,
+    (c) => c.rng.pick(["CBC", "BMP", "CMP", "LIPID", "HBA1C", "TSH", "UA", "PT-INR"]),
+  ],
+  result_value: [STRING, (c) => (c.rng.int(10, 2000) / 10).toFixed(1)],
+  observation_seq: [INTEGER, (c) => c.rng.int(1, 12)],
+  reference_range: [
+    STRING,
+    (c) => c.rng.pick(["3.5-5.0", "70-99", "4.0-11.0", "12.0-16.0", "<200"]),
+  ],
+  result_status: [STRING, (c) => c.rng.pick(["F", "F", "F", "P", "C"])],
+  order_priority: [STRING, (c) => c.rng.pick(["R", "R", "S", "A"])],
+  performing_lab: [STRING, (c) => c.rng.pick(["SIMLAB-CORE", "SIMLAB-MICRO", "SIMLAB-REF"])],
+  placer_order_number: [STRING, (c) => `PL${pad(c.rng.int(0, 99_999_999), 8)}`],
+  depth: [INTEGER, (c) => c.rng.int(10, 400)],
+  gene_symbol: [STRING, (c) => c.rng.pick(["BRCA1", "BRCA2", "TP53", "CYP2C19", "MLH1", "APC"])],
+  consequence: [
+    STRING,
+    (c) => c.rng.pick(["missense_variant", "synonymous_variant", "stop_gained", "intron_variant"]),
+  ],
+  clinvar_significance: [
+    STRING,
+    (c) => c.rng.pick(["Benign", "Likely_benign", "Uncertain_significance", "Pathogenic"]),
+  ],
+  pipeline_version: [STRING, () => "dragen-sim-4.2"],
   last_name: [STRING, (c) => c.rng.pick(c.pools.lastNames)],
   provider_name: [
     STRING,
