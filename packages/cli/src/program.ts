@@ -11,6 +11,7 @@ import {
 import { registerQuery } from "./commands/query";
 import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
+import { registerSimulate } from "./commands/simulate";
 import type { Io } from "./io";
 
 export type { Io } from "./io";
@@ -43,6 +44,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   registerQuery(program, io, setExit);
 
   registerExplain(program, io, setExit);
+
+  registerSimulate(program, io, setExit);
 
   return program;
 }
