@@ -170,4 +170,47 @@ describe("ScopedRole", () => {
     const second = await record(() => new ScopedRole("stable", args(reordered)));
     expect(fingerprint(second.resources)).toEqual(fingerprint(first.resources));
   });
+
+  describe("refuses what the policy pack's iam-no-passrole-wildcard rejects", () => {
+    const MESSAGE =
+      'statements[1]: iam-no-passrole-wildcard: statement Pass allows iam:PassRole on * (the policy pack\'s rule; list "iam-no-passrole-wildcard" in acceptInsecure to accept it knowingly)';
+    const pass = (actions: string[], resources: string[]): PolicyStatement => ({
+      sid: "Pass",
+      effect: "Allow",
+      actions,
+      resources,
+    });
+
+    it("iam:PassRole on every role, with the rule's message", () => {
+      expect(
+        () => new ScopedRole("deployer", args([read("a"), pass(["iam:PassRole"], ["*"])])),
+      ).toThrow(MESSAGE);
+    });
+
+    it.each([
+      ["a wildcard action covering it", ["iam:Pass*"], ["*"]],
+      ["every role of an account", ["iam:PassRole"], ["arn:aws:iam::123456789012:role/*"]],
+    ])("%s", (_what, actions, resources) => {
+      expect(() => new ScopedRole("deployer", args([pass(actions, resources)]))).toThrow(
+        "iam-no-passrole-wildcard: statement Pass allows iam:PassRole on",
+      );
+    });
+
+    it("but not iam:PassRole on named roles", async () => {
+      const named = pass(["iam:PassRole"], ["arn:aws:iam::123456789012:role/hdp-prod-glue-*"]);
+      const { resources } = await record(() => new ScopedRole("deployer", args([named])));
+      expect(Object.keys(policies(resources))).toEqual(["deployer-policy-1"]);
+    });
+
+    it("and lets it through when acceptInsecure lists the rule", async () => {
+      const { resources } = await record(
+        () =>
+          new ScopedRole("deployer", {
+            ...args([pass(["iam:PassRole"], ["*"])]),
+            acceptInsecure: ["iam-no-passrole-wildcard"],
+          }),
+      );
+      expect(JSON.stringify(policies(resources))).toContain("iam:PassRole");
+    });
+  });
 });

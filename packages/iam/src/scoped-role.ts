@@ -8,6 +8,7 @@ import {
 } from "./policy-document";
 import type { PolicyStatement, TrustStatement } from "./policy-types";
 import { renderTrustPolicy } from "./trust-policy";
+import { passRoleProblems } from "./insecure";
 import { fail } from "./validate";
 
 /** Arguments of {@link ScopedRole} (and the base of the other roles' arguments). */
@@ -37,6 +38,12 @@ export interface ScopedRoleArgs {
   readonly permissionsBoundaryArn?: pulumi.Input<string>;
   /** Tags for the role and its policies (the house requires owner, domain, …). @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Policy-pack rules whose finding this role knowingly accepts (`iam-no-passrole-wildcard` for
+   * `iam:PassRole` on every role); without them such statements are refused at construction,
+   * and the pack still reports them. @default []
+   */
+  readonly acceptInsecure?: readonly string[];
 }
 
 /** What {@link createScopedRole} creates. */
@@ -63,6 +70,8 @@ export function planScopedRole(name: string, args: ScopedRoleArgs): ScopedRolePl
   if (!Number.isInteger(session) || session < 3600 || session > 43200) {
     fail(`role "${roleName}"`, [`maxSessionDurationSeconds must be 3600 to 43200, got ${session}`]);
   }
+  const insecure = passRoleProblems(args.statements, args.acceptInsecure);
+  if (insecure.length > 0) fail(`role "${roleName}"`, insecure);
   const parts = splitPolicyDocuments(args.statements, {
     roleName,
     ...(args.maxManagedPolicies === undefined

@@ -13,6 +13,8 @@ const base: SourceIngestRoleArgs = {
   kmsKeyArn: KEY,
   region: "us-east-2",
   trustedPrincipalArn: "arn:aws:iam::210987654321:role/epic-extract",
+  // The extract runs in the environment's own account: no external id needed.
+  accountId: "210987654321",
   tags: TAGS,
 };
 
@@ -161,5 +163,46 @@ describe("SourceIngestRole", () => {
     const first = await record(() => new SourceIngestRole("s", { ...a, access: "read-write" }));
     const second = await record(() => new SourceIngestRole("s", { ...b, access: "read-write" }));
     expect(fingerprint(second.resources)).toEqual(fingerprint(first.resources));
+  });
+
+  describe("refuses what the policy pack's iam-cross-account-external-id rejects", () => {
+    const VENDOR = "arn:aws:iam::444455556666:role/lis-vendor-upload";
+    const MESSAGE =
+      'externalId: iam-cross-account-external-id: a statement trusts arn:aws:iam::444455556666:role/lis-vendor-upload (another account) without an sts:ExternalId condition (the policy pack\'s rule; list "iam-cross-account-external-id" in acceptInsecure to accept it knowingly)';
+
+    it("a principal of another account without an external id, with the rule's message", () => {
+      expect(
+        () => new SourceIngestRole("vendor", { ...base, trustedPrincipalArn: VENDOR }),
+      ).toThrow(MESSAGE);
+      const { accountId: _own, ...noAccount } = base;
+      expect(() => new SourceIngestRole("vendor", noAccount)).toThrow(
+        "iam-cross-account-external-id: a statement trusts arn:aws:iam::210987654321:role/epic-extract",
+      );
+    });
+
+    it("but not with an external id, nor a principal of the own account or still unknown", async () => {
+      const { resources } = await record(() => [
+        new SourceIngestRole("ext", { ...base, trustedPrincipalArn: VENDOR, externalId: "x-1" }),
+        new SourceIngestRole("own", base),
+        new SourceIngestRole("out", {
+          ...base,
+          accountId: undefined,
+          trustedPrincipalArn: pulumi.output(VENDOR),
+        }),
+      ]);
+      expect(ofType(resources, "aws:iam/role:Role")).toHaveLength(3);
+    });
+
+    it("and lets it through when acceptInsecure lists the rule", async () => {
+      const { resources } = await record(
+        () =>
+          new SourceIngestRole("vendor", {
+            ...base,
+            trustedPrincipalArn: VENDOR,
+            acceptInsecure: ["iam-cross-account-external-id"],
+          }),
+      );
+      expect(trustPolicy(resources)).toMatchObject({ Statement: [{ Principal: { AWS: VENDOR } }] });
+    });
   });
 });

@@ -4,6 +4,7 @@ import { kmsKeyArnInput, s3BucketArn, s3ObjectsArn } from "./names";
 import type { PolicyStatement, TrustStatement } from "./policy-types";
 import { RoleComponent, type ScopedRoleArgs } from "./scoped-role";
 import { concatInputs, MAX_LENGTH } from "./size-hints";
+import { externalIdProblems } from "./insecure";
 import { fail } from "./validate";
 
 /** What an ingest source may do under its prefixes. */
@@ -23,8 +24,19 @@ export interface SourceIngestRoleArgs {
   readonly region: pulumi.Input<string>;
   /** The one principal (role, user or account ARN) that may assume this role; never `*`. */
   readonly trustedPrincipalArn: pulumi.Input<string>;
-  /** Required `sts:ExternalId` for third-party principals. @default none */
+  /**
+   * Required `sts:ExternalId` for principals of another account: without it, a trusted principal
+   * given as a plain ARN outside `accountId` is refused unless `acceptInsecure` lists
+   * `iam-cross-account-external-id`. @default none
+   */
   readonly externalId?: pulumi.Input<string>;
+  /**
+   * The environment's own AWS account: a principal of it needs no external id.
+   * @default unknown (every principal given as a plain ARN needs one)
+   */
+  readonly accountId?: string;
+  /** Policy-pack rules whose finding this role knowingly accepts. @default [] */
+  readonly acceptInsecure?: readonly string[];
   /**
    * `write`: put objects (and abort multipart uploads) under the prefixes; the key only
    * through S3 (GenerateDataKey, and Decrypt, which multipart uploads need).
@@ -116,6 +128,14 @@ function scopedArgs(args: SourceIngestRoleArgs): ScopedRoleArgs {
     if (typeof b === "string") problems.push(...validateBucketName(b, { unityCatalog: false }));
   }
   if (args.trustedPrincipalArn === "*") problems.push('trustedPrincipalArn must not be "*"');
+  problems.push(
+    ...externalIdProblems(
+      args.trustedPrincipalArn,
+      args.externalId,
+      args.accountId,
+      args.acceptInsecure,
+    ),
+  );
   if (problems.length > 0) fail(`source ingest role for "${args.source}"`, problems);
 
   const principal = concatInputs([

@@ -4,7 +4,7 @@
  * S3 keeps exactly one bucket policy per bucket, so every statement of a bucket goes into one
  * document built here.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** Values of a policy condition operator: one string or a list. */
 export type ConditionValues = string | readonly string[];
@@ -49,6 +49,7 @@ const SID = /^[A-Za-z0-9]{1,100}$/;
 export function validatePolicyStatements(
   statements: readonly PolicyStatementInput[],
   field = "policyStatements",
+  refusePublic = true,
 ): string[] {
   const problems: string[] = [];
   const seen = new Set<string>(RESERVED_SIDS);
@@ -57,7 +58,7 @@ export function validatePolicyStatements(
       problems.push(`${field}[${s.Sid}]: Sid must be 1 to 100 letters or digits`);
     if (seen.has(s.Sid)) problems.push(`${field}[${s.Sid}]: Sid is used twice or is reserved`);
     seen.add(s.Sid);
-    if (s.Effect === "Allow" && s.Principal === "*") {
+    if (refusePublic && s.Effect === "Allow" && s.Principal === "*") {
       problems.push(`${field}[${s.Sid}]: Allow to principal "*" would make the bucket public`);
     }
   }
@@ -152,4 +153,69 @@ export function keyPolicyStatements(options: KeyPolicyOptions): PolicyStatementJ
     });
   }
   return statements;
+}
+
+/**
+ * Condition keys that restrict *who* may use an `Allow` to `"*"` (the policy pack's list, rule
+ * `s3-bucket-no-public-grants`); other keys (`aws:SecureTransport`, `s3:prefix`, …) leave it public.
+ */
+const NARROWING_KEYS: readonly string[] = [
+  "aws:sourcearn",
+  "aws:sourceaccount",
+  "aws:sourceowner",
+  "aws:sourceorgid",
+  "aws:sourceorgpaths",
+  "aws:principalarn",
+  "aws:principalaccount",
+  "aws:principalorgid",
+  "aws:principalorgpaths",
+  "aws:principalservicename",
+  "aws:userid",
+  "aws:username",
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+];
+
+/** Whether a known principal is everyone: `"*"`, `{ AWS: "*" }` or an AWS list holding `"*"`. */
+function isAnyone(principal: PolicyStatementInput["Principal"]): boolean {
+  if (principal === "*") return true;
+  if (principal === null || typeof principal !== "object" || pulumi.Output.isInstance(principal))
+    return false;
+  const aws = (principal as Readonly<Record<string, unknown>>).AWS;
+  return aws === "*" || (Array.isArray(aws) && aws.includes("*"));
+}
+
+/**
+ * The `s3-bucket-no-public-grants` finding of each statement that allows everyone (principal
+ * `"*"` or `{ AWS: "*" }`) without a condition narrowing who, in the pack's words. Statements
+ * whose principal or condition is still an Output are left to the pack.
+ */
+export function publicStatementProblems(statements: readonly PolicyStatementInput[]): {
+  readonly sid: string;
+  readonly message: string;
+}[] {
+  const out: { sid: string; message: string }[] = [];
+  for (const s of statements) {
+    if (s.Effect !== "Allow" || !isAnyone(s.Principal)) continue;
+    if (pulumi.Output.isInstance(s.Condition)) continue;
+    const tests: readonly unknown[] = Object.values(s.Condition ?? {});
+    const keys = tests.flatMap((test) =>
+      test !== null && typeof test === "object" && !pulumi.Output.isInstance(test)
+        ? Object.keys(test).map((k) => k.toLowerCase())
+        : [],
+    );
+    const actions = (typeof s.Action === "string" ? [s.Action] : s.Action).join(", ");
+    if (keys.length === 0) {
+      out.push({
+        sid: s.Sid,
+        message: `statement ${s.Sid} allows ${actions} to principal "*" without a condition`,
+      });
+    } else if (!keys.some((k) => NARROWING_KEYS.includes(k))) {
+      out.push({
+        sid: s.Sid,
+        message: `statement ${s.Sid} allows ${actions} to principal "*" under conditions that do not narrow who (${keys.join(", ")})`,
+      });
+    }
+  }
+  return out;
 }

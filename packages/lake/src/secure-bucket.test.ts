@@ -237,7 +237,72 @@ describe("SecureBucket", () => {
           }),
       ),
     ).rejects.toThrow(
-      /SecureBucket "bad" has invalid args:[\s\S]*may contain only lowercase[\s\S]*must be a KMS key ARN[\s\S]*noncurrentVersionExpirationDays is 0[\s\S]*objectLock.days is 0[\s\S]*would make the bucket public/,
+      /SecureBucket "bad" has invalid args:[\s\S]*may contain only lowercase[\s\S]*must be a KMS key ARN[\s\S]*noncurrentVersionExpirationDays is 0[\s\S]*objectLock.days is 0[\s\S]*s3-bucket-no-public-grants/,
     );
+  });
+
+  describe("refuses what the policy pack's s3-bucket-no-public-grants rejects", () => {
+    const open = (
+      Principal: SecureBucketArgs["policyStatements"] extends readonly (infer S)[] | undefined
+        ? S extends { Principal: infer P }
+          ? P
+          : never
+        : never,
+      Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>,
+    ): NonNullable<SecureBucketArgs["policyStatements"]>[number] => ({
+      Sid: "Open",
+      Effect: "Allow",
+      Principal,
+      Action: ["s3:GetObject", "s3:ListBucket"],
+      Resource: "*",
+      ...(Condition !== undefined ? { Condition } : {}),
+    });
+
+    it.each([
+      ['principal "*"', open("*")],
+      ['principal { AWS: "*" }', open({ AWS: "*" })],
+      ['an AWS list holding "*"', open({ AWS: ["arn:aws:iam::123456789012:root", "*"] })],
+    ])("an Allow to %s without a condition, with the rule's message", async (_what, statement) => {
+      await expect(
+        record(() => new SecureBucket("dags", { ...args, policyStatements: [statement] })),
+      ).rejects.toThrow(
+        'policyStatements[Open]: s3-bucket-no-public-grants: statement Open allows s3:GetObject, s3:ListBucket to principal "*" without a condition (the policy pack\'s rule; list "s3-bucket-no-public-grants" in acceptInsecure to accept it knowingly)',
+      );
+    });
+
+    it("an Allow to everyone under a condition that does not narrow who", async () => {
+      const statement = open("*", { Bool: { "aws:SecureTransport": "true" } });
+      await expect(
+        record(() => new SecureBucket("dags", { ...args, policyStatements: [statement] })),
+      ).rejects.toThrow(
+        'statement Open allows s3:GetObject, s3:ListBucket to principal "*" under conditions that do not narrow who (aws:securetransport)',
+      );
+    });
+
+    it("but not an Allow to everyone narrowed by aws:SourceArn, nor a Deny to everyone", async () => {
+      const narrowed = open("*", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::hdp-acme-prod-x" } });
+      const deny = { ...open({ AWS: "*" }), Sid: "DenyAll", Effect: "Deny" as const };
+      const { resources } = await record(
+        () => new SecureBucket("dags", { ...args, policyStatements: [narrowed, deny] }),
+      );
+      expect(
+        JSON.parse(String(by(resources, T.policy, "dags-policy").inputs.policy)).Statement,
+      ).toHaveLength(3);
+    });
+
+    it("and lets it through when acceptInsecure lists the rule", async () => {
+      const { resources } = await record(
+        () =>
+          new SecureBucket("dags", {
+            ...args,
+            policyStatements: [open({ AWS: "*" })],
+            acceptInsecure: ["s3-bucket-no-public-grants"],
+          }),
+      );
+      const policy = JSON.parse(String(by(resources, T.policy, "dags-policy").inputs.policy));
+      expect(policy.Statement).toContainEqual(
+        expect.objectContaining({ Sid: "Open", Principal: { AWS: "*" } }),
+      );
+    });
   });
 });

@@ -5,12 +5,14 @@ import { validateLifecyclePolicy, type LifecyclePolicy, type TransitionRule } fr
 import {
   policyDocument,
   sortBySid,
+  publicStatementProblems,
   tlsOnlyStatement,
   validatePolicyStatements,
   type PolicyStatementInput,
   type PolicyStatementJson,
 } from "./policies";
 import {
+  refuseInsecure,
   throwIfProblems,
   validateBucketNameField,
   validateKmsKeyArn,
@@ -51,10 +53,18 @@ export interface SecureBucketArgs {
   readonly objectLock?: ObjectLockRetention;
   /**
    * Extra bucket-policy statements, merged into the bucket's one policy after the TLS-only deny.
-   * Sids must be unique; `Allow` to principal `*` is refused.
+   * Sids must be unique. An `Allow` to everyone (principal `"*"` or `{ AWS: "*" }`) without a
+   * condition narrowing who (e.g. `aws:SourceArn`) is refused unless `acceptInsecure` lists
+   * `s3-bucket-no-public-grants`.
    * @default []
    */
   readonly policyStatements?: readonly PolicyStatementInput[];
+  /**
+   * Policy-pack rules whose finding this bucket knowingly accepts (`s3-bucket-no-public-grants`
+   * for a public statement); without them such options are refused at construction, and the
+   * pack still reports them. @default []
+   */
+  readonly acceptInsecure?: readonly string[];
   /**
    * Protect the bucket and its settings from deletion by Pulumi.
    * @default the caller's `protect` option, else true
@@ -84,7 +94,15 @@ export function validateSecureBucketArgs(args: SecureBucketArgs): string[] {
     ...validateKmsKeyArn(args.kmsKeyArn, "kmsKeyArn"),
     ...validateLifecyclePolicy(secureBucketLifecycle(args), "lifecycle"),
     ...validateObjectLock(args.objectLock),
-    ...validatePolicyStatements(args.policyStatements ?? []),
+    ...validatePolicyStatements(args.policyStatements ?? [], "policyStatements", false),
+    ...publicStatementProblems(args.policyStatements ?? []).flatMap((p) =>
+      refuseInsecure(
+        `policyStatements[${p.sid}]`,
+        "s3-bucket-no-public-grants",
+        p.message,
+        args.acceptInsecure,
+      ),
+    ),
   ];
 }
 

@@ -61,3 +61,21 @@ export function throwIfProblems(
     throw new Error(`${component} "${name}" has invalid args:\n  - ${problems.join("\n  - ")}`);
   }
 }
+
+/**
+ * Defence in depth: an option the policy pack would flag is refused at construction with the
+ * rule's name and message, unless the caller lists the rule in `acceptInsecure` (a reviewed
+ * exception, which the pack still reports). So a consumer without the pack is safe by default.
+ */
+export function refuseInsecure(
+  field: string,
+  rule: string,
+  message: string,
+  acceptInsecure: readonly string[] | undefined,
+): string[] {
+  return (acceptInsecure ?? []).includes(rule)
+    ? []
+    : [
+        `${field}: ${rule}: ${message} (the policy pack's rule; list "${rule}" in acceptInsecure to accept it knowingly)`,
+      ];
+}

@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { logBucketName, dagBucketName, mwaaEnvironmentName, type Layer } from "@hdp/config";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
 import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
-import { ClusterPolicy, InstancePool, UnityCatalogStorage } from "@hdp/spark";
+import { ClusterPolicy, InstancePool, isLtsRuntime, UnityCatalogStorage } from "@hdp/spark";
 import { EnvironmentCatalog } from "./catalog";
 import {
   CATALOG_LOCATION_ID,
@@ -147,6 +147,9 @@ export function createCore(
 
   const pools = new Map<string, InstancePool>();
   const policies = new Map<string, ClusterPolicy>();
+  // The environment's config pins a non-LTS runtime, visibly: the components accept it, and the
+  // policy pack still reports it.
+  const acceptRuntime = acceptedRuntimeFinding(env.compute.sparkVersions);
   for (const d of plan.domains) {
     const pool = new InstancePool(
       d.id,
@@ -155,6 +158,7 @@ export function createCore(
         nodeTypeId: env.compute.nodeTypes[0],
         maxCapacity: d.poolCapacity,
         ...preloadedRuntime(env.compute.sparkVersions),
+        ...acceptRuntime,
         tags: d.tags,
       },
       opts,
@@ -174,6 +178,7 @@ export function createCore(
           instancePoolIds: [pool.instancePoolId],
           maxWorkers: env.compute.maxWorkers,
           clusterType: "job",
+          ...acceptRuntime,
           tags: d.tags,
         },
         opts,
@@ -238,6 +243,15 @@ export function policyRuntime(sparkVersions: readonly string[]): string | string
   return sparkVersions.length === 1 && first !== undefined && first.startsWith("auto:")
     ? first
     : [...sparkVersions];
+}
+
+/** `acceptInsecure` for the runtime rule when the config lists a key outside the LTS releases. */
+export function acceptedRuntimeFinding(sparkVersions: readonly string[]): {
+  acceptInsecure?: string[];
+} {
+  return sparkVersions.every((v) => isLtsRuntime(v))
+    ? {}
+    : { acceptInsecure: ["databricks-lts-runtime"] };
 }
 
 /** Pools preload the first runtime when it is a real key (pools cannot resolve `auto:` aliases). */

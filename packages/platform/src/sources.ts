@@ -86,6 +86,8 @@ function createIngestRole(
       kmsKeyArn: refs.kmsKeyArn(s.domain),
       region: plan.region,
       trustedPrincipalArn: refs.mwaaExecutionRoleArn,
+      // The execution role is the environment's own: it needs no external id.
+      accountId: plan.environment.aws.accountId,
       access: "write",
       roleName: s.roleName,
       tags: s.tags,

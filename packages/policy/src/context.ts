@@ -6,7 +6,7 @@
  */
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import type { schemas } from "@hdp/config";
-import { HOUSE_TAG_KEYS } from "@hdp/spark";
+import { DEFAULT_LTS_RUNTIMES as SPARK_LTS_RUNTIMES, HOUSE_TAG_KEYS } from "@hdp/spark";
 import { environmentTier, type Tier } from "./tier";
 import {
   QUOTA_DEFAULTS,
@@ -28,10 +28,10 @@ export type Enforcement = "advisory" | "mandatory";
 export type PhiMode = "real" | "synthetic" | "none";
 
 /**
- * Databricks LTS runtimes (major.minor) under support as of 2025. Databricks publishes the list;
- * override `ltsRuntimes` when it moves.
+ * Databricks LTS runtimes (major.minor) under support as of 2025: @hdp/spark's list, which its
+ * components refuse runtimes outside of. Override `ltsRuntimes` when it moves.
  */
-export const DEFAULT_LTS_RUNTIMES: readonly string[] = ["13.3", "14.3", "15.4", "16.4", "17.3"];
+export const DEFAULT_LTS_RUNTIMES: readonly string[] = SPARK_LTS_RUNTIMES;
 
 /** Upper bound of workers when the environment names none (the house cluster-policy ceiling). */
 export const DEFAULT_MAX_WORKERS = 1000;

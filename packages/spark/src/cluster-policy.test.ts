@@ -97,4 +97,61 @@ describe("ClusterPolicy", () => {
       "autoterminationMinutes: 5 must be 0 (never) or an integer from 10 to 10000 minutes",
     );
   });
+
+  describe("refuses what the policy pack rejects, unless accepted", () => {
+    it("non-LTS runtime keys (databricks-lts-runtime), with the rule's message", () => {
+      expect(
+        () =>
+          new ClusterPolicy(
+            "clinical",
+            args({ runtime: ["15.4.x-scala2.12", "16.0.x-scala2.12", "15.3.x-photon-scala2.12"] }),
+          ),
+      ).toThrow(
+        'runtime: databricks-lts-runtime: the policy allows non-LTS runtime 16.0.x-scala2.12, 15.3.x-photon-scala2.12 (the policy pack\'s rule; list "databricks-lts-runtime" in acceptInsecure to accept it knowingly)',
+      );
+    });
+
+    it("autoterminationMinutes 0 where all-purpose clusters are allowed (databricks-autotermination)", () => {
+      const message =
+        'autoterminationMinutes: databricks-autotermination: the policy lets all-purpose clusters run without auto-termination (the policy pack\'s rule; list "databricks-autotermination" in acceptInsecure to accept it knowingly)';
+      expect(() => new ClusterPolicy("analysts", args({ autoterminationMinutes: 0 }))).toThrow(
+        message,
+      );
+      expect(
+        () =>
+          new ClusterPolicy(
+            "analysts",
+            args({ autoterminationMinutes: 0, clusterType: "all-purpose" }),
+          ),
+      ).toThrow(message);
+    });
+
+    it("but not LTS keys, aliases, or 0 on a job-only policy (job clusters end with their run)", async () => {
+      const { resources } = await record(() => [
+        new ClusterPolicy("a", args({ runtime: ["15.4.x-scala2.12", "16.4.x-photon-scala2.12"] })),
+        new ClusterPolicy("b", args({ runtime: "auto:latest-lts" })),
+        new ClusterPolicy("c", args({ autoterminationMinutes: 0, clusterType: "job" })),
+      ]);
+      expect(resources.filter((r) => r.type === POLICY)).toHaveLength(3);
+    });
+
+    it("and lets them through when acceptInsecure lists the rules", async () => {
+      const { resources } = await record(
+        () =>
+          new ClusterPolicy(
+            "analysts",
+            args({
+              runtime: ["16.0.x-scala2.12"],
+              autoterminationMinutes: 0,
+              acceptInsecure: ["databricks-lts-runtime", "databricks-autotermination"],
+            }),
+          ),
+      );
+      const def = JSON.parse(
+        findResource(resources, POLICY, "analysts-policy").inputs.definition as string,
+      );
+      expect(def.autotermination_minutes).toEqual({ type: "fixed", value: 0 });
+      expect(JSON.stringify(def.spark_version)).toContain("16.0.x-scala2.12");
+    });
+  });
 });

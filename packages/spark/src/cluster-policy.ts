@@ -8,7 +8,8 @@ import {
   renderClusterPolicyDefinition,
   validateClusterPolicySpec,
 } from "./cluster-policy-definition";
-import { assertValid, validateHouseTags } from "./validation";
+import { isLtsRuntime } from "./runtime";
+import { assertValid, refuseInsecure, validateHouseTags } from "./validation";
 
 /** Arguments of {@link ClusterPolicy}. */
 export interface ClusterPolicyArgs {
@@ -67,6 +68,18 @@ export interface ClusterPolicyArgs {
    * required; fixed as `custom_tags.<key>` so every cluster under the policy carries them.
    */
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * LTS releases (`major.minor`) every runtime key of `runtime` must be one of (else refused as
+   * `databricks-lts-runtime`). @default {@link DEFAULT_LTS_RUNTIMES}
+   */
+  readonly ltsRuntimes?: readonly string[];
+  /**
+   * Policy-pack rules whose finding this policy knowingly accepts (`databricks-lts-runtime` for
+   * non-LTS runtime keys, `databricks-autotermination` for all-purpose clusters that never
+   * stop); without them such options are refused at construction, and the pack still reports
+   * them. @default []
+   */
+  readonly acceptInsecure?: readonly string[];
 }
 
 /**
@@ -114,6 +127,7 @@ export class ClusterPolicy extends pulumi.ComponentResource {
         ? [`maxClustersPerUser: ${args.maxClustersPerUser} must be a positive integer`]
         : []),
       ...validateClusterPolicySpec({ ...base, compute }),
+      ...insecureOptions(base, args),
     ];
     assertValid(`ClusterPolicy "${name}"`, problems);
     super("hdp:spark:ClusterPolicy", name, {}, opts);
@@ -143,6 +157,42 @@ export class ClusterPolicy extends pulumi.ComponentResource {
     this.policyId = this.policy.id;
     this.registerOutputs({ policyId: this.policyId, definition: this.definition });
   }
+}
+
+/**
+ * What the policy pack would flag, refused unless accepted: runtime keys outside the LTS
+ * releases (`databricks-lts-runtime`) and, for a policy that allows all-purpose clusters,
+ * auto-termination 0 (`databricks-autotermination`; the pack checks dev and stage only, the
+ * component cannot tell the tier and refuses it everywhere).
+ */
+function insecureOptions(
+  base: Pick<ClusterPolicySpec, "autoterminationMinutes" | "runtime" | "clusterType">,
+  args: ClusterPolicyArgs,
+): string[] {
+  const problems: string[] = [];
+  const keys = typeof base.runtime === "string" ? [] : base.runtime;
+  const notLts = keys.filter((k) => !isLtsRuntime(k, args.ltsRuntimes));
+  if (notLts.length > 0) {
+    problems.push(
+      ...refuseInsecure(
+        "runtime",
+        "databricks-lts-runtime",
+        `the policy allows non-LTS runtime ${notLts.join(", ")}`,
+        args.acceptInsecure,
+      ),
+    );
+  }
+  if (base.clusterType !== "job" && base.autoterminationMinutes === 0) {
+    problems.push(
+      ...refuseInsecure(
+        "autoterminationMinutes",
+        "databricks-autotermination",
+        "the policy lets all-purpose clusters run without auto-termination",
+        args.acceptInsecure,
+      ),
+    );
+  }
+  return problems;
 }
 
 function validateCompute(

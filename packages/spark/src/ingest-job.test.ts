@@ -226,4 +226,34 @@ describe("IngestJob refuses what the policy pack flags (defence in depth)", () =
     );
     expect(resources.length).toBeGreaterThan(0);
   });
+
+  it("refuses a non-LTS runtime with the databricks-lts-runtime rule's message, unless accepted", async () => {
+    const pinned = (sparkVersion: string, over: Partial<IngestJobArgs> = {}): IngestJobArgs => {
+      const a = args(over);
+      return { ...a, cluster: { ...a.cluster, sparkVersion } };
+    };
+    await expect(
+      record(() => new IngestJob("lab--backfill", pinned("16.2.x-scala2.12"))),
+    ).rejects.toThrow(
+      'cluster.sparkVersion: databricks-lts-runtime: job cluster ingest runs 16.2.x-scala2.12, not an LTS runtime (the policy pack\'s rule; list "databricks-lts-runtime" in acceptInsecure to accept it knowingly)',
+    );
+    // An LTS key passes, and a caller's newer list of LTS releases is honoured.
+    await expect(
+      record(() => new IngestJob("lab--backfill", pinned("15.4.x-photon-scala2.12"))),
+    ).resolves.toBeDefined();
+    await expect(
+      record(
+        () => new IngestJob("lab--backfill", pinned("16.2.x-scala2.12", { ltsRuntimes: ["16.2"] })),
+      ),
+    ).resolves.toBeDefined();
+    const { resources } = await record(
+      () =>
+        new IngestJob(
+          "lab--backfill",
+          pinned("16.2.x-scala2.12", { acceptInsecure: ["databricks-lts-runtime"] }),
+        ),
+    );
+    const job = resources.find((r) => r.type === JOB);
+    expect(JSON.stringify(job?.inputs)).toContain("16.2.x-scala2.12");
+  });
 });

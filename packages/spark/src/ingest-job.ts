@@ -10,9 +10,10 @@ import {
   validateIngestTasks,
 } from "./ingest-job-spec";
 import { validateQuartzCron, validateTimezone } from "./schedule";
-import { isRuntimeKey } from "./runtime";
+import { isLtsRuntime, isRuntimeKey } from "./runtime";
 import {
   assertValid,
+  refuseInsecure,
   sortedRecord,
   validateHouseTags,
   validateIntRange,
@@ -71,6 +72,11 @@ export interface IngestJobArgs {
    * for `maxRetries: 0`); without them such options are refused at construction. @default []
    */
   readonly acceptInsecure?: readonly string[];
+  /**
+   * LTS releases (`major.minor`) a pinned `cluster.sparkVersion` must be one of (else refused as
+   * `databricks-lts-runtime`). @default {@link DEFAULT_LTS_RUNTIMES}
+   */
+  readonly ltsRuntimes?: readonly string[];
   /** Wait between a failed attempt and its retry. @default 300000 (5 minutes) */
   readonly minRetryIntervalMillis?: number;
   /** Timeout of each task attempt (1 s–48 h). @default 7200 (2 hours) */
@@ -208,6 +214,15 @@ export function validateIngestJobArgs(
   if (c.sparkVersion !== undefined && !isRuntimeKey(c.sparkVersion)) {
     problems.push(
       `cluster.sparkVersion: "${c.sparkVersion}" is not a runtime key such as "15.4.x-scala2.12"; leave it unset to take the policy's`,
+    );
+  } else if (c.sparkVersion !== undefined && !isLtsRuntime(c.sparkVersion, args.ltsRuntimes)) {
+    problems.push(
+      ...refuseInsecure(
+        "cluster.sparkVersion",
+        "databricks-lts-runtime",
+        `job cluster ${INGEST_JOB_CLUSTER_KEY} runs ${c.sparkVersion}, not an LTS runtime`,
+        args.acceptInsecure,
+      ),
     );
   }
   const emails = args.onFailure.emails ?? [];

@@ -76,4 +76,28 @@ describe("InstancePool", () => {
     );
     expect(() => new InstancePool("p", args(over))).toThrow(message);
   });
+
+  it("refuses a non-LTS preloaded runtime (databricks-lts-runtime) unless accepted", async () => {
+    expect(
+      () => new InstancePool("clinical", args({ preloadedSparkVersion: "16.1.x-scala2.12" })),
+    ).toThrow(
+      'preloadedSparkVersion: databricks-lts-runtime: preloads non-LTS runtime 16.1.x-scala2.12 (the policy pack\'s rule; list "databricks-lts-runtime" in acceptInsecure to accept it knowingly)',
+    );
+    const { resources } = await record(() => [
+      new InstancePool("lts", args({ preloadedSparkVersion: "16.4.x-scala2.12" })),
+      new InstancePool(
+        "accepted",
+        args({
+          preloadedSparkVersion: "16.1.x-scala2.12",
+          acceptInsecure: ["databricks-lts-runtime"],
+        }),
+      ),
+    ]);
+    expect(findResource(resources, POOL, "accepted-pool").inputs.preloadedSparkVersions).toEqual([
+      "16.1.x-scala2.12",
+    ]);
+    expect(findResource(resources, POOL, "lts-pool").inputs.preloadedSparkVersions).toEqual([
+      "16.4.x-scala2.12",
+    ]);
+  });
 });

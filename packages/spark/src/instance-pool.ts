@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
-import { isRuntimeKey } from "./runtime";
-import { assertValid, sortedRecord, validateHouseTags, validateIntRange } from "./validation";
+import { isLtsRuntime, isRuntimeKey } from "./runtime";
+import {
+  assertValid,
+  refuseInsecure,
+  sortedRecord,
+  validateHouseTags,
+  validateIntRange,
+} from "./validation";
 
 /** AWS capacity for pool instances. */
 export type PoolAvailability = "ON_DEMAND" | "SPOT";
@@ -24,6 +30,17 @@ export interface InstancePoolArgs {
   readonly maxCapacity: number;
   /** A runtime key (e.g. `15.4.x-scala2.12`) preloaded on instances for faster starts. */
   readonly preloadedSparkVersion?: string;
+  /**
+   * LTS releases (`major.minor`) `preloadedSparkVersion` must be one of (else refused as
+   * `databricks-lts-runtime`). @default {@link DEFAULT_LTS_RUNTIMES}
+   */
+  readonly ltsRuntimes?: readonly string[];
+  /**
+   * Policy-pack rules whose finding this pool knowingly accepts (`databricks-lts-runtime` for a
+   * non-LTS preloaded runtime); without them such options are refused at construction, and the
+   * pack still reports them. @default []
+   */
+  readonly acceptInsecure?: readonly string[];
   /** @default "ON_DEMAND" */
   readonly availability?: PoolAvailability;
   /** AWS availability zone; unset lets Databricks choose. */
@@ -56,6 +73,18 @@ export function validateInstancePoolArgs(poolName: string, args: InstancePoolArg
   if (args.preloadedSparkVersion !== undefined && !isRuntimeKey(args.preloadedSparkVersion)) {
     problems.push(
       `preloadedSparkVersion: "${args.preloadedSparkVersion}" is not a runtime key such as "15.4.x-scala2.12" (pools cannot resolve auto: aliases)`,
+    );
+  } else if (
+    args.preloadedSparkVersion !== undefined &&
+    !isLtsRuntime(args.preloadedSparkVersion, args.ltsRuntimes)
+  ) {
+    problems.push(
+      ...refuseInsecure(
+        "preloadedSparkVersion",
+        "databricks-lts-runtime",
+        `preloads non-LTS runtime ${args.preloadedSparkVersion}`,
+        args.acceptInsecure,
+      ),
     );
   }
   if (Object.keys(args.tags).length > 43) {

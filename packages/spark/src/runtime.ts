@@ -52,3 +52,20 @@ export function validateRuntime(field: string, runtime: string | readonly string
   if (dupes.length > 0) problems.push(`${field}: duplicate runtime keys ${dupes.join(", ")}`);
   return problems;
 }
+
+/**
+ * Databricks LTS releases (`major.minor`) under support as of 2025. Databricks publishes the list;
+ * components take `ltsRuntimes` to override it when it moves (the policy pack's default too).
+ */
+export const DEFAULT_LTS_RUNTIMES: readonly string[] = ["13.3", "14.3", "15.4", "16.4", "17.3"];
+
+/** True for an LTS alias, or a runtime key of one of the `lts` releases (`15.4.x-scala2.12`). */
+export function isLtsRuntime(
+  runtime: string,
+  lts: readonly string[] = DEFAULT_LTS_RUNTIMES,
+): boolean {
+  if (isLtsRuntimeAlias(runtime)) return true;
+  if (!isRuntimeKey(runtime)) return false;
+  const m = /^(\d+\.\d+)\.x/.exec(runtime);
+  return m !== null && lts.includes(m[1] ?? "");
+}
