@@ -267,14 +267,45 @@ describe("AirflowEnvironment", () => {
     );
   });
 
-  it("honours protect/retainOnDelete for the environment, the DAG bucket and the key", async () => {
+  it("honours the caller's protect/retainOnDelete options for the environment, the DAG bucket and the key", async () => {
     const { resources } = await record(
-      () => new AirflowEnvironment("airflow", { ...args, protect: false, retainOnDelete: false }),
+      () => new AirflowEnvironment("airflow", args, { protect: false, retainOnDelete: false }),
     );
     for (const name of ["airflow-env", "airflow-dags-bucket", "airflow-key-key"]) {
       const r = resources.find((x) => x.name === name) as RecordedResource;
       expect([name, r.protect, r.retainOnDelete]).toEqual([name, false, false]);
     }
+  });
+
+  it("protects only the stateful children when the caller's options protect the component", async () => {
+    // Pulumi passes protect down to children (not retainOnDelete): the others opt out explicitly.
+    const { resources } = await record(
+      () =>
+        new AirflowEnvironment("airflow", args, {
+          protect: true,
+          retainOnDelete: false,
+        }),
+    );
+    const custom = resources.filter((r) => r.custom);
+    const isStateful = (r: RecordedResource): boolean =>
+      r.name === "airflow-env" ||
+      (r.name.startsWith("airflow-dags-") && r.type.startsWith("aws:s3/bucket")) ||
+      r.name === "airflow-key-key";
+    const stateful = custom.filter(isStateful);
+    const others = custom.filter((r) => !isStateful(r));
+    expect(stateful.map((r) => r.name)).toEqual(
+      expect.arrayContaining(["airflow-env", "airflow-dags-bucket", "airflow-key-key"]),
+    );
+    expect(others.map((r) => r.type)).toEqual(
+      expect.arrayContaining([
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:iam/role:Role",
+        "aws:kms/alias:Alias",
+      ]),
+    );
+    for (const r of stateful)
+      expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, true, false]);
+    for (const r of others) expect([r.name, r.protect]).toEqual([r.name, false]);
   });
 
   it("exposes the DAG capacity of its class", async () => {

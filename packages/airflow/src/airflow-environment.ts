@@ -74,10 +74,6 @@ export interface AirflowEnvironmentArgs {
   readonly expectedDagCount?: number;
   /** Extra permissions of the execution role for the DAGs. @default [] */
   readonly executionRoleStatements?: MwaaExecutionRoleArgs["additionalStatements"];
-  /** @default the caller's `protect` option, else true (environment, DAG bucket, key) */
-  readonly protect?: boolean;
-  /** @default the caller's `retainOnDelete` option, else true (environment, DAG bucket, key) */
-  readonly retainOnDelete?: boolean;
   /** Tags for every taggable child. */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -138,10 +134,13 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
         `AirflowEnvironment "${name}" has invalid args:\n  - ${problems.join("\n  - ")}`,
       );
     }
-    const protect = args.protect ?? opts?.protect ?? true;
-    const retainOnDelete = args.retainOnDelete ?? opts?.retainOnDelete ?? true;
+    // The caller's options, applied explicitly to the stateful children (environment, DAG
+    // bucket, key): Pulumi passes `protect` down to children, but not `retainOnDelete`. The
+    // other children are never protected.
+    const protect = opts?.protect ?? true;
+    const retainOnDelete = opts?.retainOnDelete ?? true;
     const tags = { ...args.tags };
-    const stateful = { protect, retainOnDelete, tags };
+    const statefulOpts = { parent: this, protect, retainOnDelete };
 
     this.key =
       args.kmsKeyArn === undefined
@@ -155,9 +154,9 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
                 region: args.region,
                 logGroupNamePattern: `airflow-${args.environmentName}-*`,
               },
-              ...stateful,
+              tags,
             },
-            { parent: this },
+            statefulOpts,
           )
         : undefined;
     this.kmsKeyArn = this.key?.keyArn ?? pulumi.output(args.kmsKeyArn as pulumi.Input<string>);
@@ -168,9 +167,9 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
         bucketName: args.dagBucketName,
         kmsKeyArn: this.kmsKeyArn,
         accessLogs: args.accessLogs,
-        ...stateful,
+        tags,
       },
-      { parent: this },
+      statefulOpts,
     );
     this.executionRole = new MwaaExecutionRole(
       `${name}-role`,
@@ -185,7 +184,7 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
           : {}),
         tags,
       },
-      { parent: this },
+      { parent: this, protect: false },
     );
     const network = createSecurityGroup(
       name,
@@ -212,7 +211,7 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
               sourceHash: createHash("sha256").update(args.requirements).digest("hex"),
               tags,
             },
-            { parent: this, dependsOn: [...this.dagBucket.settings] },
+            { parent: this, protect: false, dependsOn: [...this.dagBucket.settings] },
           )
         : undefined;
 

@@ -45,9 +45,9 @@ export function createSecurityGroup(
       description: `MWAA environment ${spec.environmentName}`,
       tags: { ...spec.tags, Name: `${spec.environmentName}-mwaa` },
     },
-    { parent },
+    { parent, protect: false },
   );
-  const rule = { parent, dependsOn: [group] };
+  const rule = { parent, protect: false, dependsOn: [group] };
   const tags = { ...spec.tags };
   const rules: pulumi.CustomResource[] = [
     // MWAA's workers, schedulers and webserver talk to each other through this group.

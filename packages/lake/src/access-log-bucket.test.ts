@@ -144,4 +144,20 @@ describe("AccessLogBucket", () => {
       record(() => new AccessLogBucket("logs", { ...args, bucketName: "x", sourceBucketArns: [] })),
     ).rejects.toThrow(/is 1 characters[\s\S]*sourceBucketArns is empty/);
   });
+
+  it.each([
+    [undefined, true, true],
+    [{ protect: false, retainOnDelete: false }, false, false],
+    // Pulumi passes protect down to children, not retainOnDelete: both are applied explicitly.
+    [{ retainOnDelete: false }, true, false],
+  ])(
+    "protects and retains by default, else as the caller's options %p say",
+    async (opts, protect, retain) => {
+      const { resources } = await record(() => new AccessLogBucket("logs", args, opts));
+      const custom = resources.filter((r) => r.custom);
+      expect(custom.length).toBeGreaterThan(5);
+      for (const r of custom)
+        expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, protect, retain]);
+    },
+  );
 });

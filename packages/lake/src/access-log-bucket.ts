@@ -31,10 +31,6 @@ export interface AccessLogBucketArgs {
    * @default []
    */
   readonly transitionRules?: readonly TransitionRule[];
-  /** @default the caller's `protect` option, else true */
-  readonly protect?: boolean;
-  /** @default the caller's `retainOnDelete` option, else true */
-  readonly retainOnDelete?: boolean;
   /** Tags for the bucket; `hdp:bucket-role = access-logs` is added. */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -106,8 +102,8 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             ),
         lifecycle: accessLogLifecycle(args),
         tags: { ...args.tags, "hdp:bucket-role": "access-logs" },
-        protect: args.protect ?? opts?.protect ?? d.protect,
-        retainOnDelete: args.retainOnDelete ?? opts?.retainOnDelete ?? d.retainOnDelete,
+        protect: opts?.protect ?? d.protect,
+        retainOnDelete: opts?.retainOnDelete ?? d.retainOnDelete,
       },
       this,
     );

@@ -160,17 +160,25 @@ describe("LakeBuckets", () => {
     ]);
   });
 
-  it("protects and retains every stateful child by default; args or options switch it off", async () => {
+  it("protects and retains every stateful child by default; the caller's options switch it off", async () => {
     const stateful = (await renderDefault()).resources.filter(
       (r) => r.custom && r.type !== "aws:kms/alias:Alias",
     );
     for (const r of stateful) {
       expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, true, true]);
     }
-    const off = await render({ ...args, protect: false, retainOnDelete: false });
-    for (const r of off.resources.filter((x) => x.custom)) {
-      expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, false, false]);
+    // Pulumi passes protect down to children but not retainOnDelete: each is applied explicitly.
+    const retainOff = await record(
+      () => new LakeBuckets("clinical", args, { retainOnDelete: false }),
+    );
+    const custom = retainOff.resources.filter((x) => x.custom && x.type !== "aws:kms/alias:Alias");
+    expect(custom.length).toBeGreaterThan(10);
+    for (const r of custom) {
+      expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, true, false]);
     }
+    // The key's alias is not stateful: never protected, whatever the caller's option.
+    const alias = retainOff.resources.filter((x) => x.type === "aws:kms/alias:Alias");
+    expect(alias.map((r) => [r.name, r.protect])).toEqual([["clinical-key-alias", false]]);
     const viaOptions = await record(
       () => new LakeBuckets("clinical", args, { protect: false, retainOnDelete: false }),
     );

@@ -13,7 +13,8 @@ import { throwIfProblems } from "./validation";
  * (`<source>/<table>/`, see {@link tableUri}); there is never a bucket per table.
  *
  * Every bucket, the key and their settings are `protect`ed and `retainOnDelete` by default
- * (production-safe); pass `false` for both in throwaway environments.
+ * (production-safe); pass the `protect: false` and `retainOnDelete: false` resource options in
+ * throwaway environments.
  */
 export class LakeBuckets extends pulumi.ComponentResource {
   /** The layer buckets. */
@@ -31,12 +32,12 @@ export class LakeBuckets extends pulumi.ComponentResource {
     super("hdp:lake:LakeBuckets", name, {}, opts);
     const plan = planLakeBuckets(args);
     throwIfProblems("LakeBuckets", name, plan.problems);
-    const protect = args.protect ?? opts?.protect ?? true;
-    const retainOnDelete = args.retainOnDelete ?? opts?.retainOnDelete ?? true;
-    const common = {
-      protect,
-      retainOnDelete,
-      ...(args.tags !== undefined ? { tags: args.tags } : {}),
+    const common = args.tags !== undefined ? { tags: args.tags } : {};
+    // Pulumi passes `protect` down to children, not `retainOnDelete`: both are given explicitly.
+    const childOpts = {
+      parent: this,
+      protect: opts?.protect ?? true,
+      retainOnDelete: opts?.retainOnDelete ?? true,
     };
 
     this.key =
@@ -52,7 +53,7 @@ export class LakeBuckets extends pulumi.ComponentResource {
                 : {}),
               ...common,
             },
-            { parent: this },
+            childOpts,
           )
         : undefined;
     this.kmsKeyArn = this.key?.keyArn ?? pulumi.output(args.kmsKeyArn as pulumi.Input<string>);
@@ -73,7 +74,7 @@ export class LakeBuckets extends pulumi.ComponentResource {
           : {}),
         ...common,
       },
-      { parent: this },
+      childOpts,
     );
 
     const make = (b: PlannedBucket): SecureBucket =>
@@ -90,7 +91,7 @@ export class LakeBuckets extends pulumi.ComponentResource {
           ...(b.objectLock !== undefined ? { objectLock: b.objectLock } : {}),
           ...common,
         },
-        { parent: this },
+        childOpts,
       );
     const planned = new Map(plan.buckets.map((b) => [b.role, b]));
     const layerBucket = (layer: LakeLayer): SecureBucket =>

@@ -111,9 +111,9 @@ describe("LakeKey", () => {
     ).rejects.toThrow('uses the reserved "alias/aws/"');
   });
 
-  it("honours protect/retainOnDelete args", async () => {
+  it("honours the caller's protect/retainOnDelete options", async () => {
     const { resources } = await record(
-      () => new LakeKey("k", { ...args, protect: false, retainOnDelete: false }),
+      () => new LakeKey("k", args, { protect: false, retainOnDelete: false }),
     );
     const key = findResource(resources, "aws:kms/key:Key", "k-key");
     expect([key.protect, key.retainOnDelete]).toEqual([false, false]);

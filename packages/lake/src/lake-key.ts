@@ -41,10 +41,6 @@ export interface LakeKeyArgs {
    * @default []
    */
   readonly policyStatements?: readonly PolicyStatementInput[];
-  /** @default the caller's `protect` option, else true */
-  readonly protect?: boolean;
-  /** @default the caller's `retainOnDelete` option, else true */
-  readonly retainOnDelete?: boolean;
   /** Tags for the key. */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -84,8 +80,8 @@ export class LakeKey extends pulumi.ComponentResource {
     const d = LAKE_KEY_DEFAULTS;
     const stateful = {
       parent: this,
-      protect: args.protect ?? opts?.protect ?? d.protect,
-      retainOnDelete: args.retainOnDelete ?? opts?.retainOnDelete ?? d.retainOnDelete,
+      protect: opts?.protect ?? d.protect,
+      retainOnDelete: opts?.retainOnDelete ?? d.retainOnDelete,
     };
     const logs = args.cloudWatchLogs;
 
@@ -132,7 +128,9 @@ export class LakeKey extends pulumi.ComponentResource {
     this.alias = new kms.Alias(
       `${name}-alias`,
       { name: args.aliasName, targetKeyId: this.key.keyId },
-      { parent: this },
+      // Not stateful (recreated in seconds), and not protected by the caller's protect option,
+      // which Pulumi would otherwise pass down from the component.
+      { parent: this, protect: false },
     );
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;

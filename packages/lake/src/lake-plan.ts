@@ -92,10 +92,6 @@ export interface LakeBucketsArgs {
      */
     readonly additionalSourceBucketArns?: readonly pulumi.Input<string>[];
   };
-  /** @default the caller's `protect` option, else true */
-  readonly protect?: boolean;
-  /** @default the caller's `retainOnDelete` option, else true */
-  readonly retainOnDelete?: boolean;
   /** Tags for every bucket and the key. */
   readonly tags?: Readonly<Record<string, string>>;
 }

@@ -65,16 +65,6 @@ export interface SecureBucketArgs {
    * pack still reports them. @default []
    */
   readonly acceptInsecure?: readonly string[];
-  /**
-   * Protect the bucket and its settings from deletion by Pulumi.
-   * @default the caller's `protect` option, else true
-   */
-  readonly protect?: boolean;
-  /**
-   * Leave the bucket and its settings in AWS when removed from the program.
-   * @default the caller's `retainOnDelete` option, else true
-   */
-  readonly retainOnDelete?: boolean;
   /** Tags for the bucket (owner, domain, data-classification, environment, cost-center). */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -152,9 +142,8 @@ export class SecureBucket extends pulumi.ComponentResource {
         accessLogs: args.accessLogs,
         lifecycle: secureBucketLifecycle(args),
         ...(args.tags !== undefined ? { tags: args.tags } : {}),
-        protect: args.protect ?? opts?.protect ?? SECURE_BUCKET_DEFAULTS.protect,
-        retainOnDelete:
-          args.retainOnDelete ?? opts?.retainOnDelete ?? SECURE_BUCKET_DEFAULTS.retainOnDelete,
+        protect: opts?.protect ?? SECURE_BUCKET_DEFAULTS.protect,
+        retainOnDelete: opts?.retainOnDelete ?? SECURE_BUCKET_DEFAULTS.retainOnDelete,
       },
       this,
     );

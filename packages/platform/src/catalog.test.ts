@@ -18,8 +18,6 @@ const schemasArgs: SourceSchemasArgs = {
     bronze: "s3://tst-dev-clinical-bronze-111111111111/managed/lab",
   },
   adminGroup: "platform-admins",
-  protect: true,
-  retainOnDelete: true,
   tags: { owner: "clinical-data", domain: "clinical" },
 };
 
@@ -118,8 +116,6 @@ describe("EnvironmentCatalog", () => {
         storage: { url: "s3://tst-prod-catalog-222222222222/managed", location },
         adminGroup: "platform-admins",
         waitFor: [bucket],
-        protect: true,
-        retainOnDelete: true,
         tags: { environment: "prod" },
       });
     });
@@ -164,4 +160,25 @@ describe("EnvironmentCatalog", () => {
         }),
     ).toThrow(/EnvironmentCatalog "lake": invalid arguments:\n {2}- catalogName:/);
   });
+});
+
+describe("the catalog components' protect and retainOnDelete", () => {
+  it.each([
+    [{ protect: false, retainOnDelete: false }, false, false],
+    // Pulumi passes protect down to children, not retainOnDelete: both are applied explicitly.
+    [{ retainOnDelete: false }, true, false],
+    [{ protect: true, retainOnDelete: true }, true, true],
+  ])(
+    "follow the caller's options %p on the schemas only (grants are never protected)",
+    async (opts, protect, retain) => {
+      const { resources } = await record(() => new SourceSchemas("lab", schemasArgs, opts));
+      const schemas = resources.filter((r) => r.type === "databricks:index/schema:Schema");
+      const grants = resources.filter((r) => r.type === "databricks:index/grants:Grants");
+      expect(schemas).toHaveLength(2);
+      expect(grants).toHaveLength(2);
+      for (const r of schemas)
+        expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, protect, retain]);
+      for (const r of grants) expect([r.name, r.protect]).toEqual([r.name, false]);
+    },
+  );
 });

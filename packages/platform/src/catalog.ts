@@ -56,10 +56,6 @@ export interface EnvironmentCatalogArgs {
   readonly waitFor?: readonly pulumi.Input<pulumi.Resource>[];
   /** @default "ISOLATED" (bound to the deploying workspace: dev cannot read prod) */
   readonly isolationMode?: "ISOLATED" | "OPEN";
-  /** @default inherited from the component's options */
-  readonly protect?: boolean;
-  /** @default inherited from the component's options */
-  readonly retainOnDelete?: boolean;
   /** Written as `hdp.<key>` properties. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -92,8 +88,10 @@ export class EnvironmentCatalog extends pulumi.ComponentResource {
       {
         parent: this,
         dependsOn: [args.storage.location, ...(args.waitFor ?? [])],
-        ...(args.protect !== undefined ? { protect: args.protect } : {}),
-        ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
+        // Stateful: the caller's options, else protected and retained (Pulumi passes protect
+        // down to children, not retainOnDelete, so both are explicit).
+        protect: opts?.protect ?? true,
+        retainOnDelete: opts?.retainOnDelete ?? true,
       },
     );
     this.catalogName = this.catalog.name;
@@ -105,7 +103,8 @@ export class EnvironmentCatalog extends pulumi.ComponentResource {
           mergeGrants([{ principal: args.adminGroup, privileges: ADMIN_PRIVILEGES }]),
         ),
       },
-      { parent: this },
+      // Grants are rewritten whole on every change: never protected by the caller's option.
+      { parent: this, protect: false },
     );
     this.registerOutputs({ catalogName: this.catalogName });
   }
@@ -129,10 +128,6 @@ export interface SourceSchemasArgs {
   readonly waitFor?: readonly pulumi.Input<pulumi.Resource>[];
   /** Group that administers the schemas; always in their grants. */
   readonly adminGroup: string;
-  /** @default inherited from the component's options */
-  readonly protect?: boolean;
-  /** @default inherited from the component's options */
-  readonly retainOnDelete?: boolean;
   /** Written as `hdp.<key>` properties. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -163,8 +158,9 @@ export class SourceSchemas extends pulumi.ComponentResource {
     super("hdp:platform:SourceSchemas", name, {}, opts);
     const stateful: pulumi.CustomResourceOptions = {
       parent: this,
-      ...(args.protect !== undefined ? { protect: args.protect } : {}),
-      ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
+      // Stateful: the caller's options, else protected and retained.
+      protect: opts?.protect ?? true,
+      retainOnDelete: opts?.retainOnDelete ?? true,
       ...(args.waitFor !== undefined && args.waitFor.length > 0
         ? { dependsOn: [...args.waitFor] }
         : {}),
@@ -197,7 +193,8 @@ export class SourceSchemas extends pulumi.ComponentResource {
           schema: pulumi.interpolate`${schema.catalogName}.${schema.name}`,
           grants: toGrants(planned.grants),
         },
-        { parent: this },
+        // Grants are rewritten whole on every change: never protected by the caller's option.
+        { parent: this, protect: false },
       );
     }
     this.schemas = schemas;

@@ -44,10 +44,10 @@ export function createCore(
       accountId: env.aws.accountId,
       sourceBucketArns: [bucketArnFor(catalogBucket), bucketArnFor(dagBucket)],
       retentionDays: env.retention.logDays,
-      ...stateful,
       tags: shared,
     },
-    opts,
+    // Stateful: protected and retained (as resource options, which the component honours).
+    { ...opts, ...stateful },
   );
 
   const lakes = new Map(plan.domains.map((d) => [d.id, createLake(plan, d, opts)]));
@@ -58,10 +58,10 @@ export function createCore(
       accountId: env.aws.accountId,
       aliasName: catalogKeyAlias(c),
       description: `Catalog storage of ${plan.catalogName} (${env.name})`,
-      ...stateful,
       tags: shared,
     },
-    opts,
+    // Stateful: protected and retained (as resource options, which the component honours).
+    { ...opts, ...stateful },
   );
   const catalogRoot = new SecureBucket(
     "catalog-root",
@@ -70,10 +70,10 @@ export function createCore(
       kmsKeyArn: catalogKey.keyArn,
       accessLogs: accessLogs.asTarget(),
       noncurrentVersionExpirationDays: env.retention.noncurrentVersionDays,
-      ...stateful,
       tags: shared,
     },
-    opts,
+    // Stateful: protected and retained (as resource options, which the component honours).
+    { ...opts, ...stateful },
   );
 
   const airflow = new AirflowEnvironment(
@@ -101,10 +101,10 @@ export function createCore(
       executionRoleStatements: [
         { effect: "Allow", actions: ["sts:AssumeRole"], resources: [ingestRoleArnPattern(c)] },
       ],
-      ...stateful,
       tags: shared,
     },
-    opts,
+    // Stateful: protected and retained (as resource options, which the component honours).
+    { ...opts, ...stateful },
   );
 
   const buckets: Record<string, { bucketName: string; readOnly: boolean }> = {
@@ -139,10 +139,10 @@ export function createCore(
       storage: storage.managedStorage(CATALOG_LOCATION_ID, "managed"),
       adminGroup: env.databricks.adminGroup,
       waitFor: [catalogRoot],
-      ...stateful,
       tags: shared,
     },
-    opts,
+    // Stateful: protected and retained (as resource options, which the component honours).
+    { ...opts, ...stateful },
   );
 
   const pools = new Map<string, InstancePool>();
@@ -227,10 +227,9 @@ function createLake(
       key: { aliasName: d.keyAlias },
       layers: Object.fromEntries(DELTA_LAYERS.map((l) => [l, delta])),
       accessLogs: { retentionDays: env.retention.logDays },
-      ...statefulOptions(plan),
       tags: d.tags,
     },
-    opts,
+    { ...opts, ...statefulOptions(plan) },
   );
 }
 

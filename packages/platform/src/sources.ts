@@ -118,9 +118,9 @@ function createSchemas(
       storageRoots,
       waitFor,
       adminGroup: plan.environment.databricks.adminGroup,
-      ...statefulOptions(plan),
       tags: s.tags,
     },
-    opts,
+    // Stateful: protected and retained (as resource options, which the component honours).
+    { ...opts, ...statefulOptions(plan) },
   );
 }
