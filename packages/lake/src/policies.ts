@@ -199,8 +199,10 @@ export function publicStatementProblems(statements: readonly PolicyStatementInpu
     if (s.Effect !== "Allow" || !isAnyone(s.Principal)) continue;
     if (pulumi.Output.isInstance(s.Condition)) continue;
     const tests: readonly unknown[] = Object.values(s.Condition ?? {});
+    // A condition still unknown (an Output) may narrow who: left to the pack.
+    if (tests.some((t) => pulumi.Output.isInstance(t))) continue;
     const keys = tests.flatMap((test) =>
-      test !== null && typeof test === "object" && !pulumi.Output.isInstance(test)
+      test !== null && typeof test === "object"
         ? Object.keys(test).map((k) => k.toLowerCase())
         : [],
     );

@@ -286,12 +286,18 @@ describe("SecureBucket", () => {
     it("but not an Allow to everyone narrowed by aws:SourceArn, nor a Deny to everyone", async () => {
       const narrowed = open("*", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::hdp-acme-prod-x" } });
       const deny = { ...open({ AWS: "*" }), Sid: "DenyAll", Effect: "Deny" as const };
+      // A condition still unknown at construction is left to the pack.
+      const unknown = {
+        ...open("*"),
+        Sid: "Unknown",
+        Condition: { StringEquals: pulumi.output({ "aws:SourceAccount": "123456789012" }) },
+      };
       const { resources } = await record(
-        () => new SecureBucket("dags", { ...args, policyStatements: [narrowed, deny] }),
+        () => new SecureBucket("dags", { ...args, policyStatements: [narrowed, deny, unknown] }),
       );
       expect(
         JSON.parse(String(by(resources, T.policy, "dags-policy").inputs.policy)).Statement,
-      ).toHaveLength(3);
+      ).toHaveLength(4);
     });
 
     it("and lets it through when acceptInsecure lists the rule", async () => {
