@@ -232,6 +232,7 @@ async function main(): Promise<void> {
     kmsKeyArn: lake.kmsKeyArn,
     region: REGION,
     trustedPrincipalArn: "arn:aws:iam::210987654321:role/epic-extract",
+    externalId: "epic-extract-7f3a",
     tags,
   });
   new AirflowEnvironment("airflow", {

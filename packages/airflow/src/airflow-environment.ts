@@ -1,3 +1,4 @@
+import { componentOptions } from "./validation";
 import * as pulumi from "@pulumi/pulumi";
 import type * as ec2 from "@pulumi/aws/ec2";
 import * as mwaa from "@pulumi/aws/mwaa";
@@ -126,7 +127,7 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
   public readonly dagCapacity: number;
 
   constructor(name: string, args: AirflowEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:airflow:AirflowEnvironment", name, {}, opts);
+    super("hdp:airflow:AirflowEnvironment", name, {}, componentOptions(opts));
     const a = resolveAirflowArgs(args);
     const problems = validateAirflowArgs(a);
     if (problems.length > 0) {

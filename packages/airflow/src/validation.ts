@@ -139,3 +139,16 @@ export function validateAirflowArgs(a: AirflowArgsToValidate): string[] {
   }
   return problems;
 }
+
+/**
+ * The component's own options: the caller's, without `protect` and `retainOnDelete`, which the
+ * component applies to its stateful children explicitly. The component itself holds no data and
+ * stays unprotected (a protected component would block every refactor of it), so children that
+ * hold none are not protected by Pulumi's inheritance either.
+ */
+export function componentOptions(
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.ComponentResourceOptions {
+  const { protect: _protect, retainOnDelete: _retain, ...own } = opts ?? {};
+  return own;
+}

@@ -1,3 +1,4 @@
+import { componentOptions } from "./validation";
 import * as pulumi from "@pulumi/pulumi";
 import type * as s3 from "@pulumi/aws/s3";
 import { createBucketChain, type AccessLogTarget } from "./bucket-chain";
@@ -82,7 +83,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
   public readonly settings: readonly pulumi.CustomResource[];
 
   constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:lake:AccessLogBucket", name, {}, opts);
+    super("hdp:lake:AccessLogBucket", name, {}, componentOptions(opts));
     throwIfProblems("AccessLogBucket", name, validateAccessLogBucketArgs(args));
     const d = ACCESS_LOG_BUCKET_DEFAULTS;
 

@@ -1,3 +1,4 @@
+import { componentOptions } from "./validation";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "./access-log-bucket";
 import { LakeKey } from "./lake-key";
@@ -29,7 +30,7 @@ export class LakeBuckets extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: LakeBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:lake:LakeBuckets", name, {}, opts);
+    super("hdp:lake:LakeBuckets", name, {}, componentOptions(opts));
     const plan = planLakeBuckets(args);
     throwIfProblems("LakeBuckets", name, plan.problems);
     const common = args.tags !== undefined ? { tags: args.tags } : {};

@@ -1,3 +1,4 @@
+import { componentOptions } from "./validation";
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import { validateKmsAlias } from "@hdp/naming";
@@ -75,7 +76,7 @@ export class LakeKey extends pulumi.ComponentResource {
   public readonly aliasName: pulumi.Output<string>;
 
   constructor(name: string, args: LakeKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:lake:LakeKey", name, {}, opts);
+    super("hdp:lake:LakeKey", name, {}, componentOptions(opts));
     throwIfProblems("LakeKey", name, validateLakeKeyArgs(args));
     const d = LAKE_KEY_DEFAULTS;
     const stateful = {

@@ -1,3 +1,4 @@
+import { componentOptions } from "./validation";
 import * as pulumi from "@pulumi/pulumi";
 import type * as s3 from "@pulumi/aws/s3";
 import { createBucketChain, type AccessLogTarget, type ObjectLockRetention } from "./bucket-chain";
@@ -121,7 +122,7 @@ export class SecureBucket extends pulumi.ComponentResource {
   public readonly settings: readonly pulumi.CustomResource[];
 
   constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("hdp:lake:SecureBucket", name, {}, opts);
+    super("hdp:lake:SecureBucket", name, {}, componentOptions(opts));
     throwIfProblems("SecureBucket", name, validateSecureBucketArgs(args));
     const extra = args.policyStatements ?? [];
 

@@ -74,7 +74,7 @@ export class EnvironmentCatalog extends pulumi.ComponentResource {
         ? [`adminGroup: "${args.adminGroup}" must name the platform admin group`]
         : []),
     ]);
-    super("hdp:platform:EnvironmentCatalog", name, {}, opts);
+    super("hdp:platform:EnvironmentCatalog", name, {}, componentOptions(opts));
     this.catalog = new databricks.Catalog(
       `${name}-catalog`,
       {
@@ -155,7 +155,7 @@ export class SourceSchemas extends pulumi.ComponentResource {
       ...(layers.length === 0 ? ["storageRoots: give at least one layer"] : []),
       ...validateLakeCatalogSpec(spec),
     ]);
-    super("hdp:platform:SourceSchemas", name, {}, opts);
+    super("hdp:platform:SourceSchemas", name, {}, componentOptions(opts));
     const stateful: pulumi.CustomResourceOptions = {
       parent: this,
       // Stateful: the caller's options, else protected and retained.
@@ -201,4 +201,17 @@ export class SourceSchemas extends pulumi.ComponentResource {
     this.grants = grants;
     this.registerOutputs({});
   }
+}
+
+/**
+ * The component's own options: the caller's, without `protect` and `retainOnDelete`, which the
+ * component applies to its stateful children explicitly. The component itself holds no data and
+ * stays unprotected (a protected component would block every refactor of it), so children that
+ * hold none are not protected by Pulumi's inheritance either.
+ */
+export function componentOptions(
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.ComponentResourceOptions {
+  const { protect: _protect, retainOnDelete: _retain, ...own } = opts ?? {};
+  return own;
 }
