@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Estate } from "@hdp/config";
 import * as config from "@hdp/config";
 import { PlanCache } from "./cache";
@@ -50,6 +50,11 @@ export interface PlanOptions {
   readonly changedSince?: string;
   /** Module exporting `buildStack`. @default the workspace's @hdp/platform */
   readonly program?: string;
+  /**
+   * The program when no checkout holds packages/platform (neither the configs' repository nor
+   * this planner's): an @hdp/cli installed in another repository passes its own @hdp/platform.
+   */
+  readonly installedProgram?: string;
   /** @default "health-data-platform" */
   readonly project?: string;
   /** @default "organization" */
@@ -127,11 +132,20 @@ export function programEntry(root: string): string {
 /** The monorepo this package belongs to (packages/plan/src -> the root). */
 const MONOREPO = resolve(__dirname, "..", "..", "..");
 
+/** The workspace's own @hdp/platform, if `root` is a checkout of this monorepo. */
+const workspaceProgram = (root: string): boolean =>
+  existsSync(join(root, "packages", "platform", "package.json"));
+
 /**
- * Where the configs' git repository is, where the program's code is (the configs' repository
- * when it holds packages/platform, else this monorepo) and which module is the program.
+ * Where the configs' git repository is, where the program's code is and which module is the
+ * program: the configs' repository when it holds packages/platform, else this monorepo, else
+ * (an installed @hdp/plan, used by another repository) the installed @hdp/platform.
  */
-function workspace(configs: string, program: string | undefined): Workspace {
+function workspace(
+  configs: string,
+  program: string | undefined,
+  installedProgram: string | undefined,
+): Workspace {
   let root: string | undefined;
   try {
     root = repoRoot(configs);
@@ -139,15 +153,33 @@ function workspace(configs: string, program: string | undefined): Workspace {
     root = undefined;
   }
   const codeRoot =
-    root !== undefined && existsSync(join(root, "packages", "platform", "package.json"))
+    root !== undefined && workspaceProgram(root)
       ? root
-      : MONOREPO;
+      : workspaceProgram(MONOREPO)
+        ? MONOREPO
+        : undefined;
+  if (codeRoot === undefined) {
+    const programModule = program ?? installedProgram;
+    if (programModule === undefined) {
+      throw new PlanUsageError(
+        "no program to plan: neither the configs' repository nor this planner's has packages/platform; pass --program <module exporting buildStack>",
+      );
+    }
+    return {
+      root,
+      codeRoot: root ?? dirname(configs),
+      programModule: resolve(programModule),
+      programOverride: true,
+      installed: true,
+    };
+  }
   return {
     root,
     codeRoot,
     // The workspace's own program, as the project's index.ts imports it.
     programModule: program !== undefined ? resolve(program) : programEntry(codeRoot),
     programOverride: program !== undefined,
+    installed: false,
   };
 }
 
@@ -185,7 +217,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const project = options.project ?? "health-data-platform";
   const organization = options.organization ?? "organization";
   const configs = resolve(options.configs);
-  const ws = workspace(configs, options.program);
+  const ws = workspace(configs, options.program, options.installedProgram);
   const cacheDir = options.cacheDir ?? join(ws.root ?? ws.codeRoot, ".hdp", "cache", "plan");
   const onEvent = options.onEvent ?? (() => undefined);
   const revisions: Revision[] = [];
