@@ -1,8 +1,9 @@
 /**
  * Colour on a terminal, through picocolors with our own decision (picocolors alone colours
  * under `CI` and looks at stdout only): `NO_COLOR` (any non-empty value) turns it off,
- * `FORCE_COLOR` turns it on (`0`/`false` off), `TERM=dumb` turns it off, else the stream must
- * be a terminal. https://no-color.org, https://force-color.org
+ * `FORCE_COLOR` (non-empty) turns it on, except `0`/`false` which turn it off as in Node.js,
+ * `TERM=dumb` turns it off, else the stream must be a terminal. Empty values count as unset.
+ * https://no-color.org, https://force-color.org
  */
 import { createColors } from "picocolors";
 
@@ -11,8 +12,8 @@ export type Colors = ReturnType<typeof createColors>;
 /** Whether to colour a stream that `isTty` describes, under `env`. */
 export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
   if ((env.NO_COLOR ?? "") !== "") return false;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return !["0", "false"].includes(force.toLowerCase());
+  const force = env.FORCE_COLOR ?? "";
+  if (force !== "") return !["0", "false"].includes(force.toLowerCase());
   if (env.TERM === "dumb") return false;
   return isTty;
 }
