@@ -91,6 +91,9 @@ export function createCore(
       minWorkers: env.airflow.minWorkers,
       maxWorkers: env.airflow.maxWorkers,
       webserverAccessMode: env.airflow.webserverAccess,
+      // The people's path to the PRIVATE_ONLY UI (the VPN), from the environment's access: config.
+      webserverIngressCidrs: [...env.access.airflowUi.cidrs],
+      webserverIngressSecurityGroupIds: [...env.access.airflowUi.securityGroups],
       expectedDagCount: plan.dagCount,
       // DAG tasks land source extracts as the source's ingest role (which trusts this role).
       executionRoleStatements: [
