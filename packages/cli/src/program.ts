@@ -22,6 +22,7 @@ import {
   validateExitCode,
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
+import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
 
 /** This package's version (package.json sits one level above src/ and dist/). */
@@ -64,6 +65,8 @@ function buildProgram(ctx: CommandContext): Command {
 
   registerPlan(program, ctx);
   registerQuery(program, ctx);
+
+  registerExplain(program, io, ctx.setExit);
 
   return program;
 }

@@ -94,6 +94,11 @@ export function createCore(
       // The people's path to the PRIVATE_ONLY UI (the VPN), from the environment's access: config.
       webserverIngressCidrs: [...env.access.airflowUi.cidrs],
       webserverIngressSecurityGroupIds: [...env.access.airflowUi.securityGroups],
+      // The environment's config says PUBLIC_ONLY, visibly: the component accepts it, and the
+      // policy pack still reports it (mandatory outside dev).
+      ...(env.airflow.webserverAccess === "PUBLIC_ONLY"
+        ? { acceptInsecure: ["mwaa-private-webserver"] }
+        : {}),
       expectedDagCount: plan.dagCount,
       // DAG tasks land source extracts as the source's ingest role (which trusts this role).
       executionRoleStatements: [
