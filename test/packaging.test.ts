@@ -534,7 +534,7 @@ describe("packaging", () => {
     const loaded = sdkUsers.filter((n) => nodeLookup(dirs.get(n) ?? "") !== undefined);
     // The packages that load the SDK at run time find it, and all find the program's copy.
     expect(loaded).toEqual(
-      expect.arrayContaining(["@pulumi/aws", "@pulumi/databricks", "@hdp/lake", "@hdp/recorder"]),
+      expect.arrayContaining(["@pulumi/aws", "@pulumi/databricks", "@hdp/lake", "@hdp/cli"]),
     );
     for (const name of loaded) {
       expect([name, nodeLookup(dirs.get(name) ?? "")]).toEqual([name, program]);
