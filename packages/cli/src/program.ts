@@ -24,6 +24,7 @@ import {
 import { registerQuery } from "./commands/query";
 import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
+import { registerSimulate } from "./commands/simulate";
 
 /** This package's version (package.json sits one level above src/ and dist/). */
 export const VERSION = (
@@ -67,6 +68,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerQuery(program, ctx);
 
   registerExplain(program, io, ctx.setExit);
+
+  registerSimulate(program, io, ctx.setExit);
 
   return program;
 }
