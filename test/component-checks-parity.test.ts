@@ -38,6 +38,7 @@ it("accepts exactly the Airflow versions @hdp/airflow accepts", () => {
     logLevel: "INFO",
     webserverAccessMode: "PRIVATE_ONLY",
     webserverIngressCidrs: [],
+    webserverIngressSecurityGroupIds: [],
     egressCidrs: ["0.0.0.0/0"],
   };
   for (const v of ["2.10.3", "3.0.6", "1.10.15", "4.0.0", "2.10"]) {

@@ -1,20 +1,21 @@
 /**
- * The packaging test: the component packages work when installed from their tarballs, the way
- * another repository gets them.
+ * The packaging test: the packages work when installed from their tarballs, the way another
+ * repository gets them.
  *
- * Builds each package (`tsc -b packages/<p>/tsconfig.build.json`), packs it with pnpm into a
- * temporary directory outside the workspace, installs the tarballs into a scratch project there
- * (from the local pnpm store, `--prefer-offline`, with exactly one @pulumi/pulumi), compiles a
- * small TypeScript program against them with tsc and runs it with plain node under Pulumi's
- * mocks. Only the packages' git-ignored `dist/` directories are written inside the workspace.
+ * Copies the workspace's sources (no dist/) to a temporary directory and runs `pnpm build` there
+ * (every package, from clean), packs every publishable package from that copy with pnpm, and
+ * installs the tarballs once into a scratch project outside the workspace (from the local pnpm
+ * store, `--prefer-offline`, with exactly one @pulumi/pulumi). Then, as another repository would:
+ * compiles a small TypeScript program against the component packages and runs it under Pulumi's
+ * mocks; runs `npx hdp validate|plan|query` over its own configs/; and starts the installed
+ * policy pack the way the Pulumi CLI's policy runner does. Nothing is written to the workspace.
  *
  * pnpm is found through `npm_execpath` (set when the tests run under `pnpm test`, e.g.
  * `npx --yes pnpm@12.4.2 test` in CI) or on PATH.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import {
-  accessSync,
-  constants,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -23,24 +24,36 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, delimiter, dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { findPnpm, type PnpmCommand } from "./support/pnpm";
+import { startPolicyPack, type PolicyPackStart } from "./support/pulumi-runner";
 
 const ROOT = join(__dirname, "..");
 
-/**
- * Every package this test packs, listed explicitly: the four component packages and their
- * internal dependency. A package missing from the tree fails the test; none is skipped.
- */
-const PACKAGES = ["naming", "iam", "lake", "spark", "airflow"] as const;
-type PackageDir = (typeof PACKAGES)[number];
+/** Every publishable (not private) workspace package: what this test builds, packs and installs. */
+const PACKAGES = readdirSync(join(ROOT, "packages"))
+  .filter((d) => existsSync(join(ROOT, "packages", d, "package.json")))
+  .filter(
+    (d) =>
+      readJson<{ private?: boolean }>(join(ROOT, "packages", d, "package.json")).private !== true,
+  )
+  .sort();
+type PackageDir = string;
+/** The component packages the scratch program imports. */
+const COMPONENTS = ["naming", "iam", "lake", "spark", "airflow"];
 
 interface Manifest {
   name: string;
   version: string;
+  private?: boolean;
+  engines?: Record<string, string>;
+  bin?: Record<string, string>;
+  typesVersions?: Record<string, Record<string, string[]>>;
   main?: string;
   types?: string;
   exports?: unknown;
@@ -67,46 +80,57 @@ function readJson<T>(path: string): T {
 }
 
 /** Runs a command; throws with its output when it fails. */
-function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
-  const useNode = /\.(c|m)?js$/.test(command);
-  const result = spawnSync(
-    useNode ? process.execPath : command,
-    useNode ? [command, ...args] : args,
-    {
-      cwd,
-      encoding: "utf8",
-      env: process.env,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
+function run(
+  command: string | PnpmCommand,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): SpawnSyncReturns<string> {
+  const cmd: PnpmCommand =
+    typeof command !== "string"
+      ? command
+      : /\.(c|m)?js$/.test(command)
+        ? { command: process.execPath, args: [command] }
+        : { command, args: [] };
+  const result = spawnSync(cmd.command, [...cmd.args, ...args], {
+    cwd,
+    encoding: "utf8",
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error !== undefined || result.status !== 0) {
     throw new Error(
-      `${basename(command)} ${args.join(" ")} (in ${cwd}) failed` +
+      `${basename(cmd.args[0] ?? cmd.command)} ${args.join(" ")} (in ${cwd}) failed` +
         ` (${result.error?.message ?? `exit ${String(result.status)}`}):\n${result.stdout}\n${result.stderr}`,
     );
   }
   return result;
 }
 
-/** The pnpm that runs this test (`npm_execpath`), else the first `pnpm` on PATH. */
-function findPnpm(): string {
-  const execPath = process.env.npm_execpath;
-  if (execPath !== undefined && /pnpm/i.test(basename(execPath)) && existsSync(execPath)) {
-    return execPath;
+/**
+ * A clean copy of the workspace in `dest`: root manifests and every package's files except
+ * dist/ and node_modules/; each package's node_modules is recreated as links (internal @hdp/*
+ * links point into the copy, others into the workspace's store) and the root node_modules is a
+ * link to the workspace's. So `pnpm build` there starts from nothing built.
+ */
+function cleanCopy(dest: string): void {
+  mkdirSync(join(dest, "packages"), { recursive: true });
+  for (const f of ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", "tsconfig.base.json"]) {
+    cpSync(join(ROOT, f), join(dest, f));
   }
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir, process.platform === "win32" ? "pnpm.cmd" : "pnpm");
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+  symlinkSync(join(ROOT, "node_modules"), join(dest, "node_modules"), "dir");
+  for (const dir of readdirSync(join(ROOT, "packages"))) {
+    const from = join(ROOT, "packages", dir);
+    if (!existsSync(join(from, "package.json"))) continue;
+    cpSync(from, join(dest, "packages", dir), {
+      recursive: true,
+      // Relative links (pnpm's) keep pointing inside the copy, or through its node_modules link.
+      verbatimSymlinks: true,
+      filter: (src) =>
+        !/[/\\]dist$/.test(src) &&
+        !/[/\\]packages[/\\][^/\\]+[/\\]node_modules[/\\]\.bin$/.test(src),
+    });
   }
-  throw new Error(
-    "pnpm not found: run the tests with `npx --yes pnpm@12.4.2 test` (which sets npm_execpath)" +
-      " or put pnpm 12.4.2 on PATH",
-  );
 }
 
 /** Every regular file of a .tgz, by path (pnpm writes plain ustar entries under `package/`). */
@@ -269,27 +293,33 @@ describe("packaging", () => {
   let scratch = "";
   const packed = new Map<PackageDir, Packed>();
   let program: ProgramResult = { resources: [], failures: [] };
+  /** `npx hdp …` in the scratch project: exit code and output. */
+  const npxHdp = (args: readonly string[]): SpawnSyncReturns<string> =>
+    spawnSync("npx", ["--no", "hdp", ...args], {
+      cwd: scratch,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  let pack: PolicyPackStart | undefined;
 
-  beforeAll(() => {
-    const missing = PACKAGES.filter((p) => !existsSync(join(ROOT, "packages", p, "package.json")));
-    if (missing.length > 0) {
-      throw new Error(
-        `packages listed in test/packaging.test.ts are missing: ${missing.join(", ")}`,
-      );
-    }
+  beforeAll(async () => {
+    expect(PACKAGES).toEqual(expect.arrayContaining([...COMPONENTS, "cli", "policy", "plan"]));
     const pnpm = findPnpm();
     temp = mkdtempSync(join(tmpdir(), "hdp-packaging-"));
     const tarballs = join(temp, "tarballs");
+    const ws = join(temp, "workspace");
     scratch = join(temp, "scratch");
 
-    const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
-    run(tsc, ["-b", ...PACKAGES.map((p) => `packages/${p}/tsconfig.build.json`)], ROOT);
+    // `pnpm build` from a clean checkout: nothing built beforehand.
+    cleanCopy(ws);
+    run(pnpm, ["run", "build"], ws);
 
     for (const dir of PACKAGES) {
       const out = run(
         pnpm,
         ["pack", "--pack-destination", tarballs, "--json"],
-        join(ROOT, "packages", dir),
+        join(ws, "packages", dir),
       );
       const tarball = (JSON.parse(out.stdout) as { filename: string }).filename;
       const entries = readTarball(tarball);
@@ -316,12 +346,16 @@ describe("packaging", () => {
           name: "hdp-packaging-scratch",
           version: "0.0.0",
           private: true,
+          // What another repository installs: the components it imports, the CLI and the pack.
           dependencies: {
-            ...hdp,
+            ...Object.fromEntries(
+              [...COMPONENTS, "cli", "policy"].map((d) => [`@hdp/${d}`, fileSpec(d)]),
+            ),
             "@pulumi/pulumi": root.dependencies?.["@pulumi/pulumi"],
             "@pulumi/aws": root.dependencies?.["@pulumi/aws"],
             "@pulumi/databricks": root.dependencies?.["@pulumi/databricks"],
             "@types/node": typesNode.version,
+            typescript: root.dependencies?.typescript,
           },
         },
         null,
@@ -358,6 +392,8 @@ describe("packaging", () => {
       }),
     );
     writeFileSync(join(scratch, "src", "index.ts"), PROGRAM);
+    // The other repository's own estate.
+    cpSync(join(ROOT, "test", "fixtures", "base"), join(scratch, "configs"), { recursive: true });
 
     const store = run(pnpm, ["store", "path"], ROOT).stdout.trim();
     run(
@@ -373,18 +409,24 @@ describe("packaging", () => {
       ],
       scratch,
     );
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [scratch] });
     run(tsc, ["-p", join(scratch, "tsconfig.json")], scratch);
     program = JSON.parse(
       run(process.execPath, [join(scratch, "dist", "index.js")], scratch).stdout,
     ) as ProgramResult;
-  }, 300_000);
+    // `pulumi preview --policy-pack node_modules/@hdp/policy`, as the CLI's runner starts it.
+    pack = await startPolicyPack(join(scratch, "node_modules", "@hdp", "policy"), {
+      ...process.env,
+      NODE_OPTIONS: "",
+    });
+  }, 600_000);
 
   afterAll(() => {
     if (temp !== "") rmSync(temp, { recursive: true, force: true });
   });
 
   it("packs every listed package into the temporary directory, not the workspace", () => {
-    expect([...packed.keys()]).toEqual([...PACKAGES]);
+    expect([...packed.keys()]).toEqual(PACKAGES);
     for (const p of packed.values()) {
       expect(dirname(p.tarball)).toBe(join(temp, "tarballs"));
       expect(p.manifest.name).toBe(`@hdp/${p.dir}`);
@@ -447,8 +489,18 @@ describe("packaging", () => {
   it("installs exactly one @pulumi/pulumi, 3.248.0, shared by every package", () => {
     const sdkFrom = (from: string): string =>
       realpathSync(dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] })));
-    const packageDir = (name: string): string =>
-      realpathSync(dirname(require.resolve(`${name}/package.json`, { paths: [scratch] })));
+    // Each package as Node finds it: from the project, else from an installed package using it.
+    const dirs = new Map<string, string>();
+    const find = (name: string): string | undefined => {
+      for (const from of [scratch, ...dirs.values()]) {
+        try {
+          return realpathSync(dirname(require.resolve(`${name}/package.json`, { paths: [from] })));
+        } catch {
+          // not from here
+        }
+      }
+      return undefined;
+    };
     const program = sdkFrom(scratch);
     expect(readJson<Manifest>(join(program, "package.json")).version).toBe("3.248.0");
     const users = [
@@ -456,7 +508,110 @@ describe("packaging", () => {
       "@pulumi/databricks",
       ...[...packed.values()].map((p) => p.manifest.name),
     ];
-    for (const name of users) expect([name, sdkFrom(packageDir(name))]).toEqual([name, program]);
+    // Resolve in dependency order: keep going while some package becomes findable.
+    for (let round = 0; round < users.length; round++) {
+      for (const name of users) {
+        const dir = dirs.has(name) ? undefined : find(name);
+        if (dir !== undefined) dirs.set(name, dir);
+      }
+    }
+    expect(users.filter((n) => !dirs.has(n))).toEqual([]);
+    // Every package that uses the SDK (depends on it or takes it as a peer) gets the program's.
+    const usesSdk = (name: string): boolean => {
+      const m = readJson<Manifest>(join(dirs.get(name) ?? "", "package.json"));
+      return "@pulumi/pulumi" in { ...m.dependencies, ...m.peerDependencies };
+    };
+    // Node's own lookup (node_modules of the package and its parents), never leaving the
+    // scratch project: jest's resolver would fall back to the workspace's copy.
+    const nodeLookup = (from: string): string | undefined => {
+      for (let dir = from; dir.startsWith(scratch); dir = dirname(dir)) {
+        const candidate = join(dir, "node_modules", "@pulumi", "pulumi", "package.json");
+        if (existsSync(candidate)) return realpathSync(dirname(candidate));
+        if (dirname(dir) === dir) break;
+      }
+      return undefined;
+    };
+    const sdkUsers = users.filter(usesSdk);
+    const loaded = sdkUsers.filter((n) => nodeLookup(dirs.get(n) ?? "") !== undefined);
+    // The packages that load the SDK at run time find it, and all find the program's copy.
+    expect(loaded).toEqual(
+      expect.arrayContaining(["@pulumi/aws", "@pulumi/databricks", "@hdp/lake", "@hdp/cli"]),
+    );
+    for (const name of loaded) {
+      expect([name, nodeLookup(dirs.get(name) ?? "")]).toEqual([name, program]);
+    }
+  });
+
+  it("ships clean manifests: engines, no private packages named, types for every subpath", () => {
+    const names = new Set([...packed.values()].map((p) => p.manifest.name));
+    for (const p of packed.values()) {
+      expect([p.dir, p.manifest.engines?.node]).toEqual([p.dir, expect.stringMatching(/^>=\d+/)]);
+      // A consumer cannot install what was never published (@hdp/testing is private).
+      const internal = Object.keys({
+        ...p.manifest.dependencies,
+        ...p.manifest.peerDependencies,
+        ...p.manifest.devDependencies,
+      }).filter((n) => n.startsWith("@hdp/"));
+      expect([p.dir, internal.filter((n) => !names.has(n))]).toEqual([p.dir, []]);
+      // Source maps would point at src/, which is not shipped.
+      expect([p.dir, p.files.filter((f) => f.endsWith(".map"))]).toEqual([p.dir, []]);
+      // Older resolvers (moduleResolution node10) ignore exports: typesVersions maps subpaths.
+      const exportsMap = (p.manifest.exports ?? {}) as Record<string, { types?: string } | string>;
+      for (const [sub, target] of Object.entries(exportsMap)) {
+        if (sub === "." || typeof target === "string" || target.types === undefined) continue;
+        expect([p.dir, sub, p.manifest.typesVersions?.["*"]?.[sub.slice(2)]]).toEqual([
+          p.dir,
+          sub,
+          [target.types],
+        ]);
+        expect(p.files).toContain(target.types.replace(/^\.\//, ""));
+      }
+    }
+    const bin = packed.get("cli")?.manifest.bin?.hdp ?? "";
+    expect(packed.get("cli")?.files).toContain(bin.replace(/^\.\//, ""));
+  });
+
+  it("another repository plans its own configs/ with npx hdp validate | plan | query", () => {
+    const validate = npxHdp(["validate"]);
+    expect({ status: validate.status, stderr: validate.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(validate.stdout).toMatch(/^valid: 2 hospitals/);
+
+    for (const extra of [[], ["--program", "@hdp/platform"]]) {
+      const plan = npxHdp(["plan", "--stack", "dev", "--no-cache", ...extra]);
+      expect([extra, plan.status, plan.stderr]).toEqual([
+        extra,
+        0,
+        expect.stringMatching(/planned 1 stack\(s\)/),
+      ]);
+      expect(plan.stderr).not.toMatch(/\n\s+at /);
+      expect(plan.stdout).toMatch(/^dev: \d+ resources/m);
+      expect(plan.stdout).toContain("aws:s3/bucket:Bucket");
+    }
+
+    const query = npxHdp([
+      "query",
+      "--format",
+      "paths",
+      "SELECT file, line FROM tables ORDER BY key",
+    ]);
+    expect({ status: query.status, stderr: query.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(query.stdout).toBe(
+      [
+        "configs/sources/lab/tables/orders.yaml:1",
+        "configs/sources/lab/tables/results.yaml:1",
+        "configs/sources/payroll/tables/employees.yaml:1",
+        "configs/sources/payroll/tables/timesheets.yaml:1",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("the installed policy pack comes up under the Pulumi CLI's policy runner", () => {
+    expect({ stderr: pack?.stderr, exitCode: pack?.exitCode }).toEqual({
+      stderr: "",
+      exitCode: null,
+    });
+    expect(pack?.port).toBeGreaterThan(0);
   });
 
   it("compiles a program against the tarballs and runs it under mocks", () => {

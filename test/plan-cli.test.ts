@@ -99,14 +99,14 @@ describe("hdp plan", () => {
     );
   });
 
-  it("exits 2 with file:line:col on config errors, planning nothing", async () => {
+  it("exits 1 with file:line:col (relative to the cwd) on config errors, planning nothing", async () => {
     t.edit("sources/lab/tables/orders.yaml", (s) =>
       s.replace("mode: incremental", "mode: sometimes"),
     );
     const r = await standin();
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^sources\/lab\/tables\/orders\.yaml:\d+:\d+ {2}load/m);
+    expect(r.stderr).toMatch(/^configs\/sources\/lab\/tables\/orders\.yaml:\d+:\d+ {2}load/m);
     expect(r.stderr).toContain("config error(s) in working tree: nothing planned");
   });
 

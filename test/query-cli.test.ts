@@ -144,8 +144,9 @@ describe("hdp query exit codes", () => {
       expect(r.stderr).toMatch(
         /^hdp query: \d+ file\(s\) with errors were left out; the answer covers the rest:\n/,
       );
+      // Files are named so they open from where hdp ran (here: a temp dir outside it).
       expect(r.stderr).toContain(
-        '  sources/lab/tables/orders.yaml:2:1  colums  unknown key "colums"',
+        `  ${dir}/sources/lab/tables/orders.yaml:2:1  colums  unknown key "colums"`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

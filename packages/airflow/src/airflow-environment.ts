@@ -58,6 +58,11 @@ export interface AirflowEnvironmentArgs {
   /** IPv4 CIDRs allowed HTTPS (443) into the environment's group, e.g. the VPN. @default [] */
   readonly webserverIngressCidrs?: readonly string[];
   /**
+   * Security groups allowed HTTPS (443) into the environment's group, e.g. a VPN endpoint's or a
+   * bastion's. @default []
+   */
+  readonly webserverIngressSecurityGroupIds?: readonly string[];
+  /**
    * IPv4 CIDRs of outbound traffic (NAT or VPC endpoints); narrow to the VPC CIDR when only
    * endpoints are used.
    * @default ["0.0.0.0/0"]
@@ -101,6 +106,7 @@ export function resolveAirflowArgs(args: AirflowEnvironmentArgs) {
     maxWorkers: args.maxWorkers ?? d.maxWorkers,
     webserverAccessMode: args.webserverAccessMode ?? d.webserverAccessMode,
     webserverIngressCidrs: args.webserverIngressCidrs ?? [],
+    webserverIngressSecurityGroupIds: args.webserverIngressSecurityGroupIds ?? [],
     egressCidrs: args.egressCidrs ?? d.egressCidrs,
     logLevel: args.logLevel ?? d.logLevel,
   };
@@ -193,6 +199,7 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
         environmentName: args.environmentName,
         vpcId: args.vpcId,
         webserverIngressCidrs: a.webserverIngressCidrs,
+        webserverIngressSecurityGroupIds: a.webserverIngressSecurityGroupIds,
         egressCidrs: a.egressCidrs,
         tags,
       },

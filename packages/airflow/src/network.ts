@@ -16,6 +16,8 @@ export interface SecurityGroupSpec {
   readonly vpcId: pulumi.Input<string>;
   /** Sources of HTTPS (443) to the webserver, e.g. the VPN's CIDR. */
   readonly webserverIngressCidrs: readonly string[];
+  /** Security groups allowed HTTPS (443) to the webserver, e.g. a VPN endpoint's. */
+  readonly webserverIngressSecurityGroupIds: readonly string[];
   /** Destinations of all outbound traffic. */
   readonly egressCidrs: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
@@ -70,6 +72,23 @@ export function createSecurityGroup(
         {
           securityGroupId: group.id,
           cidrIpv4: cidr,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "HTTPS to the Airflow webserver",
+          tags,
+        },
+        rule,
+      ),
+    );
+  }
+  for (const sg of [...spec.webserverIngressSecurityGroupIds].sort()) {
+    rules.push(
+      new vpc.SecurityGroupIngressRule(
+        `${name}-sg-https-${slug(sg)}`,
+        {
+          securityGroupId: group.id,
+          referencedSecurityGroupId: sg,
           ipProtocol: "tcp",
           fromPort: 443,
           toPort: 443,

@@ -18,6 +18,7 @@ const ok: AirflowArgsToValidate = {
   logLevel: "INFO",
   webserverAccessMode: "PRIVATE_ONLY",
   webserverIngressCidrs: ["10.20.0.0/16"],
+  webserverIngressSecurityGroupIds: ["sg-0123456789abcdef0"],
   egressCidrs: ["0.0.0.0/0"],
 };
 

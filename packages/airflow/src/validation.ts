@@ -24,6 +24,7 @@ export interface AirflowArgsToValidate {
   readonly logLevel: string;
   readonly webserverAccessMode: string;
   readonly webserverIngressCidrs: readonly string[];
+  readonly webserverIngressSecurityGroupIds: readonly string[];
   readonly egressCidrs: readonly string[];
   readonly expectedDagCount?: number;
   readonly acceptInsecure?: readonly string[];
@@ -131,6 +132,11 @@ export function validateAirflowArgs(a: AirflowArgsToValidate): string[] {
     for (const c of cidrs)
       if (!isIpv4Cidr(c)) problems.push(`${field}: "${c}" is not an IPv4 CIDR`);
     if (new Set(cidrs).size !== cidrs.length) problems.push(`${field} lists a CIDR twice`);
+  }
+  for (const sg of a.webserverIngressSecurityGroupIds) {
+    if (!/^sg-[0-9a-f]{8,17}$/.test(sg)) {
+      problems.push(`webserverIngressSecurityGroupIds: "${sg}" is not a security group id`);
+    }
   }
   if (a.egressCidrs.length === 0) {
     problems.push(

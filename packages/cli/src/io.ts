@@ -5,4 +5,6 @@ export interface Io {
   readonly cwd: string;
   /** Live progress on stderr (`hdp plan`); default: stderr is a terminal outside CI. */
   readonly interactive?: boolean;
+  /** Colour what goes to stdout / stderr (bin.ts decides with `colorEnabled`). @default false */
+  readonly color?: { readonly stdout: boolean; readonly stderr: boolean };
 }

@@ -17,19 +17,23 @@ async function hdp(...argv: string[]) {
 }
 
 describe("hdp validate", () => {
-  it("prints a one-line summary per environment and exits 0 on a valid tree", async () => {
+  it("prints the totals and a line per environment, and exits 0 on a valid tree", async () => {
     const r = await hdp("validate", "--configs", BASE);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      "valid: 2 hospitals, 2 domains, 2 sources, 4 tables, 12 columns, 4 pipelines — " +
-        "dev: 2 sources, 3 tables, 10 columns, 3 DAGs in 1 stack; prod: 2 sources, 4 tables, 12 columns, 4 DAGs in 3 stacks\n",
+      [
+        "valid: 2 hospitals, 2 domains, 2 sources, 4 tables, 12 columns, 4 pipelines",
+        "  dev:  2 sources, 3 tables, 10 columns, 3 DAGs in 1 stack",
+        "  prod: 2 sources, 4 tables, 12 columns, 4 DAGs in 3 stacks",
+        "",
+      ].join("\n"),
     );
   });
 
   it("summarises one environment with --env", async () => {
     const r = await hdp("validate", "--configs", BASE, "--env", "prod");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/— prod: 2 sources, 4 tables, 12 columns, 4 DAGs in 3 stacks\n$/);
+    expect(r.stdout).toMatch(/\n {2}prod: 2 sources, 4 tables, 12 columns, 4 DAGs in 3 stacks\n$/);
   });
 
   it("emits the whole result as JSON with --format json", async () => {

@@ -78,7 +78,7 @@ describe("MwaaExecutionRole", () => {
       "hdp:iam:MwaaExecutionRole airflow-exec",
     ]);
     expect(findResource(resources, "aws:iam/role:Role", "airflow-exec-role").inputs).toMatchObject({
-      name: "airflow-exec",
+      name: "hdp-prod-airflow-execution",
       tags: base.tags,
     });
     expect(trustPolicy(resources)).toEqual({
@@ -96,6 +96,18 @@ describe("MwaaExecutionRole", () => {
       ],
     });
     expect(allStatements(resources)).toEqual(EXPECTED_STATEMENTS);
+  });
+
+  it("names the role after its MWAA environment, so two environments in one account never collide", async () => {
+    const { resources } = await record(() => {
+      new MwaaExecutionRole("dev-role", { ...base, environmentName: "hdp-dev-airflow" });
+      new MwaaExecutionRole("stage-role", { ...base, environmentName: "hdp-stage-airflow" });
+    });
+    const names = resources
+      .filter((r) => r.type === "aws:iam/role:Role")
+      .map((r) => r.inputs.name)
+      .sort();
+    expect(names).toEqual(["hdp-dev-airflow-execution", "hdp-stage-airflow-execution"]);
   });
 
   it("renders the same documents from Output account, region, bucket and key", async () => {

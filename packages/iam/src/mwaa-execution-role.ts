@@ -16,7 +16,11 @@ export interface MwaaExecutionRoleArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly accountId: pulumi.Input<string>;
   readonly region: pulumi.Input<string>;
-  /** @default the component's name (shortened to 64 characters) */
+  /**
+   * The IAM role's name. Role names are unique per account, so the default carries the MWAA
+   * environment's name: two environments in one account never collide.
+   * @default `${environmentName}-execution` (shortened to 64 characters)
+   */
   readonly roleName?: string;
   /** @default "aws" */
   readonly partition?: string;
@@ -143,7 +147,7 @@ function scopedArgs(args: MwaaExecutionRoleArgs): ScopedRoleArgs {
   const problems = validateMwaaEnvironmentName(args.environmentName);
   if (problems.length > 0) fail("MWAA execution role", problems);
   return {
-    ...(args.roleName === undefined ? {} : { roleName: args.roleName }),
+    roleName: args.roleName ?? `${args.environmentName}-execution`,
     description: `Execution role of MWAA environment ${args.environmentName} (managed by @hdp/iam)`,
     trustStatements: mwaaTrustStatements(args),
     statements: mwaaExecutionStatements(args),

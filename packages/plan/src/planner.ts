@@ -60,6 +60,11 @@ export interface PlanOptions {
    * a base revision plans with its own program at that revision).
    */
   readonly program?: string;
+  /**
+   * The program when this installation holds no packages/platform (an @hdp/plan installed from
+   * its tarball in another repository): an installed @hdp/cli passes its own @hdp/platform.
+   */
+  readonly installedProgram?: string;
   /** @default "health-data-platform" */
   readonly project?: string;
   /** @default "organization" */
@@ -158,7 +163,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const project = options.project ?? config.DEFAULT_PROJECT;
   const organization = options.organization ?? config.DEFAULT_PULUMI_ORG;
   const configs = resolve(options.configs);
-  const ws = workspace(configs, options.program);
+  const ws = workspace(configs, options.program, options.installedProgram);
   const cacheDir = options.cacheDir ?? defaultCacheDir(ws);
   const onEvent = options.onEvent ?? (() => undefined);
   const revisions: Revision[] = [];

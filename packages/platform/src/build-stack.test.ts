@@ -143,6 +143,20 @@ describe("what each stack holds", () => {
   });
 });
 
+describe("access for people", () => {
+  it("admits the environment's access.airflowUi path on 443 into the MWAA security group", () => {
+    const https = ofType(
+      stack("dev").resources,
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    )
+      .filter((r) => r.inputs.fromPort === 443)
+      .map((r) => ({ name: r.name, cidr: r.inputs.cidrIpv4, to: r.inputs.toPort }));
+    expect(https).toEqual([
+      { name: "airflow-sg-https-10-250-0-0-16", cidr: "10.250.0.0/16", to: 443 },
+    ]);
+  });
+});
+
 describe("providers", () => {
   test.each(["dev", "prod-core", "prod-clinical", "prod-business"])(
     "every resource of %s goes through the stack's explicit AWS or Databricks provider",

@@ -91,6 +91,9 @@ export function createCore(
       minWorkers: env.airflow.minWorkers,
       maxWorkers: env.airflow.maxWorkers,
       webserverAccessMode: env.airflow.webserverAccess,
+      // The people's path to the PRIVATE_ONLY UI (the VPN), from the environment's access: config.
+      webserverIngressCidrs: [...env.access.airflowUi.cidrs],
+      webserverIngressSecurityGroupIds: [...env.access.airflowUi.securityGroups],
       // The environment's config says PUBLIC_ONLY, visibly: the component accepts it, and the
       // policy pack still reports it (mandatory outside dev).
       ...(env.airflow.webserverAccess === "PUBLIC_ONLY"

@@ -49,8 +49,15 @@ describe("the pack entry", () => {
       .filter((f) => /new\s+PolicyPack\s*\(/.test(readFileSync(f, "utf8")))
       .map((f) => path.relative(PACK_DIR, f));
     expect(constructing).toEqual(["src/pack.ts"]);
-    expect(readFileSync(path.join(PACK_DIR, "PulumiPolicy.yaml"), "utf8")).toMatch(
-      /^main: src\/pack\.ts$/m,
+    // For Node.js packs the Pulumi CLI's runner loads package.json `main`, never
+    // PulumiPolicy.yaml's: pack.cjs, which requires src/pack.ts (sources) or dist/pack.js.
+    expect(readFileSync(path.join(PACK_DIR, "PulumiPolicy.yaml"), "utf8")).not.toMatch(/^main:/m);
+    const manifest = JSON.parse(readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as {
+      main: string;
+    };
+    expect(manifest.main).toBe("./pack.cjs");
+    expect(readFileSync(path.join(PACK_DIR, "pack.cjs"), "utf8")).toMatch(
+      /require\(source\)[\s\S]*require\(built\)/,
     );
   });
 

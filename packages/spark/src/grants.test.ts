@@ -70,7 +70,7 @@ describe("validatePhiGrants", () => {
     expect(isBroadPrincipal(p)).toBe(false),
   );
 
-  it("rejects ALL_PRIVILEGES or MANAGE for broad groups on phi, with a clear message", () => {
+  it("rejects ALL_PRIVILEGES, MANAGE or SELECT for broad groups on phi, with a clear message", () => {
     expect(
       validatePhiGrants('schema "epic_bronze"', "phi", [
         { principal: "account users", privileges: ["ALL_PRIVILEGES"] },
@@ -79,7 +79,7 @@ describe("validatePhiGrants", () => {
       ]),
     ).toEqual([
       'schema "epic_bronze" is classified phi: the broad group "account users" must not hold ALL_PRIVILEGES; grant specific privileges (e.g. USE_SCHEMA, SELECT) to a narrower group instead',
-      'schema "epic_bronze" is classified phi: the broad group "users" must not hold MANAGE; grant specific privileges (e.g. USE_SCHEMA, SELECT) to a narrower group instead',
+      'schema "epic_bronze" is classified phi: the broad group "users" must not hold MANAGE or SELECT; grant specific privileges (e.g. USE_SCHEMA, SELECT) to a narrower group instead',
     ]);
   });
 

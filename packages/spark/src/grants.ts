@@ -19,7 +19,14 @@ export const BROAD_PRINCIPALS: readonly string[] = ["account users", "users", "a
  * Privileges a broad group must never hold on PHI: everything, or the right to grant itself
  * everything.
  */
-export const PRIVILEGES_DENIED_TO_BROAD_ON_PHI: readonly string[] = ["ALL_PRIVILEGES", "MANAGE"];
+export const PRIVILEGES_DENIED_TO_BROAD_ON_PHI: readonly string[] = [
+  "ALL_PRIVILEGES",
+  "MANAGE",
+  // Reading or changing PHI rows is itself the exposure: \`account users\` is every identity of
+  // the Databricks account, far beyond the minimum necessary.
+  "SELECT",
+  "MODIFY",
+];
 
 /** True for the all-users groups (case and surrounding spaces ignored). */
 export function isBroadPrincipal(principal: string): boolean {

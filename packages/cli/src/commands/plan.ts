@@ -3,11 +3,10 @@
  * optionally diffed against another git revision. Data from @hdp/plan; here only the command
  * line, the text renderer and the exit code.
  */
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import Table from "cli-table3";
 import { InvalidArgumentError, type Command } from "commander";
-import { formatError } from "@hdp/config";
+import type { ConfigError } from "@hdp/config";
 import {
   GitError,
   guardText,
@@ -22,6 +21,12 @@ import {
   type StackDiff,
 } from "@hdp/plan";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
+import { writeOutput } from "../output";
+import { configsDir, displayPath } from "../paths";
+import { configErrorLine } from "../report";
+import { colors, type Colors } from "../terminal";
+import type { CommandContext } from "../context";
+import { configsOption } from "../options";
 
 /** What `hdp plan` needs of its surroundings (a subset of the CLI's Io). */
 export interface PlanIo {
@@ -33,38 +38,74 @@ export interface PlanIo {
 }
 
 export interface PlanCommandOptions {
-  readonly configs: string;
+  /** The configs directory as given (relative to the cwd); absent: found from the cwd. */
+  readonly configs?: string;
   readonly stack?: readonly string[];
   readonly env?: readonly string[];
   readonly json?: string;
   readonly markdown?: string;
+  /** Write the policy findings (deterministic JSON) here, for CI tooling. */
+  readonly policyJson?: string;
   readonly base?: string;
   readonly changedSince?: string;
   readonly jobs?: number;
   readonly cache: boolean;
   readonly cacheDir?: string;
-  /** A module exporting `buildStack` other than @hdp/platform's (tests). */
+  /**
+   * A module exporting `buildStack` other than the workspace's @hdp/platform: a path (relative
+   * to the cwd) or a package name resolved from the cwd, then from hdp's own dependencies.
+   */
   readonly program?: string;
 }
 
-/** The outcome of `hdp plan`: a plan, or config errors (exit 2, nothing planned). */
+/** The outcome of `hdp plan`: a plan, or config errors (exit 1, nothing planned). */
 export type PlanCommandResult =
-  | { readonly kind: "planned"; readonly result: PlanResult }
+  | { readonly kind: "planned"; readonly result: PlanResult; readonly configs: string }
   | {
       readonly kind: "config-errors";
       readonly revision: string;
-      readonly lines: readonly string[];
+      /** The configs directory of that revision (the errors' files are relative to it). */
+      readonly configs: string;
+      readonly errors: readonly ConfigError[];
     };
+
+/** `--program`: a path, or a package name (`@hdp/platform`) resolved like an import. */
+export function resolveProgram(program: string, cwd: string): string {
+  if (program.startsWith(".") || isAbsolute(program)) return resolve(cwd, program);
+  try {
+    return require.resolve(program, { paths: [cwd, __dirname] });
+  } catch {
+    throw new UsageError(
+      `--program ${program}: no such module from ${displayPath(cwd, process.cwd())} or hdp's own dependencies`,
+    );
+  }
+}
+
+/** The program when no checkout holds packages/platform: hdp's own @hdp/platform. */
+function installedPlatform(): string | undefined {
+  try {
+    return require.resolve("@hdp/platform");
+  } catch {
+    return undefined;
+  }
+}
 
 /** Runs the plan; usage errors (unknown stack, bad revision) throw {@link UsageError}. */
 export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCommandResult> {
+  if ((o.stack ?? []).length > 0 && (o.env ?? []).length > 0) {
+    throw new UsageError(
+      "--stack and --env both select stacks: give one (--env plans every stack of an environment)",
+    );
+  }
+  const configs = configsDir(o.configs, io.cwd);
+  const program = o.program !== undefined ? resolveProgram(o.program, io.cwd) : undefined;
   const display = progressDisplay(
     io.stderr,
     io.interactive ?? isInteractive(process.stderr, process.env),
   );
   try {
     const result = await plan({
-      configs: resolve(io.cwd, o.configs),
+      configs,
       stacks: o.stack,
       envs: o.env,
       jobs: o.jobs,
@@ -75,19 +116,30 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
         : false,
       base: o.base,
       changedSince: o.changedSince,
-      program: o.program !== undefined ? resolve(io.cwd, o.program) : undefined,
+      program,
+      installedProgram: installedPlatform(),
       onEvent: display.onEvent,
       onOutput: io.stderr,
     });
     display.end();
-    if (o.json !== undefined) writeFileSync(resolve(io.cwd, o.json), result.inventoryJson());
-    if (o.markdown !== undefined)
-      writeFileSync(resolve(io.cwd, o.markdown), renderMarkdown(result, o.configs));
-    return { kind: "planned", result };
+    const shown = displayPath(configs, io.cwd);
+    if (o.json !== undefined) writeOutput("--json", o.json, result.inventoryJson(), io.cwd);
+    if (o.markdown !== undefined) {
+      writeOutput("--markdown", o.markdown, renderMarkdown(result, shown), io.cwd);
+    }
+    if (o.policyJson !== undefined) {
+      writeOutput("--policy-json", o.policyJson, renderPolicyJson(result), io.cwd);
+    }
+    return { kind: "planned", result, configs };
   } catch (e) {
     display.end();
     if (e instanceof PlanConfigError) {
-      return { kind: "config-errors", revision: e.revision, lines: e.errors.map(formatError) };
+      return {
+        kind: "config-errors",
+        revision: e.revision,
+        configs,
+        errors: e.errors,
+      };
     }
     if (e instanceof PlanUsageError || e instanceof GitError) throw new UsageError(e.message);
     throw e;
@@ -95,11 +147,19 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
 }
 
 /**
- * 2 for config errors; 1 for problems (budget exceeded, program errors, destructive changes) or
- * mandatory policy violations; else 0.
+ * The policy findings as JSON for CI tooling: every finding (stack, rule, level, resource,
+ * message, config location), how many block, and the relaxations in force.
+ */
+export function renderPolicyJson(r: PlanResult): string {
+  return `${JSON.stringify(r.policy, null, 2)}\n`;
+}
+
+/**
+ * 1 for config errors, problems (budget exceeded, program errors, destructive changes) or
+ * mandatory policy violations; else 0 (README: 0 fine, 1 problems found, 2 bad usage).
  */
 export function planExitCode(r: PlanCommandResult): ExitCode {
-  if (r.kind === "config-errors") return EXIT.usage;
+  if (r.kind === "config-errors") return EXIT.problems;
   return r.result.problems.length > 0 || r.result.policy.blocking > 0 ? EXIT.problems : EXIT.ok;
 }
 
@@ -140,14 +200,38 @@ function changeLines(d: StackDiff): string[] {
   return lines;
 }
 
+/** Config errors of a revision (stderr), files relative to `cwd`. */
+export function renderPlanConfigErrors(
+  r: Extract<PlanCommandResult, { kind: "config-errors" }>,
+  cwd: string,
+  c: Colors = colors(false),
+): string {
+  const lines = r.errors.map((e) => configErrorLine(e, r.configs, cwd, c));
+  return `${lines.join("\n")}\n${c.red(`${n(lines.length)} config error(s) in ${r.revision}: nothing planned`)}\n`;
+}
+
+/** Policy lines with the level of each finding coloured (mandatory red, advisory yellow). */
+function colourFindings(lines: readonly string[], c: Colors): string[] {
+  return lines.map((l) =>
+    l.replace(
+      /^( {4})(mandatory|advisory)(?= )/,
+      (_, pad: string, level: string) =>
+        pad + (level === "mandatory" ? c.red(c.bold(level)) : c.yellow(level)),
+    ),
+  );
+}
+
 /**
  * The report on stdout: a table per stack (by type; by change when diffed), the policy findings,
- * then problems. `configs` names config files as the user gave the directory.
+ * then problems. Config files are named relative to `cwd`.
  */
-export function renderPlanText(r: PlanCommandResult, configs = "configs"): string {
-  if (r.kind === "config-errors") {
-    return `${r.lines.join("\n")}\n${n(r.lines.length)} config error(s) in ${r.revision}: nothing planned\n`;
-  }
+export function renderPlanText(
+  r: PlanCommandResult,
+  cwd: string = process.cwd(),
+  c: Colors = colors(false),
+): string {
+  if (r.kind === "config-errors") return renderPlanConfigErrors(r, cwd, c);
+  const configs = displayPath(r.configs, cwd);
   const res = r.result;
   const out: string[] = [];
   const diffs = new Map((res.diff?.stacks ?? []).map((d) => [d.stack, d]));
@@ -181,11 +265,14 @@ export function renderPlanText(r: PlanCommandResult, configs = "configs"): strin
     );
   }
   if (res.unchanged.length > 0) out.push(`unchanged, not planned: ${res.unchanged.join(", ")}`);
-  out.push("", ...policyText(res.policy, configs));
+  out.push("", ...colourFindings(policyText(res.policy, configs), c));
   const guard = res.guard === undefined ? [] : guardText(res.guard);
   if (guard.length > 0) out.push("", ...guard);
   if (res.problems.length > 0) {
-    out.push(`${n(res.problems.length)} problem(s):`, ...res.problems.map((p) => `  ${p.message}`));
+    out.push(
+      c.red(`${n(res.problems.length)} problem(s):`),
+      ...res.problems.map((p) => `  ${p.message}`),
+    );
   }
   return `${out.join("\n").trimEnd()}\n`;
 }
@@ -216,19 +303,17 @@ export const jobsArg = (v: string): number => {
   return x;
 };
 
-/** Adds the `plan` command to the CLI; `setExit` receives the exit code. */
-export function registerPlan(
-  program: Command,
-  io: PlanIo,
-  setExit: (code: ExitCode) => void,
-): void {
+/** Adds the `plan` command to the CLI. */
+export function registerPlan(program: Command, ctx: CommandContext): void {
+  const { io } = ctx;
   program
     .command("plan")
     .description("plan stacks offline under Pulumi's mock runtime; diff against a git revision")
-    .option("--configs <dir>", "the configs directory", "configs")
-    .option("--stack <names...>", "stacks to plan (default: every stack, or those of --env)")
-    .option("--env <envs...>", "plan every stack of these environments")
+    .addOption(configsOption())
+    .option("--stack <names...>", "stacks to plan (default: every stack); not with --env")
+    .option("--env <envs...>", "plan every stack of these environments; not with --stack")
     .option("--json <file>", "write the full inventory (deterministic JSON)")
+    .option("--policy-json <file>", "write the policy findings (JSON, for CI tooling)")
     .option("--markdown <file>", "write a pull-request comment of the plan or diff")
     .option("--base <ref>", "also plan this git revision and show the diff from it")
     .option(
@@ -243,15 +328,15 @@ export function registerPlan(
     )
     .option(
       "--program <module>",
-      "module exporting buildStack (default: this installation's @hdp/platform, wherever the configs are)",
+      "path or package exporting buildStack (default: this installation's @hdp/platform, wherever the configs are)",
     )
     .action(async (opts: PlanCommandOptions) => {
       const r = await runPlan(opts, io);
-      if (r.kind === "config-errors") io.stderr(renderPlanText(r));
+      if (r.kind === "config-errors") io.stderr(renderPlanConfigErrors(r, io.cwd, ctx.err));
       else {
-        io.stdout(renderPlanText(r, opts.configs));
+        io.stdout(renderPlanText(r, io.cwd, ctx.out));
         io.stderr(renderPlanStats(r));
       }
-      setExit(planExitCode(r));
+      ctx.setExit(planExitCode(r));
     });
 }

@@ -1,5 +1,6 @@
 /** `hdp query`: SQL over the config tree; with --write, UPDATE and DELETE change the YAML files. */
-import { join, relative, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { join, relative } from "node:path";
 import Table from "cli-table3";
 import { Option, type Command } from "commander";
 import { formatError, loadEstate, type ConfigError } from "@hdp/config";
@@ -14,8 +15,12 @@ import {
   type TableSchema,
   type WriteBackResult,
 } from "@hdp/query";
-import { EXIT, type ExitCode } from "../exit-codes";
-import type { Io } from "../io";
+import type { CommandContext } from "../context";
+import { CliError, EXIT, type ExitCode } from "../exit-codes";
+import { configsOption } from "../options";
+import { configsDir, displayPath } from "../paths";
+import { configErrorLine } from "../report";
+import { colors, type Colors } from "../terminal";
 
 export const QUERY_FORMATS = ["table", "json", "csv", "paths"] as const;
 export type QueryFormat = (typeof QUERY_FORMATS)[number];
@@ -36,6 +41,8 @@ export interface QueryOptions {
 
 /** Files left out of the estate because of their errors. */
 export interface Skipped {
+  /** The configs directory the errors' files are relative to. */
+  readonly root?: string;
   readonly files: readonly string[];
   readonly errors: readonly ConfigError[];
 }
@@ -67,8 +74,19 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
       skipped: NONE,
     };
   }
+  if (statSync(o.configs, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    // An answer over no files would read as "nothing matches".
+    throw new CliError(
+      `configs directory ${displayPath(o.configs, o.cwd ?? process.cwd())} does not exist`,
+      EXIT.problems,
+    );
+  }
   const loaded = loadEstate(o.configs);
-  const skipped: Skipped = { files: loaded.skippedFiles, errors: loaded.errors };
+  const skipped: Skipped = {
+    root: loaded.estate.root,
+    files: loaded.skippedFiles,
+    errors: loaded.errors,
+  };
   const env = o.env === undefined ? {} : { env: o.env };
   try {
     if (o.write === true || o.dryRun === true) {
@@ -123,18 +141,26 @@ export interface Rendered {
   readonly stderr: string;
 }
 
-/** Renders an outcome; `cwd` makes `--format paths` openable from where hdp ran. */
-export function renderQuery(r: QueryOutcome, format: QueryFormat, cwd: string): Rendered {
+/** Renders an outcome; `cwd` makes `--format paths` and error locations openable from where hdp ran. */
+export function renderQuery(
+  r: QueryOutcome,
+  format: QueryFormat,
+  cwd: string,
+  c: Colors = colors(false),
+): Rendered {
   switch (r.kind) {
     case "schema":
       return { stdout: format === "json" ? json(r.tables) : renderSchema(r.tables), stderr: "" };
     case "error":
       return {
         stdout: "",
-        stderr: skippedNote(r.skipped) + `hdp query: ${formatQueryError(r.error)}`,
+        stderr: skippedNote(r.skipped, cwd, c) + c.red(`hdp query: ${formatQueryError(r.error)}`),
       };
     case "rows":
-      return { stdout: renderRows(r.result, format, r.root, cwd), stderr: skippedNote(r.skipped) };
+      return {
+        stdout: renderRows(r.result, format, r.root, cwd),
+        stderr: skippedNote(r.skipped, cwd, c),
+      };
     case "write":
       return format === "json"
         ? { stdout: json(r.result), stderr: "" }
@@ -142,9 +168,11 @@ export function renderQuery(r: QueryOutcome, format: QueryFormat, cwd: string): 
   }
 }
 
-function skippedNote(s: Skipped): string {
+function skippedNote(s: Skipped, cwd: string, c: Colors): string {
   if (s.files.length === 0) return "";
-  const errors = s.errors.map((e) => `  ${formatError(e)}`).join("\n");
+  const line = (e: ConfigError): string =>
+    s.root === undefined ? formatError(e) : configErrorLine(e, s.root, cwd, c);
+  const errors = s.errors.map((e) => `  ${line(e)}`).join("\n");
   return `hdp query: ${s.files.length} file(s) with errors were left out; the answer covers the rest:\n${errors}\n`;
 }
 
@@ -247,12 +275,13 @@ Examples:
 `;
 
 /** Adds `hdp query` to the program. */
-export function registerQuery(program: Command, io: Io, setExit: (code: ExitCode) => void): void {
+export function registerQuery(program: Command, ctx: CommandContext): void {
+  const { io } = ctx;
   program
     .command("query")
     .description("SQL (SQLite) over the config tree; read-only unless --write")
     .argument("[sql]", "one SQL statement (several, separated by ';', with --write)")
-    .option("--configs <dir>", "the configs directory", "configs")
+    .addOption(configsOption())
     .option("--env <env>", "unqualified effective_tables/_sources/_pipelines show this env only")
     .addOption(
       new Option("--format <format>", "output format").choices(QUERY_FORMATS).default("table"),
@@ -261,12 +290,17 @@ export function registerQuery(program: Command, io: Io, setExit: (code: ExitCode
     .option("--write", "apply UPDATE/DELETE to the YAML files: validated first, prints a diff")
     .option("--dry-run", "as --write, but only print the diff")
     .addHelpText("after", EXAMPLES)
-    .action(async (sql: string | undefined, opts: Omit<QueryOptions, "sql">) => {
-      const configs = resolve(io.cwd, opts.configs);
-      const outcome = await runQuery({ ...opts, sql, configs, cwd: io.cwd });
-      const out = renderQuery(outcome, opts.format, io.cwd);
-      if (out.stdout !== "") io.stdout(out.stdout);
-      if (out.stderr !== "") io.stderr(out.stderr);
-      setExit(queryExitCode(outcome));
-    });
+    .action(
+      async (
+        sql: string | undefined,
+        opts: Omit<QueryOptions, "sql" | "configs"> & { configs?: string },
+      ) => {
+        const configs = configsDir(opts.configs, io.cwd);
+        const outcome = await runQuery({ ...opts, sql, configs, cwd: io.cwd });
+        const out = renderQuery(outcome, opts.format, io.cwd, ctx.err);
+        if (out.stdout !== "") io.stdout(out.stdout);
+        if (out.stderr !== "") io.stderr(out.stderr);
+        ctx.setExit(queryExitCode(outcome));
+      },
+    );
 }

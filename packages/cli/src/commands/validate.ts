@@ -1,12 +1,9 @@
 /** `hdp validate`: load and check the config tree; data, renderer and exit code kept apart. */
-import {
-  effectiveEstate,
-  formatError,
-  loadEstate,
-  type ConfigError,
-  type Estate,
-} from "@hdp/config";
+import { effectiveEstate, loadEstate, type ConfigError, type Estate } from "@hdp/config";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
+import { displayPath } from "../paths";
+import { configErrorLine } from "../report";
+import { colors, type Colors } from "../terminal";
 
 export interface ValidateOptions {
   readonly configs: string;
@@ -84,23 +81,36 @@ export const validateExitCode = (r: ValidateResult): ExitCode => (r.ok ? EXIT.ok
 
 const n = (x: number): string => x.toLocaleString("en-US");
 
-/** Text: one summary line when valid; every error as `file:line:col  field  message` otherwise. */
-export function renderValidateText(r: ValidateResult): string {
+/**
+ * Text: when valid, the totals and a line per environment; otherwise every error as
+ * `file:line:col  field  message` with files relative to `cwd`, then a count.
+ */
+export function renderValidateText(
+  r: ValidateResult,
+  cwd: string,
+  c: Colors = colors(false),
+): string {
   if (!r.ok) {
-    const lines = r.errors.map(formatError);
+    const lines = r.errors.map((e) => configErrorLine(e, r.configs, cwd, c));
+    const files = new Set(r.errors.map((e) => e.file)).size;
     lines.push(
-      `${n(r.errors.length)} error${r.errors.length === 1 ? "" : "s"} in ${n(new Set(r.errors.map((e) => e.file)).size)} file(s) under ${r.configs}`,
+      c.red(
+        `${n(r.errors.length)} error${r.errors.length === 1 ? "" : "s"} in ${n(files)} file(s) under ${displayPath(r.configs, cwd)}`,
+      ),
     );
     return `${lines.join("\n")}\n`;
   }
   const t = r.totals;
-  const envs = r.environments
-    .map(
-      (e) =>
-        `${e.env}: ${n(e.sources)} sources, ${n(e.tables)} tables, ${n(e.columns)} columns, ${n(e.pipelines)} DAGs in ${e.stacks} stack${e.stacks === 1 ? "" : "s"}`,
-    )
-    .join("; ");
-  return `valid: ${n(t.hospitals)} hospitals, ${n(t.domains)} domains, ${n(t.sources)} sources, ${n(t.tables)} tables, ${n(t.columns)} columns, ${n(t.pipelines)} pipelines — ${envs}\n`;
+  const width = Math.max(0, ...r.environments.map((e) => e.env.length)) + 1;
+  const envs = r.environments.map(
+    (e) =>
+      `  ${`${e.env}:`.padEnd(width)} ${n(e.sources)} sources, ${n(e.tables)} tables, ${n(e.columns)} columns, ${n(e.pipelines)} DAGs in ${e.stacks} stack${e.stacks === 1 ? "" : "s"}`,
+  );
+  return [
+    `${c.green("valid:")} ${n(t.hospitals)} hospitals, ${n(t.domains)} domains, ${n(t.sources)} sources, ${n(t.tables)} tables, ${n(t.columns)} columns, ${n(t.pipelines)} pipelines`,
+    ...envs,
+    "",
+  ].join("\n");
 }
 
 /** JSON: the whole result, for tools and CI annotations. */

@@ -1,6 +1,7 @@
 /** `configs/environments/<env>.yaml`: one deployment environment (dev, stage, prod). */
 import { z } from "zod";
 import { ENVIRONMENT_CLASSES } from "@hdp/naming";
+import { access } from "./access";
 import { DOMAIN_IDS, kebabId } from "./common";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -149,6 +150,8 @@ export const environment = z.strictObject({
       .regex(/^\d+\.\d+\.\d+$/, { message: 'must be a pinned Airflow version such as "2.10.3"' }),
     webserverAccess: z.enum(["PRIVATE_ONLY", "PUBLIC_ONLY"]).default("PRIVATE_ONLY"),
   }),
+  /** How people reach the platform: the network path to the Airflow UI. */
+  access,
   compute: z.strictObject({
     /** Cluster autotermination; 0 (never) or 10-10000 minutes. */
     autoterminationMinutes: z.int().refine((m) => m === 0 || (m >= 10 && m <= 10000), {

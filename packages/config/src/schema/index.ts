@@ -1,5 +1,6 @@
 export * from "./common";
 export * from "./platform";
 export * from "./environment";
+export * from "./access";
 export * from "./source";
 export * from "./table";

@@ -162,3 +162,41 @@ export function policyCodeHash(): string {
   policyCode ??= sourceTreeHash(dirname(require.resolve("@hdp/policy")));
   return policyCode;
 }
+
+/** The directory of the package that holds `file` (the nearest package.json above it). */
+function packageDirOf(file: string): string {
+  let dir = dirname(file);
+  while (statSync(join(dir, "package.json"), { throwIfNoEntry: false })?.isFile() !== true) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${file}`);
+    dir = up;
+  }
+  return dir;
+}
+
+/**
+ * The code hash of an installed program (another repository's node_modules): the manifests of
+ * the package holding `programModule` and of every `@hdp/*` package it depends on, as Node
+ * resolves them from there. Published versions never change, so the manifests (name, version,
+ * dependencies) stand for the code.
+ */
+export function installedPackagesHash(programModule: string): string {
+  const entries: { path: string; blob: string }[] = [];
+  const seen = new Set<string>();
+  const todo = [packageDirOf(programModule)];
+  while (todo.length > 0) {
+    const dir = todo.pop() as string;
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    const text = readFileSync(join(dir, "package.json"));
+    const pkg = JSON.parse(text.toString("utf8")) as {
+      name?: string;
+      dependencies?: Record<string, string>;
+    };
+    entries.push({ path: pkg.name ?? dir, blob: blobId(text) });
+    for (const name of Object.keys(pkg.dependencies ?? {}).filter((n) => n.startsWith("@hdp/"))) {
+      todo.push(dirname(require.resolve(`${name}/package.json`, { paths: [dir] })));
+    }
+  }
+  return treeHash(entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+}

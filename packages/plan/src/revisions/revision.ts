@@ -17,7 +17,14 @@ import {
 } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { ConfigError, Estate } from "@hdp/config";
-import { blobId, isProgramFile, programPackages, treeHash, workingTreeCodeHash } from "./code-hash";
+import {
+  blobId,
+  installedPackagesHash,
+  isProgramFile,
+  programPackages,
+  treeHash,
+  workingTreeCodeHash,
+} from "./code-hash";
 import { extractTree, GitError, listTree, readBlob, resolveCommit } from "./git";
 
 /** One side of a plan. */
@@ -60,6 +67,11 @@ export interface Workspace {
   readonly programModule: string;
   /** Set when the program is not the workspace's @hdp/platform (tests' stand-ins). */
   readonly programOverride: boolean;
+  /**
+   * Set when no checkout holds the program: the planner and @hdp/platform are installed
+   * packages (another repository's node_modules), versioned by their manifests.
+   */
+  readonly installed?: boolean;
 }
 
 const fromSource = __filename.endsWith(".ts");
@@ -94,6 +106,9 @@ function codeHashOf(ws: Workspace, tree: string): string {
   return treeHash([
     { path: "(tree)", blob: tree },
     { path: "(program)", blob: blobId(readFileSync(ws.programModule)) },
+    ...(ws.installed === true
+      ? [{ path: "(installed)", blob: installedPackagesHash(ws.programModule) }]
+      : []),
   ]);
 }
 

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { repoRoot } from "./git";
 import type { Workspace } from "./revision";
 
@@ -33,6 +33,7 @@ export function programEntry(root: string): string {
 export function workspace(
   configs: string,
   program: string | undefined,
+  installedProgram?: string,
   installation = INSTALLATION,
 ): Workspace {
   let root: string | undefined;
@@ -49,6 +50,23 @@ export function workspace(
     existsSync(join(root, "packages", "platform", "package.json"))
   ) {
     return { root, codeRoot: root, programModule: chosen, programOverride: false };
+  }
+  if (!existsSync(join(installation, "packages", "platform", "package.json"))) {
+    // An installed planner (another repository's node_modules): no checkout holds the program.
+    const module =
+      chosen ?? (installedProgram !== undefined ? resolve(installedProgram) : undefined);
+    if (module === undefined) {
+      throw new Error(
+        "no program to plan: this installation has no packages/platform; pass --program <module exporting buildStack>",
+      );
+    }
+    return {
+      root,
+      codeRoot: root ?? dirname(resolve(configs)),
+      programModule: module,
+      programOverride: true,
+      installed: true,
+    };
   }
   return {
     root,

@@ -256,7 +256,18 @@ const cases: RuleCase[] = [
   // databricks-no-broad-privileges-on-phi
   {
     rule: "databricks-no-broad-privileges-on-phi",
-    title: "broad group reads a PHI schema; admins hold all",
+    title: "the domain's group reads a PHI schema; admins hold all",
+    resources: [
+      schema("epic_gold", "phi"),
+      schemaGrants("epic_gold", [
+        admin,
+        { principal: "hdp-prod-clinical-analysts", privileges: ["USE_SCHEMA", "SELECT"] },
+      ]),
+    ],
+  },
+  {
+    rule: "databricks-no-broad-privileges-on-phi",
+    title: "SELECT on a PHI schema to account users",
     resources: [
       schema("epic_gold", "phi"),
       schemaGrants("epic_gold", [
@@ -264,6 +275,47 @@ const cases: RuleCase[] = [
         { principal: "account users", privileges: ["USE_SCHEMA", "SELECT"] },
       ]),
     ],
+    violation: {
+      name: "epic_gold-grants",
+      message: /"account users" holds SELECT on schema hdp_prod.epic_gold, which holds PHI/,
+    },
+  },
+  {
+    rule: "databricks-no-broad-privileges-on-phi",
+    title: "SELECT on a table of a PHI schema to account users",
+    resources: [
+      schema("epic_gold", "phi"),
+      res(DBX.table, "orders", {
+        catalogName: "hdp_prod",
+        schemaName: "epic_gold",
+        name: "orders",
+      }),
+      res(DBX.grants, "orders-grants", {
+        table: "hdp_prod.epic_gold.orders",
+        grants: [{ principal: "account users", privileges: ["SELECT"] }],
+      }),
+    ],
+    violation: {
+      name: "orders-grants",
+      message: /holds SELECT on table hdp_prod.epic_gold.orders, which holds PHI/,
+    },
+  },
+  {
+    rule: "databricks-no-broad-privileges-on-phi",
+    title: "READ_FILES on an external location to users",
+    resources: [
+      res("databricks:index/externalLocation:ExternalLocation", "gold-location", {
+        name: "hdp-prod-clinical-gold",
+      }),
+      res(DBX.grants, "gold-location-grants", {
+        externalLocation: "hdp-prod-clinical-gold",
+        grants: [{ principal: "users", privileges: ["READ_FILES", "ALL_PRIVILEGES"] }],
+      }),
+    ],
+    violation: {
+      name: "gold-location-grants",
+      message: /"users" holds ALL_PRIVILEGES on external location hdp-prod-clinical-gold/,
+    },
   },
   {
     rule: "databricks-no-broad-privileges-on-phi",
@@ -303,6 +355,34 @@ const cases: RuleCase[] = [
     violation: {
       name: "catalog-users",
       message: /"Users" holds MANAGE on catalog hdp_prod, which holds PHI/,
+    },
+  },
+  // databricks-grants-on-own-securables
+  {
+    rule: "databricks-grants-on-own-securables",
+    title: "grants on a schema and an external location this stack creates",
+    resources: [
+      schema("epic_gold", "phi"),
+      schemaGrants("epic_gold", [admin]),
+      res("databricks:index/externalLocation:ExternalLocation", "gold-location", {
+        name: "hdp-prod-clinical-gold",
+      }),
+      res(DBX.grants, "gold-location-grants", {
+        externalLocation: "hdp-prod-clinical-gold",
+        grants: [admin],
+      }),
+    ],
+  },
+  {
+    rule: "databricks-grants-on-own-securables",
+    title: "grants on the catalog another stack creates",
+    resources: [
+      schema("epic_gold", "phi"),
+      res(DBX.grants, "catalog-grants", { catalog: "hdp_prod", grants: [admin] }),
+    ],
+    violation: {
+      name: "catalog-grants",
+      message: /grants on catalog hdp_prod, which this stack does not create/,
     },
   },
 ];

@@ -22,7 +22,17 @@ import {
   taskLabel,
   tasksOf,
 } from "./clusters";
-import { CATALOG, GRANTS, SCHEMA, targetPhi } from "./grants";
+import {
+  CATALOG,
+  EXTERNAL_LOCATION,
+  GRANTS,
+  SCHEMA,
+  STORAGE_CREDENTIAL,
+  TABLE,
+  createdHere,
+  securableOf,
+  targetPhi,
+} from "./grants";
 
 /**
  * Outside production, interactive compute stops when idle: all-purpose clusters and cluster
@@ -305,10 +315,11 @@ export const databricksJobTaskCompute = resourcePolicy(
 export const databricksNoBroadPrivilegesOnPhi = stackPolicy(
   {
     name: "databricks-no-broad-privileges-on-phi",
-    description: "No broad group holds ALL_PRIVILEGES or MANAGE on a PHI schema or its catalog.",
+    description:
+      "No broad group (account users, users) holds ALL_PRIVILEGES, MANAGE, SELECT or MODIFY on a PHI table, schema or catalog, or on an external location.",
     remediation:
-      "Grant specific privileges (USE_SCHEMA, SELECT) to a narrower group; keep ALL_PRIVILEGES with the platform admin group.",
-    resourceTypes: [...GRANTS, SCHEMA, CATALOG],
+      "Grant USE_SCHEMA and SELECT to the domain's own group (access.groups in the environment config), never to account users; keep ALL_PRIVILEGES with the platform admin group.",
+    resourceTypes: [...GRANTS, SCHEMA, CATALOG, TABLE],
     hipaa: ["§164.308(a)(4)(ii)(B)", "§164.308(a)(3)(ii)(A)"],
     awsConfig: [],
     severity: "critical",
@@ -337,6 +348,40 @@ export const databricksNoBroadPrivilegesOnPhi = stackPolicy(
   },
 );
 
+/**
+ * `databricks.Grants` is authoritative for its securable: a stack that grants on a catalog,
+ * schema, table, external location or storage credential another stack creates revokes that
+ * stack's grants on every deploy, and the two fight forever. Grants stay with the securable.
+ * HIPAA §164.308(a)(4)(ii)(B) access authorization (grants that are reviewed where they live).
+ */
+export const databricksGrantsOnOwnSecurables = stackPolicy(
+  {
+    name: "databricks-grants-on-own-securables",
+    description:
+      "Grants target securables this stack creates (Grants is authoritative: on another stack's securable it revokes that stack's grants).",
+    remediation:
+      "Move the grant into the stack that creates the securable (the core stack for the catalog, storage credential and external locations), or use databricks.Grant for one principal.",
+    resourceTypes: [GRANTS[0], SCHEMA, CATALOG, TABLE, EXTERNAL_LOCATION, STORAGE_CREDENTIAL],
+    hipaa: ["§164.308(a)(4)(ii)(B)"],
+    awsConfig: [],
+    severity: "high",
+  },
+  (resources) => {
+    const out: StackFinding[] = [];
+    for (const g of resources.filter((r) => r.type === GRANTS[0])) {
+      const target = securableOf(g);
+      if (target === undefined) continue;
+      if (createdHere(target, resources) === false) {
+        out.push({
+          resource: { urn: g.urn, name: g.name },
+          message: `grants on ${target.kind} ${target.name}, which this stack does not create: each deploy would revoke the owning stack's grants`,
+        });
+      }
+    }
+    return out;
+  },
+);
+
 export const databricksPolicies = [
   databricksAutotermination,
   databricksClusterPolicy,
@@ -347,4 +392,5 @@ export const databricksPolicies = [
   databricksJobFailureNotifications,
   databricksJobTaskCompute,
   databricksNoBroadPrivilegesOnPhi,
+  databricksGrantsOnOwnSecurables,
 ];

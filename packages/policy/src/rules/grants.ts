@@ -55,6 +55,18 @@ export function targetPhi(
   const linked = (key: string, type: string) =>
     (g.propertyDependencies[key] ?? []).find((r) => r.type === type) ??
     g.dependencies.find((r) => r.type === type);
+  const tableName = str(g.props.table);
+  if (tableName !== undefined) {
+    // A table holds what its schema is classified as.
+    const schema = index.schemas.get(tableName.split(".").slice(0, 2).join("."));
+    const c = schema !== undefined ? classificationOf(schema) : undefined;
+    return c === undefined ? undefined : { label: `table ${tableName}`, phi: isPhi(c) };
+  }
+  const location = str(g.props.externalLocation);
+  if (location !== undefined) {
+    // Files under a lake location bypass every table grant: treat them as the most protected data.
+    return { label: `external location ${location} (its files bypass table grants)`, phi: true };
+  }
   const schemaName = g.props.schema;
   if (schemaName !== null && schemaName !== undefined) {
     const full = str(schemaName);
@@ -73,4 +85,43 @@ export function targetPhi(
   return levels.length === 0
     ? undefined
     : { label: `catalog ${catalogName}`, phi: levels.some(isPhi) };
+}
+
+export const EXTERNAL_LOCATION = "databricks:index/externalLocation:ExternalLocation";
+export const STORAGE_CREDENTIAL = "databricks:index/storageCredential:StorageCredential";
+export const TABLE = "databricks:index/sqlTable:SqlTable";
+
+/** The securable a grant targets, as `kind name` (undefined when its name is not known yet). */
+export function securableOf(g: StackResource): { kind: string; name: string } | undefined {
+  for (const kind of ["table", "schema", "catalog", "externalLocation", "storageCredential"]) {
+    const name = str(g.props[kind]);
+    if (name !== undefined) return { kind, name };
+  }
+  return undefined;
+}
+
+/** Whether this stack creates the securable `s` (by its full name). */
+export function createdHere(
+  s: { kind: string; name: string },
+  resources: readonly StackResource[],
+): boolean | undefined {
+  const index = indexCatalog(resources);
+  switch (s.kind) {
+    case "catalog":
+      return index.catalogs.has(s.name);
+    case "schema":
+      return index.schemas.has(s.name);
+    case "table":
+      return resources.some(
+        (r) =>
+          r.type === TABLE &&
+          `${str(r.props.catalogName)}.${str(r.props.schemaName)}.${str(r.props.name)}` === s.name,
+      );
+    case "externalLocation":
+      return resources.some((r) => r.type === EXTERNAL_LOCATION && str(r.props.name) === s.name);
+    case "storageCredential":
+      return resources.some((r) => r.type === STORAGE_CREDENTIAL && str(r.props.name) === s.name);
+    default:
+      return undefined;
+  }
 }

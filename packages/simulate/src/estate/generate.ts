@@ -478,5 +478,7 @@ function environmentDoc(
     },
     alertEmails: [`hdp-${env}-alerts@example.org`],
     ...(Object.keys(quotas).length > 0 ? { policies: { quotas } } : {}),
+    // People reach the PRIVATE_ONLY Airflow UI over the VPN (a synthetic private range).
+    access: { airflowUi: { cidrs: ["10.250.0.0/16"] } },
   };
 }
