@@ -61,13 +61,12 @@ export function stackDrift(
   if (!outcome.ran) {
     return { stack, ran: false, error: outcome.error ?? "the preview failed", drifted: [], outputOnly: [] };
   }
-  // One record per URN: the refresh step and the preview step of a resource both appear.
-  const byUrn = new Map<string, StepRecord>();
-  for (const s of outcome.steps) {
-    const seen = byUrn.get(s.urn);
-    if (seen === undefined || (seen.op === "refresh" && s.op !== "refresh")) byUrn.set(s.urn, s);
-  }
-  const steps = [...byUrn.values()];
+  // A resource appears twice: its refresh step (what the refresh changed in the state) and its
+  // preview step (what the program would change). Keep both, by URN.
+  const refreshed = new Map<string, StepRecord>();
+  const planned = new Map<string, StepRecord>();
+  for (const s of outcome.steps) (s.op === "refresh" ? refreshed : planned).set(s.urn, s);
+  const steps = [...planned.values(), ...[...refreshed.values()].filter((s) => !planned.has(s.urn))];
   const origins = resourceOrigins(
     estate,
     stack,
@@ -86,9 +85,10 @@ export function stackDrift(
   return {
     stack,
     ran: true,
-    drifted: steps.filter((s) => CHANGES.has(s.op)).map(toResource).sort(byUrnOrder),
-    outputOnly: steps
-      .filter((s) => s.op === "refresh" && s.diffs.length > 0)
+    drifted: [...planned.values()].filter((s) => CHANGES.has(s.op)).map(toResource).sort(byUrnOrder),
+    // The refresh changed the state, yet the program proposes nothing: outputs only.
+    outputOnly: [...refreshed.values()]
+      .filter((s) => s.diffs.length > 0 && !CHANGES.has(planned.get(s.urn)?.op ?? "same"))
       .map(toResource)
       .sort(byUrnOrder),
   };

@@ -21,11 +21,14 @@ import type {
 import { errorOf, policyLineOf, stateResources, stepOf } from "../events";
 import type { StackProcessReply, StackProcessRequest } from "./protocol";
 
-const open = (t: StackTarget, create: boolean): Promise<Stack> =>
-  (create ? LocalWorkspace.createOrSelectStack : LocalWorkspace.selectStack)(
-    { stackName: t.stack, workDir: t.workDir },
-    { envVars: { ...t.env } },
-  );
+const open = (t: StackTarget, create: boolean): Promise<Stack> => {
+  const args = { stackName: t.stack, workDir: t.workDir };
+  const opts = { envVars: { ...t.env } };
+  // Static methods that use `this`: call them on the class.
+  return create
+    ? LocalWorkspace.createOrSelectStack(args, opts)
+    : LocalWorkspace.selectStack(args, opts);
+};
 
 const packs = (t: StackTarget) => ({
   policyPacks: [t.policyPack],
