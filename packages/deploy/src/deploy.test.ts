@@ -21,7 +21,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (engine: ReturnType<typeof fakeEngine>, over: Partial<Parameters<typeof deploy>[0]> = {}) =>
+const run = (
+  engine: ReturnType<typeof fakeEngine>,
+  over: Partial<Parameters<typeof deploy>[0]> = {},
+) =>
   deploy({
     environment: "prod",
     nodes,
@@ -42,7 +45,11 @@ describe("deploy", () => {
     const engine = fakeEngine({ changes: { "prod-core": { create: 4, same: 10, delete: 1 } } });
     const s = await run(engine);
     expect(deployExitCode(s)).toBe(0);
-    expect(engine.calls.map((c) => c.stack)).toEqual(["prod-core", "prod-clinical", "prod-genomics"]);
+    expect(engine.calls.map((c) => c.stack)).toEqual([
+      "prod-core",
+      "prod-clinical",
+      "prod-genomics",
+    ]);
     const req = engine.calls[0].request as UpRequest;
     expect(req).toMatchObject({
       stack: "prod-core",
@@ -104,7 +111,8 @@ describe("deploy", () => {
 
   it("records a preview as a preview, a dirty tree as dirty, and an engine crash as failed", async () => {
     const engine = fakeEngine();
-    engine.up = () => Promise.reject(new Error("stack process for prod-core exited (SIGKILL) without a reply"));
+    engine.up = () =>
+      Promise.reject(new Error("stack process for prod-core exited (SIGKILL) without a reply"));
     const s = await run(engine, { preview: true, revision: { sha: SHA, dirty: true } });
     const ledger = parseLedger(await fileLedger(join(dir, "ledger.jsonl")).read(), "l");
     expect(ledger.map((e) => [e.kind, e.dirty, e.result])).toEqual([
@@ -113,7 +121,9 @@ describe("deploy", () => {
       ["preview", true, "skipped"],
     ]);
     expect(ledger[0].reason).toContain("SIGKILL");
-    expect(renderDeployText(s)).toContain("prod at 0123456789ab (uncommitted changes): 0 previewed, 1 failed, 2 skipped");
+    expect(renderDeployText(s)).toContain(
+      "prod at 0123456789ab (uncommitted changes): 0 previewed, 1 failed, 2 skipped",
+    );
   });
 
   it("says which stacks were left out as unchanged", async () => {

@@ -85,7 +85,8 @@ export async function deploy(o: DeployOptions): Promise<DeploySummary> {
     time: now().toISOString(),
     result: r.status,
     changes: r.value?.changes ?? {},
-    resources: r.value !== undefined && r.status === "succeeded" ? resourcesAfter(r.value.changes) : null,
+    resources:
+      r.value !== undefined && r.status === "succeeded" ? resourcesAfter(r.value.changes) : null,
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
   });
   // Appends go one after another: a store may read-modify-write (S3).
@@ -112,7 +113,11 @@ export async function deploy(o: DeployOptions): Promise<DeploySummary> {
       };
       await record(r);
       o.onDone?.(r);
-      return { ok: outcome.ok, value: outcome, ...(outcome.error !== undefined ? { reason: outcome.error } : {}) };
+      return {
+        ok: outcome.ok,
+        value: outcome,
+        ...(outcome.error !== undefined ? { reason: outcome.error } : {}),
+      };
     },
     o.onStart,
   );
@@ -168,5 +173,7 @@ export function renderDeployText(s: DeploySummary, unchanged: readonly string[] 
 
 function firstLines(text: string): string {
   const lines = text.trim().split("\n");
-  return lines.length > 6 ? [...lines.slice(0, 6), `… (${lines.length - 6} more lines)`].join("\n    ") : lines.join("\n    ");
+  return lines.length > 6
+    ? [...lines.slice(0, 6), `… (${lines.length - 6} more lines)`].join("\n    ")
+    : lines.join("\n    ");
 }

@@ -33,7 +33,9 @@ describe("detectDrift", () => {
       ["update", VERSIONING, ["versioningConfiguration"], clinical],
     ]);
     // The key changed outputs only: listed apart, not drift. Its origin is the environment file.
-    expect(core?.outputOnly.map((d) => [d.urn, d.origin?.file])).toEqual([[KEY, "environments/prod.yaml"]]);
+    expect(core?.outputOnly.map((d) => [d.urn, d.origin?.file])).toEqual([
+      [KEY, "environments/prod.yaml"],
+    ]);
     expect(driftExitCode(report)).toBe(1);
     const text = renderDriftText(report);
     expect(text).toContain(
@@ -44,12 +46,17 @@ describe("detectDrift", () => {
     expect(text).toContain("`preview --refresh --expect-no-changes` ignores output-only changes");
     const md = renderDriftMarkdown(report);
     expect(md).toContain("| `prod-core` | 2 | 1 | drift |");
-    expect(md).toContain(`| update | \`aws:s3/bucketVersioning:BucketVersioning\` | clinical-bronze-versioning | versioningConfiguration | \`platform.yaml:${clinical?.line}\` |`);
+    expect(md).toContain(
+      `| update | \`aws:s3/bucketVersioning:BucketVersioning\` | clinical-bronze-versioning | versioningConfiguration | \`platform.yaml:${clinical?.line}\` |`,
+    );
   });
 
   it("exits 0 when nothing drifted, even with output-only changes", async () => {
     const outputsOnly = refreshPreviewEvents.filter(
-      (e) => e.resourcePreEvent === undefined || e.resourcePreEvent.metadata.op === "refresh" || e.resourcePreEvent.metadata.op === "same",
+      (e) =>
+        e.resourcePreEvent === undefined ||
+        e.resourcePreEvent.metadata.op === "refresh" ||
+        e.resourcePreEvent.metadata.op === "same",
     );
     const { report } = await drift({ events: { "prod-core": outputsOnly } });
     expect(report.stacks.every((s) => s.drifted.length === 0)).toBe(true);
@@ -62,6 +69,8 @@ describe("detectDrift", () => {
     const g = report.stacks.find((s) => s.stack === "prod-genomics");
     expect(g).toMatchObject({ ran: false, error: "error: getting credentials: expired token" });
     expect(driftExitCode(report)).toBe(1);
-    expect(renderDriftText(report)).toContain("prod-genomics: could not check: error: getting credentials: expired token");
+    expect(renderDriftText(report)).toContain(
+      "prod-genomics: could not check: error: getting credentials: expired token",
+    );
   });
 });

@@ -59,18 +59,32 @@ export function stackDrift(
   outcome: RefreshPreviewOutcome,
 ): StackDrift {
   if (!outcome.ran) {
-    return { stack, ran: false, error: outcome.error ?? "the preview failed", drifted: [], outputOnly: [] };
+    return {
+      stack,
+      ran: false,
+      error: outcome.error ?? "the preview failed",
+      drifted: [],
+      outputOnly: [],
+    };
   }
   // A resource appears twice: its refresh step (what the refresh changed in the state) and its
   // preview step (what the program would change). Keep both, by URN.
   const refreshed = new Map<string, StepRecord>();
   const planned = new Map<string, StepRecord>();
   for (const s of outcome.steps) (s.op === "refresh" ? refreshed : planned).set(s.urn, s);
-  const steps = [...planned.values(), ...[...refreshed.values()].filter((s) => !planned.has(s.urn))];
+  const steps = [
+    ...planned.values(),
+    ...[...refreshed.values()].filter((s) => !planned.has(s.urn)),
+  ];
   const origins = resourceOrigins(
     estate,
     stack,
-    steps.map((s) => ({ urn: s.urn, type: s.type, name: urnName(s.urn), parent: s.parent ?? null })),
+    steps.map((s) => ({
+      urn: s.urn,
+      type: s.type,
+      name: urnName(s.urn),
+      parent: s.parent ?? null,
+    })),
   );
   const toResource = (s: StepRecord): DriftedResource => ({
     urn: s.urn,
@@ -85,7 +99,10 @@ export function stackDrift(
   return {
     stack,
     ran: true,
-    drifted: [...planned.values()].filter((s) => CHANGES.has(s.op)).map(toResource).sort(byUrnOrder),
+    drifted: [...planned.values()]
+      .filter((s) => CHANGES.has(s.op))
+      .map(toResource)
+      .sort(byUrnOrder),
     // The refresh changed the state, yet the program proposes nothing: outputs only.
     outputOnly: [...refreshed.values()]
       .filter((s) => s.diffs.length > 0 && !CHANGES.has(planned.get(s.urn)?.op ?? "same"))

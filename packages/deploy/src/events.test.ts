@@ -1,6 +1,12 @@
-import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { errorOf, policyLineOf, stateResources, stepOf, urnName } from "./events";
-import { exportedState, LAKE, LOGS, policyEvent, refreshPreviewEvents, VERSIONING } from "./__fixtures__/events";
+import {
+  exportedState,
+  LAKE,
+  LOGS,
+  policyEvent,
+  refreshPreviewEvents,
+  VERSIONING,
+} from "./__fixtures__/events";
 
 describe("engine events", () => {
   it("reads every resourcePreEvent as a step: op, type, parent and top-level properties", () => {
@@ -14,7 +20,9 @@ describe("engine events", () => {
       diffs: ["versioningConfiguration"],
     });
     // No `diffs`: the properties come from the detailed diff's paths.
-    expect(steps.find((s) => s.op === "refresh" && s.type === "aws:kms/key:Key")?.diffs).toEqual(["description"]);
+    expect(steps.find((s) => s.op === "refresh" && s.type === "aws:kms/key:Key")?.diffs).toEqual([
+      "description",
+    ]);
     // A create has no old state: the parent comes from the new one.
     expect(steps.find((s) => s.urn === LOGS)?.parent).toBe(LAKE);
   });
@@ -27,7 +35,13 @@ describe("engine events", () => {
       "error: no changes were expected but changes were proposed",
     ]);
     expect(policyLineOf(refreshPreviewEvents[0])).toBeUndefined();
-    expect(errorOf({ sequence: 1, timestamp: 1, diagnosticEvent: { message: "warn", color: "never", severity: "warning" } } as EngineEvent)).toBeUndefined();
+    expect(
+      errorOf({
+        sequence: 1,
+        timestamp: 1,
+        diagnosticEvent: { message: "warn", color: "never", severity: "warning" },
+      }),
+    ).toBeUndefined();
   });
 
   it("reads an exported stack's resources with parents and provider references", () => {
@@ -41,7 +55,9 @@ describe("engine events", () => {
     });
     expect(stateResources({ version: 3, deployment: {} })).toEqual([]);
     expect(() => stateResources({ deployment: { resources: {} } })).toThrow("not a list");
-    expect(() => stateResources({ deployment: { resources: [{ type: "x" }] } })).toThrow("resource 0 has no urn");
+    expect(() => stateResources({ deployment: { resources: [{ type: "x" }] } })).toThrow(
+      "resource 0 has no urn",
+    );
   });
 
   it("takes the logical name from the end of a URN", () => {

@@ -48,13 +48,15 @@ export function urnName(urn: string): string {
 export function stateResources(exported: unknown): StateResource[] {
   const deployment = (exported as { deployment?: { resources?: unknown } } | undefined)?.deployment;
   const resources = deployment?.resources ?? [];
-  if (!Array.isArray(resources)) throw new Error("exported stack: deployment.resources is not a list");
+  if (!Array.isArray(resources))
+    throw new Error("exported stack: deployment.resources is not a list");
   return resources.map((r: unknown, i) => {
     const o = r as Record<string, unknown>;
     if (typeof o?.urn !== "string" || typeof o.type !== "string") {
       throw new Error(`exported stack: resource ${i} has no urn or type`);
     }
-    const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+    const str = (v: unknown): string | undefined =>
+      typeof v === "string" && v !== "" ? v : undefined;
     return { urn: o.urn, type: o.type, parent: str(o.parent), provider: str(o.provider) };
   });
 }

@@ -25,7 +25,9 @@ export function repositoryRoot(dir: string): string {
   try {
     return git(dir, ["rev-parse", "--show-toplevel"]).trim();
   } catch {
-    throw new DeployUsageError(`${dir} is not in a git repository: deploys are recorded by revision`);
+    throw new DeployUsageError(
+      `${dir} is not in a git repository: deploys are recorded by revision`,
+    );
   }
 }
 

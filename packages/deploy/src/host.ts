@@ -37,15 +37,22 @@ export function providersOf(result: PlanResult): Map<string, Set<string>> {
 
 /** The install command for a checked-out revision: its own pnpm (`packageManager`). */
 export function installCommand(dir: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { packageManager?: string };
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    packageManager?: string;
+  };
   const pm = typeof pkg.packageManager === "string" ? pkg.packageManager.split("+")[0] : "pnpm";
   return ["npx", "--yes", pm, "install", "--frozen-lockfile", "--prefer-offline"];
 }
 
 /** Stacks of `env` whose inputs did not change since `ref` (the planner's slices decide). */
-export async function unchangedSince(configs: string, env: string, ref: string): Promise<readonly string[]> {
+export async function unchangedSince(
+  configs: string,
+  env: string,
+  ref: string,
+  onOutput: (text: string) => void = (t) => process.stderr.write(t),
+): Promise<readonly string[]> {
   try {
-    const r = await plan({ configs, envs: [env], changedSince: ref });
+    const r = await plan({ configs, envs: [env], changedSince: ref, onOutput });
     return r.unchanged;
   } catch (e) {
     if (e instanceof PlanConfigError) {
@@ -71,7 +78,9 @@ export function gitRollbackHost(
       if (r.status !== 0) {
         wt.remove();
         return Promise.reject(
-          new Error(`installing ${sha.slice(0, 12)}'s dependencies failed: ${r.stderr || r.error?.message}`),
+          new Error(
+            `installing ${sha.slice(0, 12)}'s dependencies failed: ${r.stderr || r.error?.message}`,
+          ),
         );
       }
       onOutput(`checked out ${sha.slice(0, 12)} in ${wt.dir}\n`);

@@ -10,7 +10,13 @@ export type {
   UpRequest,
 } from "./engine";
 export { deployGraph, DeployUsageError, type StackNode } from "./order";
-export { checkGraph, runGraph, type ScheduledRun, type StackResultOf, type StackStatus } from "./schedule";
+export {
+  checkGraph,
+  runGraph,
+  type ScheduledRun,
+  type StackResultOf,
+  type StackStatus,
+} from "./schedule";
 export {
   currentRevision,
   environmentRuns,
@@ -66,5 +72,11 @@ export {
 } from "./rollback";
 export { errorOf, policyLineOf, stateResources, stepOf, urnName } from "./events";
 export { repositoryRoot, resolveRevision, workingRevision } from "./git";
-export { gitRollbackHost, installCommand, packageOfType, providersOf, unchangedSince } from "./host";
+export {
+  gitRollbackHost,
+  installCommand,
+  packageOfType,
+  providersOf,
+  unchangedSince,
+} from "./host";
 export { automationEngine, type AutomationEngineOptions } from "./automation/engine";

@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutObjectCommand, S3Client, S3ServiceException, type GetObjectCommand } from "@aws-sdk/client-s3";
+import {
+  NoSuchKey,
+  PutObjectCommand,
+  S3ServiceException,
+  type GetObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { backendUrl, fileLedger, ledgerLocation } from "./ledger-store";
 import { s3Ledger } from "./s3-ledger";
 
@@ -13,7 +19,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("ledgerLocation", () => {
   it("defaults to a file in a file:// backend", () => {
-    expect(ledgerLocation(undefined, { PULUMI_BACKEND_URL: `file://${dir}/.pulumi` }, "/x")).toEqual({
+    expect(
+      ledgerLocation(undefined, { PULUMI_BACKEND_URL: `file://${dir}/.pulumi` }, "/x"),
+    ).toEqual({
       kind: "file",
       path: join(dir, ".pulumi", ".hdp", "deploy-ledger.jsonl"),
     });
@@ -25,8 +33,15 @@ describe("ledgerLocation", () => {
 
   it("defaults to an object beside the state in an s3:// backend, keeping the query", () => {
     expect(
-      ledgerLocation(undefined, { PULUMI_BACKEND_URL: "s3://state-bucket/pulumi?region=us-east-2" }, "/x"),
-    ).toEqual({ kind: "s3", url: "s3://state-bucket/pulumi/.hdp/deploy-ledger.jsonl?region=us-east-2" });
+      ledgerLocation(
+        undefined,
+        { PULUMI_BACKEND_URL: "s3://state-bucket/pulumi?region=us-east-2" },
+        "/x",
+      ),
+    ).toEqual({
+      kind: "s3",
+      url: "s3://state-bucket/pulumi/.hdp/deploy-ledger.jsonl?region=us-east-2",
+    });
   });
 
   it("reads the backend pulumi login chose when PULUMI_BACKEND_URL is unset", () => {
@@ -36,19 +51,30 @@ describe("ledgerLocation", () => {
   });
 
   it("takes --ledger as given: a relative path, file:// or s3://", () => {
-    expect(ledgerLocation("led.jsonl", {}, "/repo")).toEqual({ kind: "file", path: "/repo/led.jsonl" });
-    expect(ledgerLocation("file:///l/x.jsonl", {}, "/repo")).toEqual({ kind: "file", path: "/l/x.jsonl" });
-    expect(ledgerLocation("s3://b/k.jsonl", {}, "/repo")).toEqual({ kind: "s3", url: "s3://b/k.jsonl" });
+    expect(ledgerLocation("led.jsonl", {}, "/repo")).toEqual({
+      kind: "file",
+      path: "/repo/led.jsonl",
+    });
+    expect(ledgerLocation("file:///l/x.jsonl", {}, "/repo")).toEqual({
+      kind: "file",
+      path: "/l/x.jsonl",
+    });
+    expect(ledgerLocation("s3://b/k.jsonl", {}, "/repo")).toEqual({
+      kind: "s3",
+      url: "s3://b/k.jsonl",
+    });
   });
 
   it("asks for --ledger where no file can be kept, saying how", () => {
-    expect(() => ledgerLocation(undefined, { PULUMI_BACKEND_URL: "https://api.pulumi.com" }, "/x")).toThrow(
-      "the backend https://api.pulumi.com keeps no files: pass --ledger",
-    );
+    expect(() =>
+      ledgerLocation(undefined, { PULUMI_BACKEND_URL: "https://api.pulumi.com" }, "/x"),
+    ).toThrow("the backend https://api.pulumi.com keeps no files: pass --ledger");
     expect(() => ledgerLocation(undefined, { PULUMI_HOME: join(dir, "none") }, "/x")).toThrow(
       "no Pulumi backend chosen: run `pulumi login file://$PWD/.pulumi`",
     );
-    expect(() => ledgerLocation("gs://b/k", {}, "/x")).toThrow("only a file path, file://… or s3://");
+    expect(() => ledgerLocation("gs://b/k", {}, "/x")).toThrow(
+      "only a file path, file://… or s3://",
+    );
   });
 });
 
@@ -69,10 +95,15 @@ function fakeS3(conflictsFirst = 0) {
   let conflicts = conflictsFirst;
   const puts: Record<string, unknown>[] = [];
   const fail = (code: number, name: string) =>
-    new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: code }, message: name });
+    new S3ServiceException({
+      name,
+      $fault: "client",
+      $metadata: { httpStatusCode: code },
+      message: name,
+    });
   const client = {
     send: (cmd: GetObjectCommand | PutObjectCommand) => {
-      const input = cmd.input as Record<string, unknown>;
+      const input = cmd.input as unknown as Record<string, unknown>;
       if (cmd instanceof PutObjectCommand) {
         puts.push(input);
         if (conflicts > 0) {
@@ -88,10 +119,12 @@ function fakeS3(conflictsFirst = 0) {
         return Promise.resolve({});
       }
       if (body === undefined) {
-        const { NoSuchKey } = jest.requireActual("@aws-sdk/client-s3");
         return Promise.reject(new NoSuchKey({ message: "none", $metadata: {} }));
       }
-      return Promise.resolve({ ETag: `"${etag}"`, Body: { transformToString: () => Promise.resolve(body) } });
+      return Promise.resolve({
+        ETag: `"${etag}"`,
+        Body: { transformToString: () => Promise.resolve(body) },
+      });
     },
   };
   return { client: client as unknown as S3Client, puts, body: () => body };

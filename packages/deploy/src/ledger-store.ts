@@ -46,7 +46,8 @@ export function backendUrl(
   const credentials = join(home, "credentials.json");
   if (!existsSync(credentials)) return undefined;
   try {
-    const current = (JSON.parse(readFileSync(credentials, "utf8")) as { current?: unknown }).current;
+    const current = (JSON.parse(readFileSync(credentials, "utf8")) as { current?: unknown })
+      .current;
     return typeof current === "string" && current !== "" ? current : undefined;
   } catch {
     return undefined;

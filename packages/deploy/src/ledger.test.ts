@@ -9,7 +9,13 @@ import {
 } from "./ledger";
 
 let clock = 0;
-function entry(run: string, revision: string, stack: string, result: LedgerEntry["result"], extra: Partial<LedgerEntry> = {}): LedgerEntry {
+function entry(
+  run: string,
+  revision: string,
+  stack: string,
+  result: LedgerEntry["result"],
+  extra: Partial<LedgerEntry> = {},
+): LedgerEntry {
   clock++;
   return {
     format: LEDGER_FORMAT,
@@ -30,7 +36,10 @@ const sha = (s: string) => s.padEnd(40, "0");
 
 describe("ledger text", () => {
   it("round-trips entries, one JSON object per line", () => {
-    const es = [entry("r1", "aaa", "prod-core", "succeeded"), entry("r1", "aaa", "prod-clinical", "skipped", { reason: "prod-core failed" })];
+    const es = [
+      entry("r1", "aaa", "prod-core", "succeeded"),
+      entry("r1", "aaa", "prod-clinical", "skipped", { reason: "prod-core failed" }),
+    ];
     const text = renderEntries(es);
     expect(text.split("\n")).toHaveLength(3);
     expect(parseLedger(text, "ledger.jsonl")).toEqual(es);

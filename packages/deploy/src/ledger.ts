@@ -121,7 +121,10 @@ export function environmentRuns(entries: readonly LedgerEntry[], env: string): L
       environment: env,
       revision: es[0].revision,
       dirty: es.some((e) => e.dirty),
-      time: es.map((e) => e.time).sort().at(-1) as string,
+      time: es
+        .map((e) => e.time)
+        .sort()
+        .at(-1) as string,
       entries: es,
       good: es.every((e) => e.result === "succeeded"),
     }))

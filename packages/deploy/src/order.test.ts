@@ -13,7 +13,9 @@ describe("deployGraph", () => {
   });
 
   it("gives an unsharded environment one stack", () => {
-    expect(deployGraph(estate, "dev")).toEqual([{ name: "dev", environment: "dev", dependsOn: [] }]);
+    expect(deployGraph(estate, "dev")).toEqual([
+      { name: "dev", environment: "dev", dependsOn: [] },
+    ]);
   });
 
   it("keeps only the stacks asked for; a shard alone does not wait for an absent core", () => {

@@ -6,7 +6,13 @@ import { fakeEngine } from "./__fixtures__/fake-engine";
 import { LEDGER_FORMAT, parseLedger, renderEntries, type LedgerEntry } from "./ledger";
 import { fileLedger } from "./ledger-store";
 import type { StackNode } from "./order";
-import { droppedProviders, renderRefusal, rollback, type RevisionCheck, type RollbackHost } from "./rollback";
+import {
+  droppedProviders,
+  renderRefusal,
+  rollback,
+  type RevisionCheck,
+  type RollbackHost,
+} from "./rollback";
 import { stateResources } from "./events";
 
 const sha = (c: string) => c.repeat(40);
@@ -14,7 +20,13 @@ const nodes: StackNode[] = [
   { name: "prod-core", environment: "prod", dependsOn: [] },
   { name: "prod-clinical", environment: "prod", dependsOn: ["prod-core"] },
 ];
-const entry = (run: string, rev: string, stack: string, result: LedgerEntry["result"], minute: number): LedgerEntry => ({
+const entry = (
+  run: string,
+  rev: string,
+  stack: string,
+  result: LedgerEntry["result"],
+  minute: number,
+): LedgerEntry => ({
   format: LEDGER_FORMAT,
   run,
   kind: "deploy",
@@ -51,7 +63,10 @@ function host(check: Partial<RevisionCheck> = {}) {
     },
     checkout: (s) => {
       log.push(`checkout ${s.slice(0, 4)}`);
-      return Promise.resolve({ dir: `/tmp/wt-${s.slice(0, 4)}`, dispose: () => Promise.resolve(void log.push("dispose")) });
+      return Promise.resolve({
+        dir: `/tmp/wt-${s.slice(0, 4)}`,
+        dispose: () => Promise.resolve(void log.push("dispose")),
+      });
     },
     check: (d, env, base) => {
       log.push(`check ${d} ${env} base ${base.slice(0, 4)}`);
@@ -80,7 +95,15 @@ describe("rollback", () => {
     const ledger = await ledgerWith(history);
     const engine = fakeEngine();
     const { h, log } = host();
-    const r = await rollback({ environment: "prod", jobs: 2, preview: false, engine, ledger, host: h, runId: "rb-1" });
+    const r = await rollback({
+      environment: "prod",
+      jobs: 2,
+      preview: false,
+      engine,
+      ledger,
+      host: h,
+      runId: "rb-1",
+    });
     expect(r.kind).toBe("ran");
     expect(r.target).toBe(sha("a"));
     expect(log).toEqual(["checkout aaaa", "check /tmp/wt-aaaa prod base bbbb", "dispose"]);
@@ -100,7 +123,15 @@ describe("rollback", () => {
     const notes: string[] = [];
     const { h } = host();
     const r = await rollback({
-      environment: "prod", to: "c", jobs: 1, preview: true, engine: fakeEngine(), ledger: await ledgerWith(history), host: h, runId: "x", onNote: (t) => notes.push(t),
+      environment: "prod",
+      to: "c",
+      jobs: 1,
+      preview: true,
+      engine: fakeEngine(),
+      ledger: await ledgerWith(history),
+      host: h,
+      runId: "x",
+      onNote: (t) => notes.push(t),
     });
     expect(r.target).toBe(sha("c"));
     expect(notes[0]).toBe("note: cccccccccccc was never deployed to prod (not in the ledger)");
@@ -108,8 +139,21 @@ describe("rollback", () => {
 
   it("refuses, with the reason, to drop a provider whose resources the stack still holds; deploys nothing", async () => {
     const engine = fakeEngine({ state: { "prod-core": exportedState } });
-    const { h, log } = host({ providers: new Map([["prod-core", new Set(["aws"])], ["prod-clinical", new Set(["aws"])]]) });
-    const r = await rollback({ environment: "prod", jobs: 2, preview: false, engine, ledger: await ledgerWith(history), host: h, runId: "x" });
+    const { h, log } = host({
+      providers: new Map([
+        ["prod-core", new Set(["aws"])],
+        ["prod-clinical", new Set(["aws"])],
+      ]),
+    });
+    const r = await rollback({
+      environment: "prod",
+      jobs: 2,
+      preview: false,
+      engine,
+      ledger: await ledgerWith(history),
+      host: h,
+      runId: "x",
+    });
     expect(r.kind).toBe("refused");
     if (r.kind !== "refused") return;
     expect(r.reasons).toEqual([
@@ -124,9 +168,19 @@ describe("rollback", () => {
 
   it("refuses when the destructive-change guard blocks the change back", async () => {
     const engine = fakeEngine();
-    const blocked = ["prod-core: deletes aws:s3/bucket:Bucket clinical-gold (stateful) in prod; allow it under policies.allowDestroy"];
+    const blocked = [
+      "prod-core: deletes aws:s3/bucket:Bucket clinical-gold (stateful) in prod; allow it under policies.allowDestroy",
+    ];
     const { h } = host({ blocked });
-    const r = await rollback({ environment: "prod", jobs: 2, preview: false, engine, ledger: await ledgerWith(history), host: h, runId: "x" });
+    const r = await rollback({
+      environment: "prod",
+      jobs: 2,
+      preview: false,
+      engine,
+      ledger: await ledgerWith(history),
+      host: h,
+      runId: "x",
+    });
     expect(r).toMatchObject({ kind: "refused", reasons: blocked });
     expect(engine.calls.filter((c) => c.op === "up")).toEqual([]);
   });
@@ -134,8 +188,16 @@ describe("rollback", () => {
   it("has nothing to roll back to without a good run at another revision", async () => {
     const { h, log } = host();
     await expect(
-      rollback({ environment: "prod", jobs: 2, preview: false, engine: fakeEngine(), ledger: await ledgerWith(history.slice(0, 2)), host: h, runId: "x" }),
-    ).rejects.toThrow("no good deploy of \"prod\" at a revision other than");
+      rollback({
+        environment: "prod",
+        jobs: 2,
+        preview: false,
+        engine: fakeEngine(),
+        ledger: await ledgerWith(history.slice(0, 2)),
+        host: h,
+        runId: "x",
+      }),
+    ).rejects.toThrow('no good deploy of "prod" at a revision other than');
     expect(log).toEqual([]);
   });
 });

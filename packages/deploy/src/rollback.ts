@@ -106,8 +106,13 @@ export async function rollback(o: RollbackOptions): Promise<RollbackResult> {
     o.to !== undefined
       ? await o.host.resolveRevision(o.to)
       : lastGoodRun(entries, o.environment).revision;
-  if (o.to !== undefined && !entries.some((e) => e.environment === o.environment && e.revision === target)) {
-    o.onNote?.(`note: ${target.slice(0, 12)} was never deployed to ${o.environment} (not in the ledger)`);
+  if (
+    o.to !== undefined &&
+    !entries.some((e) => e.environment === o.environment && e.revision === target)
+  ) {
+    o.onNote?.(
+      `note: ${target.slice(0, 12)} was never deployed to ${o.environment} (not in the ledger)`,
+    );
   }
   o.onNote?.(
     `rolling ${o.environment} back from ${current?.slice(0, 12) ?? "(unknown)"} to ${target.slice(0, 12)}`,

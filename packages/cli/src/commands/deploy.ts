@@ -5,7 +5,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { formatError, loadEstate, type Estate } from "@hdp/config";
 import {
@@ -54,7 +53,8 @@ interface Common {
 
 const jobsArg = (v: string): number => {
   const x = Number(v);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError("must be a whole number, 1 or more");
+  if (!Number.isInteger(x) || x < 1)
+    throw new InvalidArgumentError("must be a whole number, 1 or more");
   return x;
 };
 
@@ -63,7 +63,8 @@ async function engineFor(o: Common, io: DeployIo): Promise<StackEngine> {
   if (o.engine === undefined) {
     return automationEngine({ onOutput: (stack, t) => io.stderr(prefixLines(stack, t)) });
   }
-  const mod = (await import(pathToFileURL(resolve(io.cwd, o.engine)).href)) as { engine?: StackEngine };
+  // A path, not a file URL: the CLI runs as CommonJS, where import() becomes require().
+  const mod = (await import(resolve(io.cwd, o.engine))) as { engine?: StackEngine };
   if (mod.engine === undefined) throw new UsageError(`--engine ${o.engine}: exports no "engine"`);
   return mod.engine;
 }
@@ -95,7 +96,8 @@ function project(o: Common, io: DeployIo): { root: string; estate: Estate } {
   return { root, estate: loaded.estate };
 }
 
-const progress = (io: DeployIo, verb: string) => (stack: string) => io.stderr(`${verb} ${stack}…\n`);
+const progress = (io: DeployIo, verb: string) => (stack: string) =>
+  io.stderr(`${verb} ${stack}…\n`);
 
 /** Runs one command body, turning the deploy package's user errors into exit codes. */
 async function guarded(io: DeployIo, body: () => Promise<ExitCode>): Promise<ExitCode> {
@@ -124,7 +126,9 @@ export function runDeployCommand(o: DeployCommandOptions, io: DeployIo): Promise
     const ledger = store(o, io);
     let unchanged: readonly string[] = [];
     if (o.changedSince !== undefined) {
-      const same = new Set(await unchangedSince(resolve(io.cwd, o.configs), o.env, o.changedSince));
+      const same = new Set(
+        await unchangedSince(resolve(io.cwd, o.configs), o.env, o.changedSince, io.stderr),
+      );
       unchanged = nodes.filter((n) => same.has(n.name)).map((n) => n.name);
       const names = nodes.filter((n) => !same.has(n.name)).map((n) => n.name);
       nodes = names.length === 0 ? [] : deployGraph(estate, o.env, names);
@@ -195,7 +199,8 @@ export function runDriftCommand(o: DriftCommandOptions, io: DeployIo): Promise<E
       onStart: progress(io, "refresh-previewing"),
     });
     io.stdout(renderDriftText(report));
-    if (o.markdown !== undefined) writeFileSync(resolve(io.cwd, o.markdown), renderDriftMarkdown(report));
+    if (o.markdown !== undefined)
+      writeFileSync(resolve(io.cwd, o.markdown), renderDriftMarkdown(report));
     return driftExitCode(report);
   });
 }
@@ -209,14 +214,22 @@ const common = (c: Command): Command =>
       "--ledger <file>",
       "the deploy ledger: a path, file://… or s3://bucket/key (default: .hdp/deploy-ledger.jsonl in the state backend)",
     )
-    .addOption(new Option("--engine <module>", "a module exporting a StackEngine (tests)").hideHelp());
+    .addOption(
+      new Option("--engine <module>", "a module exporting a StackEngine (tests)").hideHelp(),
+    );
 
 /** Adds `deploy`, `rollback` and `drift` to the CLI; `setExit` receives the exit code. */
-export function registerDeploy(program: Command, io: DeployIo, setExit: (code: ExitCode) => void): void {
+export function registerDeploy(
+  program: Command,
+  io: DeployIo,
+  setExit: (code: ExitCode) => void,
+): void {
   common(
     program
       .command("deploy")
-      .description("deploy an environment's stacks (core first, then shards) on the Automation API"),
+      .description(
+        "deploy an environment's stacks (core first, then shards) on the Automation API",
+      ),
   )
     .option("--stack <names...>", "only these stacks of the environment")
     .option("--preview", "preview instead of deploying (with the policy pack)")

@@ -133,7 +133,14 @@ export const exportedState = {
         parent: ROOT,
       },
       { urn: LAKE, custom: false, type: "hdp:lake:LakeBuckets", parent: ROOT },
-      { urn: LOGS, custom: true, id: "org-prod-clinical-logs", type: "aws:s3/bucket:Bucket", parent: LAKE, provider: AWS_PROVIDER },
+      {
+        urn: LOGS,
+        custom: true,
+        id: "org-prod-clinical-logs",
+        type: "aws:s3/bucket:Bucket",
+        parent: LAKE,
+        provider: AWS_PROVIDER,
+      },
       {
         urn: urn("prod-core", "databricks:index/catalog:Catalog", "prod-clinical"),
         custom: true,

@@ -49,7 +49,11 @@ export function fakeEngine(spec: FakeSpec = {}): StackEngine & { calls: FakeCall
     refreshPreview: (target) => {
       calls.push({ op: "refreshPreview", stack: target.stack, request: target });
       if (spec.unreachable?.includes(target.stack)) {
-        return Promise.resolve({ ran: false, steps: [], error: "error: getting credentials: expired token" });
+        return Promise.resolve({
+          ran: false,
+          steps: [],
+          error: "error: getting credentials: expired token",
+        });
       }
       const events = spec.events?.[target.stack] ?? [];
       return Promise.resolve({
@@ -59,7 +63,9 @@ export function fakeEngine(spec: FakeSpec = {}): StackEngine & { calls: FakeCall
     },
     state: (target) => {
       calls.push({ op: "state", stack: target.stack, request: target });
-      return Promise.resolve(stateResources(spec.state?.[target.stack] ?? { version: 3, deployment: {} }));
+      return Promise.resolve(
+        stateResources(spec.state?.[target.stack] ?? { version: 3, deployment: {} }),
+      );
     },
   };
 }

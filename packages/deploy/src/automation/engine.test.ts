@@ -49,7 +49,11 @@ describe("automationEngine", () => {
   it("runs each call in its own process and turns a failure there into a failed outcome", async () => {
     const outputs: string[] = [];
     const engine = automationEngine({ onOutput: (s, t) => outputs.push(`${s}: ${t}`) });
-    const missing = await engine.up({ ...target(join(dir, "no-project")), preview: false, message: "m" });
+    const missing = await engine.up({
+      ...target(join(dir, "no-project")),
+      preview: false,
+      message: "m",
+    });
     expect(missing).toEqual({
       ok: false,
       changes: {},
@@ -57,7 +61,11 @@ describe("automationEngine", () => {
       error: expect.stringContaining("no-project' does not exist"),
     });
     const drift = await engine.refreshPreview(target(join(dir, "no-project")));
-    expect(drift).toMatchObject({ ran: false, steps: [], error: expect.stringContaining("does not exist") });
+    expect(drift).toMatchObject({
+      ran: false,
+      steps: [],
+      error: expect.stringContaining("does not exist"),
+    });
     if (!pulumiOnPath) {
       // A real project without the CLI: the Automation API's own error comes back, not a crash.
       const up = await engine.up({ ...target(yamlProject()), preview: true, message: "m" });
@@ -65,17 +73,21 @@ describe("automationEngine", () => {
     }
   });
 
-  withPulumi(`deploys, reads the state of and refresh-previews a real stack on a file backend${SKIP_REASON}`, async () => {
-    const project = yamlProject();
-    const engine = automationEngine();
-    const up = await engine.up({ ...target(project), preview: false, message: "test" });
-    expect(up).toMatchObject({ ok: true });
-    expect(up.changes.create).toBe(1);
-    const state = await engine.state(target(project));
-    expect(state.map((r) => r.type)).toContain("pulumi:pulumi:Stack");
-    const drift = await engine.refreshPreview(target(project));
-    expect(drift.ran).toBe(true);
-    expect(drift.steps.filter((s) => s.op !== "same" && s.op !== "refresh")).toEqual([]);
-    expect(await engine.state(target(project, "never-created"))).toEqual([]);
-  }, 300_000);
+  withPulumi(
+    `deploys, reads the state of and refresh-previews a real stack on a file backend${SKIP_REASON}`,
+    async () => {
+      const project = yamlProject();
+      const engine = automationEngine();
+      const up = await engine.up({ ...target(project), preview: false, message: "test" });
+      expect(up).toMatchObject({ ok: true });
+      expect(up.changes.create).toBe(1);
+      const state = await engine.state(target(project));
+      expect(state.map((r) => r.type)).toContain("pulumi:pulumi:Stack");
+      const drift = await engine.refreshPreview(target(project));
+      expect(drift.ran).toBe(true);
+      expect(drift.steps.filter((s) => s.op !== "same" && s.op !== "refresh")).toEqual([]);
+      expect(await engine.state(target(project, "never-created"))).toEqual([]);
+    },
+    300_000,
+  );
 });

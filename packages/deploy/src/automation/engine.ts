@@ -30,9 +30,13 @@ function call<R extends keyof StackProcessResults>(
   const entry = join(__dirname, `stack-process${fromSource ? ".ts" : ".js"}`);
   if (!existsSync(entry)) throw new Error(`stack process entry missing: ${entry}`);
   return new Promise((resolvePromise, reject) => {
-    const child = fork(entry, [], { execArgv: execArgv(), stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = fork(entry, [], {
+      execArgv: execArgv(),
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
     let reply: StackProcessReply | undefined;
-    const out = (chunk: Buffer): void => options.onOutput?.(req.request.stack, chunk.toString("utf8"));
+    const out = (chunk: Buffer): void =>
+      options.onOutput?.(req.request.stack, chunk.toString("utf8"));
     child.stdout?.on("data", out);
     child.stderr?.on("data", out);
     child.on("message", (m: StackProcessReply) => {
@@ -41,9 +45,14 @@ function call<R extends keyof StackProcessResults>(
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       if (reply === undefined) {
-        reject(new Error(`stack process for ${req.request.stack} exited (${signal ?? code}) without a reply`));
+        reject(
+          new Error(
+            `stack process for ${req.request.stack} exited (${signal ?? code}) without a reply`,
+          ),
+        );
       } else if (reply.op === "error") reject(new Error(reply.message));
-      else if (reply.op !== req.op) reject(new Error(`stack process replied ${reply.op} to ${req.op}`));
+      else if (reply.op !== req.op)
+        reject(new Error(`stack process replied ${reply.op} to ${req.op}`));
       else resolvePromise(reply.result as StackProcessResults[R]);
     });
     child.send(req);

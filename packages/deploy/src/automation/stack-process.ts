@@ -78,7 +78,13 @@ export async function refreshPreview(t: StackTarget): Promise<RefreshPreviewOutc
   };
   try {
     const stack = await open(t, false);
-    await stack.preview({ ...packs(t), refresh: true, expectNoChanges: true, onEvent, color: "never" });
+    await stack.preview({
+      ...packs(t),
+      refresh: true,
+      expectNoChanges: true,
+      onEvent,
+      color: "never",
+    });
     return { ran: true, steps };
   } catch (e) {
     // --expect-no-changes fails a preview that proposes changes: that is drift, not a failure.
