@@ -5,6 +5,8 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 
 const results = ".jest-results.json";
 const steps = [
+  // actionlint (pinned, from the Go module proxy, cached in .hdp/tools) for the workflow tests.
+  ["tools", [process.execPath, "scripts/install-actionlint.mjs"]],
   ["typecheck", ["tsc", "-p", "tsconfig.json"]],
   ["lint", ["eslint", "--max-warnings", "0", "."]],
   ["jest", ["jest", "--ci", "--json", `--outputFile=${results}`, ...process.argv.slice(2)]],

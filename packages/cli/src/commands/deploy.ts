@@ -32,6 +32,7 @@ import {
   workingRevision,
   type LedgerStore,
   type StackEngine,
+  type StackNode,
 } from "@hdp/deploy";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
 
@@ -117,12 +118,33 @@ export interface DeployCommandOptions extends Common {
   readonly stack?: readonly string[];
   readonly preview?: boolean;
   readonly changedSince?: string;
+  readonly list?: boolean;
+  readonly runId?: string;
+}
+
+/** `--list`: the stacks in deploy order as JSON (for a CI job matrix); nothing runs. */
+export function renderStackList(env: string, nodes: readonly StackNode[]): string {
+  const core = nodes.find((n) => nodes.some((m) => m.dependsOn.includes(n.name)))?.name;
+  return `${JSON.stringify(
+    {
+      environment: env,
+      stacks: nodes.map((n) => n.name),
+      core: core ?? null,
+      shards: core === undefined ? [] : nodes.filter((n) => n.name !== core).map((n) => n.name),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 export function runDeployCommand(o: DeployCommandOptions, io: DeployIo): Promise<ExitCode> {
   return guarded(io, async () => {
     const { root, estate } = project(o, io);
     let nodes = deployGraph(estate, o.env, o.stack);
+    if (o.list === true) {
+      io.stdout(renderStackList(o.env, nodes));
+      return EXIT.ok;
+    }
     const ledger = store(o, io);
     let unchanged: readonly string[] = [];
     if (o.changedSince !== undefined) {
@@ -143,7 +165,7 @@ export function runDeployCommand(o: DeployCommandOptions, io: DeployIo): Promise
       revision: workingRevision(root),
       engine: await engineFor(o, io),
       ledger,
-      runId: randomUUID(),
+      runId: o.runId ?? randomUUID(),
       onStart: progress(io, o.preview === true ? "previewing" : "deploying"),
     });
     io.stdout(renderDeployText(summary, unchanged));
@@ -234,6 +256,11 @@ export function registerDeploy(
     .option("--stack <names...>", "only these stacks of the environment")
     .option("--preview", "preview instead of deploying (with the policy pack)")
     .option("--changed-since <ref>", "only the stacks whose inputs changed since this git revision")
+    .option("--list", "print the stacks in deploy order as JSON (core, shards) and stop")
+    .option(
+      "--run-id <id>",
+      "the ledger's run id (default: a new one); CI jobs deploying one environment's shards share one",
+    )
     .action(async (o: DeployCommandOptions) => setExit(await runDeployCommand(o, io)));
 
   common(
