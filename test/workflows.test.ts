@@ -35,14 +35,23 @@ const steps = workflows.flatMap((w) =>
   Object.entries(w.jobs).flatMap(([job, j]) => j.steps.map((s) => ({ file: w.file, job, j, s }))),
 );
 
-/** Every `pnpm … <word> <args>` a run script calls (continuation lines joined). */
+/**
+ * Every `pnpm … <word> <args>` a run script calls (continuation lines joined). Options a script
+ * collects in a bash array first (`args+=(--to "$TO")`) count as the call's arguments.
+ */
 function pnpmCalls(): { file: string; word: string; args: string[] }[] {
   const out: { file: string; word: string; args: string[] }[] = [];
   for (const { file, s } of steps) {
     if (s.run === undefined) continue;
+    const arrayed = [...s.run.matchAll(/\+?=\((--[a-z][a-z-]*)/g)].map((m) => m[1]);
     for (const line of s.run.replace(/\\\n\s*/g, " ").split("\n")) {
       for (const m of line.matchAll(/pnpm@12\.4\.2\s+(?:--silent\s+)?([a-z:-]+)([^|;&>)]*)/g)) {
-        out.push({ file, word: m[1], args: m[2].trim().split(/\s+/).filter(Boolean) });
+        const args = m[2].trim().split(/\s+/).filter(Boolean);
+        out.push({
+          file,
+          word: m[1],
+          args: args.some((a) => a.includes("[@]")) ? [...args, ...arrayed] : args,
+        });
       }
     }
   }
@@ -50,8 +59,8 @@ function pnpmCalls(): { file: string; word: string; args: string[] }[] {
 }
 
 describe("GitHub Actions workflows", () => {
-  it("has the pull-request, deploy and nightly drift workflows", () => {
-    expect(files).toEqual(["deploy.yml", "drift.yml", "pull-request.yml"]);
+  it("has the pull-request, deploy, nightly drift and rollback workflows", () => {
+    expect(files).toEqual(["deploy.yml", "drift.yml", "pull-request.yml", "rollback.yml"]);
   });
 
   it("passes actionlint (pinned)", () => {
@@ -74,7 +83,9 @@ describe("GitHub Actions workflows", () => {
   it("calls only hdp subcommands and options that exist", async () => {
     const calls = pnpmCalls().filter((c) => c.word === "hdp");
     const subcommands = new Set(calls.map((c) => c.args[0]));
-    expect([...subcommands].sort()).toEqual(["deploy", "drift", "plan", "validate"]);
+    expect([...subcommands].sort()).toEqual(["deploy", "drift", "plan", "rollback", "validate"]);
+    const arrayed = calls.filter((c) => c.args.includes("--to") || c.args.includes("--preview"));
+    expect(arrayed.map((c) => c.args[0])).toEqual(["rollback"]);
     const help = new Map<string, string>();
     for (const sub of subcommands) {
       const r = await hdp(ROOT, [sub, "--help"]);
