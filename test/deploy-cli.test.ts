@@ -233,6 +233,18 @@ describe("hdp rollback", () => {
 
   it("reports a corrupt ledger with the line, and deploys nothing", async () => {
     writeFileSync(join(repo, "ledger.jsonl"), "{oops\n");
+    const d = await hdp(repo, [
+      "deploy",
+      "--env",
+      "dev",
+      "--ledger",
+      "ledger.jsonl",
+      "--engine",
+      ENGINE,
+    ]);
+    expect([d.code, d.stdout]).toEqual([1, ""]);
+    expect(d.stderr).toContain("ledger.jsonl:1: not JSON");
+    expect(readFileSync(join(repo, "ledger.jsonl"), "utf8")).toBe("{oops\n");
     const r = await hdp(repo, [
       "rollback",
       "--env",

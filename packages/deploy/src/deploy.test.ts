@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeEngine } from "./__fixtures__/fake-engine";
-import { deploy, deployExitCode, renderDeployText } from "./deploy";
+import { deploy, deployExitCode, nodeOptions, renderDeployText, stackTarget } from "./deploy";
 import type { UpRequest } from "./engine";
 import { parseLedger } from "./ledger";
 import { fileLedger } from "./ledger-store";
@@ -40,6 +40,16 @@ const run = (
     ...over,
   });
 
+describe("stackTarget", () => {
+  it("adds the source condition to the user's NODE_OPTIONS instead of replacing them", () => {
+    const t = stackTarget("/r", "prod-core", "prod", { NODE_OPTIONS: "--max-old-space-size=8192" });
+    expect(t.env.NODE_OPTIONS).toBe("--max-old-space-size=8192 --conditions=@hdp/source");
+    expect(stackTarget("/r", "dev", "dev", {}).env.NODE_OPTIONS).toBe("--conditions=@hdp/source");
+    expect(nodeOptions("--conditions=@hdp/source")).toBe("--conditions=@hdp/source");
+    expect(t.policyPack).toBe("/r/packages/policy");
+  });
+});
+
 describe("deploy", () => {
   it("deploys every stack with the policy pack of its environment and records each in the ledger", async () => {
     const engine = fakeEngine({ changes: { "prod-core": { create: 4, same: 10, delete: 1 } } });
@@ -57,7 +67,10 @@ describe("deploy", () => {
       policyPack: "/work/repo/packages/policy",
       preview: false,
       message: "hdp deploy prod at 0123456789ab",
-      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", NODE_OPTIONS: "--conditions=@hdp/source" },
+      env: {
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+        NODE_OPTIONS: nodeOptions(process.env.NODE_OPTIONS),
+      },
     });
     const ledger = parseLedger(await fileLedger(join(dir, "ledger.jsonl")).read(), "l");
     expect(ledger.map((e) => [e.stack, e.result, e.resources])).toEqual([

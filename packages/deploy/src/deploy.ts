@@ -25,8 +25,20 @@ export interface Revision {
   readonly dirty: boolean;
 }
 
+/** `NODE_OPTIONS` with the source condition added to what the user set (e.g. a larger heap). */
+export function nodeOptions(current: string | undefined): string {
+  const flag = "--conditions=@hdp/source";
+  const base = (current ?? "").trim();
+  return base.split(/\s+/).includes(flag) ? base : `${base} ${flag}`.trim();
+}
+
 /** The stack's target in a project directory: the pack and its config for the environment. */
-export function stackTarget(workDir: string, stack: string, environment: string): StackTarget {
+export function stackTarget(
+  workDir: string,
+  stack: string,
+  environment: string,
+  env: NodeJS.ProcessEnv = process.env,
+): StackTarget {
   const config = join(workDir, "packages", "policy", "config", `${environment}.json`);
   return {
     stack,
@@ -36,7 +48,7 @@ export function stackTarget(workDir: string, stack: string, environment: string)
     env: {
       // CI type-checks separately; the pack runs from its TypeScript sources.
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-      NODE_OPTIONS: "--conditions=@hdp/source",
+      NODE_OPTIONS: nodeOptions(env.NODE_OPTIONS),
     },
   };
 }

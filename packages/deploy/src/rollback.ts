@@ -7,12 +7,11 @@
  * - the target's program no longer has a provider whose resources the stack still holds
  *   (Pulumi could neither manage nor delete them: the stack would be stuck).
  */
-import { deploy, type DeploySummary } from "./deploy";
+import { deploy, stackTarget, type DeploySummary } from "./deploy";
 import type { StackEngine, StateResource } from "./engine";
 import { currentRevision, lastGoodRun, parseLedger } from "./ledger";
 import type { LedgerStore } from "./ledger-store";
 import type { StackNode } from "./order";
-import { stackTarget } from "./deploy";
 
 /** What the offline plan of the target revision says (see {@link RollbackHost.check}). */
 export interface RevisionCheck {

@@ -20,6 +20,7 @@ import {
   LedgerFormatError,
   ledgerLocation,
   NoRollbackTarget,
+  parseLedger,
   renderDeployText,
   renderDriftMarkdown,
   renderDriftText,
@@ -146,6 +147,8 @@ export function runDeployCommand(o: DeployCommandOptions, io: DeployIo): Promise
       return EXIT.ok;
     }
     const ledger = store(o, io);
+    // Before anything deploys: the ledger must be readable and well-formed (entries get appended).
+    parseLedger(await ledger.read(), ledger.location);
     let unchanged: readonly string[] = [];
     if (o.changedSince !== undefined) {
       const same = new Set(
