@@ -1,4 +1,4 @@
-// The whole test suite: type-check, lint, then jest. Ends with the plain line
+// The whole test suite: actionlint for the workflow tests (installed once), type-check, lint, then jest. Ends with the plain line
 // "N passed, N failed" computed from jest's JSON results, so a run that executed no test shows it.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";

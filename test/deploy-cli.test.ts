@@ -163,6 +163,16 @@ describe("hdp deploy", () => {
   });
 });
 
+const pulumiOnPath = spawnSync("pulumi", ["version"]).status === 0;
+(pulumiOnPath ? it.skip : it)(
+  "says the pulumi CLI is missing, once, before running any stack",
+  async () => {
+    const r = await hdp(repo, ["drift", "--env", "prod"]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain("hdp: the pulumi CLI is not on PATH: install it");
+  },
+);
+
 describe("hdp drift", () => {
   it("reports drifted resources with their config origin, writes markdown, and exits 1", async () => {
     process.env.HDP_FAKE_ENGINE = JSON.stringify({ events: { "prod-core": refreshPreviewEvents } });

@@ -2,6 +2,7 @@
  * `hdp deploy`, `hdp rollback`, `hdp drift`: the command lines over @hdp/deploy (the
  * orchestration on the Pulumi Automation API). Here only options, renderers and exit codes.
  */
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -63,6 +64,13 @@ const jobsArg = (v: string): number => {
 /** The engine: the Automation API, or the module given with the hidden `--engine`. */
 async function engineFor(o: Common, io: DeployIo): Promise<StackEngine> {
   if (o.engine === undefined) {
+    // Fail once, clearly, rather than once per stack process with the Automation API's ENOENT.
+    const version = spawnSync("pulumi", ["version"], { encoding: "utf8" });
+    if (version.error !== undefined || version.status !== 0) {
+      throw new UsageError(
+        "the pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/iac/download-install/) and log in to a backend (see the README)",
+      );
+    }
     return automationEngine({ onOutput: (stack, t) => io.stderr(prefixLines(stack, t)) });
   }
   // A path, not a file URL: the CLI runs as CommonJS, where import() becomes require().
