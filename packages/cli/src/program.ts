@@ -9,6 +9,7 @@ import {
   validateExitCode,
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
+import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
 import { registerDeploy } from "./commands/deploy";
 import type { Io } from "./io";
@@ -41,6 +42,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   registerPlan(program, io, setExit);
 
   registerQuery(program, io, setExit);
+
+  registerExplain(program, io, setExit);
 
   registerDeploy(program, io, setExit);
 

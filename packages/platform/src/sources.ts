@@ -59,7 +59,7 @@ export async function createSources(
             maxWorkers: plan.environment.compute.maxWorkers,
           },
           onFailure: { emails: [...plan.environment.alertEmails] },
-          schedule: p.schedule,
+          ...(p.schedule !== undefined ? { schedule: p.schedule } : {}),
           tags: s.tags,
         },
         opts,

@@ -16,4 +16,4 @@ export * from "./ingest-job-spec";
 export * from "./grants";
 export * from "./lake-catalog-spec";
 export * from "./unity-catalog-storage-spec";
-export { HOUSE_TAG_KEYS, validateHouseTags } from "./validation";
+export { HOUSE_TAG_KEYS, refuseInsecure, validateHouseTags } from "./validation";
