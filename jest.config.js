@@ -11,8 +11,13 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   modulePathIgnorePatterns: ["<rootDir>/packages/[^/]+/dist/"],
+  // @faker-js/faker and hyparquet(-writer) ship ES modules only: swc compiles them to CommonJS
+  // like our sources (jest's runtime cannot require ES modules on Node 20).
+  transformIgnorePatterns: [
+    "/node_modules/(?!\\.pnpm/(@faker-js\\+faker|hyparquet)|@faker-js/|hyparquet)",
+  ],
   transform: {
-    "^.+\\.ts$": [
+    "^.+\\.(ts|js|mjs)$": [
       "@swc/jest",
       {
         jsc: { target: "es2022", parser: { syntax: "typescript" } },

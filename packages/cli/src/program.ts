@@ -11,6 +11,7 @@ import {
 import { registerQuery } from "./commands/query";
 import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
+import { registerSimulate } from "./commands/simulate";
 import { registerDeploy } from "./commands/deploy";
 import type { Io } from "./io";
 
@@ -44,6 +45,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   registerQuery(program, io, setExit);
 
   registerExplain(program, io, setExit);
+
+  registerSimulate(program, io, setExit);
 
   registerDeploy(program, io, setExit);
 

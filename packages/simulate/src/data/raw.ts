@@ -1,0 +1,144 @@
+/**
+ * Raw vendor files for tables whose landing format is `hl7`, `vcf` or `fastq`, in the shapes
+ * the pipelines' parsers read (pipelines/src/hdp_pipelines/raw.py):
+ * - HL7 v2.5.1 ORU^R01, one message per row: PID-3 MRN, PV1-19 encounter, OBR-2 placer, OBR-3
+ *   accession, OBR-4 order code, OBR-5 priority, OBR-6/7 ordered/collected, OBR-16 NPI, OBR-21
+ *   lab; OBX-1 sequence, OBX-3 LOINC (`^^LN`), OBX-5 value, OBX-6 units, OBX-7 range, OBX-8
+ *   flag, OBX-11 status, OBX-14 observed, OBX-19 resulted. Segments end in CR.
+ * - VCF 4.2, single-sample: the sample column is named by the part's first `sample_id`.
+ * - FASTQ: one file per manifest row, named the BCL Convert way
+ *   (`<sample>_S<n>_L00<lane>_R<read>_001.fastq`) in the day's partition.
+ */
+import type { Table } from "@hdp/config";
+import type { Target } from "./sinks";
+import type { Value } from "./values";
+import type { RowWriter, Sink } from "./writers";
+
+export type RawFormat = "hl7" | "vcf" | "fastq";
+export const RAW_EXTENSIONS: Readonly<Record<RawFormat, string>> = {
+  hl7: "hl7",
+  vcf: "vcf",
+  fastq: "fastq",
+};
+
+const text = (v: Value | undefined): string => (v === null || v === undefined ? "" : String(v));
+/** ISO 8601 -> HL7 DTM (YYYYMMDDHHMMSS); empty stays empty. */
+const hl7Time = (v: Value | undefined): string =>
+  text(v).replace(/[-:T]/g, "").replace(/Z$/, "").slice(0, 14);
+/** HL7 v2 escape sequences for the delimiters. */
+const esc = (v: Value | undefined): string =>
+  text(v).replace(
+    /[\\|^~&\r\n]/g,
+    (ch) => ({ "\\": "\\E\\", "|": "\\F\\", "^": "\\S\\", "~": "\\R\\", "&": "\\T\\" })[ch] ?? " ",
+  );
+
+type Get = (values: readonly Value[], ...names: string[]) => Value | undefined;
+
+function getter(t: Table): Get {
+  const at = new Map(t.columns.map((c, i) => [c.name, i]));
+  return (values, ...names) => {
+    for (const n of names) {
+      const i = at.get(n);
+      if (i !== undefined) return values[i];
+    }
+    return undefined;
+  };
+}
+
+function hl7Message(get: Get, v: readonly Value[], n: number, withResult: boolean): string {
+  const msgTime = hl7Time(get(v, "message_time", "resulted_at", "observed_at", "updated_at"));
+  const control = esc(get(v, "message_control_id")) || `SIM${n}`;
+  const seq = esc(get(v, "observation_seq", "set_id")) || "1";
+  const segments = [
+    `MSH|^~\\&|SIMLAB|SIMHOSP|HDP|HDP|${msgTime}||ORU^R01^ORU_R01|${control}|P|2.5.1`,
+    `PID|1||${esc(get(v, "mrn"))}^^^SIM^MR`,
+    `PV1|1|I|||||||||||||||||${esc(get(v, "encounter_csn"))}`,
+    `OBR|1|${esc(get(v, "placer_order_number"))}|${esc(get(v, "accession_number", "order_id"))}|${esc(get(v, "order_code"))}^^L|${esc(get(v, "order_priority"))}|${hl7Time(get(v, "ordered_at"))}|${hl7Time(get(v, "collected_at"))}|||||||||${esc(get(v, "ordering_provider_npi"))}||||${esc(get(v, "accession_number"))}|${esc(get(v, "performing_lab"))}`,
+  ];
+  if (withResult) {
+    const loinc = esc(get(v, "loinc_code"));
+    const local = esc(get(v, "local_test_code"));
+    const value = esc(get(v, "result_value", "numeric_value", "observation_value"));
+    segments.push(
+      `OBX|${seq}|${/^-?\d+(\.\d+)?$/.test(value) ? "NM" : "ST"}|${loinc !== "" ? `${loinc}^^LN` : `${local}^^L`}||${value}|${esc(get(v, "units"))}|${esc(get(v, "reference_range"))}|${esc(get(v, "abnormal_flag"))}|||${esc(get(v, "result_status")) || "F"}|||${hl7Time(get(v, "observed_at"))}|||||${hl7Time(get(v, "resulted_at"))}`,
+    );
+  }
+  return `${segments.join("\r")}\r`;
+}
+
+/**
+ * A writer of raw files under `dir` (the day's partition). HL7 and VCF write one part file;
+ * FASTQ one file per row.
+ */
+export function rawWriter(
+  format: RawFormat,
+  dir: string,
+  part: number,
+  target: Target,
+  t: Table,
+): RowWriter {
+  const get = getter(t);
+  const partPath = `${dir}/part-${String(part).padStart(5, "0")}.${RAW_EXTENSIONS[format]}`;
+  const written: string[] = [];
+  let sink: Sink | undefined;
+  let n = 0;
+  const partSink = async (): Promise<Sink> => {
+    if (sink === undefined) {
+      sink = await target.open(partPath);
+      written.push(partPath);
+    }
+    return sink;
+  };
+  return {
+    async write(v): Promise<void> {
+      n++;
+      if (format === "hl7") {
+        await (await partSink()).write(hl7Message(get, v, n, t.id !== "lab_orders"));
+      } else if (format === "vcf") {
+        const s = await partSink();
+        if (n === 1) {
+          const sample = text(get(v, "sample_id")) || "SIM-SAMPLE";
+          await s.write(
+            "##fileformat=VCFv4.2\n##source=hdp-simulate\n##reference=GRCh38\n" +
+              `##fileDate=${text(get(v, "called_at", "updated_at"))
+                .slice(0, 10)
+                .replace(/-/g, "")}\n` +
+              '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n' +
+              '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n' +
+              `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${sample}\n`,
+          );
+        }
+        const depth = text(get(v, "depth")) || "30";
+        await s.write(
+          `${text(get(v, "chrom"))}\t${text(get(v, "pos"))}\t.\t${text(get(v, "ref"))}\t${text(get(v, "alt"))}\t${text(get(v, "qual")) || "."}\t${text(get(v, "filter")) || "PASS"}\tDP=${depth}\tGT:DP\t${text(get(v, "genotype")) || "0/1"}:${depth}\n`,
+        );
+      } else {
+        const sample = text(get(v, "sample_id")).replace(/[^A-Za-z0-9-]/g, "-") || "SIM";
+        const given = Number(get(v, "lane"));
+        const lane = Number.isInteger(given) && given >= 1 && given <= 8 ? given : 1;
+        const read = Number(get(v, "read_number") ?? 1) === 2 ? 2 : 1;
+        // S<n> (the sample sheet number) keeps names unique within the day's partition.
+        const path = `${dir}/${sample}_S${part * 100_000 + n}_L${String(lane).padStart(3, "0")}_R${read}_001.fastq`;
+        const reads = Math.max(1, Math.min(20, Number(get(v, "read_count") ?? 4) % 20));
+        const fq = await target.open(path);
+        const seq = "ACGTTGCA".repeat(6);
+        let body = "";
+        for (let r = 1; r <= reads; r++)
+          body += `@SIM:1:SIMFC:${lane}:1101:1000:${r} ${read}:N:0:${sample}\n${seq}\n+\n${"F".repeat(seq.length)}\n`;
+        await fq.write(body);
+        await fq.close();
+        written.push(path);
+      }
+    },
+    async close() {
+      if (format === "vcf" && sink === undefined)
+        await (
+          await partSink()
+        ).write(
+          "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tSIM-SAMPLE\n",
+        );
+      if (sink !== undefined) await sink.close();
+    },
+    written: () => written,
+  };
+}

@@ -1,0 +1,184 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { parse } from "yaml";
+import { effectiveEstate, formatError, loadEstate } from "@hdp/config";
+import { checkEstateOptions, ESTATE_PRESETS, generateEstate } from "./generate";
+import { emitYaml } from "./emit-yaml";
+import { planShards, SHARD_FILL, sourceWeight } from "./sizing";
+import { writeEstate } from "./write";
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), "hdp-sim-estate-"));
+
+describe("generateEstate", () => {
+  test("generated estates always validate, for any seed and size (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        (seed, hospitals, sources, tablesPerSource) => {
+          const e = generateEstate({ hospitals, sources, tablesPerSource, seed });
+          const dir = tmp();
+          try {
+            writeEstate(e, dir);
+            const r = loadEstate(dir);
+            expect(r.errors.map(formatError)).toEqual([]);
+            expect(r.ok).toBe(true);
+            expect(r.estate.sources).toHaveLength(sources);
+            expect(r.estate.platform.hospitals).toHaveLength(hospitals);
+            expect(r.estate.tables).toHaveLength(e.summary.tables);
+            expect(r.estate.pipelines).toHaveLength(e.summary.pipelines);
+            expect(r.estate.environments.map((x) => x.name).sort()).toEqual([
+              "dev",
+              "prod",
+              "stage",
+            ]);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: 12, seed: 13 },
+    );
+  });
+
+  test("the same seed gives the same bytes; another seed other bytes", () => {
+    const o = { hospitals: 5, sources: 25, tablesPerSource: 6, seed: 42 };
+    const a = generateEstate(o);
+    const b = generateEstate(o);
+    expect([...a.files.entries()]).toEqual([...b.files.entries()]);
+    const c = generateEstate({ ...o, seed: 43 });
+    expect([...c.files.entries()]).not.toEqual([...a.files.entries()]);
+    // Files come out in path order (a stable listing for diffs).
+    const paths = [...a.files.keys()];
+    expect(paths).toEqual([...paths].sort());
+  });
+
+  test("a large estate is sharded under the budget, with an MWAA class that runs every DAG", () => {
+    const e = generateEstate({ hospitals: 16, sources: 400, tablesPerSource: 3, seed: 7 });
+    const dir = tmp();
+    try {
+      writeEstate(e, dir);
+      const r = loadEstate(dir);
+      expect(r.errors.map(formatError)).toEqual([]);
+      const prod = effectiveEstate(r.estate, "prod");
+      expect(prod.environment.stacks.length).toBeGreaterThan(2);
+      expect(prod.environment.airflow.environmentClass).toBe("mw1.large");
+      // 400 ingest roles fit the account default (1,000): no quota raise is written.
+      expect(prod.environment.policies.quotas.iamRolesPerAccount).toBeUndefined();
+      const weight = new Map(
+        r.estate.sources.map((s) => [
+          s.id,
+          sourceWeight(
+            r.estate.tables.filter((t) => t.source === s.id).length,
+            r.estate.pipelines.filter((p) => p.source === s.id).length,
+          ),
+        ]),
+      );
+      for (const stack of prod.environment.stacks.filter((s) => s.shard !== "core")) {
+        expect(stack.sources.length).toBeGreaterThan(0);
+        const total = stack.sources.reduce((n, s) => n + weight.get(s)!, 0);
+        expect(total).toBeLessThanOrEqual(SHARD_FILL);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the health-system preset is the real system's size", () => {
+    const p = ESTATE_PRESETS["health-system"];
+    expect(p.hospitals).toBe(16);
+    expect(p.sources * p.tablesPerSource).toBeGreaterThanOrEqual(100_000);
+  });
+
+  test("bad options are all reported at once", () => {
+    expect(
+      checkEstateOptions({ hospitals: 0, sources: 5000, tablesPerSource: 1.5, seed: 1 }),
+    ).toEqual([
+      "--hospitals must be a whole number from 1 to 64 (got 0)",
+      "--sources must be a whole number from 1 to 3,900 (got 5000)",
+      "--tables-per-source must be a whole number from 1 to 500 (got 1.5)",
+    ]);
+    expect(() => generateEstate({ hospitals: 0, sources: 1, tablesPerSource: 1, seed: 1 })).toThrow(
+      "--hospitals",
+    );
+  });
+
+  test("writes only into a new or empty directory, and then writes nothing", () => {
+    const dir = tmp();
+    try {
+      writeFileSync(join(dir, "keep.txt"), "mine");
+      const e = generateEstate({ hospitals: 1, sources: 1, tablesPerSource: 1, seed: 1 });
+      expect(() => writeEstate(e, dir)).toThrow("is not empty");
+      expect(readdirSync(dir)).toEqual(["keep.txt"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("planShards", () => {
+  test("no shards when everything fits one stack", () => {
+    expect(planShards([{ id: "a-1", domain: "clinical", weight: 100 }], 400)).toEqual([]);
+  });
+  test("small domains share a shard; a large domain splits, the last part keeping the domain", () => {
+    const big = Array.from({ length: 30 }, (_, i) => ({
+      id: `ehr-${i}`,
+      domain: "clinical",
+      weight: 100,
+    }));
+    const small = [
+      { id: "gl-1", domain: "financial", weight: 500 },
+      { id: "hcm-1", domain: "workforce", weight: 500 },
+    ];
+    expect(planShards([...big, ...small], 400)).toEqual([
+      { id: "clinical-2", domains: [], sources: big.slice(0, 20).map((s) => s.id) },
+      { id: "clinical", domains: ["clinical"], sources: [] },
+      { id: "financial-workforce", domains: ["financial", "workforce"], sources: [] },
+    ]);
+  });
+});
+
+describe("emitYaml", () => {
+  test("any strings, numbers and booleans read back the same (property)", () => {
+    const scalar = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constantFrom(
+        "true",
+        "no",
+        "1e3",
+        "0x1F",
+        "- a",
+        "a: b",
+        "#x",
+        " lead",
+        "trail ",
+        "null",
+        "~",
+      ),
+    );
+    const key = fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,10}$/);
+    const doc = fc.dictionary(
+      key,
+      fc.oneof(
+        scalar,
+        fc.array(scalar, { maxLength: 4 }),
+        fc.array(fc.dictionary(key, scalar, { minKeys: 1, maxKeys: 3 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.dictionary(key, scalar, { maxKeys: 3 }),
+      ),
+      { minKeys: 1, maxKeys: 6 },
+    );
+    fc.assert(
+      fc.property(doc, (d) => expect(parse(emitYaml(d))).toEqual(d)),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Sizes a generated estate the way a platform engineer would: stacks (shards) under the
+ * resource budget, an MWAA class that runs every DAG, quotas raised where the account needs
+ * them. Resource counts are estimates from the platform's shape (measured with `hdp plan` on
+ * generated estates): they err high, so a shard never exceeds the real budget.
+ */
+
+/** DAG capacity per MWAA environment class (AWS documentation; see @hdp/airflow). */
+export const MWAA_CLASSES: readonly (readonly [string, number])[] = [
+  ["mw1.micro", 25],
+  ["mw1.small", 50],
+  ["mw1.medium", 200],
+  ["mw1.large", 1000],
+  ["mw1.xlarge", 2000],
+  ["mw1.2xlarge", 4000],
+];
+
+/** Most DAGs a generated environment gets: the largest class's capacity, less headroom. */
+export const MAX_DAGS = 3900;
+
+/** The budget every generated environment declares, and the share of it a shard is filled to. */
+export const RESOURCE_BUDGET = 3000;
+export const SHARD_FILL = 2000;
+
+/**
+ * Estimated resources of one source in its stack: ingest role (component, role, policy,
+ * attachment, plus a policy and attachment per ~40 tables as the document is split), schemas
+ * (component, a schema and grants per layer), and per pipeline the job component, the job and
+ * the DAG object.
+ */
+export function sourceWeight(tables: number, pipelines: number): number {
+  return 4 + 2 * Math.floor(tables / 40) + 7 + 3 * pipelines;
+}
+
+/** The smallest MWAA class that runs `dags` DAGs. */
+export function environmentClassFor(dags: number): string {
+  const fit = MWAA_CLASSES.find(([, cap]) => dags <= cap);
+  if (fit === undefined) throw new Error(`${dags} DAGs exceed the largest MWAA class (4,000)`);
+  return fit[0];
+}
+
+export interface SourceSize {
+  readonly id: string;
+  readonly domain: string;
+  readonly weight: number;
+}
+
+export interface ShardSpec {
+  readonly id: string;
+  readonly domains: readonly string[];
+  readonly sources: readonly string[];
+}
+
+/**
+ * Shards for an environment: none when everything fits one stack; otherwise whole domains
+ * packed together while they fit, and a large domain split into `<domain>`, `<domain>-2`, …
+ * (the first takes the domain, the others take their sources explicitly).
+ */
+export function planShards(sources: readonly SourceSize[], coreWeight: number): ShardSpec[] {
+  const total = sources.reduce((n, s) => n + s.weight, coreWeight);
+  if (total <= SHARD_FILL) return [];
+  const domains = [...new Set(sources.map((s) => s.domain))];
+  const byDomain = new Map(domains.map((d) => [d, sources.filter((s) => s.domain === d)]));
+  const weightOf = (d: string): number => byDomain.get(d)!.reduce((n, s) => n + s.weight, 0);
+  const shards: ShardSpec[] = [];
+  let packed: string[] = [];
+  let packedWeight = 0;
+  const flush = (): void => {
+    if (packed.length === 0) return;
+    shards.push({
+      id: packed.length === 1 ? packed[0] : packed.join("-").slice(0, 32).replace(/-$/, ""),
+      domains: packed,
+      sources: [],
+    });
+    packed = [];
+    packedWeight = 0;
+  };
+  for (const d of domains) {
+    const w = weightOf(d);
+    if (w <= SHARD_FILL) {
+      if (packedWeight + w > SHARD_FILL) flush();
+      packed.push(d);
+      packedWeight += w;
+      continue;
+    }
+    // Split: greedy chunks in source order; the last chunk keeps the domain.
+    const chunks: SourceSize[][] = [[]];
+    let cw = 0;
+    for (const s of byDomain.get(d)!) {
+      if (cw + s.weight > SHARD_FILL && chunks[chunks.length - 1].length > 0) {
+        chunks.push([]);
+        cw = 0;
+      }
+      chunks[chunks.length - 1].push(s);
+      cw += s.weight;
+    }
+    chunks.forEach((c, i) => {
+      if (i === chunks.length - 1) shards.push({ id: d, domains: [d], sources: [] });
+      else shards.push({ id: `${d}-${i + 2}`, domains: [], sources: c.map((s) => s.id) });
+    });
+  }
+  flush();
+  return shards;
+}

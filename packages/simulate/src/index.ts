@@ -1,0 +1,22 @@
+/** @hdp/simulate: synthetic, PHI-free config estates and data sets. */
+export {
+  checkEstateOptions,
+  ESTATE_PRESETS,
+  generateEstate,
+  type EstateOptions,
+  type EstatePreset,
+  type GeneratedEstate,
+} from "./estate/generate";
+export { writeEstate } from "./estate/write";
+export { Random, seedOf } from "./random";
+export {
+  checkDataOptions,
+  simulateData,
+  type DataOptions,
+  type DataResult,
+  type TableStats,
+} from "./data/simulate-data";
+export { localTarget, type Target } from "./data/sinks";
+export { type DataFormat, type Sink } from "./data/writers";
+export { isValidNpi, npiFor, RESTRICTED_ZIP3 } from "./data/health";
+export { scanRecord, scanText, type SafeHarborFinding } from "./safe-harbor";
