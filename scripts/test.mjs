@@ -1,4 +1,4 @@
-// The whole test suite: type-check, lint, the pinned Python env, jest, then the Python step (ruff
+// The whole test suite: actionlint (installed once), type-check, lint, the pinned Python env, jest, then the Python step (ruff
 // lint + format check, pytest with real Spark). Ends with the plain line "N passed, N failed"
 // computed from jest's JSON results plus pytest's JUnit XML, so a run that executed no test shows it.
 // Arguments are passed to jest only; the Python step always runs in full.
@@ -33,6 +33,8 @@ function step(name, cmd, args, opts = {}) {
   return ok;
 }
 
+// actionlint (pinned, from the Go module proxy, cached in .hdp/tools) for the workflow tests.
+step("tools", process.execPath, ["scripts/install-actionlint.mjs"]);
 step("typecheck", "tsc", ["-p", "tsconfig.json"]);
 step("lint", "eslint", ["--max-warnings", "0", "."]);
 // Import cycles and reaches into another package's internals (.dependency-cruiser.cjs).

@@ -25,6 +25,7 @@ import { registerQuery } from "./commands/query";
 import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
 import { registerSimulate } from "./commands/simulate";
+import { registerDeploy } from "./commands/deploy";
 
 /** This package's version (package.json sits one level above src/ and dist/). */
 export const VERSION = (
@@ -70,6 +71,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerExplain(program, io, ctx.setExit);
 
   registerSimulate(program, io, ctx.setExit);
+
+  registerDeploy(program, io, ctx.setExit);
 
   return program;
 }
