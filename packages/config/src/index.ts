@@ -6,7 +6,7 @@ export * from "./load";
 export * from "./names";
 export * from "./overlay";
 export { perEnvironment } from "./per-environment";
-export { environmentTier, type Tier } from "./tier";
+export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
 export { DEFAULT_PIPELINE } from "./pipelines";
 export * as schemas from "./schema";

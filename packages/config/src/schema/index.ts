@@ -3,3 +3,4 @@ export * from "./platform";
 export * from "./environment";
 export * from "./source";
 export * from "./table";
+export * from "./hardening";
