@@ -38,6 +38,7 @@ const UNTAGGABLE = new Set([
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   "aws:s3/bucketLogging:BucketLogging",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -48,6 +49,7 @@ const UNTAGGABLE = new Set([
 const CORE = [
   "hdp:airflow:AirflowEnvironment::airflow",
   "hdp:lake:AccessLogBucket::access-logs",
+  "hdp:lake:AuditTrail::audit",
   "hdp:lake:LakeBuckets::clinical",
   "hdp:lake:LakeBuckets::workforce",
   "hdp:lake:LakeKey::catalog-key",

@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { logBucketName, dagBucketName, mwaaEnvironmentName, type Layer } from "@hdp/config";
+import { auditBucketArns, createAuditTrail } from "./audit";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
 import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
 import { ClusterPolicy, InstancePool, UnityCatalogStorage } from "@hdp/spark";
@@ -42,7 +43,11 @@ export function createCore(
     {
       bucketName: logBucketName(c),
       accountId: env.aws.accountId,
-      sourceBucketArns: [bucketArnFor(catalogBucket), bucketArnFor(dagBucket)],
+      sourceBucketArns: [
+        bucketArnFor(catalogBucket),
+        bucketArnFor(dagBucket),
+        ...auditBucketArns(plan),
+      ].sort(),
       retentionDays: env.retention.logDays,
       ...stateful,
       tags: shared,
@@ -51,6 +56,7 @@ export function createCore(
   );
 
   const lakes = new Map(plan.domains.map((d) => [d.id, createLake(plan, d, opts)]));
+  createAuditTrail(plan, accessLogs, opts);
 
   const catalogKey = new LakeKey(
     "catalog-key",
