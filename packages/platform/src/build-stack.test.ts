@@ -60,6 +60,7 @@ const CORE = [
   "hdp:spark:InstancePool::clinical",
   "hdp:spark:InstancePool::workforce",
   "hdp:spark:UnityCatalogStorage::unity-catalog",
+  "hdp:spark:WorkspaceHardening::workspace",
 ];
 const PROVIDERS = ["pulumi:providers:aws::aws", "pulumi:providers:databricks::databricks"];
 

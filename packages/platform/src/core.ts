@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { logBucketName, dagBucketName, mwaaEnvironmentName, type Layer } from "@hdp/config";
 import { auditBucketArns, createAuditTrail } from "./audit";
+import { createWorkspaceHardening } from "./workspace";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
 import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
 import { ClusterPolicy, InstancePool, UnityCatalogStorage } from "@hdp/spark";
@@ -57,6 +58,7 @@ export function createCore(
 
   const lakes = new Map(plan.domains.map((d) => [d.id, createLake(plan, d, opts)]));
   createAuditTrail(plan, accessLogs, opts);
+  createWorkspaceHardening(plan, opts);
 
   const catalogKey = new LakeKey(
     "catalog-key",

@@ -60,6 +60,10 @@ export async function createSources(
           },
           onFailure: { emails: [...plan.environment.alertEmails] },
           schedule: p.schedule,
+          // Jobs run as the environment's service principal, never as whoever deployed them.
+          ...(plan.environment.databricks.hardening.jobsRunAs !== undefined
+            ? { runAsServicePrincipal: plan.environment.databricks.hardening.jobsRunAs }
+            : {}),
           tags: s.tags,
         },
         opts,
