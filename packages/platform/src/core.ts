@@ -99,6 +99,7 @@ export function createCore(
       minWorkers: env.airflow.minWorkers,
       maxWorkers: env.airflow.maxWorkers,
       webserverAccessMode: env.airflow.webserverAccess,
+      logRetentionDays: env.retention.logDays,
       expectedDagCount: plan.dagCount,
       // DAG tasks land source extracts as the source's ingest role (which trusts this role).
       executionRoleStatements: [
