@@ -11,3 +11,4 @@ export * from "./lake-plan";
 export * from "./lake-buckets";
 export * from "./audit-policies";
 export * from "./audit-trail";
+export * from "./off-account-copy";

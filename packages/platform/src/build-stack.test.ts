@@ -39,6 +39,8 @@ const UNTAGGABLE = new Set([
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   "aws:s3/bucketLogging:BucketLogging",
   "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  "aws:backup/selection:Selection",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -82,7 +84,10 @@ describe("what each stack holds", () => {
   });
 
   it("a core stack holds the shared objects only", () => {
-    expect(topLevel(stack("prod-core").resources)).toEqual([...CORE, ...PROVIDERS].sort());
+    // Only prod copies its PHI buckets to another account (offAccountCopy in its config).
+    expect(topLevel(stack("prod-core").resources)).toEqual(
+      [...CORE, "hdp:lake:OffAccountCopy::phi-copy", ...PROVIDERS].sort(),
+    );
   });
 
   test.each([

@@ -7,6 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { logBucketName, dagBucketName, mwaaEnvironmentName, type Layer } from "@hdp/config";
 import { auditBucketArns, createAuditTrail } from "./audit";
+import { createOffAccountCopy } from "./backup";
 import { createWorkspaceHardening } from "./workspace";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
 import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
@@ -83,6 +84,8 @@ export function createCore(
     },
     opts,
   );
+
+  createOffAccountCopy(plan, opts, [...lakes.values(), catalogRoot]);
 
   const airflow = new AirflowEnvironment(
     "airflow",
