@@ -94,25 +94,25 @@ export function denyLogDeletionStatement(bucketArn: string): PolicyStatementJson
 }
 
 /**
- * The data-event selectors of the trail: every object-level call (reads and writes) on the
- * given buckets, plus management events.
+ * The event selectors of the trail: management events, and every object-level call (reads and
+ * writes) on every bucket of the account except `excludedBucketNames` (the trail's own bucket
+ * and the access-log targets: recording their writes would feed back into them). A bucket added
+ * later is recorded without anyone remembering to list it.
  */
-export function phiDataEventSelectors(bucketNames: readonly string[]) {
-  const management = {
-    name: "Management events",
-    fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }],
-  };
-  if (bucketNames.length === 0) return [management];
+export function dataEventSelectors(excludedBucketNames: readonly string[]) {
   return [
-    management,
     {
-      name: "Object-level access to PHI buckets",
+      name: "Management events",
+      fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }],
+    },
+    {
+      name: "Object-level access to every bucket but the log buckets",
       fieldSelectors: [
         { field: "eventCategory", equals: ["Data"] },
         { field: "resources.type", equals: ["AWS::S3::Object"] },
         {
           field: "resources.ARN",
-          startsWith: [...new Set(bucketNames)].sort().map((b) => `arn:aws:s3:::${b}/`),
+          notStartsWith: [...new Set(excludedBucketNames)].sort().map((b) => `arn:aws:s3:::${b}/`),
         },
       ],
     },

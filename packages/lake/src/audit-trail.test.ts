@@ -1,6 +1,6 @@
 import { findResource, record } from "@hdp/testing";
 import { AuditTrail, validateAuditTrailArgs, type AuditTrailArgs } from "./audit-trail";
-import { phiDataEventSelectors, trailArn } from "./audit-policies";
+import { trailArn } from "./audit-policies";
 
 const args: AuditTrailArgs = {
   trailName: "hdp-acme-prod-phi-access",
@@ -8,7 +8,7 @@ const args: AuditTrailArgs = {
   keyAliasName: "alias/hdp-acme/prod/audit",
   accountId: "123456789012",
   region: "us-east-2",
-  phiBucketNames: ["hdp-acme-prod-clinical-landing", "hdp-acme-prod-clinical-bronze"],
+  excludedBucketNames: ["hdp-acme-prod-access-logs", "hdp-acme-prod-clinical-access-logs"],
   retentionDays: 2192,
   accessLogs: { bucketName: "hdp-acme-prod-access-logs" },
   tags: { owner: "data-platform" },
@@ -17,7 +17,7 @@ const ARN = "arn:aws:cloudtrail:us-east-2:123456789012:trail/hdp-acme-prod-phi-a
 const TRAIL = "aws:cloudtrail/trail:Trail";
 
 describe("AuditTrail", () => {
-  it("records object-level calls on every PHI bucket, validated and KMS-encrypted, into the locked bucket", async () => {
+  it("records object-level calls on every bucket but the log buckets, validated and KMS-encrypted, into the locked bucket", async () => {
     const { resources } = await record(() => new AuditTrail("audit", args));
     const trail = findResource(resources, TRAIL, "audit-trail");
     const bucket = findResource(resources, "aws:s3/bucket:Bucket", "audit-bucket-bucket");
@@ -36,15 +36,17 @@ describe("AuditTrail", () => {
         fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }],
       },
       {
-        name: "Object-level access to PHI buckets",
+        name: "Object-level access to every bucket but the log buckets",
         fieldSelectors: [
           { field: "eventCategory", equals: ["Data"] },
           { field: "resources.type", equals: ["AWS::S3::Object"] },
           {
             field: "resources.ARN",
-            startsWith: [
-              "arn:aws:s3:::hdp-acme-prod-clinical-bronze/",
-              "arn:aws:s3:::hdp-acme-prod-clinical-landing/",
+            // The trail's own bucket and the log targets: recording them would feed back.
+            notStartsWith: [
+              "arn:aws:s3:::hdp-acme-prod-access-logs/",
+              "arn:aws:s3:::hdp-acme-prod-audit/",
+              "arn:aws:s3:::hdp-acme-prod-clinical-access-logs/",
             ],
           },
         ],
@@ -101,17 +103,14 @@ describe("AuditTrail", () => {
         trailName: "x",
         accountId: "12",
         retentionDays: 0,
-        phiBucketNames: ["Bad_Bucket"],
+        excludedBucketNames: ["Bad_Bucket"],
       }),
     ).toHaveLength(5);
     expect(() => new AuditTrail("bad", { ...args, retentionDays: 40000 })).toThrow(/retentionDays/);
   });
 });
 
-describe("trail selectors", () => {
-  it("records management events only when there is no PHI bucket", () => {
-    expect(phiDataEventSelectors([])).toHaveLength(1);
-  });
+describe("trail ARN", () => {
   it("builds the trail ARN CloudTrail will give the trail", () => {
     expect(trailArn("us-east-2", "123456789012", "hdp-acme-prod-phi-access")).toBe(ARN);
   });

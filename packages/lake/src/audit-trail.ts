@@ -4,7 +4,7 @@ import type { AccessLogTarget } from "./bucket-chain";
 import {
   cloudTrailBucketStatements,
   cloudTrailKeyStatements,
-  phiDataEventSelectors,
+  dataEventSelectors,
   trailArn,
 } from "./audit-policies";
 import { LakeKey } from "./lake-key";
@@ -24,10 +24,12 @@ export interface AuditTrailArgs {
   /** The trail's home region. */
   readonly region: string;
   /**
-   * Buckets whose object-level calls (every read and write) are recorded: every bucket that may
-   * hold PHI. Plain names: they become the trail's event selectors.
+   * Buckets whose object-level calls are not recorded: the access-log targets (their log
+   * deliveries would otherwise be recorded, delivered and logged again). Every other bucket of
+   * the account, PHI buckets included, is recorded; the audit bucket is always left out.
+   * @default []
    */
-  readonly phiBucketNames: readonly string[];
+  readonly excludedBucketNames?: readonly string[];
   /** Days each audit record is locked in COMPLIANCE mode (nobody, root included, can shorten it). */
   readonly retentionDays: number;
   /** Where the audit bucket's own server access logs go. */
@@ -51,14 +53,16 @@ export function validateAuditTrailArgs(args: AuditTrailArgs): string[] {
         ]),
     ...(/^\d{12}$/.test(args.accountId) ? [] : [`accountId "${args.accountId}" must be 12 digits`]),
     ...validateBucketNameField(args.bucketName),
-    ...args.phiBucketNames.flatMap((b, i) => validateBucketNameField(b, `phiBucketNames[${i}]`)),
+    ...(args.excludedBucketNames ?? []).flatMap((b, i) =>
+      validateBucketNameField(b, `excludedBucketNames[${i}]`),
+    ),
     ...validateObjectLock({ mode: "COMPLIANCE", days: args.retentionDays }, "retentionDays"),
   ];
 }
 
 /**
  * Who read which PHI object, kept where nobody can erase it: a multi-region CloudTrail trail with
- * S3 data events for every PHI bucket and log-file validation, encrypted with its own KMS key,
+ * S3 data events for every bucket of the account but the log buckets, and log-file validation, encrypted with its own KMS key,
  * delivering to an audit bucket under S3 Object Lock in COMPLIANCE mode for `retentionDays`.
  * The bucket policy and key policy admit CloudTrail for this trail only (`aws:SourceArn`); the
  * trail waits for both. The bucket, its lock and the trail are stateful: deleting any of them
@@ -121,7 +125,10 @@ export class AuditTrail extends pulumi.ComponentResource {
         isMultiRegionTrail: true,
         includeGlobalServiceEvents: true,
         enableLogging: true,
-        advancedEventSelectors: phiDataEventSelectors(args.phiBucketNames),
+        advancedEventSelectors: dataEventSelectors([
+          args.bucketName,
+          ...(args.excludedBucketNames ?? []),
+        ]),
         tags: { ...args.tags },
       },
       {

@@ -11,8 +11,17 @@ export interface OffAccountCopyArgs {
   /** Alias of the local vault's key. */
   readonly keyAliasName: string;
   readonly accountId: string;
-  /** ARNs of the buckets to back up (versioned: AWS Backup requires it). At least one. */
+  /**
+   * ARNs (or ARN patterns such as `arn:aws:s3:::*`) of the buckets to back up (versioned: AWS
+   * Backup requires it). At least one.
+   */
   readonly bucketArns: readonly pulumi.Input<string>[];
+  /**
+   * Only buckets carrying all these tags, e.g. `{ "data-classification": "phi" }`: with a
+   * pattern, every such bucket is copied, including buckets added later.
+   * @default {} (every bucket of `bucketArns`)
+   */
+  readonly requiredTags?: Readonly<Record<string, string>>;
   /**
    * A vault in another account that receives a copy of every recovery point. Its access policy
    * must allow `backup:CopyIntoBackupVault` from this account, and the organisation must allow
@@ -163,6 +172,17 @@ export class OffAccountCopy extends pulumi.ComponentResource {
         planId: this.plan.id,
         iamRoleArn: this.role.arn,
         resources: [...args.bucketArns],
+        ...(Object.keys(args.requiredTags ?? {}).length > 0
+          ? {
+              conditions: [
+                {
+                  stringEquals: Object.entries(args.requiredTags ?? {})
+                    .sort(([a], [b]) => (a < b ? -1 : 1))
+                    .map(([k, value]) => ({ key: `aws:ResourceTag/${k}`, value })),
+                },
+              ],
+            }
+          : {}),
       },
       { parent: this, dependsOn: attachments },
     );

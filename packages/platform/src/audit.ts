@@ -9,6 +9,8 @@ import {
   auditRetentionDays,
   auditTrailName,
   catalogBucketName,
+  dagBucketName,
+  logBucketName,
 } from "@hdp/config";
 import { bucketArnFor } from "@hdp/airflow";
 import { AuditTrail, type AccessLogBucket } from "@hdp/lake";
@@ -16,8 +18,9 @@ import { statefulOptions, type StackPlan } from "./plan";
 
 /**
  * Every bucket of the environment that may hold PHI, sorted: the lake layers of PHI-classified
- * domains, and the catalog's managed storage when any domain holds PHI (managed tables of any
- * schema may land there).
+ * domains, and (tagged with the environment's highest classification) the catalog's managed
+ * storage and the DAG bucket when any domain holds PHI. The trail records all of them (it records
+ * every bucket but the log buckets); this list is what `hdp explain` and tests name.
  */
 export function phiBucketNames(plan: Pick<StackPlan, "domains" | "names">): string[] {
   const phi = plan.domains.filter((d) => d.classification === "phi");
@@ -25,7 +28,13 @@ export function phiBucketNames(plan: Pick<StackPlan, "domains" | "names">): stri
   return [
     ...phi.flatMap((d) => Object.values(d.bucketNames)),
     catalogBucketName(plan.names),
+    dagBucketName(plan.names),
   ].sort();
+}
+
+/** The access-log targets of the environment: the trail does not record their deliveries. */
+export function logBucketNames(plan: Pick<StackPlan, "domains" | "names">): string[] {
+  return [logBucketName(plan.names), ...plan.domains.map((d) => d.logBucketName)].sort();
 }
 
 /** Where the environment's reads of PHI objects are recorded (for `hdp explain` and plans). */
@@ -85,7 +94,7 @@ export function createAuditTrail(
       keyAliasName: auditKeyAlias(plan.names),
       accountId: env.aws.accountId,
       region: plan.region,
-      phiBucketNames: phiBucketNames(plan),
+      excludedBucketNames: logBucketNames(plan),
       retentionDays: auditRetentionDays(env),
       accessLogs: accessLogs.asTarget(),
       // The evidence is stateful in every environment that protects anything.

@@ -1,7 +1,6 @@
 /** The off-account copy of the environment's PHI buckets, where its config asks for one. */
 import type * as pulumi from "@pulumi/pulumi";
 import { backupKeyAlias, backupVaultName } from "@hdp/config";
-import { bucketArnFor } from "@hdp/airflow";
 import { OffAccountCopy } from "@hdp/lake";
 import { phiBucketNames } from "./audit";
 import { statefulOptions, type StackPlan } from "./plan";
@@ -21,7 +20,9 @@ export function createOffAccountCopy(
       vaultName: backupVaultName(plan.names),
       keyAliasName: backupKeyAlias(plan.names),
       accountId: plan.environment.aws.accountId,
-      bucketArns: buckets.map(bucketArnFor),
+      // Every PHI-tagged bucket of the account, including buckets added after this was written.
+      bucketArns: ["arn:aws:s3:::*"],
+      requiredTags: { "data-classification": "phi" },
       destinationVaultArn: copy.destinationVaultArn,
       schedule: copy.schedule,
       retentionDays: copy.retentionDays,

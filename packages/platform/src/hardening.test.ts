@@ -43,22 +43,26 @@ const stack = (name: string): RecordedStack => {
 };
 
 describe("the audit trail", () => {
-  it("records object-level access to every PHI bucket and nothing else", () => {
+  it("records object-level access to every bucket but the log buckets and itself", () => {
     const plan = planStack(baseEstate(), "prod-core");
-    const names = phiBucketNames(plan);
-    // clinical is PHI (four layers) plus the catalog's managed storage; workforce is not PHI.
-    expect(names).toHaveLength(5);
-    expect(names.filter((n) => n.includes("workforce"))).toEqual([]);
+    const phi = phiBucketNames(plan);
+    // clinical's four layers, the catalog's storage and the DAG bucket; workforce is not PHI.
+    expect(phi).toHaveLength(6);
+    expect(phi.filter((n) => n.includes("workforce"))).toEqual([]);
     const trail = findResource(
       stack("prod-core").resources,
       "aws:cloudtrail/trail:Trail",
       "audit-trail",
     );
     const selectors = trail.inputs.advancedEventSelectors as {
-      fieldSelectors: { field: string; startsWith?: string[] }[];
+      fieldSelectors: { field: string; notStartsWith?: string[] }[];
     }[];
-    const arns = selectors[1]?.fieldSelectors.find((f) => f.field === "resources.ARN")?.startsWith;
-    expect(arns).toEqual(names.map((n) => `arn:aws:s3:::${n}/`));
+    const excluded =
+      selectors[1]?.fieldSelectors.find((f) => f.field === "resources.ARN")?.notStartsWith ?? [];
+    // The access-log buckets (environment and both domains) and the audit bucket.
+    expect(excluded).toHaveLength(4);
+    expect(excluded.filter((a) => /access-logs|-audit-/.test(a))).toEqual(excluded);
+    for (const b of phi) expect(excluded).not.toContain(`arn:aws:s3:::${b}/`);
   });
 
   it("locks prod's records for six years, dev's for a week", () => {
@@ -92,6 +96,29 @@ describe("the audit trail", () => {
     const sources = policy.Statement.find((s) => s.Sid === "AllowS3ServerAccessLogs")?.Condition
       ?.ArnLike?.["aws:SourceArn"];
     expect(sources?.some((a) => /-prod-audit-/.test(a))).toBe(true);
+  });
+});
+
+describe("the off-account copy", () => {
+  it("selects every PHI-tagged bucket of prod's account and copies it to the configured vault", () => {
+    const selection = findResource(
+      stack("prod-core").resources,
+      "aws:backup/selection:Selection",
+      "phi-copy-selection",
+    );
+    expect(selection.inputs.resources).toEqual(["arn:aws:s3:::*"]);
+    expect(selection.inputs.conditions).toEqual([
+      { stringEquals: [{ key: "aws:ResourceTag/data-classification", value: "phi" }] },
+    ]);
+    const plan = findResource(
+      stack("prod-core").resources,
+      "aws:backup/plan:Plan",
+      "phi-copy-plan",
+    );
+    expect(JSON.stringify(plan.inputs.rules)).toContain(
+      "arn:aws:backup:us-east-2:333333333333:backup-vault:phi-copy",
+    );
+    expect(ofType(stack("dev").resources, "aws:backup/plan:Plan")).toEqual([]);
   });
 });
 
