@@ -56,6 +56,7 @@ const CORE = [
   "hdp:lake:LakeBuckets::workforce",
   "hdp:lake:LakeKey::catalog-key",
   "hdp:lake:SecureBucket::catalog-root",
+  "hdp:platform:ClusterLogVolume::cluster-logs",
   "hdp:platform:EnvironmentCatalog::lake",
   "hdp:spark:ClusterPolicy::clinical",
   "hdp:spark:ClusterPolicy::workforce",

@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { logBucketName, dagBucketName, mwaaEnvironmentName, type Layer } from "@hdp/config";
 import { auditBucketArns, createAuditTrail } from "./audit";
 import { createOffAccountCopy } from "./backup";
+import { ClusterLogVolume } from "./cluster-logs";
 import { createWorkspaceHardening } from "./workspace";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
 import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
@@ -148,6 +149,21 @@ export function createCore(
       waitFor: [catalogRoot],
       ...stateful,
       tags: shared,
+    },
+    opts,
+  );
+
+  new ClusterLogVolume(
+    "cluster-logs",
+    {
+      catalogName: catalog.catalogName,
+      adminGroup: env.databricks.adminGroup,
+      ...(env.databricks.hardening.jobsRunAs !== undefined
+        ? { writer: env.databricks.hardening.jobsRunAs }
+        : {}),
+      tags: shared,
+      waitFor: [catalog],
+      ...stateful,
     },
     opts,
   );

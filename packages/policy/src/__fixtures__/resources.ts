@@ -285,6 +285,8 @@ export const cluster = (over: Inputs = {}) =>
     dataSecurityMode: "SINGLE_USER",
     autoterminationMinutes: 30,
     autoscale: { minWorkers: 1, maxWorkers: 8 },
+    enableLocalDiskEncryption: true,
+    clusterLogConf: { volumes: { destination: "/Volumes/hdp_prod/hdp_ops/cluster_logs/analysts" } },
     customTags: HOUSE_TAGS,
     ...over,
   });
@@ -296,6 +298,9 @@ export const policyDefinition = (over: Inputs = {}) =>
     spark_version: { type: "fixed", value: "auto:latest-lts" },
     "autoscale.max_workers": { type: "range", maxValue: 8, isOptional: true },
     num_workers: { type: "range", maxValue: 8, isOptional: true },
+    enable_local_disk_encryption: { type: "fixed", value: true },
+    "aws_attributes.instance_profile_arn": { type: "forbidden", hidden: true },
+    "ssh_public_keys.*": { type: "forbidden", hidden: true },
     ...over,
   });
 
@@ -338,9 +343,14 @@ export const job = (over: Inputs = {}) =>
           dataSecurityMode: "SINGLE_USER",
           instancePoolId: "pool-1",
           autoscale: { minWorkers: 1, maxWorkers: 8 },
+          enableLocalDiskEncryption: true,
+          clusterLogConf: {
+            volumes: { destination: "/Volumes/hdp_prod/hdp_ops/cluster_logs/epic-ingest" },
+          },
         },
       },
     ],
+    runAs: { servicePrincipalName: "6f1c2a3e-8d4b-4c1a-9e2f-3b5d7a9c0e11" },
     tasks: [task("bronze"), task("silver", { dependsOns: [{ taskKey: "bronze" }] })],
     emailNotifications: { onFailures: ["oncall@example.org"] },
     tags: HOUSE_TAGS,

@@ -92,6 +92,10 @@ const cases: RuleCase[] = [
               sparkVersion: "15.4.x-scala2.12",
               dataSecurityMode: "SINGLE_USER",
               numWorkers: 2,
+              enableLocalDiskEncryption: true,
+              clusterLogConf: {
+                volumes: { destination: "/Volumes/hdp_prod/hdp_ops/cluster_logs/x" },
+              },
             },
           }),
         ],
