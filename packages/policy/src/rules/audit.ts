@@ -118,6 +118,10 @@ export const cloudtrailPhiDataEvents = stackPolicy(
     hipaa: ["§164.312(b)", "§164.308(a)(1)(ii)(D)"],
     awsConfig: ["cloudtrail-s3-dataevents-enabled", "cloudtrail-enabled"],
     anchors: { sra: ["sra-audit-logs"] },
+    partial: {
+      "sra-audit-logs":
+        "records AWS-side access to the lake's objects; Databricks' own audit log is verbose but read from system.access.audit (see the README)",
+    },
     severity: "critical",
     presence: true,
     uses: ["organizationTrailArn"],

@@ -84,6 +84,7 @@ export const iamNoAdminStatements = resourcePolicy(
     resourceTypes: IDENTITY_TYPES,
     hipaa: ["§164.308(a)(4)(ii)(B)", "§164.308(a)(3)(ii)(A)"],
     awsConfig: ["iam-policy-no-statements-with-admin-access"],
+    anchors: { cdkNag: ["HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess"] },
     severity: "critical",
   },
   (r) =>
