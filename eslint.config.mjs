@@ -13,6 +13,7 @@ export default tseslint.config(
       "packages/*/schema/**",
       "test/fixtures/**",
       "**/*.mjs",
+      "**/*.cjs",
       "jest.config.js",
     ],
   },

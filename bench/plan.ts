@@ -22,8 +22,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEstateOrThrow, type Estate } from "@hdp/config";
-import { plan, type StackOutcome } from "@hdp/plan";
-import { runStack, type StackJob } from "../packages/plan/src/run-stack";
+import { plan, runStack, type StackJob, type StackOutcome } from "@hdp/plan";
 
 const ROOT = join(__dirname, "..");
 const DOMAINS = ["clinical", "financial", "workforce", "genomics", "operations"];

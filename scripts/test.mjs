@@ -7,6 +7,11 @@ const results = ".jest-results.json";
 const steps = [
   ["typecheck", ["tsc", "-p", "tsconfig.json"]],
   ["lint", ["eslint", "--max-warnings", "0", "."]],
+  // Import cycles and reaches into another package's internals (.dependency-cruiser.cjs).
+  [
+    "deps",
+    ["depcruise", "--config", ".dependency-cruiser.cjs", "index.ts", "packages", "test", "bench"],
+  ],
   ["jest", ["jest", "--ci", "--json", `--outputFile=${results}`, ...process.argv.slice(2)]],
 ];
 

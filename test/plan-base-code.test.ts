@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan } from "@hdp/plan";
-import { linkDependencies } from "../packages/plan/src/revision";
+import { linkDependencies } from "../packages/plan/src/__fixtures__/trees";
 
 const ROOT = join(__dirname, "..");
 

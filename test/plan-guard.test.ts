@@ -10,8 +10,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan, renderMarkdown, type GuardFinding, type PlanResult } from "@hdp/plan";
-import { linkDependencies } from "../packages/plan/src/revision";
-import { BASE_TREE, gitInit, tree, type Tree } from "../packages/plan/src/__fixtures__/trees";
+import {
+  BASE_TREE,
+  gitInit,
+  linkDependencies,
+  tree,
+  type Tree,
+} from "../packages/plan/src/__fixtures__/trees";
 import { hdp as runHdp } from "./support/hdp";
 
 const ROOT = join(__dirname, "..");

@@ -10,15 +10,9 @@ import {
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
 import { registerPlan } from "./commands/plan";
+import type { Io } from "./io";
 
-/** Where a run writes: injected so tests can capture output without a subprocess. */
-export interface Io {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-  /** Live progress on stderr (`hdp plan`); default: stderr is a terminal outside CI. */
-  readonly interactive?: boolean;
-}
+export type { Io } from "./io";
 
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(["text", "json"]).default("text");

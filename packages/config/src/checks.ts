@@ -3,11 +3,11 @@
  * and ceilings, PHI per environment, pipeline membership, cycles and derived names. Entries
  * with errors are left out of the estate; every error is reported.
  */
-import type { ConfigError, Origin } from "./errors";
+import type { ConfigError, ErrorSink, Origin } from "./errors";
 import { fieldPath } from "./errors";
 import type { Environment, Platform, Source, Table } from "./estate";
 import { findCycles } from "./graph";
-import type { LoadedSource } from "./load";
+import type { LoadedSource } from "./loaded-source";
 import { checkDerivedNames } from "./name-checks";
 import { buildPipelines } from "./pipelines";
 import { classificationRank, LAYERS } from "./schema";
@@ -38,10 +38,7 @@ export interface CheckResult {
 
 type Path = readonly PropertyKey[];
 
-/** Where checks send errors: a file, a field path in it, and the message. */
-export interface ErrorSink {
-  error(file: string, path: Path, message: string, key?: boolean): void;
-}
+export type { ErrorSink } from "./errors";
 
 /** Collects errors, locating fields lazily (a file is re-parsed only when it has an error). */
 class Reporter implements ErrorSink {

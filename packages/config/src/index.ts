@@ -20,3 +20,4 @@ export type {
 } from "./schema";
 export { CLASSIFICATIONS, classificationRank, DOMAIN_IDS, LAYERS } from "./schema";
 export { didYouMean } from "./suggest";
+export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";

@@ -8,21 +8,21 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import type { Estate } from "@hdp/config";
 import * as config from "@hdp/config";
-import { PlanCache } from "./cache";
-import { diffPlans, type PlanDiff } from "./diff";
-import { guardChanges, type GuardReport } from "./guard";
-import { findingMessage } from "./guard-report";
-import { renderInventory } from "./inventory";
-import { WorkerPool } from "./pool";
-import { gitRevision, workingTree, type Revision, type Workspace } from "./revision";
-import { changedStacks } from "./changed-since";
-import { planStacks, type PlanEvent, type StackResult } from "./schedule";
-import { policyReport, type PolicyReport } from "./policy";
-import { findStack } from "./slices";
-import { repoRoot } from "./git";
+import { PlanCache } from "./run/cache";
+import { diffPlans, type PlanDiff } from "./inventory/diff";
+import { guardChanges, type GuardReport } from "./guard/guard";
+import { findingMessage } from "./report/guard-report";
+import { renderInventory } from "./inventory/inventory";
+import { WorkerPool } from "./run/pool";
+import { gitRevision, workingTree, type Revision, type Workspace } from "./revisions/revision";
+import { changedStacks } from "./revisions/changed-since";
+import { planStacks, type PlanEvent, type StackResult } from "./run/schedule";
+import { policyReport, type PolicyReport } from "./policy/policy";
+import { findStack } from "./revisions/slices";
+import { repoRoot } from "./revisions/git";
 
-export { PlanConfigError } from "./revision";
-export { GitError } from "./git";
+export { PlanConfigError } from "./revisions/revision";
+export { GitError } from "./revisions/git";
 
 /** Bad usage (unknown stack or environment, bad option): exit code 2. */
 export class PlanUsageError extends Error {
