@@ -1,9 +1,9 @@
 /** The audit trail is stateful: the guard blocks deleting the trail, the audit bucket or its lock. */
 import { loadEstateOrThrow, type Estate } from "@hdp/config";
-import { diffInventories } from "./diff";
+import { diffInventories } from "../inventory/diff";
 import { GUARDED_TYPES, guardChanges } from "./guard";
-import { inventoryResource, stackInventoryOf } from "./__fixtures__/inventory";
-import { tree, type Tree } from "./__fixtures__/trees";
+import { inventoryResource, stackInventoryOf } from "../__fixtures__/inventory";
+import { tree, type Tree } from "../__fixtures__/trees";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration";
