@@ -19,3 +19,16 @@ export { policyRuntime, preloadedRuntime } from "./core";
 export { MANAGED_PREFIX, schemaStorageRoot } from "./sources";
 export * from "./catalog";
 export { resourceOrigins, type ResourceLike } from "./origins";
+export {
+  auditRecordLocation,
+  logBucketNames,
+  phiBucketNames,
+  type AuditRecordLocation,
+} from "./audit";
+export {
+  CLUSTER_LOG_SCHEMA,
+  CLUSTER_LOG_VOLUME,
+  ClusterLogVolume,
+  clusterLogPath,
+} from "./cluster-logs";
+export { complianceSecurityProfile } from "./workspace";

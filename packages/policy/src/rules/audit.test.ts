@@ -92,17 +92,20 @@ const backup = (destination = `arn:aws:backup:us-east-2:${OTHER_ACCOUNT}:backup-
   return [plan, selection];
 };
 
+/** A core stack's buckets: the access-log target and a lake bucket. */
+const core = () => [...bucketSet("logs", { accessLogs: true }), ...bucketSet("gold")];
+
 const cases: RuleCase[] = [
   // cloudtrail-phi-data-events
   {
     rule: "cloudtrail-phi-data-events",
     title: "a trail recording every bucket but its own",
-    resources: [...bucketSet("gold"), trail()],
+    resources: [...core(), trail()],
   },
   {
     rule: "cloudtrail-phi-data-events",
     title: "an organisation trail named in the config",
-    resources: bucketSet("gold"),
+    resources: core(),
     context: contextFor("prod", {
       organizationTrailArn: "arn:aws:cloudtrail:us-east-2:111122223333:trail/org",
     }),
@@ -110,20 +113,25 @@ const cases: RuleCase[] = [
   {
     rule: "cloudtrail-phi-data-events",
     title: "a PHI bucket and no trail",
-    resources: bucketSet("gold"),
+    resources: core(),
     violation: { name: "gold-bucket", message: /no trail of the stack records/ },
   },
   {
     rule: "cloudtrail-phi-data-events",
+    title: "a bucket of a shard stack (no access-log bucket: the core's trail records it)",
+    resources: bucketSet("gold"),
+  },
+  {
+    rule: "cloudtrail-phi-data-events",
     title: "a trail that leaves the bucket out",
-    resources: [...bucketSet("gold"), trail({}, ["hdp-acme-prod-audit", "hdp-acme-prod-gold"])],
+    resources: [...core(), trail({}, ["hdp-acme-prod-audit", "hdp-acme-prod-gold"])],
     violation: { name: "gold-bucket", message: /no trail records every read and write/ },
   },
   {
     rule: "cloudtrail-phi-data-events",
     title: "a trail recording writes only",
     resources: [
-      ...bucketSet("gold"),
+      ...core(),
       trail({
         advancedEventSelectors: [
           {
@@ -253,27 +261,27 @@ const cases: RuleCase[] = [
   {
     rule: "s3-phi-off-account-copy",
     title: "every PHI-tagged bucket copied to another account",
-    resources: [...bucketSet("gold"), ...backup()],
+    resources: [...core(), ...backup()],
   },
   {
     rule: "s3-phi-off-account-copy",
     title: "not required in stage",
-    resources: bucketSet("gold", { tags: { environment: "stage" } }),
+    resources: [
+      ...bucketSet("logs", { accessLogs: true, tags: { environment: "stage" } }),
+      ...bucketSet("gold", { tags: { environment: "stage" } }),
+    ],
     context: contextFor("stage"),
   },
   {
     rule: "s3-phi-off-account-copy",
     title: "no backup in prod",
-    resources: bucketSet("gold"),
+    resources: core(),
     violation: { name: "gold-bucket", message: /no backup copied to another account/ },
   },
   {
     rule: "s3-phi-off-account-copy",
     title: "a copy into the same account",
-    resources: [
-      ...bucketSet("gold"),
-      ...backup("arn:aws:backup:us-east-2:123456789012:backup-vault:copy"),
-    ],
+    resources: [...core(), ...backup("arn:aws:backup:us-east-2:123456789012:backup-vault:copy")],
     violation: { name: "gold-bucket", message: /no backup copied to another account/ },
   },
 ];

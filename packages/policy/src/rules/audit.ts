@@ -28,9 +28,16 @@ const finding = (b: BucketEntry, message: string): StackFinding => ({
   message,
 });
 
-/** Buckets that may hold PHI (tagged phi or untagged), by known name, not access-log targets. */
+/**
+ * Buckets that may hold PHI (tagged phi or untagged), by known name, not access-log targets, in
+ * a stack that holds the environment's shared objects (it has an access-log bucket: the core).
+ * Buckets of other stacks are the core's trail's and copy's, which record and select every
+ * bucket of the account; the house keeps buckets in the core stack anyway.
+ */
 function phiBuckets(resources: readonly StackResource[]): (BucketEntry & { name: string })[] {
-  return indexBuckets(resources).buckets.filter(
+  const index = indexBuckets(resources);
+  if (!index.buckets.some((b) => b.accessLogs)) return [];
+  return index.buckets.filter(
     (b): b is BucketEntry & { name: string } =>
       b.name !== undefined &&
       !b.accessLogs &&
