@@ -159,7 +159,11 @@ export function allMwaaLogs() {
 export function rawAirflow(
   c: CaseStack,
   name: string,
-  args: { readonly executionRoleArn: pulumi.Input<string> },
+  args: {
+    readonly executionRoleArn: pulumi.Input<string>;
+    /** Create the five log groups MWAA writes to (retention, the key). @default true */
+    readonly logGroups?: boolean;
+  },
   over: Partial<mwaa.EnvironmentArgs> = {},
 ): mwaa.Environment {
   const environmentName = `${c.names.org}-${c.names.env}-${name}`;
@@ -185,7 +189,7 @@ export function rawAirflow(
     { provider: c.aws },
   );
   // The five log groups MWAA writes to, owned by the stack (retention, the key).
-  const groups = MWAA_LOG_TYPES.map(
+  const groups = (args.logGroups === false ? [] : MWAA_LOG_TYPES).map(
     (type) =>
       new cloudwatch.LogGroup(
         `${name}-logs-${type.toLowerCase()}`,
