@@ -10,6 +10,7 @@ import {
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
 import { registerPlan } from "./commands/plan";
+import { registerExplain } from "./commands/explain";
 import type { Io } from "./io";
 
 export type { Io } from "./io";
@@ -40,6 +41,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   registerPlan(program, io, setExit);
 
   registerQuery(program, io, setExit);
+
+  registerExplain(program, io, setExit);
 
   return program;
 }

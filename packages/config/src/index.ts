@@ -8,6 +8,7 @@ export * from "./overlay";
 export { perEnvironment } from "./per-environment";
 export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
+export { tableAuditRecord, type TableAuditRecord } from "./audit-location";
 export { DEFAULT_PIPELINE } from "./pipelines";
 export * as schemas from "./schema";
 export type {
