@@ -261,7 +261,11 @@ function hardeningProblems(
   const conf: Record<string, string> = {};
   for (const c of confs) {
     if (isUnknown(c.customConfig)) return [];
-    for (const [k, v] of Object.entries(rec(c.customConfig))) conf[k] = String(str(v) ?? v);
+    for (const [k, v] of Object.entries(rec(c.customConfig))) {
+      if (isUnknown(v)) return [];
+      conf[k] =
+        typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : "";
+    }
   }
   const wrong = Object.entries(HARDENED_WORKSPACE_CONFIG).filter(([k, v]) => conf[k] !== v);
   if (wrong.length > 0)
