@@ -246,6 +246,17 @@ export const mwaa = (over: Inputs = {}) =>
     ...over,
   });
 
+/** The five log groups AirflowEnvironment creates for {@link mwaa} (retention, the key). */
+export const mwaaLogGroups = () =>
+  ["DAGProcessing", "Scheduler", "Task", "WebServer", "Worker"].map((t) =>
+    res("aws:cloudwatch/logGroup:LogGroup", `airflow-logs-${t.toLowerCase()}`, {
+      name: `airflow-hdp-prod-${t}`,
+      retentionInDays: 2192,
+      kmsKeyId: KEY_ARN,
+      tags: HOUSE_TAGS,
+    }),
+  );
+
 export const dagFile = (i: number) =>
   res("aws:s3/bucketObjectv2:BucketObjectv2", `dags-${i}`, {
     bucket: "hdp-acme-prod-dags",
