@@ -9,8 +9,8 @@ import {
   validateExitCode,
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
-import { registerPlan } from "./commands/plan";
 import { registerExplain } from "./commands/explain";
+import { registerPlan } from "./commands/plan";
 import type { Io } from "./io";
 
 export type { Io } from "./io";

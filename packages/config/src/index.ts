@@ -3,11 +3,15 @@
 export * from "./errors";
 export * from "./estate";
 export * from "./load";
+export { INGEST_FORMATS, landingFormatOf, type IngestFormat } from "./landing";
 export * from "./names";
 export * from "./overlay";
 export { perEnvironment } from "./per-environment";
+export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
+export { locateField } from "./locate";
 export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
+export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG } from "./project";
 export { tableAuditRecord, type TableAuditRecord } from "./audit-location";
 export { DEFAULT_PIPELINE } from "./pipelines";
 export * as schemas from "./schema";
@@ -21,4 +25,11 @@ export type {
 } from "./schema";
 export { CLASSIFICATIONS, classificationRank, DOMAIN_IDS, LAYERS } from "./schema";
 export { didYouMean } from "./suggest";
+/** The component refusals the loader mirrors (kept in step with the components by a test). */
+export {
+  AIRFLOW_VERSION,
+  BROAD_GROUPS,
+  LTS_RUNTIME_ALIASES,
+  RUNTIME_KEY,
+} from "./component-checks";
 export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";

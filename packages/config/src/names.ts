@@ -3,7 +3,7 @@
  * them against AWS and Databricks rules before anything is planned, and the platform uses
  * exactly the names that were checked.
  */
-import { joinName } from "@hdp/naming";
+import { composeLakeBucketName, joinName } from "@hdp/naming";
 import type { Layer } from "./schema";
 
 /** What names are derived from. */
@@ -15,7 +15,7 @@ export interface NameContext {
 
 /** S3 bucket of one domain's lake layer; the account id makes the global name unique. */
 export const lakeBucketName = (c: NameContext, domain: string, layer: Layer): string =>
-  joinName([c.org, c.env, domain, layer, c.accountId], 63);
+  composeLakeBucketName({ prefix: c.org, environment: c.env, domain, layer, suffix: c.accountId });
 
 /** The environment's access-log bucket (SSE-S3, no PHI). */
 export const logBucketName = (c: NameContext): string =>

@@ -4,7 +4,12 @@
  * an org or account slug) and the environment; they never contain dots (Unity Catalog rejects
  * such buckets) and always end with the layer, so a shortened name still says what it holds.
  */
-import { joinName, validateBucketName, validateKmsAlias } from "@hdp/naming";
+import {
+  composeLakeBucketName,
+  validateBucketName,
+  validateKmsAlias,
+  type LakeBucketNameParts as NameParts,
+} from "@hdp/naming";
 
 /** The Delta Lake layers of one data domain, each in its own bucket. */
 export type LakeLayer = "landing" | "bronze" | "silver" | "gold";
@@ -18,18 +23,11 @@ export const DELTA_LAYERS: readonly LakeLayer[] = ["bronze", "silver", "gold"];
 /** What a lake bucket holds: a layer, the optional audit bucket, or the access logs. */
 export type LakeBucketRole = LakeLayer | "audit" | "logs";
 
-/** The parts of a lake bucket name. */
-export interface LakeBucketNameParts {
-  /** Global discriminator chosen by the caller (org or account slug), e.g. `hdp-acme`. */
-  readonly prefix: string;
-  /** e.g. `dev`, `stage`, `prod`. */
-  readonly environment: string;
-  /** The data domain, e.g. `clinical`, `genomics`. */
-  readonly domain: string;
+/** The parts of a lake bucket name (the shape itself lives in `@hdp/naming`). */
+export interface LakeBucketNameParts extends NameParts {
   readonly layer: LakeBucketRole;
 }
 
-const S3_MAX = 63;
 const PART = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const KEY_SEGMENT = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -43,18 +41,23 @@ function partProblems(parts: Readonly<Record<string, string>>): string[] {
 }
 
 /**
- * The S3 name of one lake bucket: `<prefix>-<environment>-<domain>-<layer>`, at most 63
- * characters. When too long, the `<prefix>-<environment>-<domain>` part is shortened with a hash
- * of the full text ({@link joinName}), so the name stays unique and stable and keeps its layer.
+ * The S3 name of one lake bucket, `<prefix>-<environment>-<domain>-<layer>[-<suffix>]`, with its
+ * parts checked: the shape and its shortening are `composeLakeBucketName` of `@hdp/naming`, the
+ * same function the config model names the platform's buckets with.
  * @throws Error listing every problem when a part or the resulting name is invalid.
  */
 export function lakeBucketName(parts: LakeBucketNameParts): string {
-  const { prefix, environment, domain, layer } = parts;
-  const problems = partProblems({ prefix, environment, domain, layer });
+  const { prefix, environment, domain, layer, suffix } = parts;
+  const problems = partProblems({
+    prefix,
+    environment,
+    domain,
+    layer,
+    ...(suffix !== undefined ? { suffix } : {}),
+  });
   if (problems.length > 0)
     throw new Error(`invalid lake bucket name parts: ${problems.join("; ")}`);
-  const head = joinName([prefix, environment, domain], S3_MAX - layer.length - 1);
-  const name = `${head}-${layer}`;
+  const name = composeLakeBucketName(parts);
   const invalid = validateBucketName(name);
   if (invalid.length > 0) throw new Error(invalid.join("; "));
   return name;

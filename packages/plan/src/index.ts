@@ -40,6 +40,13 @@ export type {
   StackDiff,
   TypeCounts,
 } from "./inventory/diff";
+// Which input changes force a replacement, per resource type, with the provider sources.
+export {
+  REPLACEMENT_FREE_TYPES,
+  REPLACEMENT_RULES,
+  replacingPaths,
+  type ReplacementRule,
+} from "./inventory/replacements";
 
 // The destructive-change guard.
 export {
@@ -54,6 +61,7 @@ export {
   type GuardTarget,
   type UnusedAllowance,
 } from "./guard/guard";
+export type { ConfigChange } from "./guard/config-changes";
 
 // The policy pack's findings over the recordings.
 export type { PolicyFinding, PolicyReport, RelaxationInForce } from "./policy/policy";

@@ -104,6 +104,11 @@ export function createCore(
       maxWorkers: env.airflow.maxWorkers,
       webserverAccessMode: env.airflow.webserverAccess,
       logRetentionDays: env.retention.logDays,
+      // The environment's config says PUBLIC_ONLY, visibly: the component accepts it, and the
+      // policy pack still reports it (mandatory outside dev).
+      ...(env.airflow.webserverAccess === "PUBLIC_ONLY"
+        ? { acceptInsecure: ["mwaa-private-webserver"] }
+        : {}),
       expectedDagCount: plan.dagCount,
       // DAG tasks land source extracts as the source's ingest role (which trusts this role).
       executionRoleStatements: [

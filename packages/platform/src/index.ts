@@ -18,6 +18,7 @@ export { awsProviderArgs } from "./providers";
 export { policyRuntime, preloadedRuntime } from "./core";
 export { MANAGED_PREFIX, schemaStorageRoot } from "./sources";
 export * from "./catalog";
+export * from "./table-spec";
 export { resourceOrigins, type ResourceLike } from "./origins";
 export {
   auditRecordLocation,

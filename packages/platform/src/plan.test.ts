@@ -46,7 +46,7 @@ const summary = (p: StackPlan) => ({
       .pipelines.map((x) => [
         x.id,
         Object.keys(x.tasks).join(">"),
-        x.schedule.quartzCronExpression,
+        x.schedule?.quartzCronExpression,
       ]),
   })),
   dagCount: p.dagCount,

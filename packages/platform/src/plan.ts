@@ -72,7 +72,8 @@ export interface PipelinePlan {
   readonly logicalName: string;
   readonly jobName: string;
   readonly tasks: Readonly<Partial<Record<IngestLayer, TaskPlan>>>;
-  readonly schedule: JobSchedule;
+  /** Undefined for `@once` (triggered only). */
+  readonly schedule: JobSchedule | undefined;
   readonly dependsOn: readonly string[];
 }
 

@@ -62,7 +62,7 @@ export async function createSources(
             logVolumePath: clusterLogPath(plan.catalogName, p.jobName),
           },
           onFailure: { emails: [...plan.environment.alertEmails] },
-          schedule: p.schedule,
+          ...(p.schedule !== undefined ? { schedule: p.schedule } : {}),
           // Jobs run as the environment's service principal, never as whoever deployed them.
           ...(plan.environment.databricks.hardening.jobsRunAs !== undefined
             ? { runAsServicePrincipal: plan.environment.databricks.hardening.jobsRunAs }

@@ -4,7 +4,7 @@ export const SECRET_MASK = "[secret]";
 export const UNKNOWN_MARK = "[unknown]";
 
 /** Sets an own property, even one named `__proto__` (which plain assignment would not create). */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
   if (key === "__proto__") {
     Object.defineProperty(obj, key, {
       value,

@@ -1,4 +1,5 @@
 /** What the destructive-change guard reports: one finding, the shape `guard.ts` and `guard-tables.ts` share. */
+import type { ConfigChange } from "./config-changes";
 
 export type GuardKind = "delete" | "replace" | "table";
 
@@ -41,8 +42,14 @@ export interface GuardFinding {
    * allow entry naming one of them covers it (`resource: lab` for everything of source lab).
    */
   readonly within: readonly string[];
-  /** Why it is stateful and what is lost, in words. */
+  /** Why it is stateful and what is lost, in words (and what forces a replacement). */
   readonly why: string;
+  /**
+   * For a replacement forced by changed inputs: the config lines whose change made those inputs
+   * change (an account id in a bucket's name, a domain in a schema's storage root…); empty when
+   * no config line explains it (a program change).
+   */
+  readonly causes: readonly ConfigChange[];
   /** Which environment config the allow entries are read from (`base`: not in the working tree). */
   readonly configFrom: "head" | "base";
   readonly fix: GuardFix;

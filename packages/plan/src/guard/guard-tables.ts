@@ -71,6 +71,7 @@ export function tableFindings(
       with: [],
       within: [t.source],
       why: `${what}; its Unity Catalog tables${where} are written by the ingest jobs, not by Pulumi: they keep their ${t.classification} data, but nothing loads, maintains or retires it any more (orphaned data)`,
+      causes: [],
       configFrom: info.configFrom,
       fix: { file: info.env.origin.file, resource: t.key, yaml: allowYaml([t.key]) },
     });

@@ -10,7 +10,9 @@
  * its job goes), yet its data is orphaned — nothing loads, maintains or retires it any more.
  */
 import { environmentTier, type Environment, type Estate, type Tier } from "@hdp/config";
-import type { PlanDiff, ResourceRef } from "../inventory/diff";
+import { explainingChanges, formatChange, type ConfigChange } from "./config-changes";
+import type { PlanDiff, Replacement, ResourceRef } from "../inventory/diff";
+import { REPLACEMENT_RULES } from "../inventory/replacements";
 import { allowYaml } from "./guard-yaml";
 import { tableFindings, type EnvInfo } from "./guard-tables";
 import { findStack } from "../revisions/slices";
@@ -102,6 +104,7 @@ interface Candidate {
   readonly stack: string;
   readonly ref: ResourceRef;
   readonly to: ResourceRef | undefined;
+  readonly replacement: Replacement | undefined;
 }
 
 /** Groups protected-only resources under the stateful resource of their component. */
@@ -129,16 +132,26 @@ function fold(candidates: readonly Candidate[]): { anchor: Candidate; with: stri
   return [...[...groups].map(([anchor, w]) => ({ anchor, with: w.sort() })), ...loose];
 }
 
-function resourceWhy(c: Candidate, env: Environment): string {
+function forcedText(x: Replacement, causes: readonly ConfigChange[]): string {
+  const rule = REPLACEMENT_RULES[x.type];
+  const paths = x.forcedBy.map((p) => `\`${p}\``).join(", ");
+  const cause =
+    causes.length > 0 ? `, because the config changed: ${causes.map(formatChange).join("; ")}` : "";
+  return `; ${paths} changed (${x.values.before} -> ${x.values.after})${cause}, and the provider cannot change ${x.forcedBy.length === 1 ? "it" : "them"} in place: Pulumi replaces the resource (creates a new one, deletes the old one with its contents)${rule !== undefined ? ` [source: ${rule.source}]` : ""}`;
+}
+
+function resourceWhy(c: Candidate, env: Environment, causes: readonly ConfigChange[]): string {
   const what = CONSEQUENCES[c.ref.type] ?? PROTECTED_ONLY;
+  const x = c.replacement;
+  const forced = x !== undefined && x.forcedBy.length > 0 ? forcedText(x, causes) : "";
   const moved =
     c.to === undefined
       ? ""
-      : `; its logical name changed (${c.stack === c.to.stack ? "" : `${c.stack}/`}${c.ref.name} -> ${c.to.stack === c.stack ? "" : `${c.to.stack}/`}${c.to.name}), so Pulumi deletes the object and creates it again under the same physical name (or fails, the name being taken) unless the new resource gets \`aliases: ["${c.ref.urn}"]\``;
+      : `; its logical name changed (${c.stack === c.to.stack ? "" : `${c.stack}/`}${c.ref.name} -> ${c.to.stack === c.stack ? "" : `${c.to.stack}/`}${c.to.name}), so Pulumi deletes the object and creates it again under the same physical name (or fails, the name being taken) unless the new resource gets \`aliases: ["${c.ref.urn}"]\`${x !== undefined && x.forcedBy.length > 0 ? " (and even with an alias, the change below replaces it)" : ""}`;
   const protectedNote = env.protectStatefulResources
     ? `; ${env.name} protects stateful resources (protectStatefulResources: true), so a real \`pulumi up\` would also stop at it`
     : "";
-  return `${what}${moved}${protectedNote}`;
+  return `${what}${moved}${forced}${protectedNote}`;
 }
 
 /** Whether an allow entry names the finding, or a component (or source) it is part of. */
@@ -153,7 +166,12 @@ function matches(resource: string, f: GuardFinding): boolean {
  * guarded. Allow entries come from the head revision's environment config, or from the base
  * revision's when the environment is no longer in the working tree.
  */
-export function guardChanges(diff: PlanDiff, head: Estate, base: Estate): GuardReport {
+export function guardChanges(
+  diff: PlanDiff,
+  head: Estate,
+  base: Estate,
+  changes: readonly ConfigChange[] = [],
+): GuardReport {
   const stackEnv = new Map<string, string>();
   for (const d of diff.stacks) {
     const env = (findStack(head, d.stack) ?? findStack(base, d.stack))?.env.name;
@@ -173,18 +191,35 @@ export function guardChanges(diff: PlanDiff, head: Estate, base: Estate): GuardR
   for (const d of diff.stacks) {
     for (const r of d.deleted) {
       if (r.stateful && guarded(stackEnv.get(d.stack)))
-        candidates.push({ kind: "delete", stack: d.stack, ref: r, to: undefined });
+        candidates.push({
+          kind: "delete",
+          stack: d.stack,
+          ref: r,
+          to: undefined,
+          replacement: undefined,
+        });
     }
     for (const x of d.replaced) {
       const stack = x.from.stack;
       const env = stackEnv.get(x.to.stack) ?? stackEnv.get(stack);
       if ((x.from.stateful || CONSEQUENCES[x.type] !== undefined) && guarded(env))
-        candidates.push({ kind: "replace", stack, ref: x.from, to: x.to });
+        candidates.push({
+          kind: "replace",
+          stack,
+          ref: x.from,
+          // Replaced in place (same URN): no other resource is created instead.
+          to: x.cause === "rename" ? x.to : undefined,
+          replacement: x,
+        });
     }
   }
   const all: GuardFinding[] = fold(candidates).map(({ anchor: c, with: w }) => {
     const environment = stackEnv.get(c.to?.stack ?? c.stack) ?? stackEnv.get(c.stack) ?? "";
     const info = infos.get(environment) as EnvInfo;
+    const causes =
+      c.replacement !== undefined && c.replacement.forcedBy.length > 0
+        ? explainingChanges(changes, c.replacement.values.before, c.replacement.values.after)
+        : [];
     return {
       kind: c.kind,
       stack: c.stack,
@@ -195,7 +230,8 @@ export function guardChanges(diff: PlanDiff, head: Estate, base: Estate): GuardR
       to: c.to === undefined ? undefined : { stack: c.to.stack, name: c.to.name, urn: c.to.urn },
       with: w,
       within: c.ref.within,
-      why: resourceWhy(c, info.env),
+      why: resourceWhy(c, info.env, causes),
+      causes,
       configFrom: info.configFrom,
       fix: {
         file: info.env.origin.file,

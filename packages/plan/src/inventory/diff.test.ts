@@ -86,7 +86,11 @@ describe("diffInventories", () => {
     expect(s.replaced).toEqual([
       {
         type: BUCKET,
+        cause: "rename",
         identity: "aws:s3/bucket:Bucket bucket=shs-dev-lab",
+        forcedBy: [],
+        paths: [],
+        values: { before: "", after: "" },
         from: expect.objectContaining({ name: "old-name", stateful: true }),
         to: expect.objectContaining({ name: "new-name", stateful: true }),
       },
@@ -138,5 +142,42 @@ describe("diffInventories", () => {
       ["new", 1, 0],
       ["old", 0, 1],
     ]);
+  });
+
+  it("reports a changed input the provider cannot update in place as a replacement (same URN)", () => {
+    const SCHEMA = "databricks:index/schema:Schema";
+    const before = inv("stage", [
+      res("stage", BUCKET, "lab", { bucket: "shs-stage-111-lab", tags: { a: "1" } }),
+      res("stage", SCHEMA, "lab-bronze", {
+        name: "lab_bronze",
+        catalogName: "shs_stage",
+        storageRoot: "s3://shs-stage-111-clinical-bronze/lab",
+        comment: "x",
+      }),
+      res("stage", JOB, "lab-job", { name: "lab" }),
+    ]);
+    const after = inv("stage", [
+      res("stage", BUCKET, "lab", { bucket: "shs-stage-222-lab", tags: { a: "2" } }),
+      res("stage", SCHEMA, "lab-bronze", {
+        name: "lab_bronze",
+        catalogName: "shs_stage",
+        storageRoot: "s3://shs-stage-111-finance-bronze/lab",
+        comment: "y",
+      }),
+      res("stage", JOB, "lab-job", { name: "lab-renamed" }),
+    ]);
+    const s = diffInventories(new Map([["stage", before]]), new Map([["stage", after]])).stacks[0];
+    expect(s.updated.map((u) => u.name)).toEqual(["lab-job"]);
+    expect(
+      s.replaced.map((x) => [x.cause, x.to.name, x.forcedBy, x.paths, x.from.urn === x.to.urn]),
+    ).toEqual([
+      ["inputs", "lab", ["bucket"], ["bucket", "tags.a"], true],
+      ["inputs", "lab-bronze", ["storageRoot"], ["comment", "storageRoot"], true],
+    ]);
+    expect(s.replaced[0].values).toEqual({
+      before: '"shs-stage-111-lab"',
+      after: '"shs-stage-222-lab"',
+    });
+    expect(s.byType[BUCKET]).toEqual({ create: 0, update: 0, delete: 0, replace: 1, same: 0 });
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The diff of two plans (base -> head), per stack: resources created, updated (with the input
- * paths that changed), deleted, and replaced because their logical name changed (a deleted and
- * a created resource of the same environment with the same physical identity, see
- * `identity.ts`). Resources match by URN, which holds the stack, the parent chain's types and
+ * paths that changed), deleted, and replaced — because an input changed that the provider
+ * cannot update in place (`replacements.ts`: a bucket's name, a schema's storage root…), or
+ * because their logical name changed (a deleted and a created resource of the same environment
+ * with the same physical identity, see `identity.ts`). Resources match by URN, which holds the stack, the parent chain's types and
  * the logical name.
  */
 import type { InventoryResource, StackInventory } from "./inventory";
 import { isStateful, physicalIdentity } from "./identity";
+import { replacingPaths } from "./replacements";
 import type { StackResult } from "../run/schedule";
 
 /** A resource named in a diff. */
@@ -26,11 +28,32 @@ export interface ResourceUpdate extends ResourceRef {
   readonly paths: readonly string[];
 }
 
-/** A resource deleted and created again because its logical name (URN) changed. */
+/**
+ * A resource deleted and created again: because its logical name (URN) changed while its
+ * physical identity stayed (`rename`), or because an input the provider cannot update in place
+ * changed (`inputs`, see `replacements.ts`: a bucket's name, a schema's storage root…).
+ */
 export interface Replacement {
   readonly type: string;
-  /** The shared physical identity, e.g. `aws:s3/bucket:Bucket bucket=shs-dev-…`. */
+  readonly cause: "rename" | "inputs";
+  /**
+   * `rename`: the shared physical identity, e.g. `aws:s3/bucket:Bucket bucket=shs-dev-…`;
+   * `inputs`: the identity after the change (or the type when the inputs do not name it).
+   */
   readonly identity: string;
+  /**
+   * The changed input paths that would force a replacement on their own (always some for
+   * `inputs`; a `rename` may carry some too, e.g. a schema moved to another shard with a new
+   * storage root).
+   */
+  readonly forcedBy: readonly string[];
+  /** Every changed input path (as an update lists them). */
+  readonly paths: readonly string[];
+  /**
+   * The forcing inputs before and after, as JSON text (what the guard matches config changes
+   * against); empty strings when nothing forces.
+   */
+  readonly values: { readonly before: string; readonly after: string };
   readonly from: ResourceRef;
   readonly to: ResourceRef;
 }
@@ -103,6 +126,7 @@ export function diffInventories(
     const created: InventoryResource[] = [];
     const deleted: InventoryResource[] = [];
     const updated: ResourceUpdate[] = [];
+    const inPlace: Replacement[] = [];
     let unchanged = 0;
     const byType: Record<string, TypeCounts> = {};
     const count = (type: string, k: keyof TypeCounts): void => {
@@ -113,7 +137,19 @@ export function diffInventories(
       if (old === undefined) created.push(r);
       else {
         const paths = changedPaths(old, r);
-        if (paths.length > 0) {
+        const forcedBy = replacingPaths(r.type, paths);
+        if (forcedBy.length > 0) {
+          inPlace.push({
+            type: r.type,
+            cause: "inputs",
+            identity: physicalIdentity(r) ?? r.type,
+            forcedBy,
+            paths,
+            values: forcedValues(old, r, forcedBy),
+            from: ref(stack, old, a),
+            to: ref(stack, r, b),
+          });
+        } else if (paths.length > 0) {
           updated.push({ ...ref(stack, r, b), paths });
           count(r.type, "update");
         } else {
@@ -130,7 +166,7 @@ export function diffInventories(
       updated,
       unchanged,
       byType,
-      replaced: [] as Replacement[],
+      replaced: inPlace,
       before: a,
       after: b,
     };
@@ -160,9 +196,15 @@ export function diffInventories(
       if (id === undefined || old === undefined || old.used) return true;
       old.used = true;
       replacedFrom.add(`${old.stack}\0${old.r.urn}`);
+      const paths = changedPaths(old.r, r);
+      const forcedBy = replacingPaths(r.type, paths);
       w.replaced.push({
         type: r.type,
+        cause: "rename",
         identity: id,
+        forcedBy,
+        paths,
+        values: forcedValues(old.r, r, forcedBy),
         from: ref(old.stack, old.r, beforeOf(old.stack)),
         to: ref(w.stack, r, w.after),
       });
@@ -191,6 +233,19 @@ export function diffInventories(
     };
   });
   return { stacks, totals };
+}
+
+/** The top-level inputs named by `paths`, before and after, as JSON text. */
+function forcedValues(
+  a: InventoryResource,
+  b: InventoryResource,
+  paths: readonly string[],
+): { before: string; after: string } {
+  if (paths.length === 0) return { before: "", after: "" };
+  const keys = [...new Set(paths.map((p) => /^[^.[{]*/.exec(p)?.[0] ?? p))].sort();
+  const text = (r: InventoryResource): string =>
+    keys.map((k) => JSON.stringify(r.inputs[k] ?? null)).join(" ");
+  return { before: text(a), after: text(b) };
 }
 
 const OPTION_FIELDS = [

@@ -9,6 +9,7 @@ import { perEnvironment, type Estate, type Origin } from "@hdp/config";
 import type { HdpPolicy, PolicyContext, PolicyRelaxation, PolicyResult } from "@hdp/policy";
 import {
   contextFromEstate,
+  isExpired,
   relaxationFor,
   relaxationNames,
   relaxedMessage,
@@ -38,11 +39,19 @@ export interface RelaxationInForce {
   readonly rule: string;
   readonly resource: string;
   readonly reason: string;
+  readonly approvedBy: string;
+  /** Its last day (`YYYY-MM-DD`). */
+  readonly expires: string;
+  /** Past its last day: it relaxes nothing and is a finding itself (`relaxation-expired`). */
+  readonly expired: boolean;
   /** Where it is written (the environment's file, relative to the configs directory). */
   readonly file: string;
   /** Whether it relaxed a finding of the stacks planned. */
   readonly used: boolean;
 }
+
+/** The plan's own rule for relaxations past their `expires` date. */
+export const EXPIRED_RULE = "relaxation-expired";
 
 /** The policy part of a plan. */
 export interface PolicyReport {
@@ -105,16 +114,50 @@ export function policyReport(
         rule: rx.rule,
         resource: rx.resource,
         reason: rx.reason,
+        approvedBy: rx.approvedBy,
+        expires: rx.expires,
+        expired: isExpired(rx),
         file: e.origin.file,
         used: findings.some((f) => f.environment === e.name && relaxedBy(f, rx)),
       })),
     );
+  findings.push(...expiredFindings(estate, relaxations));
   return {
     findings,
     blocking: findings.filter((f) => f.level === "mandatory").length,
     relaxations,
     stacks: stacks.map((s) => s.stack),
   };
+}
+
+/**
+ * A finding per expired relaxation, at the environment's enforcement level (mandatory in stage
+ * and prod): an exception nobody renewed must be reviewed again or removed, and meanwhile the
+ * rule it waived applies again.
+ */
+function expiredFindings(
+  estate: Estate,
+  relaxations: readonly RelaxationInForce[],
+): PolicyFinding[] {
+  return relaxations
+    .filter((r) => r.expired)
+    .map((r): PolicyFinding => {
+      const env = estate.environments.find((e) => e.name === r.environment);
+      return {
+        rule: EXPIRED_RULE,
+        level: env?.enforcement ?? "mandatory",
+        severity: "high",
+        urn: undefined,
+        type: undefined,
+        name: undefined,
+        message: `the relaxation of ${r.rule} for ${r.resource} (approved by ${r.approvedBy}: ${r.reason.trim()}) expired on ${r.expires}: the rule applies again`,
+        remediation: `Fix the finding it waived, or have the exception reviewed again and set a new \`expires\` (and \`approvedBy\`) under policies.relaxations in ${r.file}; remove it when it is no longer needed.`,
+        stack: r.environment,
+        environment: r.environment,
+        description: "Relaxations of the policy pack expire; an expired one relaxes nothing",
+        origin: env?.origin,
+      };
+    });
 }
 
 /** The rule that counts quotas (per stack in the workers; per environment here). */

@@ -47,12 +47,25 @@ function stackDetails(d: StackDiff, max: number): string[] {
     );
   }
   if (d.deleted.length > 0) out.push("**Delete**", ...capped(d.deleted, max, item), "");
-  if (d.replaced.length > 0) {
+  const forced = d.replaced.filter((x) => x.cause === "inputs");
+  const renamed = d.replaced.filter((x) => x.cause === "rename");
+  if (forced.length > 0) {
+    out.push(
+      "**Replace** (`+-`: an input the provider cannot change in place changed; Pulumi creates a new object and deletes the old one with its contents)",
+      ...capped(forced, max, (x) => {
+        const paths = x.forcedBy.slice(0, 5).map(code).join(", ");
+        const more = x.forcedBy.length > 5 ? ` and ${n(x.forcedBy.length - 5)} more` : "";
+        return `- \`+-\` ${code(x.type)} ${x.to.name}: ${paths}${more}${x.to.stateful ? " ⚠️" : ""}`;
+      }),
+      "",
+    );
+  }
+  if (renamed.length > 0) {
     out.push(
       "**Replaced: logical name changed, same physical object** (Pulumi deletes and re-creates it unless the new resource gets an alias of the old URN)",
-      ...capped(d.replaced, max, (x) => {
+      ...capped(renamed, max, (x) => {
         const from = x.from.stack === x.to.stack ? x.from.name : `${x.from.stack}/${x.from.name}`;
-        return `- ${code(x.type)} ${from} → ${x.to.name}${x.to.stateful ? " ⚠️" : ""}`;
+        return `- \`+-\` ${code(x.type)} ${from} → ${x.to.name}${x.to.stateful ? " ⚠️" : ""}`;
       }),
       "",
     );
@@ -73,7 +86,11 @@ function diffSection(diff: PlanDiff, max: number): string[] {
       .map((r) => `- ${code(d.stack)} delete ${code(r.type)} ${r.name}`),
     ...d.replaced
       .filter((x) => x.from.stateful)
-      .map((x) => `- ${code(d.stack)} replace ${code(x.type)} ${x.from.name} → ${x.to.name}`),
+      .map((x) =>
+        x.cause === "inputs"
+          ? `- ${code(d.stack)} replace ${code(x.type)} ${x.to.name} (${x.forcedBy.map(code).join(", ")} changed)`
+          : `- ${code(d.stack)} replace ${code(x.type)} ${x.from.name} → ${x.to.name}`,
+      ),
   ]);
   if (atRisk.length > 0) {
     out.push(

@@ -94,7 +94,7 @@ function relaxationLines(rs: readonly RelaxationInForce[], configs: string): str
     "relaxations in force (policies.relaxations, reviewed exceptions):",
     ...rs.map(
       (r) =>
-        `  ${r.environment}  ${r.rule}  ${r.resource}: ${r.reason}  (${posix.join(configs, r.file)})${r.used ? "" : "  — relaxed nothing in the stacks planned: remove it if it is stale"}`,
+        `  ${r.environment}  ${r.rule}  ${r.resource}: ${r.reason.trim()}  (approved by ${r.approvedBy}, ${r.expired ? "EXPIRED on" : "until"} ${r.expires}; ${posix.join(configs, r.file)})${r.expired ? "  — relaxes nothing any more" : r.used ? "" : "  — relaxed nothing in the stacks planned: remove it if it is stale"}`,
     ),
   ];
 }
@@ -154,7 +154,7 @@ export function policyMarkdown(report: PolicyReport, configs: string, max: numbe
       "",
       ...report.relaxations.map(
         (r) =>
-          `- ${r.environment}: ${code(r.rule)} on ${code(r.resource)} — ${r.reason}${r.used ? "" : " _(relaxed nothing in the stacks planned: stale?)_"}`,
+          `- ${r.environment}: ${code(r.rule)} on ${code(r.resource)} — ${r.reason.trim()} (approved by ${r.approvedBy}, ${r.expired ? "**expired** on" : "until"} ${r.expires})${r.expired ? " _(relaxes nothing any more)_" : r.used ? "" : " _(relaxed nothing in the stacks planned: stale?)_"}`,
       ),
       "",
     );
