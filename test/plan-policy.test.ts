@@ -180,7 +180,8 @@ describe("plan() and the policy pack", () => {
   });
 
   it("counts account quotas over every stack of an environment, once", async () => {
-    // prod: 2 roles in core, 1 in each shard; 2 jobs in each shard.
+    // prod: 3 roles in core (MWAA, Unity Catalog, the off-account copy's backup role), 1 in each
+    // shard; 2 jobs in each shard.
     t.edit(
       "environments/prod.yaml",
       (s) =>
@@ -208,7 +209,7 @@ describe("plan() and the policy pack", () => {
         "stack-service-quotas",
         "mandatory",
         "prod",
-        "4 IAM roles in the account, over the quota of 3 (iamRolesPerAccount), counting all 3 stacks of prod",
+        "5 IAM roles in the account, over the quota of 3 (iamRolesPerAccount), counting all 3 stacks of prod",
         "environments/prod.yaml",
       ],
     ]);

@@ -15,6 +15,7 @@ import { Provider as DatabricksProvider } from "@pulumi/databricks/provider";
 import { logBucketName, type Environment, type Estate, type NameContext } from "@hdp/config";
 import {
   awsProviderArgs,
+  clusterLogPath,
   coreStackName,
   DEFAULT_PROJECT,
   DEFAULT_PULUMI_ORG,
@@ -28,7 +29,7 @@ import {
   type StackPlan,
 } from "@hdp/platform";
 
-export { DagFiles } from "@hdp/airflow";
+export { DagFiles, MWAA_LOG_TYPES, mwaaLogGroupName } from "@hdp/airflow";
 export { ScopedRole, SourceIngestRole } from "@hdp/iam";
 export { LakeKey, SecureBucket } from "@hdp/lake";
 export { ClusterPolicy, IngestJob } from "@hdp/spark";
@@ -123,7 +124,14 @@ export function labBackfillJob(c: CaseStack): IngestJobArgs {
       policyId: c.core("clusterPolicyIds", "clinical"),
       instancePoolId: c.core("instancePoolIds", "clinical"),
       maxWorkers: c.environment.compute.maxWorkers,
+      logVolumePath: clusterLogPath(
+        c.plan.catalogName,
+        `${c.names.org}-${c.names.env}-lab__backfill`,
+      ),
     },
+    ...(c.environment.databricks.hardening.jobsRunAs !== undefined
+      ? { runAsServicePrincipal: c.environment.databricks.hardening.jobsRunAs }
+      : {}),
     onFailure: { emails: [...c.environment.alertEmails] },
     tags: c.tags("clinical"),
   };

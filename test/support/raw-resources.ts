@@ -10,12 +10,13 @@
  * - {@link rawAirflow}: a private MWAA environment with all five log types and its own key.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as iam from "@pulumi/aws/iam";
 import * as mwaa from "@pulumi/aws/mwaa";
 import * as s3 from "@pulumi/aws/s3";
 import { dagBucketName } from "@hdp/config";
-import { LakeKey, type CaseStack } from "./insecure-stack";
+import { LakeKey, MWAA_LOG_TYPES, mwaaLogGroupName, type CaseStack } from "./insecure-stack";
 
 type Over<T> = Partial<T> | null;
 
@@ -158,32 +159,48 @@ export function allMwaaLogs() {
 export function rawAirflow(
   c: CaseStack,
   name: string,
-  args: { readonly executionRoleArn: pulumi.Input<string> },
+  args: {
+    readonly executionRoleArn: pulumi.Input<string>;
+    /** Create the five log groups MWAA writes to (retention, the key). @default true */
+    readonly logGroups?: boolean;
+  },
   over: Partial<mwaa.EnvironmentArgs> = {},
 ): mwaa.Environment {
   const environmentName = `${c.names.org}-${c.names.env}-${name}`;
   const tags = c.sharedTags;
-  // Its own key, allowing CloudWatch Logs for the environment's log groups (unless `over` sets one).
-  const key =
-    "kmsKey" in over
-      ? undefined
-      : new LakeKey(
-          `${name}-key`,
-          {
-            accountId: c.accountId,
-            aliasName: `alias/mwaa/${environmentName}`,
-            cloudWatchLogs: {
-              region: c.region,
-              logGroupNamePattern: `airflow-${environmentName}-*`,
-            },
-            tags,
-          },
-          c.providers,
-        );
+  // Its own key, allowing CloudWatch Logs for the environment's log groups (the environment
+  // uses it unless `over` sets its kmsKey; the log groups always do).
+  const key = new LakeKey(
+    `${name}-key`,
+    {
+      accountId: c.accountId,
+      aliasName: `alias/mwaa/${environmentName}`,
+      cloudWatchLogs: {
+        region: c.region,
+        logGroupNamePattern: `airflow-${environmentName}-*`,
+      },
+      tags,
+    },
+    c.providers,
+  );
   const group = new ec2.SecurityGroup(
     `${name}-sg`,
     { vpcId: c.environment.aws.vpcId, description: `MWAA environment ${environmentName}`, tags },
     { provider: c.aws },
+  );
+  // The five log groups MWAA writes to, owned by the stack (retention, the key).
+  const groups = (args.logGroups === false ? [] : MWAA_LOG_TYPES).map(
+    (type) =>
+      new cloudwatch.LogGroup(
+        `${name}-logs-${type.toLowerCase()}`,
+        {
+          name: mwaaLogGroupName(environmentName, type),
+          retentionInDays: c.environment.retention.logDays,
+          kmsKeyId: key.keyArn,
+          tags,
+        },
+        { provider: c.aws },
+      ),
   );
   return new mwaa.Environment(
     `${name}-env`,
@@ -192,7 +209,7 @@ export function rawAirflow(
       airflowVersion: c.environment.airflow.version,
       environmentClass: "mw1.small",
       executionRoleArn: args.executionRoleArn,
-      kmsKey: key?.keyArn,
+      kmsKey: key.keyArn,
       sourceBucketArn: `arn:aws:s3:::${dagBucketName(c.names)}`,
       dagS3Path: "research/dags",
       networkConfiguration: {
@@ -204,7 +221,7 @@ export function rawAirflow(
       tags,
       ...over,
     },
-    { provider: c.aws },
+    { provider: c.aws, dependsOn: groups },
   );
 }
 

@@ -67,6 +67,9 @@ function expected(opts: { key: boolean; requirements: boolean; https?: string[] 
     ...(opts.https ?? []).map((s) => `${T.ingress} airflow-sg-https-${s} airflow`),
     `${T.egress} airflow-sg-egress-0-0-0-0-0 airflow`,
     ...(opts.requirements ? [`${T.object} airflow-requirements airflow`] : []),
+    ...["dagprocessing", "scheduler", "task", "webserver", "worker"].map(
+      (t) => `aws:cloudwatch/logGroup:LogGroup airflow-logs-${t} airflow`,
+    ),
     `${T.env} airflow-env airflow`,
   ].sort();
 }

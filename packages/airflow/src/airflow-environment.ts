@@ -1,6 +1,7 @@
 import { componentOptions } from "./validation";
 import * as pulumi from "@pulumi/pulumi";
 import type * as ec2 from "@pulumi/aws/ec2";
+import type * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as mwaa from "@pulumi/aws/mwaa";
 import * as s3 from "@pulumi/aws/s3";
 import { createHash } from "node:crypto";
@@ -8,6 +9,7 @@ import { MwaaExecutionRole, type MwaaExecutionRoleArgs } from "@hdp/iam";
 import { LakeKey, SecureBucket, type AccessLogTarget } from "@hdp/lake";
 import { dagCapacity, type EnvironmentClass } from "./capacity";
 import { DAG_S3_PREFIX } from "./dag-files-plan";
+import { createLogGroups, validateLogRetention } from "./log-groups";
 import { createSecurityGroup } from "./network";
 import { validateAirflowArgs, type MwaaLogLevel } from "./validation";
 
@@ -68,6 +70,12 @@ export interface AirflowEnvironmentArgs {
    * @default ["0.0.0.0/0"]
    */
   readonly egressCidrs?: readonly string[];
+  /**
+   * Days the environment's five CloudWatch log groups keep their logs (a value CloudWatch
+   * accepts). The groups are created here, with this retention and the environment's key.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
   /** Level of all five log types (DagProcessing, Scheduler, Task, Webserver, Worker). @default "INFO" */
   readonly logLevel?: MwaaLogLevel;
   /** Content of `requirements.txt` (pin versions and Airflow's constraints file). @default none */
@@ -93,6 +101,7 @@ export const AIRFLOW_DEFAULTS = {
   webserverAccessMode: "PRIVATE_ONLY" as const,
   egressCidrs: ["0.0.0.0/0"],
   logLevel: "INFO" as MwaaLogLevel,
+  logRetentionDays: 365,
 } as const;
 
 /** The args with every default applied. */
@@ -109,6 +118,7 @@ export function resolveAirflowArgs(args: AirflowEnvironmentArgs) {
     webserverIngressSecurityGroupIds: args.webserverIngressSecurityGroupIds ?? [],
     egressCidrs: args.egressCidrs ?? d.egressCidrs,
     logLevel: args.logLevel ?? d.logLevel,
+    logRetentionDays: args.logRetentionDays ?? d.logRetentionDays,
   };
 }
 
@@ -129,13 +139,15 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
   public readonly key: LakeKey | undefined;
   public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly requirements: s3.BucketObjectv2 | undefined;
+  /** The five log groups MWAA writes to (retention and key from the args). */
+  public readonly logGroups: readonly cloudwatch.LogGroup[];
   /** How many DAGs the environment class is sized for. */
   public readonly dagCapacity: number;
 
   constructor(name: string, args: AirflowEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hdp:airflow:AirflowEnvironment", name, {}, componentOptions(opts));
     const a = resolveAirflowArgs(args);
-    const problems = validateAirflowArgs(a);
+    const problems = [...validateAirflowArgs(a), ...validateLogRetention(a.logRetentionDays)];
     if (problems.length > 0) {
       throw new Error(
         `AirflowEnvironment "${name}" has invalid args:\n  - ${problems.join("\n  - ")}`,
@@ -223,6 +235,20 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
           )
         : undefined;
 
+    this.logGroups = createLogGroups(
+      name,
+      {
+        environmentName: args.environmentName,
+        retentionDays: a.logRetentionDays,
+        kmsKeyArn: this.kmsKeyArn,
+        protect,
+        retainOnDelete,
+        tags,
+        dependsOn: this.key !== undefined ? [this.key] : [],
+      },
+      this,
+    );
+
     this.environment = new mwaa.Environment(
       `${name}-env`,
       {
@@ -268,6 +294,8 @@ export class AirflowEnvironment extends pulumi.ComponentResource {
           this.executionRole,
           ...network.rules,
           ...(this.requirements !== undefined ? [this.requirements] : []),
+          // MWAA must find its groups (retention, key) rather than create its own.
+          ...this.logGroups,
         ],
       },
     );

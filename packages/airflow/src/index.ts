@@ -6,3 +6,4 @@ export * from "./dag-files-plan";
 export * from "./dag-files";
 export { cidrRuleSuffix } from "./network";
 export * from "./airflow-environment";
+export * from "./log-groups";

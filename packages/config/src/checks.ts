@@ -238,6 +238,7 @@ function checkEnvironments(
         'must be "mandatory": only development environments (named dev…) may enforce the policy pack as advisory',
       );
     }
+    checkHardening(r, f, e);
     const phiHome = envs.find(
       (x) => x !== e && x.phi === "real" && x.aws.accountId === e.aws.accountId,
     );
@@ -642,5 +643,40 @@ function checkPipelineCycles(
         break;
       }
     }
+  }
+}
+
+/**
+ * The audit and hardening settings that depend on the environment: real PHI in production needs
+ * an off-account copy in another account; real PHI is never processed without the compliance
+ * security profile.
+ */
+function checkHardening(
+  r: Reporter,
+  f: string,
+  e: Pick<Environment, "name" | "phi" | "aws" | "offAccountCopy" | "databricks">,
+): void {
+  const copy = e.offAccountCopy;
+  if (e.phi === "real" && environmentTier(e.name) === "prod" && copy === undefined) {
+    r.error(
+      f,
+      ["offAccountCopy"],
+      "is required in production with real PHI: name an AWS Backup vault of another account (destinationVaultArn), so a compromised account cannot destroy the only copy",
+    );
+  }
+  const copyAccount = copy?.destinationVaultArn.split(":")[4];
+  if (copy !== undefined && copyAccount === e.aws.accountId) {
+    r.error(
+      f,
+      ["offAccountCopy", "destinationVaultArn"],
+      `is in the environment's own account (${e.aws.accountId}); the copy must live in another account`,
+    );
+  }
+  if (e.phi === "real" && e.databricks.hardening.complianceSecurityProfile === false) {
+    r.error(
+      f,
+      ["databricks", "hardening", "complianceSecurityProfile"],
+      "cannot be false where real PHI is processed (Databricks requires the compliance security profile for HIPAA workloads)",
+    );
   }
 }

@@ -9,9 +9,10 @@ export * from "./overlay";
 export { perEnvironment } from "./per-environment";
 export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
 export { locateField } from "./locate";
-export { environmentTier, type Tier } from "./tier";
+export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
 export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG } from "./project";
+export { tableAuditRecord, type TableAuditRecord } from "./audit-location";
 export { DEFAULT_PIPELINE } from "./pipelines";
 export * as schemas from "./schema";
 export type {

@@ -11,6 +11,7 @@ import type { ErrorSink } from "./errors";
 import type { Environment, Platform, Table } from "./estate";
 import type { LoadedSource } from "./loaded-source";
 import {
+  auditBucketName,
   catalogBucketName,
   catalogKeyAlias,
   catalogName,
@@ -53,6 +54,7 @@ export function checkDerivedNames(
     validateKmsAlias(catalogKeyAlias(c)).forEach((p) => problems.add(p));
     validateBucketName(logBucketName(c)).forEach((p) => problems.add(p));
     validateBucketName(dagBucketName(c)).forEach((p) => problems.add(p));
+    validateBucketName(auditBucketName(c)).forEach((p) => problems.add(p));
     validateUnityCatalogName(catalogName(c)).forEach((p) => problems.add(p));
     validateMwaaEnvironmentName(mwaaEnvironmentName(c)).forEach((p) => problems.add(p));
     if (problems.size > 0) {

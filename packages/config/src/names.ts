@@ -36,6 +36,23 @@ export const catalogBucketName = (c: NameContext): string =>
 export const dagBucketName = (c: NameContext): string =>
   joinName([c.org, c.env, "airflow", c.accountId], 63);
 
+/** The environment's audit bucket: CloudTrail's PHI access records, under COMPLIANCE object lock. */
+export const auditBucketName = (c: NameContext): string =>
+  joinName([c.org, c.env, "audit", c.accountId], 63);
+
+/** The CloudTrail trail recording object-level access to the environment's PHI buckets. */
+export const auditTrailName = (c: NameContext): string =>
+  joinName([c.org, c.env, "phi-access"], 128);
+
+/** KMS alias of the audit key (trail and audit bucket). */
+export const auditKeyAlias = (c: NameContext): string => `alias/${c.org}/${c.env}/audit`;
+
+/** The local AWS Backup vault of the off-account copy (≤ 50 characters). */
+export const backupVaultName = (c: NameContext): string => joinName([c.org, c.env, "phi-copy"], 50);
+
+/** KMS alias of the backup vault's key. */
+export const backupKeyAlias = (c: NameContext): string => `alias/${c.org}/${c.env}/backup`;
+
 /**
  * Head every ingest role name of an environment starts with (before `-<source>`), so one
  * `arn:…:role/<head>-*` pattern covers them all. Org and environment ids may be 32 characters

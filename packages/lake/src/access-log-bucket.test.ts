@@ -90,7 +90,16 @@ describe("AccessLogBucket", () => {
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
       "DenyInsecureTransport",
       "AllowS3ServerAccessLogs",
+      "DenyLogObjectDeletion",
     ]);
+    // No object lock on a log target (S3 refuses it): deleting log objects is denied instead.
+    expect(policy.Statement[2]).toEqual({
+      Sid: "DenyLogObjectDeletion",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+      Resource: "arn:aws:s3:::hdp-acme-prod-clinical-logs/*",
+    });
     expect(policy.Statement[1]).toEqual({
       Sid: "AllowS3ServerAccessLogs",
       Effect: "Allow",

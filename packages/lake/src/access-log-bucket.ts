@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as s3 from "@pulumi/aws/s3";
 import { createBucketChain, type AccessLogTarget } from "./bucket-chain";
 import { validateLifecyclePolicy, type LifecyclePolicy, type TransitionRule } from "./lifecycle";
+import { denyLogDeletionStatement } from "./audit-policies";
 import { logDeliveryStatement, policyDocument, tlsOnlyStatement } from "./policies";
 import { throwIfProblems, validateBucketNameField } from "./validation";
 
@@ -73,7 +74,8 @@ export function validateAccessLogBucketArgs(args: AccessLogBucketArgs): string[]
  * logs to SSE-KMS buckets; no object lock (not allowed on log targets); no access logging of
  * its own (logging into itself would loop); and its one bucket policy, besides the TLS-only
  * deny, lets `logging.s3.amazonaws.com` put objects for the listed source buckets of the
- * account only. Versioning, public-access blocks and `BucketOwnerEnforced` are as everywhere.
+ * account only and denies deleting log objects to everyone (the protection object lock would
+ * give, which S3 does not allow on a log target; the lifecycle still expires them). Versioning, public-access blocks and `BucketOwnerEnforced` are as everywhere.
  */
 export class AccessLogBucket extends pulumi.ComponentResource {
   public readonly bucket: s3.Bucket;
@@ -99,6 +101,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
               policyDocument([
                 tlsOnlyStatement(arn),
                 logDeliveryStatement({ logBucketArn: arn, sourceBucketArns: sources, accountId }),
+                denyLogDeletionStatement(arn),
               ]),
             ),
         lifecycle: accessLogLifecycle(args),

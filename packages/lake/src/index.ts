@@ -9,3 +9,6 @@ export * from "./access-log-bucket";
 export * from "./lake-key";
 export * from "./lake-plan";
 export * from "./lake-buckets";
+export * from "./audit-policies";
+export * from "./audit-trail";
+export * from "./off-account-copy";

@@ -38,6 +38,7 @@ export const RESERVED_SIDS = [
   "AllowS3ServerAccessLogs",
   "EnableRootAccountAccess",
   "AllowCloudWatchLogs",
+  "DenyLogObjectDeletion",
 ];
 const SID = /^[A-Za-z0-9]{1,100}$/;
 

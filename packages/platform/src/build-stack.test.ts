@@ -43,6 +43,9 @@ const UNTAGGABLE = new Set([
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   "aws:s3/bucketLogging:BucketLogging",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  "aws:backup/selection:Selection",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -53,16 +56,19 @@ const UNTAGGABLE = new Set([
 const CORE = [
   "hdp:airflow:AirflowEnvironment::airflow",
   "hdp:lake:AccessLogBucket::access-logs",
+  "hdp:lake:AuditTrail::audit",
   "hdp:lake:LakeBuckets::clinical",
   "hdp:lake:LakeBuckets::workforce",
   "hdp:lake:LakeKey::catalog-key",
   "hdp:lake:SecureBucket::catalog-root",
+  "hdp:platform:ClusterLogVolume::cluster-logs",
   "hdp:platform:EnvironmentCatalog::lake",
   "hdp:spark:ClusterPolicy::clinical",
   "hdp:spark:ClusterPolicy::workforce",
   "hdp:spark:InstancePool::clinical",
   "hdp:spark:InstancePool::workforce",
   "hdp:spark:UnityCatalogStorage::unity-catalog",
+  "hdp:spark:WorkspaceHardening::workspace",
 ];
 const PROVIDERS = ["pulumi:providers:aws::aws", "pulumi:providers:databricks::databricks"];
 
@@ -84,7 +90,10 @@ describe("what each stack holds", () => {
   });
 
   it("a core stack holds the shared objects only", () => {
-    expect(topLevel(stack("prod-core").resources)).toEqual([...CORE, ...PROVIDERS].sort());
+    // Only prod copies its PHI buckets to another account (offAccountCopy in its config).
+    expect(topLevel(stack("prod-core").resources)).toEqual(
+      [...CORE, "hdp:lake:OffAccountCopy::phi-copy", ...PROVIDERS].sort(),
+    );
   });
 
   test.each([

@@ -6,6 +6,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { logBucketName, dagBucketName, mwaaEnvironmentName, type Layer } from "@hdp/config";
+import { auditBucketArns, createAuditTrail } from "./audit";
+import { createOffAccountCopy } from "./backup";
+import { ClusterLogVolume } from "./cluster-logs";
+import { createWorkspaceHardening } from "./workspace";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
 import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
 import { ClusterPolicy, InstancePool, isLtsRuntime, UnityCatalogStorage } from "@hdp/spark";
@@ -42,7 +46,11 @@ export function createCore(
     {
       bucketName: logBucketName(c),
       accountId: env.aws.accountId,
-      sourceBucketArns: [bucketArnFor(catalogBucket), bucketArnFor(dagBucket)],
+      sourceBucketArns: [
+        bucketArnFor(catalogBucket),
+        bucketArnFor(dagBucket),
+        ...auditBucketArns(plan),
+      ].sort(),
       retentionDays: env.retention.logDays,
       tags: shared,
     },
@@ -51,6 +59,8 @@ export function createCore(
   );
 
   const lakes = new Map(plan.domains.map((d) => [d.id, createLake(plan, d, opts)]));
+  createAuditTrail(plan, accessLogs, opts);
+  createWorkspaceHardening(plan, opts);
 
   const catalogKey = new LakeKey(
     "catalog-key",
@@ -76,6 +86,8 @@ export function createCore(
     { ...opts, ...stateful },
   );
 
+  createOffAccountCopy(plan, opts, [...lakes.values(), catalogRoot]);
+
   const airflow = new AirflowEnvironment(
     "airflow",
     {
@@ -94,6 +106,7 @@ export function createCore(
       // The people's path to the PRIVATE_ONLY UI (the VPN), from the environment's access: config.
       webserverIngressCidrs: [...env.access.airflowUi.cidrs],
       webserverIngressSecurityGroupIds: [...env.access.airflowUi.securityGroups],
+      logRetentionDays: env.retention.logDays,
       // The environment's config says PUBLIC_ONLY, visibly: the component accepts it, and the
       // policy pack still reports it (mandatory outside dev).
       ...(env.airflow.webserverAccess === "PUBLIC_ONLY"
@@ -145,6 +158,20 @@ export function createCore(
       tags: shared,
     },
     // Stateful: protected and retained (as resource options, which the component honours).
+    { ...opts, ...stateful },
+  );
+
+  new ClusterLogVolume(
+    "cluster-logs",
+    {
+      catalogName: catalog.catalogName,
+      adminGroup: env.databricks.adminGroup,
+      ...(env.databricks.hardening.jobsRunAs !== undefined
+        ? { writer: env.databricks.hardening.jobsRunAs }
+        : {}),
+      tags: shared,
+      waitFor: [catalog],
+    },
     { ...opts, ...stateful },
   );
 

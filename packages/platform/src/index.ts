@@ -20,3 +20,16 @@ export { MANAGED_PREFIX, schemaStorageRoot } from "./sources";
 export * from "./catalog";
 export * from "./table-spec";
 export { resourceOrigins, type ResourceLike } from "./origins";
+export {
+  auditRecordLocation,
+  logBucketNames,
+  phiBucketNames,
+  type AuditRecordLocation,
+} from "./audit";
+export {
+  CLUSTER_LOG_SCHEMA,
+  CLUSTER_LOG_VOLUME,
+  ClusterLogVolume,
+  clusterLogPath,
+} from "./cluster-logs";
+export { complianceSecurityProfile } from "./workspace";

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SourceIngestRole } from "@hdp/iam";
 import { IngestJob, locationUrl, type SchemaLayer } from "@hdp/spark";
 import { SourceSchemas } from "./catalog";
+import { clusterLogPath } from "./cluster-logs";
 import { statefulOptions, type DomainPlan, type SourcePlan, type StackPlan } from "./plan";
 import type { StackProviders } from "./providers";
 import type { CoreRefs, StackExports } from "./refs";
@@ -57,9 +58,15 @@ export async function createSources(
             policyId: refs.clusterPolicyId(s.domain),
             instancePoolId: refs.instancePoolId(s.domain),
             maxWorkers: plan.environment.compute.maxWorkers,
+            // The catalog's name is known from config: shards need no core output for it.
+            logVolumePath: clusterLogPath(plan.catalogName, p.jobName),
           },
           onFailure: { emails: [...plan.environment.alertEmails] },
           ...(p.schedule !== undefined ? { schedule: p.schedule } : {}),
+          // Jobs run as the environment's service principal, never as whoever deployed them.
+          ...(plan.environment.databricks.hardening.jobsRunAs !== undefined
+            ? { runAsServicePrincipal: plan.environment.databricks.hardening.jobsRunAs }
+            : {}),
           tags: s.tags,
         },
         opts,

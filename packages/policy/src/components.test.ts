@@ -4,7 +4,7 @@
  * the reason it has none.
  */
 import { record, type RecordedResource } from "@hdp/testing";
-import { LakeBuckets } from "@hdp/lake";
+import { AuditTrail, LakeBuckets, OffAccountCopy } from "@hdp/lake";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
 import { SourceIngestRole } from "@hdp/iam";
 import {
@@ -13,6 +13,7 @@ import {
   InstancePool,
   LakeCatalog,
   UnityCatalogStorage,
+  WorkspaceHardening,
   cronToQuartz,
 } from "@hdp/spark";
 import { evaluate, type PolicyContext } from "./index";
@@ -90,7 +91,13 @@ function estate(): void {
       silver: { notebookPath: "/Workspace/hdp/ingest/silver" },
       gold: { notebookPath: "/Workspace/hdp/ingest/gold" },
     },
-    cluster: { policyId: policy.policyId, instancePoolId: pool.instancePoolId, maxWorkers: 8 },
+    cluster: {
+      policyId: policy.policyId,
+      instancePoolId: pool.instancePoolId,
+      maxWorkers: 8,
+      logVolumePath: "/Volumes/hdp_prod/hdp_ops/cluster_logs/epic-clarity-ingest",
+    },
+    runAsServicePrincipal: "6f1c2a3e-8d4b-4c1a-9e2f-3b5d7a9c0e11",
     onFailure: { emails: ["data-oncall@example.org"] },
     schedule: { quartzCronExpression: cronToQuartz("0 2 * * *"), timezoneId: "America/Chicago" },
     tags: tags("clinical", "phi"),
@@ -121,6 +128,31 @@ function estate(): void {
     ],
     tags: tags("platform", "phi"),
   });
+  new AuditTrail("audit", {
+    trailName: "hdp-acme-prod-phi-access",
+    bucketName: "hdp-acme-prod-audit",
+    keyAliasName: "alias/hdp-acme/prod/audit",
+    accountId: ACCOUNT,
+    region: "us-east-2",
+    excludedBucketNames: ["hdp-acme-prod-clinical-logs"],
+    retentionDays: 2192,
+    accessLogs: lake.accessLogBucket.asTarget(),
+    tags: tags("platform", "phi"),
+  });
+  new OffAccountCopy("phi-copy", {
+    vaultName: "hdp-acme-prod-phi-copy",
+    keyAliasName: "alias/hdp-acme/prod/backup",
+    accountId: ACCOUNT,
+    bucketArns: ["arn:aws:s3:::*"],
+    requiredTags: { "data-classification": "phi" },
+    destinationVaultArn: "arn:aws:backup:us-east-2:999999999999:backup-vault:phi-copy",
+    tags: tags("platform", "phi"),
+  });
+  new WorkspaceHardening("workspace", {
+    ipAccessList: ["10.20.0.0/16"],
+    maxTokenLifetimeDays: 30,
+    complianceSecurityProfile: true,
+  });
 }
 
 /** Types with no rule of their own, and why. */
@@ -128,14 +160,12 @@ const NOT_CHECKED: Readonly<Record<string, string>> = {
   "aws:kms/alias:Alias": "a name for a key; the key is checked",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
     "attaches a checked policy; counted against managedPoliciesPerRole",
-  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration":
-    "optional retention of the audit bucket; nothing unsafe to configure",
+  "aws:backup/vault:Vault":
+    "the local vault of the off-account copy: KMS-encrypted by the component; the copy rule checks the plan",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration":
+    "keeps recovery points for their retention; nothing unsafe to configure",
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
     "egress; MWAA needs NAT or VPC endpoints (tagged by tags-required)",
-  "databricks:index/storageCredential:StorageCredential":
-    "its IAM role is checked; isolation mode is set by the component",
-  "databricks:index/externalLocation:ExternalLocation":
-    "access goes through grants and the role; checked there",
 };
 
 let resources: readonly RecordedResource[];

@@ -72,6 +72,11 @@ export interface PolicyContext {
   readonly usage?: Partial<QuotaUsage>;
   /** Tables each Unity Catalog schema will hold, by schema name (`<source>_<layer>`). @default {} */
   readonly tablesPerSchema?: Readonly<Record<string, number>>;
+  /**
+   * The organisation trail the environment's config names (`audit.organizationTrail`): it, not a
+   * trail of the stack, records the account's S3 data events. @default none
+   */
+  readonly organizationTrailArn?: string;
 }
 
 /** A {@link PolicyContext} with every default applied, as the rules read it. */
@@ -90,6 +95,7 @@ export interface RuleContext {
   readonly limits: QuotaLimits;
   readonly usage: QuotaUsage;
   readonly tablesPerSchema: Readonly<Record<string, number>>;
+  readonly organizationTrailArn: string | undefined;
 }
 
 /** The config keys a policy may read, besides `environment`, `stack` and `relaxations` (all read them). */
@@ -152,6 +158,11 @@ export const CONFIG_SCHEMA: Readonly<Record<ConfigKey, PolicyConfigJSONSchema>> 
     type: "object",
     additionalProperties: { type: "integer", minimum: 0 },
     default: {},
+  },
+  organizationTrailArn: {
+    type: "string",
+    pattern: "^arn:aws[a-z-]*:cloudtrail:",
+    description: "The organisation trail recording the account's S3 data events, when configured",
   },
 };
 
@@ -222,6 +233,10 @@ export function resolveContext(raw: unknown): RuleContext {
       ...ints(c.usage, USAGE_KEYS),
     },
     tablesPerSchema: tables,
+    organizationTrailArn:
+      typeof c.organizationTrailArn === "string" && c.organizationTrailArn !== ""
+        ? c.organizationTrailArn
+        : undefined,
   };
 }
 

@@ -33,6 +33,23 @@ export interface RuleDoc {
   /** AWS Config managed rules it corresponds to (HIPAA conformance pack where marked). */
   readonly awsConfig: readonly string[];
   readonly severity: Severity;
+  /**
+   * Rules of the other anchors it corresponds to: cdk-nag's HIPAA Security pack
+   * (`HIPAA.Security-…`), Pulumi's AWSGuard pack, and the Databricks Security Reference
+   * Architecture and security best practices (`sra-…`, see `ANCHOR_RULES`). @default none
+   */
+  readonly anchors?: {
+    readonly cdkNag?: readonly string[];
+    readonly awsguard?: readonly string[];
+    readonly sra?: readonly string[];
+  };
+  /** Anchor rule ids (of any anchor) this rule covers only in part, with what is missing. @default {} */
+  readonly partial?: Readonly<Record<string, string>>;
+  /**
+   * The rule requires something to exist in a stack (a trail, log groups, a backup): it is
+   * evaluated on whole stacks; per-rule cases of partial stacks leave it out. @default false
+   */
+  readonly presence?: boolean;
   /** Config keys read besides environment, stack and relaxations. @default [] */
   readonly uses?: readonly ConfigKey[];
   /**

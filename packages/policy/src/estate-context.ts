@@ -61,6 +61,9 @@ export function contextFromEstate(
     maxWorkers: env.compute.maxWorkers,
     ...(Object.keys(env.policies.quotas).length > 0 ? { limits: { ...env.policies.quotas } } : {}),
     dagCount: eff.pipelines.filter((p) => p.enabled).length,
+    ...(env.audit.organizationTrail !== undefined
+      ? { organizationTrailArn: env.audit.organizationTrail.trailArn }
+      : {}),
     tablesPerSchema: Object.fromEntries(
       Object.entries(tablesPerSchema).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ),

@@ -6,6 +6,7 @@ import {
   contextFor,
   kmsKey,
   mwaa,
+  mwaaLogGroups,
   patch,
   replace,
   retag,
@@ -94,9 +95,9 @@ describe("enforcement per environment", () => {
   });
 
   it("reads the environment from the context: rules that differ by tier follow it", () => {
-    const publicUi = mwaa({ webserverAccessMode: "PUBLIC_ONLY" });
-    expect(evaluate(retag([publicUi], "dev"), contextFor("dev"))).toEqual([]);
-    expect(evaluate([publicUi], PROD).map((r) => r.rule)).toEqual(["mwaa-private-webserver"]);
+    const publicUi = [mwaa({ webserverAccessMode: "PUBLIC_ONLY" }), ...mwaaLogGroups()];
+    expect(evaluate(retag(publicUi, "dev"), contextFor("dev"))).toEqual([]);
+    expect(evaluate(publicUi, PROD).map((r) => r.rule)).toEqual(["mwaa-private-webserver"]);
   });
 });
 
@@ -231,6 +232,7 @@ describe("evaluate", () => {
       ),
       rotationOff(),
       mwaa({ kmsKey: undefined, webserverAccessMode: "PUBLIC_ONLY" }),
+      ...mwaaLogGroups(),
     ];
     const expected = evaluate(resources, PROD);
     expect(expected.map((r) => r.rule)).toEqual([

@@ -48,4 +48,13 @@ export type {
 } from "./define";
 export { packConfigFiles } from "./pack-config-files";
 export { renderRuleTable } from "./rule-table";
+export {
+  ANCHOR_RULES,
+  coverage,
+  renderCoverageTable,
+  type Anchor,
+  type AnchorRule,
+  type CoverageRow,
+} from "./coverage";
+export { HIPAA_CONFORMANCE_PACK } from "./anchor-packs";
 export { UNKNOWN, snapshot } from "./values";

@@ -3,7 +3,10 @@
  * `PolicyPack` (that starts a gRPC server): only `pack.ts`, the pack's entry point, does.
  */
 import type { HdpPolicy } from "./define";
+import { auditPolicies } from "./rules/audit";
+import { computeHardeningPolicies } from "./rules/compute-hardening";
 import { databricksPolicies } from "./rules/databricks";
+import { iamAccessPolicies } from "./rules/iam-access";
 import { iamPolicies } from "./rules/iam";
 import { kmsPolicies } from "./rules/kms";
 import { mwaaPolicies } from "./rules/mwaa";
@@ -13,10 +16,13 @@ import { tagsPolicies } from "./rules/tags";
 
 export const policies: readonly HdpPolicy[] = [
   ...s3Policies,
+  ...auditPolicies,
   ...kmsPolicies,
   ...iamPolicies,
+  ...iamAccessPolicies,
   ...mwaaPolicies,
   ...databricksPolicies,
+  ...computeHardeningPolicies,
   ...tagsPolicies,
   ...stackPolicies,
 ];

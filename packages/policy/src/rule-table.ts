@@ -1,4 +1,5 @@
 /** The rule table of the README, rendered from the policies' own documentation. */
+import { HIPAA_CONFORMANCE_PACK } from "./anchor-packs";
 import type { HdpPolicy } from "./define";
 import { policies as allPolicies } from "./policies";
 
@@ -7,25 +8,9 @@ const cell = (s: string): string => s.replace(/([|*_])/g, "\\$1").replace(/\n/g,
 
 /**
  * The AWS Config rules of the "Operational Best Practices for HIPAA Security" conformance pack
- * (awslabs/aws-config-rules) that rules here correspond to; others are marked † in the table.
+ * (awslabs/aws-config-rules); rules cited here outside it are marked † in the table.
  */
-export const HIPAA_CONFORMANCE_PACK_RULES: ReadonlySet<string> = new Set([
-  "iam-policy-no-statements-with-admin-access",
-  "iam-policy-no-statements-with-full-access",
-  "kms-cmk-not-scheduled-for-deletion",
-  "restricted-common-ports",
-  "s3-bucket-acl-prohibited",
-  "s3-bucket-level-public-access-prohibited",
-  "s3-bucket-logging-enabled",
-  "s3-bucket-public-read-prohibited",
-  "s3-bucket-public-write-prohibited",
-  "s3-bucket-server-side-encryption-enabled",
-  "s3-bucket-ssl-requests-only",
-  "s3-bucket-versioning-enabled",
-  "s3-default-encryption-kms",
-  "s3-version-lifecycle-policy-check",
-  "vpc-sg-open-only-to-authorized-ports",
-]);
+export const HIPAA_CONFORMANCE_PACK_RULES: ReadonlySet<string> = new Set(HIPAA_CONFORMANCE_PACK);
 
 /** A markdown table: rule, resource types, what it checks, HIPAA / AWS Config, remediation. */
 export function renderRuleTable(policies: readonly HdpPolicy[] = allPolicies): string {

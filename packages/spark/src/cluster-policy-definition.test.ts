@@ -142,6 +142,7 @@ describe("buildClusterPolicyDefinition", () => {
       },
       num_workers: { type: "range", maxValue: 8, isOptional: true },
       spark_version: { type: "fixed", value: "auto:latest-lts" },
+      "ssh_public_keys.*": { type: "forbidden", hidden: true },
     });
   });
 

@@ -181,6 +181,8 @@ export function buildClusterPolicyDefinition(spec: ClusterPolicySpec): PolicyDef
     // Fixed-size clusters bypass autoscale: bound them too.
     num_workers: { type: "range", maxValue: spec.maxWorkers, isOptional: true },
     enable_local_disk_encryption: { type: "fixed", value: true },
+    // Nobody logs in to the nodes: a shell there reads every user's data, unaudited.
+    "ssh_public_keys.*": { type: "forbidden", hidden: true },
     "aws_attributes.instance_profile_arn":
       spec.instanceProfileArns !== undefined && spec.instanceProfileArns.length > 0
         ? allowlist(spec.instanceProfileArns, true)

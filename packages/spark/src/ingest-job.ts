@@ -46,6 +46,13 @@ export interface IngestJobClusterArgs {
   readonly minWorkers?: number;
   /** Autoscaling ceiling; keep it within the policy's `maxWorkers`. */
   readonly maxWorkers: number;
+  /**
+   * Unity Catalog volume path the cluster delivers its driver and executor logs to, e.g.
+   * `/Volumes/<catalog>/hdp_ops/cluster_logs/<job>` (owned, encrypted storage; the job's
+   * identity needs WRITE VOLUME on it).
+   * @default none (logs vanish with the cluster; the policy pack flags it)
+   */
+  readonly logVolumePath?: string;
 }
 
 /** Who hears about a failed run (after its retries). At least one address or destination. */
@@ -178,6 +185,9 @@ function jobCluster(
           }),
       autoscale: { minWorkers: cluster.minWorkers ?? 1, maxWorkers: cluster.maxWorkers },
       enableLocalDiskEncryption: true,
+      ...(cluster.logVolumePath !== undefined
+        ? { clusterLogConf: { volumes: { destination: cluster.logVolumePath } } }
+        : {}),
     },
   };
 }

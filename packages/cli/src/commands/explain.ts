@@ -27,6 +27,7 @@ import {
   type PlatformKnowledge,
 } from "../explain/model";
 import { renderExplainJson, renderExplainText } from "../explain/render";
+import { auditRecords, renderAuditText } from "../explain/audit";
 
 export interface ExplainCommandOptions {
   readonly configs: string;
@@ -181,6 +182,9 @@ export function registerExplain(program: Command, io: Io, setExit: (code: ExitCo
             ? renderExplainJson(r.explanation)
             : renderExplainText(r.explanation),
         );
+        // For a table: where reads of it are recorded (text only; JSON keeps main's shape).
+        if (opts.format !== "json")
+          io.stdout(renderAuditText(auditRecords(resolve(io.cwd, opts.configs), target, opts.env)));
       }
       setExit(explainExitCode(r));
     });

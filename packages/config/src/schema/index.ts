@@ -4,3 +4,4 @@ export * from "./environment";
 export * from "./access";
 export * from "./source";
 export * from "./table";
+export * from "./hardening";

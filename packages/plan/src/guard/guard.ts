@@ -60,6 +60,10 @@ export interface GuardReport {
 /** What deleting each intrinsically stateful type loses. */
 const CONSEQUENCES: Readonly<Record<string, string>> = {
   "aws:s3/bucket:Bucket": "S3 bucket: its objects would be deleted",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration":
+    "S3 object lock configuration: new audit records would no longer be locked against deletion",
+  "aws:cloudtrail/trail:Trail":
+    "CloudTrail trail: reads and writes of PHI objects would no longer be recorded (HIPAA §164.312(b))",
   "aws:kms/key:Key":
     "KMS key: data encrypted under it becomes unreadable once the key's deletion window ends",
   "aws:mwaa/environment:Environment":

@@ -20,6 +20,7 @@ const IDENTITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   "aws:mwaa/environment:Environment": ["name"],
   "aws:ec2/securityGroup:SecurityGroup": ["vpcId", "name"],
   "aws:cloudwatch/logGroup:LogGroup": ["name"],
+  "aws:cloudtrail/trail:Trail": ["name"],
   "databricks:index/catalog:Catalog": ["name"],
   "databricks:index/schema:Schema": ["catalogName", "name"],
   "databricks:index/externalLocation:ExternalLocation": ["name"],
@@ -45,6 +46,8 @@ const PER_BUCKET = /^aws:s3\/bucket[A-Z][A-Za-z]*:Bucket[A-Za-z]+$/;
 /** Types whose deletion loses data or breaks access: flagged in reports. */
 const STATEFUL_TYPES = new Set([
   "aws:s3/bucket:Bucket",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:cloudtrail/trail:Trail",
   "aws:kms/key:Key",
   "aws:mwaa/environment:Environment",
   "databricks:index/catalog:Catalog",

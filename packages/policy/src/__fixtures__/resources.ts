@@ -246,6 +246,17 @@ export const mwaa = (over: Inputs = {}) =>
     ...over,
   });
 
+/** The five log groups AirflowEnvironment creates for {@link mwaa} (retention, the key). */
+export const mwaaLogGroups = () =>
+  ["DAGProcessing", "Scheduler", "Task", "WebServer", "Worker"].map((t) =>
+    res("aws:cloudwatch/logGroup:LogGroup", `airflow-logs-${t.toLowerCase()}`, {
+      name: `airflow-hdp-prod-${t}`,
+      retentionInDays: 2192,
+      kmsKeyId: KEY_ARN,
+      tags: HOUSE_TAGS,
+    }),
+  );
+
 export const dagFile = (i: number) =>
   res("aws:s3/bucketObjectv2:BucketObjectv2", `dags-${i}`, {
     bucket: "hdp-acme-prod-dags",
@@ -285,6 +296,8 @@ export const cluster = (over: Inputs = {}) =>
     dataSecurityMode: "SINGLE_USER",
     autoterminationMinutes: 30,
     autoscale: { minWorkers: 1, maxWorkers: 8 },
+    enableLocalDiskEncryption: true,
+    clusterLogConf: { volumes: { destination: "/Volumes/hdp_prod/hdp_ops/cluster_logs/analysts" } },
     customTags: HOUSE_TAGS,
     ...over,
   });
@@ -296,6 +309,9 @@ export const policyDefinition = (over: Inputs = {}) =>
     spark_version: { type: "fixed", value: "auto:latest-lts" },
     "autoscale.max_workers": { type: "range", maxValue: 8, isOptional: true },
     num_workers: { type: "range", maxValue: 8, isOptional: true },
+    enable_local_disk_encryption: { type: "fixed", value: true },
+    "aws_attributes.instance_profile_arn": { type: "forbidden", hidden: true },
+    "ssh_public_keys.*": { type: "forbidden", hidden: true },
     ...over,
   });
 
@@ -338,9 +354,14 @@ export const job = (over: Inputs = {}) =>
           dataSecurityMode: "SINGLE_USER",
           instancePoolId: "pool-1",
           autoscale: { minWorkers: 1, maxWorkers: 8 },
+          enableLocalDiskEncryption: true,
+          clusterLogConf: {
+            volumes: { destination: "/Volumes/hdp_prod/hdp_ops/cluster_logs/epic-ingest" },
+          },
         },
       },
     ],
+    runAs: { servicePrincipalName: "6f1c2a3e-8d4b-4c1a-9e2f-3b5d7a9c0e11" },
     tasks: [task("bronze"), task("silver", { dependsOns: [{ taskKey: "bronze" }] })],
     emailNotifications: { onFailures: ["oncall@example.org"] },
     tags: HOUSE_TAGS,

@@ -33,6 +33,10 @@ export const SETTING_TYPES = {
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
   ],
   ownership: ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"],
+  objectLock: [
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SettingKind = keyof typeof SETTING_TYPES;

@@ -92,6 +92,10 @@ const cases: RuleCase[] = [
               sparkVersion: "15.4.x-scala2.12",
               dataSecurityMode: "SINGLE_USER",
               numWorkers: 2,
+              enableLocalDiskEncryption: true,
+              clusterLogConf: {
+                volumes: { destination: "/Volumes/hdp_prod/hdp_ops/cluster_logs/x" },
+              },
             },
           }),
         ],
@@ -306,6 +310,7 @@ const cases: RuleCase[] = [
     resources: [
       res("databricks:index/externalLocation:ExternalLocation", "gold-location", {
         name: "hdp-prod-clinical-gold",
+        isolationMode: "ISOLATION_MODE_ISOLATED",
       }),
       res(DBX.grants, "gold-location-grants", {
         externalLocation: "hdp-prod-clinical-gold",
@@ -366,6 +371,7 @@ const cases: RuleCase[] = [
       schemaGrants("epic_gold", [admin]),
       res("databricks:index/externalLocation:ExternalLocation", "gold-location", {
         name: "hdp-prod-clinical-gold",
+        isolationMode: "ISOLATION_MODE_ISOLATED",
       }),
       res(DBX.grants, "gold-location-grants", {
         externalLocation: "hdp-prod-clinical-gold",

@@ -81,6 +81,7 @@ export const databricksClusterPolicy = resourcePolicy(
     resourceTypes: [CLUSTER, JOB],
     hipaa: ["§164.308(a)(4)(ii)(B)", "§164.312(a)(1)"],
     awsConfig: [],
+    anchors: { sra: ["sra-compute-policies"] },
     severity: "high",
   },
   ({ type, props }) =>
@@ -103,6 +104,7 @@ export const databricksUnityCatalogAccessMode = resourcePolicy(
     resourceTypes: [CLUSTER, JOB, CLUSTER_POLICY],
     hipaa: ["§164.312(a)(1)", "§164.312(b)"],
     awsConfig: [],
+    anchors: { sra: ["sra-unity-catalog-access"] },
     severity: "critical",
   },
   ({ type, props }) => {

@@ -73,8 +73,15 @@ const cases: RuleCase[] = [
   },
   {
     rule: "iam-no-admin-statements",
-    title: "* on one service's resources (not every resource)",
+    title: "a wildcard of one service's reads on its resources (not every resource)",
+    resources: [managedPolicy([allow("s3:Get*", "arn:aws:s3:::*")])],
+  },
+  {
+    // Not administrator access, but every action of S3: the full-access rule's finding.
+    rule: "iam-no-full-service-access",
+    title: "s3:* on one service's resources",
     resources: [managedPolicy([allow("s3:*", "arn:aws:s3:::*")])],
+    violation: { name: "ingest-policy-1", message: /allows s3:\* \(every action of the service\)/ },
   },
   {
     rule: "iam-no-passrole-wildcard",

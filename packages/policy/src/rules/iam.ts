@@ -84,6 +84,7 @@ export const iamNoAdminStatements = resourcePolicy(
     resourceTypes: IDENTITY_TYPES,
     hipaa: ["§164.308(a)(4)(ii)(B)", "§164.308(a)(3)(ii)(A)"],
     awsConfig: ["iam-policy-no-statements-with-admin-access"],
+    anchors: { cdkNag: ["HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess"] },
     severity: "critical",
   },
   (r) =>
@@ -100,8 +101,8 @@ function coversAnyRole(resource: string): boolean {
 
 /**
  * `iam:PassRole` only on named roles: passing any role lets the holder run services as any role,
- * administrators' included. HIPAA §164.308(a)(4)(ii)(B) access authorization; least privilege
- * (AWS Config iam-policy-no-statements-with-full-access covers `iam:*`).
+ * administrators' included. HIPAA §164.308(a)(4)(ii)(B) access authorization; a house rule (AWS
+ * Config's iam-policy-no-statements-with-full-access is `iam-no-full-service-access`).
  */
 export const iamNoPassRoleWildcard = resourcePolicy(
   {
@@ -111,7 +112,7 @@ export const iamNoPassRoleWildcard = resourcePolicy(
       "Name the roles that may be passed (their ARNs, or a name prefix such as role/hdp-prod-*) and add an iam:PassedToService condition.",
     resourceTypes: IDENTITY_TYPES,
     hipaa: ["§164.308(a)(4)(ii)(B)"],
-    awsConfig: ["iam-policy-no-statements-with-full-access"],
+    awsConfig: [],
     severity: "high",
   },
   (r) =>

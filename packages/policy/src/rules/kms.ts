@@ -16,6 +16,7 @@ export const kmsKeyRotation = resourcePolicy(
     resourceTypes: [KEY],
     hipaa: ["§164.312(a)(2)(iv)"],
     awsConfig: ["cmk-backing-key-rotation-enabled"],
+    anchors: { awsguard: ["cmk-backing-key-rotation-enabled"] },
     severity: "high",
   },
   ({ props }) => {

@@ -163,6 +163,7 @@ export const vpcNoOpenIngress = resourcePolicy(
     ],
     hipaa: ["§164.312(e)(1)", "§164.312(a)(1)"],
     awsConfig: ["restricted-common-ports", "vpc-sg-open-only-to-authorized-ports"],
+    anchors: { cdkNag: ["HIPAA.Security-EC2RestrictedCommonPorts"] },
     severity: "high",
   },
   ({ type, props }) => {

@@ -46,6 +46,18 @@ export const s3BucketKmsEncryption = stackPolicy(
     resourceTypes: bucketTypes("encryption"),
     hipaa: ["§164.312(a)(2)(iv)"],
     awsConfig: ["s3-bucket-server-side-encryption-enabled", "s3-default-encryption-kms"],
+    anchors: {
+      cdkNag: [
+        "HIPAA.Security-S3BucketServerSideEncryptionEnabled",
+        "HIPAA.Security-S3DefaultEncryptionKMS",
+      ],
+    },
+    partial: {
+      "s3-default-encryption-kms":
+        "access-log targets keep SSE-S3, which S3 server access logging requires: AWS Config flags them",
+      "HIPAA.Security-S3DefaultEncryptionKMS":
+        "access-log targets keep SSE-S3, which S3 server access logging requires",
+    },
     severity: "critical",
   },
   (resources) => {
@@ -82,6 +94,7 @@ export const s3BucketVersioning = stackPolicy(
     resourceTypes: bucketTypes("versioning"),
     hipaa: ["§164.308(a)(7)(ii)(A)", "§164.310(d)(2)(iv)", "§164.312(c)(1)"],
     awsConfig: ["s3-bucket-versioning-enabled"],
+    anchors: { cdkNag: ["HIPAA.Security-S3BucketVersioningEnabled"] },
     severity: "high",
   },
   (resources) => {
@@ -124,6 +137,7 @@ export const s3BucketPublicAccessBlock = stackPolicy(
     resourceTypes: bucketTypes("publicAccessBlock"),
     hipaa: ["§164.312(a)(1)", "§164.308(a)(4)"],
     awsConfig: ["s3-bucket-level-public-access-prohibited"],
+    anchors: { cdkNag: ["HIPAA.Security-S3BucketLevelPublicAccessProhibited"] },
     severity: "critical",
   },
   (resources) => {
@@ -157,6 +171,7 @@ export const s3BucketTlsOnly = stackPolicy(
     resourceTypes: bucketTypes("policy"),
     hipaa: ["§164.312(e)(1)", "§164.312(e)(2)(ii)"],
     awsConfig: ["s3-bucket-ssl-requests-only"],
+    anchors: { cdkNag: ["HIPAA.Security-S3BucketSSLRequestsOnly"] },
     severity: "high",
   },
   (resources) => {
@@ -207,6 +222,10 @@ export const s3BucketAccessLogging = stackPolicy(
     resourceTypes: bucketTypes("logging"),
     hipaa: ["§164.312(b)", "§164.308(a)(1)(ii)(D)"],
     awsConfig: ["s3-bucket-logging-enabled"],
+    anchors: {
+      cdkNag: ["HIPAA.Security-S3BucketLoggingEnabled"],
+      awsguard: ["s3-bucket-logging-enabled"],
+    },
     severity: "high",
   },
   (resources) => {
@@ -291,6 +310,12 @@ export const s3BucketNoPublicGrants = resourcePolicy(
     ],
     hipaa: ["§164.312(a)(1)"],
     awsConfig: ["s3-bucket-public-read-prohibited", "s3-bucket-public-write-prohibited"],
+    anchors: {
+      cdkNag: [
+        "HIPAA.Security-S3BucketPublicReadProhibited",
+        "HIPAA.Security-S3BucketPublicWriteProhibited",
+      ],
+    },
     severity: "critical",
   },
   ({ props }) => publicGrantProblems(props),

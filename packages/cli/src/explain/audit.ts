@@ -1,0 +1,39 @@
+/**
+ * The audit part of `hdp explain <source>/<table>`: where reads of the table are recorded in
+ * each environment (the trail, its locked storage, Databricks' audit log). Data from
+ * @hdp/config's `tableAuditRecord`; here only the renderer.
+ */
+import { loadEstate, tableAuditRecord, type TableAuditRecord } from "@hdp/config";
+
+/** The records of `target` (a `<source>/<table>` key) in `envs` (all when empty); [] otherwise. */
+export function auditRecords(
+  configs: string,
+  target: string,
+  envs: readonly string[] | undefined,
+): TableAuditRecord[] {
+  const loaded = loadEstate(configs);
+  if (!loaded.ok || !loaded.estate.tables.some((t) => t.key === target)) return [];
+  const names = loaded.estate.environments.map((e) => e.name);
+  return (envs !== undefined && envs.length > 0 ? [...envs] : names)
+    .map((e) => tableAuditRecord(loaded.estate, target, e))
+    .filter((r): r is TableAuditRecord => r !== undefined);
+}
+
+/** The text of the audit section ("" without records). */
+export function renderAuditText(records: readonly TableAuditRecord[]): string {
+  if (records.length === 0) return "";
+  const out: string[] = ["", "Where reads are recorded:"];
+  for (const x of records) {
+    out.push(
+      `${x.table} in ${x.environment} (${x.classification}${x.enabled ? "" : ", disabled here"})`,
+      `  objects:            ${x.objects.join(", ")}`,
+      ...(x.catalogTables.length > 0
+        ? [`  catalog tables:     ${x.catalogTables.join(", ")}`]
+        : []),
+      `  S3 reads/writes:    CloudTrail data events, trail ${x.trailArn}${x.organizationTrail ? " (organisation trail)" : ""}`,
+      `  kept in:            ${x.trailLogs}${x.lockedDays !== undefined ? ` (object lock COMPLIANCE, ${x.lockedDays} days; log-file validation on)` : ""}`,
+      `  Databricks reads:   ${x.databricksAudit}`,
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
