@@ -8,7 +8,7 @@ export * from "./overlay";
 export { perEnvironment } from "./per-environment";
 export { environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
-export { DEFAULT_PIPELINE } from "./pipelines";
+export { DEFAULT_PIPELINE, DEFAULT_TASK_RETRIES, DEFAULT_TASK_TIMEOUT_MINUTES } from "./pipelines";
 export * as schemas from "./schema";
 export type {
   Classification as ClassificationLevel,

@@ -1,0 +1,30 @@
+// @hdp/dags: config -> static Airflow DAG files (pure functions, no I/O).
+export {
+  AIRFLOW_TAG_MAX,
+  DAG_LAYERS,
+  dagModels,
+  dagTag,
+  pipelineAsset,
+  type DagAsset,
+  type DagLayer,
+  type DagModel,
+  type DagSchedule,
+  type DagTable,
+} from "./model";
+export { DATABRICKS_CONN_ID, renderDag } from "./render";
+export {
+  assertDagModels,
+  dagFilePath,
+  renderDags,
+  validateDagModels,
+  type RenderedDag,
+} from "./files";
+export { DATE_TEMPLATE, JOB_DATE_PARAMETER, jobTaskKey, MAX_TASK_KEY } from "./job-tasks";
+export {
+  AIRFLOW_TARGETS,
+  airflowRequirements,
+  airflowTarget,
+  validateAirflowTarget,
+  type AirflowTarget,
+} from "./target";
+export { isPyIdentifier, pyComment, pyStr } from "./python";
