@@ -4,7 +4,7 @@
  * config parsing, no Variables or connections (AWS sizes MWAA classes on that assumption).
  */
 import { DATE_TEMPLATE, JOB_DATE_PARAMETER, jobTaskKey } from "./job-tasks";
-import type { DagLayer, DagModel, DagTable } from "./model";
+import type { DagModel, DagTable } from "./model";
 import { pyComment, pyName, pyStr, pyStrList } from "./python";
 
 /** The Airflow connection of the Databricks workspace (set per MWAA environment). */
@@ -45,6 +45,11 @@ export function renderDag(model: DagModel, jobId: string): string {
     `${I1}max_active_runs=1,`,
     `${I1}default_args={`,
     `${I2}"owner": ${pyStr(model.owner)},`,
+    `${I2}"databricks_conn_id": ${pyStr(DATABRICKS_CONN_ID)},`,
+    `${I2}"job_id": JOB_ID,`,
+    `${I2}"job_parameters": {${pyStr(JOB_DATE_PARAMETER)}: ${pyStr(DATE_TEMPLATE)}},`,
+    // Waiting for a Databricks run frees the worker slot (MWAA runs a triggerer).
+    `${I2}"deferrable": True,`,
     `${I2}"retries": ${int(model.retries)},`,
     `${I2}"retry_delay": timedelta(minutes=5),`,
     `${I2}"execution_timeout": timedelta(minutes=${int(model.timeoutMinutes)}),`,
@@ -66,7 +71,7 @@ export function renderDag(model: DagModel, jobId: string): string {
     }
     const downstream = new Set(model.tables.flatMap((t) => t.after));
     const last = model.tables.filter((t) => !downstream.has(t.id)).map((t) => groupVar(t.id));
-    lines.push(`${I1}[${last.join(", ")}] >> publish`);
+    lines.push(`${I1}${last.length === 1 ? last[0] : `[${last.join(", ")}]`} >> publish`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -99,19 +104,15 @@ function layerTasks(t: DagTable, indent: string, publishes: boolean): string[] {
   t.layers.forEach((layer, i) => {
     const last = i === t.layers.length - 1;
     out.push(
-      `${indent}${taskVar(t.id, layer)} = DatabricksRunNowOperator(`,
+      `${indent}${pyName(layer)} = DatabricksRunNowOperator(`,
       `${indent}${I1}task_id=${pyStr(layer)},`,
-      `${indent}${I1}databricks_conn_id=${pyStr(DATABRICKS_CONN_ID)},`,
-      `${indent}${I1}job_id=JOB_ID,`,
-      `${indent}${I1}job_parameters={${pyStr(JOB_DATE_PARAMETER)}: ${pyStr(DATE_TEMPLATE)}},`,
       `${indent}${I1}json={"only": [${pyStr(jobTaskKey(t.id, layer))}]},`,
-      `${indent}${I1}deferrable=True,`,
       ...(publishes && last ? [`${indent}${I1}outlets=[PUBLISHES],`] : []),
       `${indent})`,
     );
   });
   if (t.layers.length > 1) {
-    out.push(`${indent}${t.layers.map((l) => taskVar(t.id, l)).join(" >> ")}`);
+    out.push(`${indent}${t.layers.join(" >> ")}`);
   }
   return out;
 }
@@ -136,8 +137,10 @@ function docMd(model: DagModel): string {
 /** Airflow keeps descriptions on one line in its lists. */
 const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim();
 
-/** Variable names end in a layer or `_group`: never a keyword, an import or each other. */
-const taskVar = (table: string, layer: DagLayer): string => pyName(`${table}_${layer}`);
+/**
+ * Tasks are named after their task id (`bronze`, …: ruff's AIR001), groups `<table>_group`: a
+ * suffix no keyword, import or task variable has.
+ */
 const groupVar = (table: string): string => pyName(`${table}_group`);
 
 function int(n: number): string {
