@@ -10,6 +10,7 @@ export default tseslint.config(
       "**/dist/**",
       "coverage/**",
       ".hdp/**",
+      ".venv/**",
       "packages/*/schema/**",
       "test/fixtures/**",
       "**/*.mjs",

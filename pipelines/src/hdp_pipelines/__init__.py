@@ -1,0 +1,1 @@
+"""PySpark + Delta Lake ingest code, parameterised by a per-table JSON spec."""
