@@ -1,0 +1,120 @@
+"""landing -> bronze: read one landing partition, add ingestion metadata, write it to bronze.
+
+Bronze keeps what arrived: csv and ndjson values as strings, parquet as typed, raw formats parsed
+into the table's columns as strings. A rerun of a partition replaces that partition's rows (one
+atomic Delta commit with `replaceWhere` on `_landing_date`), so reruns are idempotent and a new
+day is an append.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from .raw import RawFormatError, parse_raw
+from .spec import TableSpec
+
+# Metadata columns bronze adds to every row (silver keeps the first four).
+BATCH_ID = "_batch_id"
+INGESTED_AT = "_ingested_at"
+LANDING_DATE = "_landing_date"
+SOURCE_FILE = "_source_file"
+ROW_ID = "_row_id"
+ERROR = "_error"
+METADATA_COLUMNS = (BATCH_ID, INGESTED_AT, LANDING_DATE, SOURCE_FILE, ROW_ID, ERROR)
+
+
+@dataclass(frozen=True)
+class BronzeResult:
+    table: str
+    batch_id: str
+    rows: int
+    files: int
+
+
+def path_exists(spark: SparkSession, path: str) -> bool:
+    """Whether a path exists on the file system Spark reads it with (S3, DBFS, local)."""
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    return bool(fs.exists(hpath))
+
+
+def read_landing(spark: SparkSession, spec: TableSpec, date: str) -> DataFrame:
+    """One landing partition as rows with `_source_file` and `_error`; one reader per format."""
+    path = spec.landing.partition(date)
+    fmt = spec.landing.format
+    if fmt == "csv":
+        df = spark.read.options(header=True, inferSchema=False, mode="PERMISSIVE").csv(path)
+    elif fmt == "ndjson":
+        df = spark.read.options(primitivesAsString=True, mode="PERMISSIVE").json(path)
+    elif fmt == "parquet":
+        df = spark.read.parquet(path)
+    else:
+        return _read_raw(spark, spec, path)
+    df = df.withColumn(SOURCE_FILE, F.col("_metadata.file_path"))
+    if "_corrupt_record" in df.columns:
+        df = df.withColumn(
+            ERROR,
+            F.when(F.col("_corrupt_record").isNotNull(), F.lit("malformed record")),
+        ).drop("_corrupt_record")
+    else:
+        df = df.withColumn(ERROR, F.lit(None).cast("string"))
+    return df
+
+
+def _read_raw(spark: SparkSession, spec: TableSpec, path: str) -> DataFrame:
+    """Raw vendor files parsed into the table's columns (strings); a bad file: one error row."""
+    names = [c.name for c in spec.columns]
+    fmt, table = spec.landing.format, spec.table
+    files = spark.read.format("binaryFile").load(path)
+
+    def parse(rows):  # runs on the executors
+        for r in rows:
+            modified = r.modificationTime.isoformat() if r.modificationTime else None
+            try:
+                for rec in parse_raw(fmt, table, bytes(r.content), r.path, modified):
+                    yield (*[rec.get(n) for n in names], r.path, None)
+            except (RawFormatError, UnicodeDecodeError, ValueError) as e:
+                yield (*[None for _ in names], r.path, f"unparseable {fmt} file: {e}")
+
+    schema = T.StructType(
+        [T.StructField(n, T.StringType()) for n in names]
+        + [T.StructField(SOURCE_FILE, T.StringType()), T.StructField(ERROR, T.StringType())]
+    )
+    return spark.createDataFrame(files.rdd.mapPartitions(parse), schema)
+
+
+def run_bronze(spark: SparkSession, spec: TableSpec, date: str) -> BronzeResult:
+    """Lands one partition in bronze; a missing partition is no data, not an error."""
+    target = spec.names.bronze
+    if target is None:
+        raise ValueError(f"{spec.key}: the table does not reach bronze")
+    batch_id = uuid.uuid4().hex
+    path = spec.landing.partition(date)
+    if not path_exists(spark, path):
+        print(f"bronze {spec.key} {date}: no landing partition at {path}; nothing to do")
+        return BronzeResult(target, batch_id, 0, 0)
+    df = (
+        read_landing(spark, spec, date)
+        .withColumn(BATCH_ID, F.lit(batch_id))
+        .withColumn(INGESTED_AT, F.current_timestamp())
+        .withColumn(LANDING_DATE, F.lit(date).cast("date"))
+        .withColumn(ROW_ID, F.monotonically_increasing_id())
+    ).cache()
+    rows = df.count()
+    files = df.select(SOURCE_FILE).distinct().count()
+    writer = df.write.format("delta").option("mergeSchema", "true")
+    if spark.catalog.tableExists(target):
+        writer.mode("overwrite").option("replaceWhere", f"{LANDING_DATE} = '{date}'").saveAsTable(
+            target
+        )
+    else:
+        writer.mode("append").partitionBy(LANDING_DATE).saveAsTable(target)
+    df.unpersist()
+    print(f"bronze {spec.key} {date}: {rows} rows from {files} files -> {target} ({batch_id})")
+    return BronzeResult(target, batch_id, rows, files)

@@ -1,0 +1,287 @@
+"""Raw vendor formats -> per-table rows. Pure functions: bytes in, plain dicts of strings out.
+
+Values stay strings (as they were in the file, timestamps normalised to ISO 8601): bronze keeps
+what arrived, silver casts and quarantines. Each parser returns `{table id: [row, ...]}`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+Row = dict[str, str | None]
+Tables = dict[str, list[Row]]
+
+
+class RawFormatError(ValueError):
+    """A file that is not what its format says (the whole file goes to quarantine)."""
+
+
+# ---------------------------------------------------------------------------------------- HL7 v2
+
+
+def hl7_timestamp(value: str | None) -> str | None:
+    """HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]`) -> ISO 8601, or None when empty."""
+    if not value:
+        return None
+    m = re.fullmatch(
+        r"(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4}))?([+-]\d{4})?", value
+    )
+    if not m:
+        raise RawFormatError(f'"{value}" is not an HL7 timestamp')
+    y, mo, d, h, mi, s, frac, tz = m.groups()
+    out = f"{y}-{mo or '01'}-{d or '01'}T{h or '00'}:{mi or '00'}:{s or '00'}"
+    if frac:
+        out += f".{frac}"
+    if tz:
+        out += f"{tz[:3]}:{tz[3:]}"
+    return out
+
+
+def _component(field: str, index: int = 0, sep: str = "^") -> str | None:
+    parts = field.split(sep)
+    value = parts[index] if index < len(parts) else ""
+    return value or None
+
+
+def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
+    """ORU^R01 messages (one or many per file) -> `lab_orders` (OBR) and `lab_results` (OBX).
+
+    Segments end with CR (LF and CRLF are accepted too); each message starts with MSH.
+    """
+    text = content.decode("utf-8-sig", errors="strict").replace("\r\n", "\r").replace("\n", "\r")
+    segments = [s for s in text.split("\r") if s.strip()]
+    if not segments or not segments[0].startswith("MSH"):
+        raise RawFormatError(f"{file}: not an HL7 v2 message (no MSH segment first)")
+    orders: list[Row] = []
+    results: list[Row] = []
+    msh: list[str] = []
+    pid: list[str] = []
+    pv1: list[str] = []
+    obr: list[str] = []
+    for seg in segments:
+        if seg.startswith("MSH"):
+            sep = seg[3]
+            # MSH-1 is the field separator itself, so it is put back as msh[1]: MSH-n is msh[n].
+            msh = ["MSH", sep, *seg[4:].split(sep)]
+            message_type = _field(msh, 9)
+            if not message_type.startswith("ORU^R01"):
+                raise RawFormatError(f"{file}: message type {message_type!r} is not ORU^R01")
+            pid, pv1, obr = [], [], []
+            continue
+        fields = seg.split(msh[1] if msh else "|")
+        kind = fields[0]
+        if kind == "PID":
+            pid = fields
+        elif kind == "PV1":
+            pv1 = fields
+        elif kind == "OBR":
+            obr = fields
+            orders.append(
+                {
+                    "accession_number": _accession(obr),
+                    "order_code": _component(_field(obr, 4)),
+                    "placer_order_number": _component(_field(obr, 2)),
+                    "mrn": _component(_field(pid, 3)),
+                    "encounter_csn": _component(_field(pv1, 19)),
+                    "ordering_provider_npi": _component(_field(obr, 16)),
+                    "order_priority": _field(obr, 5) or None,
+                    "ordered_at": hl7_timestamp(_field(obr, 6)),
+                    "collected_at": hl7_timestamp(_field(obr, 7)),
+                    "performing_lab": _component(_field(obr, 21)) if _field(obr, 21) else None,
+                    "message_control_id": _field(msh, 10) or None,
+                    "message_time": hl7_timestamp(_field(msh, 7)),
+                }
+            )
+        elif kind == "OBX":
+            if not obr:
+                raise RawFormatError(f"{file}: OBX segment before any OBR")
+            code = _field(fields, 3)
+            value_type = _field(fields, 2)
+            value = _field(fields, 5)
+            results.append(
+                {
+                    "accession_number": _accession(obr),
+                    "order_code": _component(_field(obr, 4)),
+                    "observation_seq": _field(fields, 1) or None,
+                    "loinc_code": _component(code, 0) if _component(code, 2) == "LN" else None,
+                    "local_test_code": _component(code, 3)
+                    or (_component(code, 0) if _component(code, 2) != "LN" else None),
+                    "result_value": value or None,
+                    "numeric_value": value if value_type in ("NM", "SN") and value else None,
+                    "units": _component(_field(fields, 6)),
+                    "reference_range": _field(fields, 7) or None,
+                    "abnormal_flag": _field(fields, 8) or None,
+                    "result_status": _field(fields, 11) or None,
+                    "observed_at": hl7_timestamp(_field(fields, 14)),
+                    "resulted_at": hl7_timestamp(_field(fields, 19)),
+                    "message_time": hl7_timestamp(_field(msh, 7)),
+                }
+            )
+    return {"lab_orders": orders, "lab_results": results}
+
+
+def _field(fields: list[str], n: int) -> str:
+    return fields[n] if n < len(fields) else ""
+
+
+def _accession(obr: list[str]) -> str | None:
+    """The filler's accession: OBR-20 when the lab fills it, else OBR-3 (filler order number)."""
+    return _component(_field(obr, 20)) or _component(_field(obr, 3))
+
+
+# ------------------------------------------------------------------------------------------- VCF
+
+
+def parse_vcf(content: bytes, file: str = "") -> Tables:
+    """A single-sample VCF (plain or gzip) -> `variants`: one row per ALT allele of each record."""
+    if content[:2] == b"\x1f\x8b":
+        content = gzip.decompress(content)
+    lines = content.decode("utf-8").splitlines()
+    meta: dict[str, str] = {}
+    header: list[str] = []
+    rows: list[Row] = []
+    for n, line in enumerate(lines, start=1):
+        if line.startswith("##"):
+            key, _, value = line[2:].partition("=")
+            meta.setdefault(key, value)
+            continue
+        if line.startswith("#CHROM"):
+            header = line[1:].split("\t")
+            if len(header) < 10:
+                raise RawFormatError(f"{file}:{n}: the header names no sample column")
+            continue
+        if not line.strip():
+            continue
+        if not header:
+            raise RawFormatError(f"{file}:{n}: record before the #CHROM header")
+        cols = line.split("\t")
+        if len(cols) != len(header):
+            raise RawFormatError(
+                f"{file}:{n}: {len(cols)} columns where the header has {len(header)}"
+            )
+        rec = dict(zip(header, cols, strict=True))
+        info = _vcf_info(rec["INFO"])
+        fmt = dict(zip(rec["FORMAT"].split(":"), cols[9].split(":"), strict=False))
+        ann = info.get("ANN", "").split(",")
+        for i, alt in enumerate(rec["ALT"].split(",")):
+            a = ann[i].split("|") if i < len(ann) and ann[i] else []
+            rows.append(
+                {
+                    "sample_id": header[9],
+                    "chrom": rec["CHROM"],
+                    "pos": rec["POS"],
+                    "ref": rec["REF"],
+                    "alt": alt,
+                    "genotype": fmt.get("GT"),
+                    "qual": None if rec["QUAL"] == "." else rec["QUAL"],
+                    "filter": rec["FILTER"],
+                    "depth": fmt.get("DP") or info.get("DP"),
+                    "allele_fraction": _nth(fmt.get("AF"), i),
+                    "gene_symbol": a[3] if len(a) > 3 and a[3] else None,
+                    "hgvs_c": a[9] if len(a) > 9 and a[9] else None,
+                    "hgvs_p": a[10] if len(a) > 10 and a[10] else None,
+                    "consequence": a[1] if len(a) > 1 and a[1] else None,
+                    "clinvar_significance": info.get("CLNSIG"),
+                    "gnomad_af": _nth(info.get("gnomAD_AF"), i),
+                    "pipeline_version": meta.get("DRAGENVersion") or meta.get("source"),
+                    "called_at": _vcf_date(meta.get("fileDate")),
+                }
+            )
+    if not header:
+        raise RawFormatError(f"{file}: no #CHROM header line")
+    return {"variants": rows}
+
+
+def _vcf_info(info: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in info.split(";"):
+        if not item or item == ".":
+            continue
+        k, _, v = item.partition("=")
+        out[k] = v or "true"
+    return out
+
+
+def _nth(value: str | None, i: int) -> str | None:
+    if not value or value == ".":
+        return None
+    parts = value.split(",")
+    return parts[i] if i < len(parts) and parts[i] != "." else None
+
+
+def _vcf_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", value)
+    return f"{m[1]}-{m[2]}-{m[3]}T00:00:00" if m else value
+
+
+# ----------------------------------------------------------------------------------------- FASTQ
+
+_FASTQ_NAME = re.compile(
+    r"^(?P<sample>.+?)_S\d+(?:_L(?P<lane>\d{3}))?_R(?P<read>[12])_\d{3}\.fastq(?:\.gz)?$"
+)
+
+
+def parse_fastq(content: bytes, file: str, modified_at: str | None = None) -> Tables:
+    """One FASTQ file -> one `fastq_files` manifest row (counts and checksums, never the reads).
+
+    The path follows Illumina's BCL Convert layout: `.../<run_id>/Analysis/<n>/Data/BCLConvert/
+    fastq/<sample>_S<n>_L<lane>_R<read>_001.fastq.gz`.
+    """
+    path = PurePosixPath(file)
+    m = _FASTQ_NAME.match(path.name)
+    if not m:
+        raise RawFormatError(
+            f"{file}: not a BCL Convert FASTQ name (<sample>_S1_L001_R1_001.fastq.gz)"
+        )
+    parts = path.parts
+    run_id = parts[parts.index("Analysis") - 1] if "Analysis" in parts else None
+    raw = gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if len(lines) % 4 != 0:
+        raise RawFormatError(f"{file}: {len(lines)} lines is not a whole number of 4-line records")
+    for i in range(0, len(lines), 4):
+        if not lines[i].startswith(b"@") or not lines[i + 2].startswith(b"+"):
+            raise RawFormatError(f"{file}: record {i // 4 + 1} is not a FASTQ record")
+        if len(lines[i + 1]) != len(lines[i + 3]):
+            raise RawFormatError(
+                f"{file}: record {i // 4 + 1}: sequence and quality lengths differ"
+            )
+    return {
+        "fastq_files": [
+            {
+                "file_path": file,
+                "run_id": run_id,
+                "sample_id": m["sample"],
+                "lane": str(int(m["lane"])) if m["lane"] else None,
+                "read_number": m["read"],
+                "file_size_bytes": str(len(content)),
+                "md5": hashlib.md5(content, usedforsecurity=False).hexdigest(),
+                "read_count": str(len(lines) // 4),
+                "created_at": modified_at,
+            }
+        ]
+    }
+
+
+Parser = Callable[[bytes, str, str | None], Tables]
+
+PARSERS: dict[str, Parser] = {
+    "hl7": lambda content, file, _modified: parse_hl7_oru_r01(content, file),
+    "vcf": lambda content, file, _modified: parse_vcf(content, file),
+    "fastq": parse_fastq,
+}
+
+
+def parse_raw(
+    fmt: str, table: str, content: bytes, file: str, modified_at: str | None
+) -> list[Row]:
+    """The rows one raw file gives one table (empty when the file holds nothing for the table)."""
+    return PARSERS[fmt](content, file, modified_at).get(table, [])
