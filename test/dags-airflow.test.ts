@@ -20,6 +20,11 @@ import {
   renderDags,
   type DagModel,
 } from "@hdp/dags";
+import {
+  HOSTILE,
+  HOSTILE_PIPELINE,
+  hostileEstate,
+} from "../packages/dags/src/__fixtures__/hostile";
 
 const ROOT = join(__dirname, "..");
 const PYTHON = join(
@@ -55,6 +60,8 @@ interface ParsedDag {
     condition?: string;
   };
   tags: string[];
+  description: string | null;
+  doc_md: string | null;
   catchup: boolean;
   max_active_runs: number;
   tasks: Record<string, ParsedTask>;
@@ -121,6 +128,9 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
   const models = new Map<string, DagModel[]>();
   const ids = new Map<string, Record<string, string>>();
   let parsed: Record<string, ParsedFolder> = {};
+  // The hand-broken estate's dev DAGs, parsed in their own folder by the same Airflow run.
+  const hostile = hostileEstate(estate);
+  const hostileModels = dagModels(hostile, "dev");
 
   beforeAll(() => {
     envs.forEach((env, i) => {
@@ -132,8 +142,13 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
         writeFileSync(join(dir, env, f.path), f.content);
       }
     });
+    mkdirSync(join(dir, "hostile"));
+    for (const f of renderDags(hostile, "dev", jobIds(hostileModels, 9000))) {
+      writeFileSync(join(dir, "hostile", f.path), f.content);
+    }
     const out = join(dir, "parsed.json");
-    const r = venv(PYTHON, [PARSE, out, ...envs.map((e) => join(dir, e))], {
+    const folders = [...envs, "hostile"].map((e) => join(dir, e));
+    const r = venv(PYTHON, [PARSE, out, ...folders], {
       AIRFLOW_HOME: join(dir, "airflow-home"),
       AIRFLOW__CORE__LOAD_EXAMPLES: "False",
       AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT: "30",
@@ -240,14 +255,24 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
     }
   });
 
+  it("a hand-broken config hides no DAG, and Airflow reads back exactly what config said", () => {
+    const p = parsed.hostile as ParsedFolder;
+    expect(p.import_errors).toEqual({});
+    expect(Object.keys(p.dags).sort()).toEqual(hostileModels.map((m) => m.dagId).sort());
+    expect(Object.keys(p.dags)).toHaveLength((models.get("dev") ?? []).length);
+    const m = hostileModels.find((x) => x.pipelineKey === HOSTILE_PIPELINE) as DagModel;
+    const dag = p.dags[m.dagId] as ParsedDag;
+    expect(dag.description).toBe(HOSTILE.description.replace(/\s+/g, " ").trim());
+    expect(dag.doc_md?.startsWith(HOSTILE.description)).toBe(true);
+    expect(dag.tags).toContain(`note:${HOSTILE.tagValue}`);
+    const long = dag.tags.find((t) => t.startsWith("long:"));
+    expect(long?.length).toBe(100);
+    expect(Object.keys(p.dags)).not.toContain("shadow");
+  });
+
   it("ruff (with Airflow's AIR rules) passes on every generated file", () => {
-    const r = venv(RUFF, [
-      "check",
-      "--no-cache",
-      "--config",
-      RUFF_CONFIG,
-      ...envs.map((e) => join(dir, e)),
-    ]);
+    const folders = [...envs, "hostile"].map((e) => join(dir, e));
+    const r = venv(RUFF, ["check", "--no-cache", "--config", RUFF_CONFIG, ...folders]);
     expect(`${r.stdout}${r.stderr}`).toContain("All checks passed");
     expect(r.status).toBe(0);
   });

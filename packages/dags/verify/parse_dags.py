@@ -66,6 +66,8 @@ def parse(folder: str) -> dict:
             "file": os.path.relpath(dag.fileloc, folder),
             "schedule": _schedule(dag),
             "tags": sorted(dag.tags),
+            "description": dag.description,
+            "doc_md": dag.doc_md,
             "catchup": dag.catchup,
             "max_active_runs": dag.max_active_runs,
             "tasks": {t.task_id: _task(t) for t in dag.tasks},
