@@ -17,6 +17,7 @@ import {
   DATE_TEMPLATE,
   dagModels,
   jobTaskKey,
+  renderDag,
   renderDags,
   type DagModel,
 } from "@hdp/dags";
@@ -25,6 +26,7 @@ import {
   HOSTILE_PIPELINE,
   hostileEstate,
 } from "../packages/dags/src/__fixtures__/hostile";
+import { MODEL } from "../packages/dags/src/__fixtures__/models";
 
 const ROOT = join(__dirname, "..");
 const PYTHON = join(
@@ -104,7 +106,7 @@ function expectedTasks(m: DagModel): Map<string, string[]> {
   for (const t of m.tables) {
     t.layers.forEach((layer, i) => {
       const up =
-        i > 0 ? [id(t.id, t.layers[i - 1] as string)] : t.after.map((a) => last.get(a) as string);
+        i > 0 ? [id(t.id, t.layers[i - 1])] : t.after.map((a) => last.get(a) as string);
       tasks.set(id(t.id, layer), up.sort());
     });
   }
@@ -146,8 +148,11 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
     for (const f of renderDags(hostile, "dev", jobIds(hostileModels, 9000))) {
       writeFileSync(join(dir, "hostile", f.path), f.content);
     }
+    // A hand-written model with a table waiting for another of the same DAG.
+    mkdirSync(join(dir, "handmade"));
+    writeFileSync(join(dir, "handmade", `${MODEL.dagId}.py`), renderDag(MODEL, "4711"));
     const out = join(dir, "parsed.json");
-    const folders = [...envs, "hostile"].map((e) => join(dir, e));
+    const folders = [...envs, "hostile", "handmade"].map((e) => join(dir, e));
     const r = venv(PYTHON, [PARSE, out, ...folders], {
       AIRFLOW_HOME: join(dir, "airflow-home"),
       AIRFLOW__CORE__LOAD_EXAMPLES: "False",
@@ -167,7 +172,7 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
   it.each(["dev", "stage", "prod"])(
     "%s: zero import errors, one DAG per file, the DAG ids of config",
     (env) => {
-      const p = parsed[env] as ParsedFolder;
+      const p = parsed[env];
       expect(p.import_errors).toEqual({});
       const ms = models.get(env) ?? [];
       expect(Object.keys(p.dags).sort()).toEqual(ms.map((m) => m.dagId).sort());
@@ -187,13 +192,13 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
   it.each(["dev", "stage", "prod"])(
     "%s: tasks, dependencies, job ids and settings match config",
     (env) => {
-      const p = parsed[env] as ParsedFolder;
+      const p = parsed[env];
       const ms = models.get(env) ?? [];
       expect(ms.length).toBeGreaterThan(0);
       let multiTable = 0;
       let assetScheduled = 0;
       for (const m of ms) {
-        const dag = p.dags[m.dagId] as ParsedDag;
+        const dag = p.dags[m.dagId];
         const want = expectedTasks(m);
         const got = new Map(
           Object.entries(dag.tasks).map(([id, t]) => [id, [...t.upstream].sort()]),
@@ -215,7 +220,7 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
           const [table, layer] = m.tables.length === 1 ? [m.tables[0]?.id, id] : id.split(".");
           expect(t.operator).toBe("DatabricksRunNowOperator");
           expect(t.job_id).toBe(ids.get(env)?.[m.pipelineKey]);
-          expect(t.only).toEqual([jobTaskKey(table as string, layer as "bronze")]);
+          expect(t.only).toEqual([jobTaskKey(table, layer as "bronze")]);
           expect(t.job_parameters).toEqual({ date: DATE_TEMPLATE });
           expect(t.conn_id).toBe(DATABRICKS_CONN_ID);
           expect(t.deferrable).toBe(true);
@@ -245,7 +250,7 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
 
   it("every upstream asset a DAG waits for is published by a DAG of the same environment", () => {
     for (const env of envs) {
-      const p = parsed[env] as ParsedFolder;
+      const p = parsed[env];
       const published = new Set(
         Object.values(p.dags).flatMap((d) => Object.values(d.tasks).flatMap((t) => t.outlets)),
       );
@@ -255,13 +260,23 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
     }
   });
 
+  it("a table waiting for another table of its DAG waits for its last layer", () => {
+    const p = parsed.handmade;
+    expect(p.import_errors).toEqual({});
+    const dag = p.dags[MODEL.dagId];
+    const got = new Map(Object.entries(dag.tasks).map(([id, t]) => [id, [...t.upstream].sort()]));
+    expect(got).toEqual(expectedTasks(MODEL));
+    expect(dag.tasks["results.bronze"]?.upstream).toEqual(["orders.silver"]);
+    expect(dag.tasks.publish?.upstream).toEqual(["results.gold"]);
+  });
+
   it("a hand-broken config hides no DAG, and Airflow reads back exactly what config said", () => {
-    const p = parsed.hostile as ParsedFolder;
+    const p = parsed.hostile;
     expect(p.import_errors).toEqual({});
     expect(Object.keys(p.dags).sort()).toEqual(hostileModels.map((m) => m.dagId).sort());
     expect(Object.keys(p.dags)).toHaveLength((models.get("dev") ?? []).length);
     const m = hostileModels.find((x) => x.pipelineKey === HOSTILE_PIPELINE) as DagModel;
-    const dag = p.dags[m.dagId] as ParsedDag;
+    const dag = p.dags[m.dagId];
     expect(dag.description).toBe(HOSTILE.description.replace(/\s+/g, " ").trim());
     expect(dag.doc_md?.startsWith(HOSTILE.description)).toBe(true);
     expect(dag.tags).toContain(`note:${HOSTILE.tagValue}`);
@@ -271,7 +286,7 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
   });
 
   it("ruff (with Airflow's AIR rules) passes on every generated file", () => {
-    const folders = [...envs, "hostile"].map((e) => join(dir, e));
+    const folders = [...envs, "hostile", "handmade"].map((e) => join(dir, e));
     const r = venv(RUFF, ["check", "--no-cache", "--config", RUFF_CONFIG, ...folders]);
     expect(`${r.stdout}${r.stderr}`).toContain("All checks passed");
     expect(r.status).toBe(0);

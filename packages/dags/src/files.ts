@@ -72,7 +72,7 @@ export function renderDags(
   }
   return models.map((m) => ({
     path: dagFilePath(m.dagId),
-    content: renderDag(m, jobIds[m.pipelineKey] as string),
+    content: renderDag(m, jobIds[m.pipelineKey]),
     dagId: m.dagId,
     pipelineKey: m.pipelineKey,
   }));

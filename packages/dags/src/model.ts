@@ -108,7 +108,10 @@ export function dagModels(estate: Estate, env: string): DagModel[] {
     const source = sourceById.get(p.source);
     if (source === undefined) throw new Error(`pipeline ${p.key}: unknown source "${p.source}"`);
     const upstream = p.dependsOn.filter((k) => running.has(k));
-    const cron = { cron: CRON_PRESETS[p.schedule.cron] ?? p.schedule.cron, timezone: p.schedule.timezone };
+    const cron = {
+      cron: CRON_PRESETS[p.schedule.cron] ?? p.schedule.cron,
+      timezone: p.schedule.timezone,
+    };
     const members = new Set(tables.map((t) => t.id));
     const domain = source.domain;
     const tags = [

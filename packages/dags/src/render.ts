@@ -11,7 +11,7 @@ import { pyComment, pyName, pyStr, pyStrList } from "./python";
 export const DATABRICKS_CONN_ID = "databricks_default";
 
 /** Fixed, so the file never changes with the day it was rendered. */
-const START_DATE = "pendulum.datetime(2026, 1, 1, tz=\"UTC\")";
+const START_DATE = 'pendulum.datetime(2026, 1, 1, tz="UTC")';
 
 const I1 = "    ";
 const I2 = "        ";
@@ -59,7 +59,7 @@ export function renderDag(model: DagModel, jobId: string): string {
     "):",
   ];
   if (single) {
-    lines.push(...layerTasks(model.tables[0] as DagTable, I1, true));
+    lines.push(...layerTasks(model.tables[0], I1, true));
   } else {
     for (const t of model.tables) {
       lines.push(`${I1}with TaskGroup(group_id=${pyStr(t.id)}) as ${groupVar(t.id)}:`);
