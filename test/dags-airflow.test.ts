@@ -105,8 +105,7 @@ function expectedTasks(m: DagModel): Map<string, string[]> {
   const tasks = new Map<string, string[]>();
   for (const t of m.tables) {
     t.layers.forEach((layer, i) => {
-      const up =
-        i > 0 ? [id(t.id, t.layers[i - 1])] : t.after.map((a) => last.get(a) as string);
+      const up = i > 0 ? [id(t.id, t.layers[i - 1])] : t.after.map((a) => last.get(a) as string);
       tasks.set(id(t.id, layer), up.sort());
     });
   }
