@@ -7,6 +7,7 @@ export * from "./instance-pool";
 export * from "./ingest-job";
 export * from "./unity-catalog-storage";
 export * from "./lake-catalog";
+export * from "./workspace-files";
 
 // Pure building blocks (tested directly; usable by policies and the platform)
 export * from "./cluster-policy-definition";
@@ -16,4 +17,5 @@ export * from "./ingest-job-spec";
 export * from "./grants";
 export * from "./lake-catalog-spec";
 export * from "./unity-catalog-storage-spec";
+export * from "./workspace-files-plan";
 export { HOUSE_TAG_KEYS, validateHouseTags } from "./validation";
