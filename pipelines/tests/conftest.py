@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +18,11 @@ def spark() -> Iterator[object]:
     from delta import configure_spark_with_delta_pip
     from pyspark.sql import SparkSession
 
+    # Python-side datetimes are read in the process time zone: make it UTC like the session's.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    # Python workers run this venv's interpreter (it has hdp_pipelines), not whatever `python3` is.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     warehouse = Path(tempfile.mkdtemp(prefix="hdp-spark-warehouse-"))
     builder = (
         SparkSession.builder.master("local[2]")
@@ -28,6 +36,9 @@ def spark() -> Iterator[object]:
         .config("spark.sql.warehouse.dir", str(warehouse / "warehouse"))
         .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={warehouse / 'derby'}")
         .config("spark.sql.session.timeZone", "UTC")
+        # Delta reads its log with 50 partitions by default: far too many for tiny local tables.
+        .config("spark.databricks.delta.snapshotPartitions", "2")
+        .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config(
             "spark.sql.catalog.spark_catalog",

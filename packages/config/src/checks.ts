@@ -3,6 +3,7 @@
  * and ceilings, PHI per environment, pipeline membership, cycles and derived names. Entries
  * with errors are left out of the estate; every error is reported.
  */
+import { landingFormatOf } from "./landing";
 import type { ConfigError, Origin } from "./errors";
 import { fieldPath } from "./errors";
 import type { Environment, Platform, Source, Table } from "./estate";
@@ -349,15 +350,41 @@ function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<stri
       r.error(f, path, `${role} "${name}" is not a column of this table${didYouMean(name, names)}`);
   };
   if (t.load.mode === "incremental") col(["load", "watermark"], t.load.watermark, "watermark");
-  if (t.load.mode === "cdc") {
-    t.load.keys.forEach((k, i) => {
+  const loadKeys = t.load.mode === "full" ? undefined : t.load.keys;
+  if (loadKeys !== undefined) {
+    loadKeys.forEach((k, i) => {
       col(["load", "keys", i], k, "key");
       const c = t.columns[cols.get(k) ?? -1];
       if (c?.nullable === true)
         r.error(f, ["load", "keys", i], `key column "${k}" must be declared nullable: false`);
     });
+  }
+  if (t.load.mode === "cdc") {
     if (t.load.sequenceBy !== undefined)
       col(["load", "sequenceBy"], t.load.sequenceBy, "sequenceBy");
+    if (t.load.deletes !== undefined)
+      col(["load", "deletes", "column"], t.load.deletes.column, "delete marker column");
+  }
+  if (t.layers.some((l) => l !== "landing")) {
+    const landing = landingFormatOf(src.config.connection, t);
+    if ("problem" in landing)
+      r.error(
+        f,
+        ["landingFormat"],
+        `${landing.problem}: set landingFormat (csv, ndjson or parquet) for the ingest code`,
+      );
+  }
+  if (t.gold !== undefined) {
+    if (!t.layers.includes("gold")) r.error(f, ["gold"], 'a gold step needs "gold" in layers');
+    t.gold.groupBy.forEach((g, i) => col(["gold", "groupBy", i], g, "group-by column"));
+    t.gold.measures.forEach((m, i) => {
+      if (m.column !== undefined)
+        col(["gold", "measures", i, "column"], m.column, "measure column");
+      else if (m.function !== "count")
+        r.error(f, ["gold", "measures", i, "column"], `${m.function} needs a column`);
+      if (t.gold?.groupBy.includes(m.name))
+        r.error(f, ["gold", "measures", i, "name"], `"${m.name}" is also a group-by column`);
+    });
   }
   t.partitionBy.forEach((p, i) => {
     col(["partitionBy", i], p, "partition column");

@@ -3,6 +3,7 @@
 export * from "./errors";
 export * from "./estate";
 export * from "./load";
+export { INGEST_FORMATS, landingFormatOf, type IngestFormat } from "./landing";
 export * from "./names";
 export * from "./overlay";
 export { perEnvironment } from "./per-environment";

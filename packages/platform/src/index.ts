@@ -18,4 +18,5 @@ export { awsProviderArgs } from "./providers";
 export { policyRuntime, preloadedRuntime } from "./core";
 export { MANAGED_PREFIX, schemaStorageRoot } from "./sources";
 export * from "./catalog";
+export * from "./table-spec";
 export { resourceOrigins, type ResourceLike } from "./origins";

@@ -106,8 +106,8 @@ def run_bronze(spark: SparkSession, spec: TableSpec, date: str) -> BronzeResult:
         .withColumn(LANDING_DATE, F.lit(date).cast("date"))
         .withColumn(ROW_ID, F.monotonically_increasing_id())
     ).cache()
-    rows = df.count()
-    files = df.select(SOURCE_FILE).distinct().count()
+    counts = df.agg(F.count(F.lit(1)), F.count_distinct(SOURCE_FILE)).first()
+    rows, files = int(counts[0]), int(counts[1])
     writer = df.write.format("delta").option("mergeSchema", "true")
     if spark.catalog.tableExists(target):
         writer.mode("overwrite").option("replaceWhere", f"{LANDING_DATE} = '{date}'").saveAsTable(

@@ -7,6 +7,7 @@ syntax, so tags are only set on Databricks.
 from __future__ import annotations
 
 import os
+import re
 
 from pyspark.sql import SparkSession
 
@@ -28,6 +29,15 @@ def column_comment(c: Column) -> str | None:
     return c.description
 
 
+def table_properties(spec: TableSpec) -> dict[str, str]:
+    return {
+        "hdp.source": spec.source,
+        "hdp.table": spec.table,
+        "hdp.classification": spec.classification,
+        "hdp.environment": spec.environment,
+    }
+
+
 def metadata_statements(
     spec: TableSpec, table: str, *, unity_catalog: bool, present: set[str] | None = None
 ) -> list[str]:
@@ -35,12 +45,7 @@ def metadata_statements(
 
     `present`: the table's columns when they are not the spec's (a gold aggregate).
     """
-    props = {
-        "hdp.source": spec.source,
-        "hdp.table": spec.table,
-        "hdp.classification": spec.classification,
-        "hdp.environment": spec.environment,
-    }
+    props = table_properties(spec)
     name = _ident(table)
     out = [
         f"ALTER TABLE {name} SET TBLPROPERTIES ("
@@ -73,8 +78,22 @@ def on_databricks() -> bool:
 
 
 def apply_column_metadata(spark: SparkSession, spec: TableSpec, table: str) -> None:
-    present = set(spark.table(table).columns)
-    for statement in metadata_statements(
-        spec, table, unity_catalog=on_databricks(), present=present
-    ):
+    """Runs the statements whose effect is not there yet (each is a Delta commit)."""
+    schema = spark.table(table).schema
+    comments = {f.name: f.metadata.get("comment") for f in schema.fields}
+    props = {r.key: r.value for r in spark.sql(f"SHOW TBLPROPERTIES {_ident(table)}").collect()}
+    wanted_props = table_properties(spec)
+    uc = on_databricks()
+    for statement in metadata_statements(spec, table, unity_catalog=uc, present=set(comments)):
+        if "SET TBLPROPERTIES" in statement and all(
+            props.get(k) == v for k, v in wanted_props.items()
+        ):
+            continue
+        if statement.startswith("COMMENT ON TABLE") and props.get("comment") == spec.description:
+            continue
+        m = re.search(r"ALTER COLUMN `(\w+)` COMMENT", statement)
+        if m:
+            c = spec.column(m[1])
+            if comments.get(c.name) == column_comment(c):
+                continue
         spark.sql(statement)

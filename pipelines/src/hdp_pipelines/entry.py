@@ -78,6 +78,27 @@ def run_layer(spark, spec: TableSpec, layer: str, date: str) -> object:
     return run_gold(spark, spec, date)
 
 
+def ship_package(spark) -> None:
+    """Makes `hdp_pipelines` importable on the executors (raw parsers run there).
+
+    The job runs from workspace files, not an installed wheel: zip this copy and add it to the
+    Spark context, unless the executors can import it already (installed, as in local tests).
+    """
+    import importlib.util
+    import tempfile
+    import zipfile
+
+    package = Path(__file__).resolve().parent
+    spec = importlib.util.find_spec("hdp_pipelines")
+    if spec is not None and spec.origin and "site-packages" in spec.origin:
+        return
+    archive = Path(tempfile.mkdtemp(prefix="hdp-pipelines-")) / "hdp_pipelines.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(package.glob("*.py")):
+            z.write(f, f"hdp_pipelines/{f.name}")
+    spark.sparkContext.addPyFile(str(archive))
+
+
 def main(argv: list[str] | None = None, spark=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -89,6 +110,7 @@ def main(argv: list[str] | None = None, spark=None) -> int:
         from pyspark.sql import SparkSession
 
         spark = SparkSession.builder.getOrCreate()
+        ship_package(spark)
     failed = []
     for spec in specs:
         try:

@@ -77,9 +77,11 @@ def conform(df: DataFrame, spec: TableSpec) -> DataFrame:
                 value.isNull() & raw.isNull(), F.lit(f"{c.name}: null in a non-null column")
             )
             checks.append(missing if c.name in keys else F.when(~deleting, missing))
-    errors = F.col(ERROR) if ERROR in present else F.lit(None).cast("string")
-    checks.append(errors)
-    reasons = F.filter(F.array(*checks), lambda x: x.isNotNull())
+    # A row bronze could not read (an unparseable raw file) has one reason: that.
+    error = F.col(ERROR) if ERROR in present else F.lit(None).cast("string")
+    reasons = F.when(error.isNotNull(), F.array(error)).otherwise(
+        F.filter(F.array(*checks), lambda x: x.isNotNull())
+    )
     # The delete marker is judged on the raw value, before the columns are replaced.
     out = df.withColumn(REASONS, reasons)
     for name, value in typed.items():
@@ -108,17 +110,18 @@ def run_silver(spark: SparkSession, spec: TableSpec, date: str) -> SilverResult:
     quarantined = _write_quarantine(spark, spec, rows, rejected, quarantine, date)
 
     columns = [c.name for c in spec.columns]
-    clean = accepted.select(*columns, *SILVER_METADATA)
+    clean = accepted.select(*columns, *SILVER_METADATA, ROW_ID)
     deleted = 0
     if spec.load.keys and spec.load.mode in ("cdc", "incremental"):
-        deleted = _merge(spark, spec, latest_per_key(clean, spec), target)
+        deleted = _merge(spark, spec, latest_per_key(clean, spec).drop(ROW_ID), target)
     elif spec.load.mode == "incremental":
+        clean = clean.drop(ROW_ID)
         _create_if_missing(spark, spec, clean, target)
         clean.write.format("delta").mode("overwrite").option(
             "replaceWhere", f"{LANDING_DATE} = '{date}'"
         ).saveAsTable(target)
     else:  # full: the day's snapshot is the table
-        snapshot = latest_per_key(clean, spec) if spec.load.keys else clean
+        snapshot = (latest_per_key(clean, spec) if spec.load.keys else clean).drop(ROW_ID)
         writer = snapshot.write.format("delta").mode("overwrite").option("overwriteSchema", "true")
         if spec.partition_by:
             writer = writer.partitionBy(*spec.partition_by)
@@ -177,7 +180,9 @@ def _write_quarantine(
     raw = bronze_rows.select(
         ROW_ID,
         BATCH_ID,
-        F.to_json(F.struct(*[F.col(c).cast("string") for c in raw_columns])).alias("_record"),
+        F.to_json(F.struct(*[F.col(c).cast("string").alias(c) for c in raw_columns])).alias(
+            "_record"
+        ),
     )
     out = (
         rejected.select(ROW_ID, BATCH_ID, INGESTED_AT, LANDING_DATE, SOURCE_FILE, REASONS)

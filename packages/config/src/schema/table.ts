@@ -26,19 +26,52 @@ export const load = z.discriminatedUnion("mode", [
   z.strictObject({ mode: z.literal("full") }),
   z.strictObject({
     mode: z.literal("incremental"),
-    /** Column whose high-water mark selects new rows. */
+    /** Column whose high-water mark selects new rows (and orders rows of the same key). */
     watermark: snakeId,
     /** Minutes re-read behind the watermark to catch late rows. */
     lookbackMinutes: z.int().min(0).max(10080).default(0),
+    /**
+     * Key columns silver merges new rows on (the latest by `watermark` wins). Without keys,
+     * each landing day's rows replace that day's rows in silver.
+     */
+    keys: z.array(snakeId).min(1).optional(),
   }),
   z.strictObject({
     mode: z.literal("cdc"),
     /** Primary-key columns the change feed is merged on. */
     keys: z.array(snakeId).min(1),
-    /** Column ordering changes to the same key. */
+    /** Column ordering changes to the same key (else the order of arrival). */
     sequenceBy: snakeId.optional(),
+    /** How the feed marks a delete: rows whose `column` holds one of `values` remove the key. */
+    deletes: z
+      .strictObject({ column: snakeId, values: z.array(z.string().min(1)).min(1) })
+      .optional(),
   }),
 ]);
+
+/** Aggregate functions a gold step may use. */
+export const GOLD_FUNCTIONS = ["count", "sum", "min", "max", "avg", "count_distinct"] as const;
+
+/** The gold step: without it a table reaching gold is passed through from silver. */
+export const gold = z.strictObject({
+  /** Columns the aggregates are grouped by (none: one row over the whole table). */
+  groupBy: z.array(snakeId).default([]),
+  measures: z
+    .array(
+      z.strictObject({
+        /** Output column name. */
+        name: snakeId,
+        function: z.enum(GOLD_FUNCTIONS),
+        /** Input column; `count` without one counts rows. */
+        column: snakeId.optional(),
+      }),
+    )
+    .min(1),
+});
+export type GoldConfig = z.infer<typeof gold>;
+
+/** Formats landed files can have that bronze reads directly. */
+export const LANDING_FORMATS = ["csv", "ndjson", "parquet"] as const;
 export type LoadConfig = z.infer<typeof load>;
 
 /** Per-environment changes to a table. */
@@ -67,6 +100,14 @@ export const table = z.strictObject({
   /** Runs the table in a pipeline of its own on this schedule. */
   schedule: schedule.optional(),
   partitionBy: z.array(snakeId).default([]),
+  /**
+   * Format of the files landed for this table, when the source's connection does not say it
+   * (file drops and `.csv`/`.json`/`.parquet` file patterns do; database extracts land parquet,
+   * APIs and streams ndjson).
+   */
+  landingFormat: z.enum(LANDING_FORMATS).optional(),
+  /** Aggregates of the gold step (only with the gold layer). */
+  gold: gold.optional(),
   /** Upstream tables, as "<source>/<table>". */
   dependsOn: z.array(z.string()).default([]),
   tags: tags.default({}),

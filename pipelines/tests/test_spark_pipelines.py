@@ -1,0 +1,314 @@
+"""End to end on real Spark + Delta (local[2]): landing files -> bronze -> silver -> gold.
+
+One table per load mode (cdc, incremental, full) and per landing format (csv, ndjson, parquet,
+plus a raw HL7 feed), a rerun, a late CDC update and delete, a schema violation and a decimal
+overflow. Assertions on the Delta tables' rows and history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from chispa import assert_df_equality
+from delta.tables import DeltaTable
+from pyspark.sql import functions as F
+
+from hdp_pipelines.bronze import run_bronze
+from hdp_pipelines.entry import main as entry_main
+from hdp_pipelines.gold import run_gold
+from hdp_pipelines.silver import run_silver
+from hdp_pipelines.spec import parse_spec
+
+from .helpers import spec_dict
+
+SAMPLES = Path(__file__).parent / "samples"
+UTC = dt.UTC
+
+
+@pytest.fixture(scope="module", autouse=True)
+def schemas(spark):
+    for layer in ("bronze", "silver", "gold"):
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS spark_catalog.test_source_{layer}")
+
+
+def land(root: Path, table: str, date: str, name: str, content: str | bytes) -> str:
+    """Writes one landing file; returns the table's landing prefix."""
+    part = root / "landing" / "test-source" / table / f"dt={date}"
+    part.mkdir(parents=True, exist_ok=True)
+    data = content.encode() if isinstance(content, str) else content
+    (part / name).write_bytes(data)
+    return f"{root / 'landing' / 'test-source' / table}/"
+
+
+METADATA_OPERATIONS = {"SET TBLPROPERTIES", "CHANGE COLUMN"}
+
+
+def operations(spark, table: str) -> list[str]:
+    """Delta history operations that wrote data, oldest first (comments and properties left out)."""
+    rows = DeltaTable.forName(spark, table).history().orderBy("version").collect()
+    return [r.operation for r in rows if r.operation not in METADATA_OPERATIONS]
+
+
+def ts(s: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(s).astimezone(UTC).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------------------- csv, cdc, quarantine
+
+ENCOUNTER_COLUMNS = [
+    {"name": "encounter_id", "type": "bigint", "nullable": False},
+    {"name": "mrn", "type": "string", "classification": "phi", "description": "Patient MRN"},
+    {"name": "charge", "type": "decimal(10,2)"},
+    {"name": "op", "type": "string"},
+    {"name": "changed_at", "type": "timestamp", "nullable": False},
+]
+ENCOUNTER_CDC = {
+    "mode": "cdc",
+    "keys": ["encounter_id"],
+    "orderBy": "changed_at",
+    "delete": {"column": "op", "values": ["D"]},
+}
+DAY1_CSV = """encounter_id,mrn,charge,op,changed_at
+1,MRN1,100.50,I,2026-03-01T08:00:00Z
+2,MRN2,20.00,I,2026-03-01T08:00:00Z
+3,MRN3,30.00,I,2026-03-01T08:00:00Z
+3,MRN3,31.00,U,2026-03-01T09:00:00Z
+4,MRN4,123456789.99,I,2026-03-01T08:00:00Z
+5,MRN5,5.00,I,not-a-time
+,MRN6,6.00,I,2026-03-01T08:00:00Z
+"""
+# Day 2: a newer update of 1, a delete of 2, a late (older) update of 3 that must lose, a new 7.
+DAY2_CSV = """encounter_id,mrn,charge,op,changed_at
+1,MRN1,150.75,U,2026-03-02T08:00:00Z
+2,,,D,2026-03-02T08:00:00Z
+3,MRN3,1.00,U,2026-03-01T07:00:00Z
+7,MRN7,70.00,I,2026-03-02T08:00:00Z
+"""
+SILVER_COLUMNS = ["encounter_id", "mrn", "charge", "op", "changed_at"]
+
+
+def encounter_rows(spark, table: str):
+    return spark.table(table).select(*SILVER_COLUMNS).orderBy("encounter_id")
+
+
+def expected(spark, rows):
+    schema = (
+        "encounter_id BIGINT, mrn STRING, charge DECIMAL(10,2), op STRING, changed_at TIMESTAMP"
+    )
+    return spark.createDataFrame(rows, schema).orderBy("encounter_id")
+
+
+def test_csv_cdc_rerun_late_update_delete_and_quarantine(spark, tmp_path):
+    landing = land(tmp_path, "encounters", "2026-03-01", "part-1.csv", DAY1_CSV)
+    data = spec_dict("encounters", ENCOUNTER_COLUMNS, ENCOUNTER_CDC, landing)
+    spec_file = tmp_path / "encounters.json"
+    spec_file.write_text(json.dumps(data))
+    spec = parse_spec(data)
+
+    # Bronze through the entry script's main, as the job task runs it.
+    args = ["--layer", "bronze", "--spec", str(spec_file), "--date", "2026-03-01"]
+    assert entry_main(args, spark=spark) == 0
+    bronze = spark.table(spec.names.bronze)
+    assert bronze.count() == 7
+    assert bronze.select("_source_file").distinct().collect()[0][0].endswith("part-1.csv")
+    assert bronze.where("_batch_id IS NULL OR _ingested_at IS NULL").count() == 0
+
+    first = run_silver(spark, spec, "2026-03-01")
+    assert (first.rows_in, first.accepted, first.quarantined) == (7, 4, 3)
+    day1 = [
+        (1, "MRN1", Decimal("100.50"), "I", ts("2026-03-01T08:00:00+00:00")),
+        (2, "MRN2", Decimal("20.00"), "I", ts("2026-03-01T08:00:00+00:00")),
+        (3, "MRN3", Decimal("31.00"), "U", ts("2026-03-01T09:00:00+00:00")),
+    ]
+    assert_df_equality(
+        encounter_rows(spark, spec.names.silver),
+        expected(spark, day1),
+        ignore_nullable=True,
+        ignore_metadata=True,
+    )
+    reasons = {
+        json.loads(r._record)["mrn"]: r._reason
+        for r in spark.table(spec.names.quarantine).collect()
+    }
+    assert reasons == {
+        "MRN4": "charge: 123456789.99 overflows decimal(10,2)",
+        "MRN5": "changed_at: not-a-time is not a timestamp",
+        "MRN6": "encounter_id: null in a non-null column",
+    }
+
+    # A rerun of the same day changes nothing: bronze replaced, not doubled; silver the same.
+    run_bronze(spark, spec, "2026-03-01")
+    again = run_silver(spark, spec, "2026-03-01")
+    assert spark.table(spec.names.bronze).count() == 7
+    assert again.quarantined == 3
+    assert spark.table(spec.names.quarantine).count() == 3
+    assert_df_equality(
+        encounter_rows(spark, spec.names.silver),
+        expected(spark, day1),
+        ignore_nullable=True,
+        ignore_metadata=True,
+    )
+
+    # Day 2: newer update wins, the delete removes its key, the late older update loses.
+    land(tmp_path, "encounters", "2026-03-02", "part-1.csv", DAY2_CSV)
+    run_bronze(spark, spec, "2026-03-02")
+    second = run_silver(spark, spec, "2026-03-02")
+    assert (second.quarantined, second.deleted_keys) == (0, 1)
+    day2 = [
+        (1, "MRN1", Decimal("150.75"), "U", ts("2026-03-02T08:00:00+00:00")),
+        (3, "MRN3", Decimal("31.00"), "U", ts("2026-03-01T09:00:00+00:00")),
+        (7, "MRN7", Decimal("70.00"), "I", ts("2026-03-02T08:00:00+00:00")),
+    ]
+    assert_df_equality(
+        encounter_rows(spark, spec.names.silver),
+        expected(spark, day2),
+        ignore_nullable=True,
+        ignore_metadata=True,
+    )
+    assert spark.table(spec.names.bronze).count() == 11
+
+    bronze_ops = operations(spark, spec.names.bronze)
+    assert bronze_ops[0] == "CREATE TABLE AS SELECT"
+    assert bronze_ops[1:] == ["WRITE", "WRITE"]  # the rerun replaced, day 2 added
+    last = DeltaTable.forName(spark, spec.names.bronze).history(1).collect()[0]
+    assert "_landing_date" in last.operationParameters["predicate"]
+    silver_ops = operations(spark, spec.names.silver)
+    assert silver_ops.count("MERGE") == 3
+    # The PHI column carries its comment.
+    comments = {
+        r.col_name: r.comment for r in spark.sql(f"DESCRIBE TABLE {spec.names.silver}").collect()
+    }
+    assert comments["mrn"] == "PHI. Patient MRN"
+
+
+# ------------------------------------------------------------------------ ndjson, incremental merge
+
+
+def test_ndjson_incremental_merges_by_key_latest_watermark_wins(spark, tmp_path):
+    columns = [
+        {"name": "employee_id", "type": "string", "nullable": False},
+        {"name": "hours", "type": "decimal(5,2)"},
+        {"name": "updated_at", "type": "timestamp", "nullable": False},
+    ]
+    load = {"mode": "incremental", "keys": ["employee_id"], "orderBy": "updated_at"}
+    day1 = [
+        {"employee_id": "E1", "hours": 8.5, "updated_at": "2026-03-01T10:00:00Z"},
+        {"employee_id": "E1", "hours": 9, "updated_at": "2026-03-01T12:00:00Z"},
+        {"employee_id": "E2", "hours": 7.25, "updated_at": "2026-03-01T10:00:00Z"},
+    ]
+    day2 = [
+        {"employee_id": "E1", "hours": 1, "updated_at": "2026-03-01T11:00:00Z"},  # late, older
+        {"employee_id": "E2", "hours": 6, "updated_at": "2026-03-02T10:00:00Z"},
+    ]
+    landing = land(
+        tmp_path, "timecards", "2026-03-01", "a.json", "\n".join(json.dumps(r) for r in day1)
+    )
+    land(tmp_path, "timecards", "2026-03-02", "a.json", "\n".join(json.dumps(r) for r in day2))
+    spec = parse_spec(spec_dict("timecards", columns, load, landing, fmt="ndjson"))
+    for day in ("2026-03-01", "2026-03-02"):
+        run_bronze(spark, spec, day)
+        run_silver(spark, spec, day)
+    got = spark.table(spec.names.silver).select("employee_id", "hours").orderBy("employee_id")
+    want = spark.createDataFrame(
+        [("E1", Decimal("9.00")), ("E2", Decimal("6.00"))], "employee_id STRING, hours DECIMAL(5,2)"
+    )
+    assert_df_equality(got, want, ignore_nullable=True, ignore_metadata=True)
+    assert operations(spark, spec.names.silver)[-2:] == ["MERGE", "MERGE"]
+
+
+# ----------------------------------------------------------------- parquet, full, gold aggregates
+
+
+def test_parquet_full_snapshot_replaces_silver_and_gold_aggregates(spark, tmp_path):
+    columns = [
+        {"name": "department", "type": "string", "nullable": False},
+        {"name": "item", "type": "string", "nullable": False},
+        {"name": "cost", "type": "decimal(12,2)"},
+    ]
+    gold = {
+        "groupBy": ["department"],
+        "measures": [
+            {"name": "items", "function": "count", "column": None},
+            {"name": "total_cost", "function": "sum", "column": "cost"},
+        ],
+    }
+    root = tmp_path / "landing" / "test-source" / "costs"
+    schema = "department STRING, item STRING, cost DECIMAL(12,2)"
+    snapshots = {
+        "2026-03-01": [("ICU", "bed", Decimal("10.00")), ("ER", "gauze", Decimal("1.50"))],
+        "2026-03-02": [
+            ("ICU", "bed", Decimal("12.00")),
+            ("ICU", "pump", Decimal("3.00")),
+            ("ER", "gauze", Decimal("2.00")),
+        ],
+    }
+    for day, rows in snapshots.items():
+        spark.createDataFrame(rows, schema).coalesce(1).write.parquet(str(root / f"dt={day}"))
+    spec = parse_spec(
+        spec_dict(
+            "costs",
+            columns,
+            {"mode": "full"},
+            f"{root}/",
+            fmt="parquet",
+            layers=("landing", "bronze", "silver", "gold"),
+            gold=gold,
+        )
+    )
+    for day in snapshots:
+        run_bronze(spark, spec, day)
+        run_silver(spark, spec, day)
+        run_gold(spark, spec, day)
+    assert spark.table(spec.names.silver).count() == 3  # the day-2 snapshot, not 5 rows
+    got = spark.table(spec.names.gold).orderBy("department")
+    want = spark.createDataFrame(
+        [("ER", 1, Decimal("2.00")), ("ICU", 2, Decimal("15.00"))],
+        "department STRING, items BIGINT, total_cost DECIMAL(22,2)",
+    )
+    assert_df_equality(got, want, ignore_nullable=True, ignore_metadata=True)
+    assert operations(spark, spec.names.silver) == ["CREATE OR REPLACE TABLE AS SELECT"] * 2
+
+
+# --------------------------------------------------------------------------- raw HL7, bad file
+
+
+def test_hl7_feed_parses_into_lab_results_and_quarantines_a_broken_file(spark, tmp_path):
+    columns = [
+        {"name": "accession_number", "type": "string", "nullable": False},
+        {"name": "order_code", "type": "string", "nullable": False},
+        {"name": "observation_seq", "type": "int", "nullable": False},
+        {"name": "numeric_value", "type": "decimal(18,6)"},
+        {"name": "result_status", "type": "string", "nullable": False},
+        {"name": "message_time", "type": "timestamp", "nullable": False},
+    ]
+    load = {
+        "mode": "cdc",
+        "keys": ["accession_number", "order_code", "observation_seq"],
+        "orderBy": "message_time",
+    }
+    landing = land(
+        tmp_path,
+        "lab_results",
+        "2026-03-01",
+        "ORU_R01_1.hl7",
+        (SAMPLES / "oru_r01.hl7").read_bytes(),
+    )
+    land(tmp_path, "lab_results", "2026-03-01", "ORU_R01_2.hl7", b"this is not HL7")
+    spec = parse_spec(spec_dict("lab_results", columns, load, landing, fmt="hl7"))
+    assert run_bronze(spark, spec, "2026-03-01").rows == 4
+    result = run_silver(spark, spec, "2026-03-01")
+    assert (result.accepted, result.quarantined) == (3, 1)
+    got = spark.table(spec.names.silver).orderBy("observation_seq")
+    assert [(r.observation_seq, r.numeric_value) for r in got.collect()] == [
+        (1, Decimal("13.200000")),
+        (2, Decimal("11.800000")),
+        (3, None),
+    ]
+    (bad,) = spark.table(spec.names.quarantine).collect()
+    assert bad._source_file.endswith("ORU_R01_2.hl7")
+    assert bad._reason.startswith("unparseable hl7 file:")
+    assert spark.table(spec.names.silver).where(F.col("message_time").isNull()).count() == 0
