@@ -17,6 +17,7 @@ import {
   DATE_TEMPLATE,
   dagModels,
   jobTaskKey,
+  MAX_CONCURRENT_RUNS,
   renderDag,
   renderDags,
   type DagModel,
@@ -66,6 +67,7 @@ interface ParsedDag {
   doc_md: string | null;
   catchup: boolean;
   max_active_runs: number;
+  max_active_tasks: number;
   tasks: Record<string, ParsedTask>;
 }
 interface ParsedFolder {
@@ -226,6 +228,8 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
         }
         expect(dag.tags).toEqual([...m.tags].sort());
         expect(dag.catchup).toBe(false);
+      expect(dag.max_active_runs).toBe(1);
+      expect(dag.max_active_tasks).toBe(Math.min(m.tables.length, MAX_CONCURRENT_RUNS));
         if (m.schedule.kind === "cron") {
           expect(dag.schedule).toMatchObject({
             kind: "cron",

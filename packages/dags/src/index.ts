@@ -2,6 +2,7 @@
 export {
   AIRFLOW_TAG_MAX,
   DAG_LAYERS,
+  MAX_CONCURRENT_RUNS,
   dagModels,
   dagTag,
   pipelineAsset,

@@ -17,6 +17,13 @@ export const DAG_LAYERS = ["bronze", "silver", "gold"] as const;
 /** One Spark layer. */
 export type DagLayer = (typeof DAG_LAYERS)[number];
 
+/**
+ * Most tasks of one DAG running at once, and so most runs of its Databricks job at once (the
+ * job's `maxConcurrentRuns`): a DAG never starts a run that would wait in the job's queue while
+ * its timeout ticks, and a domain's instance pool is sized for this many jobs at their largest.
+ */
+export const MAX_CONCURRENT_RUNS = 4;
+
 /** Longest DAG tag Airflow accepts (`TAG_MAX_LEN`). */
 export const AIRFLOW_TAG_MAX = 100;
 
@@ -62,6 +69,8 @@ export interface DagModel {
   readonly timeoutMinutes: number;
   readonly tags: readonly string[];
   readonly tables: readonly DagTable[];
+  /** Tasks that may run at once: one per table, at most {@link MAX_CONCURRENT_RUNS}. */
+  readonly maxActiveTasks: number;
   /** Config files the DAG comes from, relative to the configs directory, sorted. */
   readonly configFiles: readonly string[];
 }
@@ -162,6 +171,7 @@ export function dagModels(estate: Estate, env: string): DagModel[] {
           ].sort(),
         }))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      maxActiveTasks: Math.min(tables.length, MAX_CONCURRENT_RUNS),
       configFiles: [
         ...new Set([
           eff.environment.origin.file,

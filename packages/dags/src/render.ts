@@ -43,6 +43,8 @@ export function renderDag(model: DagModel, jobId: string): string {
     `${I1}start_date=${START_DATE},`,
     `${I1}catchup=False,`,
     `${I1}max_active_runs=1,`,
+    // As many runs of the job at once as the job allows: none waits in its queue on a timeout.
+    `${I1}max_active_tasks=${int(model.maxActiveTasks)},`,
     `${I1}default_args={`,
     `${I2}"owner": ${pyStr(model.owner)},`,
     `${I2}"databricks_conn_id": ${pyStr(DATABRICKS_CONN_ID)},`,

@@ -70,6 +70,7 @@ def parse(folder: str) -> dict:
             "doc_md": dag.doc_md,
             "catchup": dag.catchup,
             "max_active_runs": dag.max_active_runs,
+            "max_active_tasks": dag.max_active_tasks,
             "tasks": {t.task_id: _task(t) for t in dag.tasks},
         }
     stats = [

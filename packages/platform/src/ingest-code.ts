@@ -45,7 +45,10 @@ export function readIngestCode(dir: string): IngestCodeFile[] {
       const relPath = rel === "" ? name : `${rel}/${name}`;
       if (statSync(join(dir, relPath)).isDirectory()) walk(relPath);
       else if (name.endsWith(".py")) {
-        out.push({ path: `hdp_pipelines/${relPath}`, content: readFileSync(join(dir, relPath), "utf8") });
+        out.push({
+          path: `hdp_pipelines/${relPath}`,
+          content: readFileSync(join(dir, relPath), "utf8"),
+        });
       }
     }
   };

@@ -5,6 +5,7 @@
  */
 import type { IngestTaskSpec } from "@hdp/spark";
 import { JOB_DATE_PARAMETER, jobTaskKey, type DagLayer } from "@hdp/dags";
+import { tableSpecPath } from "./table-spec";
 
 /**
  * The workspace folder of the deployed ingest code (`hdp_pipelines/…`) and the specs
@@ -15,13 +16,9 @@ export const INGEST_ROOT = "/Workspace/hdp/pipelines";
 /** The script every ingest task runs. */
 export const INGEST_ENTRY_POINT = `${INGEST_ROOT}/hdp_pipelines/entry.py`;
 
-/** A table's spec, relative to {@link INGEST_ROOT}. */
-export const specRelativePath = (source: string, table: string): string =>
-  `specs/${source}/${table}.json`;
-
-/** Workspace path of a table's spec. */
+/** Workspace path of a table's spec (`<root>/specs/<source>/<table>.json`). */
 export const specWorkspacePath = (source: string, table: string): string =>
-  `${INGEST_ROOT}/${specRelativePath(source, table)}`;
+  `${INGEST_ROOT}/${tableSpecPath(source, table)}`;
 
 /**
  * Default of the job's date parameter when a run is started without one (from the Databricks

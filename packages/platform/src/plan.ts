@@ -5,6 +5,7 @@
  */
 import {
   catalogName,
+  dagBucketName,
   effectiveEstate,
   ingestRoleName,
   lakeKeyAlias,
@@ -20,6 +21,8 @@ import {
 import { DAG_LAYERS, dagModels, type DagModel } from "@hdp/dags";
 import { INGEST_LAYERS, type IngestTaskSpec, type SchemaLayer } from "@hdp/spark";
 import { ingestTask } from "./ingest-paths";
+import { renderTableSpecs } from "./table-spec";
+import { assertEnvironmentDags } from "./dag-checks";
 import {
   clusterPolicyName,
   domainLogBucketName,
@@ -86,6 +89,8 @@ export interface SourcePlan {
   /** Layers (bronze, silver, gold) any enabled table of the source reaches: one schema each. */
   readonly schemaLayers: readonly SchemaLayer[];
   readonly pipelines: readonly PipelinePlan[];
+  /** The specs of the source's tables that run in Spark, paths relative to the ingest root. */
+  readonly specs: readonly { readonly path: string; readonly content: string }[];
 }
 
 /** Everything one stack creates. */
@@ -105,6 +110,10 @@ export interface StackPlan {
   readonly dagCount: number;
   /** Those DAGs, sorted by id (a stack uploads the ones of its own pipelines). */
   readonly dags: readonly DagModel[];
+  /** The environment's DAG bucket. */
+  readonly dagBucketName: string;
+  /** Tags of DAG objects: the shared house tags (S3 allows 10 per object). */
+  readonly dagObjectTags: Tags;
 }
 
 /** `protect` and `retainOnDelete` of stateful resources: both on where the environment says so. */
@@ -151,7 +160,18 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
   });
 
   const dags = dagModels(estate, env);
+  assertEnvironmentDags(environment, dags);
   const inStack = new Set(role === "core" ? [] : stack.sources);
+  const specs = new Map<string, { path: string; content: string }[]>();
+  if (inStack.size > 0) {
+    for (const r of renderTableSpecs(estate, env)) {
+      const source = r.key.slice(0, r.key.indexOf("/"));
+      if (!inStack.has(source)) continue;
+      const list = specs.get(source) ?? [];
+      list.push({ path: r.path, content: r.content });
+      specs.set(source, list);
+    }
+  }
   const tables = eff.tables.filter((t) => t.enabled);
   const sources = active
     .filter((s) => inStack.has(s.id))
@@ -162,6 +182,7 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
         s,
         tables.filter((t) => t.source === s.id),
         pipelines.filter((p) => p.source === s.id),
+        specs.get(s.id) ?? [],
       ),
     );
 
@@ -177,6 +198,8 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
     sharedTags: sharedTags(estate, env, environment.databricks.adminGroup, domainIds),
     dagCount: dags.length,
     dags,
+    dagBucketName: dagBucketName(names),
+    dagObjectTags: sharedTags(estate, env, environment.databricks.adminGroup, domainIds),
   };
 }
 
@@ -193,6 +216,7 @@ function planSource(
   source: Source,
   tables: readonly EffectiveTable[],
   pipelines: readonly EffectivePipeline[],
+  specs: readonly { path: string; content: string }[],
 ): SourcePlan {
   return {
     id: source.id,
@@ -206,6 +230,7 @@ function planSource(
       .map((p) => planPipeline(names, p, tables))
       .filter((p): p is PipelinePlan => p !== undefined)
       .sort(byId),
+    specs,
   };
 }
 

@@ -24,6 +24,7 @@ export const MODEL: DagModel = {
     { id: "orders", layers: ["bronze", "silver"], after: [] },
     { id: "results", layers: ["bronze", "silver", "gold"], after: ["orders"] },
   ],
+  maxActiveTasks: 2,
   configFiles: [
     "environments/dev.yaml",
     "sources/lab/source.yaml",
