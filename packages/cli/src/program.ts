@@ -10,6 +10,7 @@ import {
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
 import { registerPlan } from "./commands/plan";
+import { registerDags } from "./commands/dags";
 
 /** Where a run writes: injected so tests can capture output without a subprocess. */
 export interface Io {
@@ -46,6 +47,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   registerPlan(program, io, setExit);
 
   registerQuery(program, io, setExit);
+
+  registerDags(program, io, setExit);
 
   return program;
 }
