@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEstateOrThrow } from "@hdp/config";
 import {
+  airflowTimeoutMinutes,
   DATABRICKS_CONN_ID,
   DATE_TEMPLATE,
   dagModels,
@@ -212,7 +213,7 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
         for (const [id, t] of Object.entries(dag.tasks)) {
           expect(t.owner).toBe(m.owner);
           expect(t.retries).toBe(m.retries);
-          expect(t.timeout_s).toBe(m.timeoutMinutes * 60);
+          expect(t.timeout_s).toBe(airflowTimeoutMinutes(m.timeoutMinutes) * 60);
           if (id === "publish") {
             expect(t.operator).toBe("EmptyOperator");
             expect(t.outlets).toEqual([m.asset.uri]);
@@ -228,8 +229,8 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
         }
         expect(dag.tags).toEqual([...m.tags].sort());
         expect(dag.catchup).toBe(false);
-      expect(dag.max_active_runs).toBe(1);
-      expect(dag.max_active_tasks).toBe(Math.min(m.tables.length, MAX_CONCURRENT_RUNS));
+        expect(dag.max_active_runs).toBe(1);
+        expect(dag.max_active_tasks).toBe(Math.min(m.tables.length, MAX_CONCURRENT_RUNS));
         if (m.schedule.kind === "cron") {
           expect(dag.schedule).toMatchObject({
             kind: "cron",

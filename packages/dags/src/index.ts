@@ -20,7 +20,16 @@ export {
   validateDagModels,
   type RenderedDag,
 } from "./files";
-export { DATE_TEMPLATE, JOB_DATE_PARAMETER, jobTaskKey, MAX_TASK_KEY } from "./job-tasks";
+export {
+  airflowTimeoutMinutes,
+  CLUSTER_START_MINUTES,
+  DATE_TEMPLATE,
+  JOB_DATE_PARAMETER,
+  JOB_TASK_RETRIES,
+  JOB_TASK_RETRY_INTERVAL_MINUTES,
+  jobTaskKey,
+  MAX_TASK_KEY,
+} from "./job-tasks";
 export {
   AIRFLOW_TARGETS,
   airflowRequirements,

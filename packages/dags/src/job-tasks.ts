@@ -26,3 +26,27 @@ export function jobTaskKey(table: string, layer: DagLayer): string {
 
 /** The Airflow template of the partition date: the run's date (asset-triggered runs have no logical date). */
 export const DATE_TEMPLATE = "{{ dag_run.run_after | ds }}";
+
+/**
+ * Retries of each Databricks task inside its run: one, for failures a warm cluster survives (a
+ * lost spot instance, a driver restart), 5 minutes after the failed attempt. Airflow retries the
+ * whole task on top of this (the config's `retries`).
+ */
+export const JOB_TASK_RETRIES = 1;
+/** Wait before a Databricks task's retry. */
+export const JOB_TASK_RETRY_INTERVAL_MINUTES = 5;
+/** Time a run may spend starting its job cluster before the first attempt. */
+export const CLUSTER_START_MINUTES = 15;
+
+/**
+ * Airflow's `execution_timeout` of a task whose Databricks attempts may each run
+ * `timeoutMinutes`: every attempt, the waits between them and the cluster's start, so Airflow
+ * never cancels a run Databricks would still finish.
+ */
+export function airflowTimeoutMinutes(timeoutMinutes: number): number {
+  return (
+    (JOB_TASK_RETRIES + 1) * timeoutMinutes +
+    JOB_TASK_RETRIES * JOB_TASK_RETRY_INTERVAL_MINUTES +
+    CLUSTER_START_MINUTES
+  );
+}

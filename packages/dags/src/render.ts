@@ -3,7 +3,7 @@
  * graph, constants inlined. Nothing runs at import time but building the graph: no I/O, no
  * config parsing, no Variables or connections (AWS sizes MWAA classes on that assumption).
  */
-import { DATE_TEMPLATE, JOB_DATE_PARAMETER, jobTaskKey } from "./job-tasks";
+import { airflowTimeoutMinutes, DATE_TEMPLATE, JOB_DATE_PARAMETER, jobTaskKey } from "./job-tasks";
 import type { DagModel, DagTable } from "./model";
 import { pyComment, pyName, pyStr, pyStrList } from "./python";
 
@@ -54,7 +54,8 @@ export function renderDag(model: DagModel, jobId: string): string {
     `${I2}"deferrable": True,`,
     `${I2}"retries": ${int(model.retries)},`,
     `${I2}"retry_delay": timedelta(minutes=5),`,
-    `${I2}"execution_timeout": timedelta(minutes=${int(model.timeoutMinutes)}),`,
+    // Both Databricks attempts, the wait between them and the cluster's start.
+    `${I2}"execution_timeout": timedelta(minutes=${int(airflowTimeoutMinutes(model.timeoutMinutes))}),`,
     `${I1}},`,
     `${I1}tags=${pyStrList(model.tags)},`,
     `${I1}doc_md=${pyStr(docMd(model))},`,

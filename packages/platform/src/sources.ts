@@ -6,7 +6,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DagFiles, type DagFileInput } from "@hdp/airflow";
-import { dagFilePath, MAX_CONCURRENT_RUNS, renderDag, type DagModel } from "@hdp/dags";
+import {
+  dagFilePath,
+  JOB_TASK_RETRIES,
+  JOB_TASK_RETRY_INTERVAL_MINUTES,
+  MAX_CONCURRENT_RUNS,
+  renderDag,
+  type DagModel,
+} from "@hdp/dags";
 import { SourceIngestRole } from "@hdp/iam";
 import { IngestJob, locationUrl, WorkspaceFiles, type SchemaLayer } from "@hdp/spark";
 import { INGEST_ROOT, JOB_DATE_DEFAULT } from "./ingest-paths";
@@ -72,8 +79,10 @@ export async function createSources(
             maxWorkers: plan.environment.compute.maxWorkers,
           },
           onFailure: { emails: [...plan.environment.alertEmails] },
-          // Airflow is the scheduler of record: no schedule here, and retries are the DAG's.
-          maxRetries: 0,
+          // Airflow is the scheduler of record: no schedule here. One retry inside the run
+          // (a warm cluster); Airflow's retries and timeout cover the rest (see @hdp/dags).
+          maxRetries: JOB_TASK_RETRIES,
+          minRetryIntervalMillis: JOB_TASK_RETRY_INTERVAL_MINUTES * 60_000,
           taskTimeoutSeconds: p.timeoutMinutes * 60,
           maxConcurrentRuns: Math.min(p.tables.length, MAX_CONCURRENT_RUNS),
           tags: s.tags,

@@ -98,7 +98,7 @@ describe("what the platform decides", () => {
     ).toBe("vpc-0def5678");
   });
 
-  it("jobs have no schedule (their DAG triggers them), a task per table and layer, and mail on failure", () => {
+  it("jobs have no schedule (their DAG triggers them), a task per table and layer retried once, and mail on failure", () => {
     const job = findResource(
       stack("prod-business").resources,
       "databricks:index/job:Job",
@@ -113,7 +113,8 @@ describe("what the platform decides", () => {
       "timesheets__silver",
     ]);
     expect(job.tasks[1].dependsOns).toEqual([{ taskKey: "timesheets__bronze" }]);
-    expect(job.tasks[0].maxRetries).toBe(0);
+    expect(job.tasks[0].maxRetries).toBe(1);
+    expect(job.tasks[0].minRetryIntervalMillis).toBe(300_000);
     expect(job.tasks[0].timeoutSeconds).toBe(120 * 60);
     expect(job.tasks[0].sparkPythonTask).toEqual({
       pythonFile: "/Workspace/hdp/pipelines/hdp_pipelines/entry.py",
