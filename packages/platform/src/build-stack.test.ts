@@ -75,8 +75,8 @@ describe("what each stack holds", () => {
         "hdp:spark:IngestJob::lab--ingest",
         "hdp:spark:IngestJob::lab--results",
         "hdp:spark:IngestJob::payroll--ingest",
-        "hdp:spark:WorkspaceFiles::lab-specs",
-        "hdp:spark:WorkspaceFiles::payroll-specs",
+        "hdp:spark:WorkspaceFiles::lab",
+        "hdp:spark:WorkspaceFiles::payroll",
         "hdp:airflow:DagFiles::dags",
       ].sort(),
     );
@@ -99,7 +99,7 @@ describe("what each stack holds", () => {
           ...sources.flatMap((s) => [
             `hdp:iam:SourceIngestRole::${s}`,
             `hdp:platform:SourceSchemas::${s}`,
-            `hdp:spark:WorkspaceFiles::${s}-specs`,
+            `hdp:spark:WorkspaceFiles::${s}`,
           ]),
           ...jobs.map((j) => `hdp:spark:IngestJob::${j}`),
           "hdp:airflow:DagFiles::dags",

@@ -64,7 +64,7 @@ export async function createSources(
     // Each table's spec at <root>/specs/<source>/<table>.json: what its job tasks read.
     const specs =
       s.specs.length > 0
-        ? new WorkspaceFiles(`${s.id}-specs`, { root: INGEST_ROOT, files: s.specs }, opts)
+        ? new WorkspaceFiles(s.id, { root: INGEST_ROOT, files: s.specs }, opts)
         : undefined;
     for (const p of s.pipelines) {
       const job = new IngestJob(
