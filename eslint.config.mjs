@@ -14,6 +14,7 @@ export default tseslint.config(
       "packages/*/schema/**",
       "test/fixtures/**",
       "**/*.mjs",
+      "**/*.cjs",
       "jest.config.js",
     ],
   },

@@ -103,7 +103,7 @@ function buildEstate(n: number): Estate {
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+  return s[Math.floor(s.length / 2)];
 }
 
 function time<T>(f: () => T): { ms: number; value: T } {

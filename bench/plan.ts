@@ -21,9 +21,8 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadEstateOrThrow, type Estate } from "@hdp/config";
-import { plan, type StackOutcome } from "@hdp/plan";
-import { runStack, type StackJob } from "../packages/plan/src/run-stack";
+import { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG, loadEstateOrThrow, type Estate } from "@hdp/config";
+import { plan, runStack, type StackJob, type StackOutcome } from "@hdp/plan";
 
 const ROOT = join(__dirname, "..");
 const DOMAINS = ["clinical", "financial", "workforce", "genomics", "operations"];
@@ -332,8 +331,8 @@ async function lever(configs: string, fast: boolean | Record<string, boolean>): 
     environment: env.name,
     shard,
     resourceBudget: 1e9,
-    project: "health-data-platform",
-    organization: "organization",
+    project: DEFAULT_PROJECT,
+    organization: DEFAULT_PULUMI_ORG,
     stackOutputs,
     fast,
   });
@@ -342,7 +341,7 @@ async function lever(configs: string, fast: boolean | Record<string, boolean>): 
     return o;
   };
   const core = ok(await runStack(estate, job("prod-core", "core", {})));
-  const refs = { "organization/health-data-platform/prod-core": core.exports };
+  const refs = { [`${DEFAULT_PULUMI_ORG}/${DEFAULT_PROJECT}/prod-core`]: core.exports };
   const shard = env.stacks.find((s) => s.shard !== "core")?.name as string;
   const runs = [];
   for (let i = 0; i < 2; i++) {

@@ -35,6 +35,15 @@ function step(name, cmd, args, opts = {}) {
 
 step("typecheck", "tsc", ["-p", "tsconfig.json"]);
 step("lint", "eslint", ["--max-warnings", "0", "."]);
+// Import cycles and reaches into another package's internals (.dependency-cruiser.cjs).
+step("deps", "depcruise", [
+  "--config",
+  ".dependency-cruiser.cjs",
+  "index.ts",
+  "packages",
+  "test",
+  "bench",
+]);
 
 // The venv comes before jest: jest tests may run the venv's python (cross-language checks).
 console.log("\n== python env: node scripts/python-env.mjs");

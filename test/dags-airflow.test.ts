@@ -125,6 +125,9 @@ function expectedTasks(m: DagModel): Map<string, string[]> {
   return tasks;
 }
 
+/** The hand-written model on @once, in a DAG of its own. */
+const ONCE: DagModel = { ...MODEL, dagId: "lab__once", schedule: { kind: "once" } };
+
 describe("real Airflow parses every generated DAG of the sample estate", () => {
   const estate = loadEstateOrThrow(join(ROOT, "configs"));
   const envs = estate.environments.map((e) => e.name);
@@ -153,6 +156,7 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
     // A hand-written model with a table waiting for another of the same DAG.
     mkdirSync(join(dir, "handmade"));
     writeFileSync(join(dir, "handmade", `${MODEL.dagId}.py`), renderDag(MODEL, "4711"));
+    writeFileSync(join(dir, "handmade", "lab__once.py"), renderDag(ONCE, "4712"));
     const out = join(dir, "parsed.json");
     const folders = [...envs, "hostile", "handmade"].map((e) => join(dir, e));
     const r = venv(PYTHON, [PARSE, out, ...folders], {
@@ -238,6 +242,8 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
             cron: m.schedule.cron,
             timezone: m.schedule.timezone,
           });
+        } else if (m.schedule.kind === "once") {
+          expect(dag.schedule).toEqual({ kind: "once" });
         } else {
           assetScheduled++;
           expect(dag.schedule).toEqual({
@@ -272,6 +278,12 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
     expect(got).toEqual(expectedTasks(MODEL));
     expect(dag.tasks["results.bronze"]?.upstream).toEqual(["orders.silver"]);
     expect(dag.tasks.publish?.upstream).toEqual(["results.gold"]);
+  });
+
+  it("an @once pipeline gets Airflow's once timetable", () => {
+    const p = parsed.handmade;
+    expect(p.import_errors).toEqual({});
+    expect(p.dags.lab__once?.schedule).toEqual({ kind: "once" });
   });
 
   it("a hand-broken config hides no DAG, and Airflow reads back exactly what config said", () => {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
-import { renderJsonSchema, SCHEMA_FILES } from "../packages/config/src/json-schema";
+import { renderJsonSchema, SCHEMA_FILES } from "@hdp/config";
 
 const ROOT = join(__dirname, "..");
 const SCHEMA_DIR = join(ROOT, "packages/config/schema");

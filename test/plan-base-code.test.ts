@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan } from "@hdp/plan";
-import { linkDependencies } from "../packages/plan/src/revision";
+import { linkDependencies } from "../packages/plan/src/__fixtures__/trees";
 
 const ROOT = join(__dirname, "..");
 
@@ -36,6 +36,8 @@ afterAll(() => rmSync(join(clone, ".."), { recursive: true, force: true }));
 it("plans the base with its own program and shows the program's change as an update", async () => {
   const r = await plan({
     configs: join(clone, "configs"),
+    // The clone's own program: only when named does a base revision plan with its own code.
+    program: join(clone, "packages/platform/src/index.ts"),
     stacks: ["dev"],
     base: "HEAD~1",
     jobs: 0,
@@ -61,6 +63,7 @@ it("counts the policy pack as code: a changed rule makes --changed-since plan ev
   const before = readFileSync(rule, "utf8");
   const options = {
     configs: join(clone, "configs"),
+    program: join(clone, "packages/platform/src/index.ts"),
     stacks: ["dev", "stage"],
     changedSince: "HEAD",
     jobs: 0,
@@ -77,4 +80,30 @@ it("counts the policy pack as code: a changed rule makes --changed-since plan ev
   } finally {
     writeFileSync(rule, before);
   }
+}, 300_000);
+
+it("plans configs in another repository with this installation's program unless told otherwise", async () => {
+  // The clone's program differs (its provider tag): by default it must not run.
+  const r = await plan({
+    configs: join(clone, "configs"),
+    stacks: ["dev"],
+    jobs: 0,
+    cacheDir: false,
+  });
+  const inv = JSON.parse(r.inventoryJson()) as {
+    stacks: Record<string, { resources: { type: string; inputs: Record<string, unknown> }[] }>;
+  };
+  const providers = Object.values(inv.stacks).flatMap((s) =>
+    s.resources.filter((x) => x.type === "pulumi:providers:aws"),
+  );
+  expect(providers.length).toBeGreaterThan(0);
+  for (const p of providers) expect(JSON.stringify(p.inputs)).not.toContain("plan-test");
+  const own = await plan({
+    configs: join(clone, "configs"),
+    program: join(clone, "packages/platform/src/index.ts"),
+    stacks: ["dev"],
+    jobs: 0,
+    cacheDir: false,
+  });
+  expect(own.inventoryJson()).toContain("plan-test");
 }, 300_000);

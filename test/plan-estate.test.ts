@@ -14,6 +14,15 @@ beforeAll(async () => {
   inProcess = await plan({ configs: CONFIGS, jobs: 0, cacheDir: false });
 }, 300_000);
 
+/** Every stack of a plan planned (a failed stack has no inventory, so would compare equal). */
+function expectAllPlanned(r: PlanResult, stacks: readonly string[]): void {
+  expect(r.problems).toEqual([]);
+  expect(r.head.stacks.map((s) => [s.stack, s.ok])).toEqual(stacks.map((s) => [s, true]));
+  const inv = inventories(r);
+  expect([...inv.keys()].sort()).toEqual([...stacks].sort());
+  for (const s of inv.values()) expect(s.resources.length).toBeGreaterThan(0);
+}
+
 const inventories = (r: PlanResult): Map<string, StackInventory> =>
   new Map(
     (JSON.parse(r.inventoryJson()) as { stacks: StackInventory[] }).stacks.map((s) => [s.stack, s]),
@@ -69,6 +78,7 @@ describe("the sample estate under hdp plan", () => {
 
   it("records engine URNs, parents and masked inputs", () => {
     const dev = inventories(inProcess).get("dev") as StackInventory;
+    expect(dev.resources.filter((r) => r.parent !== null).length).toBeGreaterThan(100);
     const urns = new Set(dev.resources.map((r) => r.urn));
     expect(urns.size).toBe(dev.resources.length);
     for (const r of dev.resources) {
@@ -83,7 +93,11 @@ describe("the sample estate under hdp plan", () => {
   });
 
   it("gives the same bytes in worker processes, with the cost levers off, and run after run", async () => {
+    const stacks = inProcess.head.stacks.map((s) => s.stack);
+    expect(stacks).toHaveLength(6);
+    expectAllPlanned(inProcess, stacks);
     const workers = await plan({ configs: CONFIGS, jobs: 2, cacheDir: false });
+    expectAllPlanned(workers, stacks);
     expect(workers.inventoryJson()).toBe(inProcess.inventoryJson());
     expect(workers.policy).toEqual(inProcess.policy);
     const naive = await plan({
@@ -93,6 +107,7 @@ describe("the sample estate under hdp plan", () => {
       fast: false,
       stacks: ["prod-core", "prod-clinical"],
     });
+    expectAllPlanned(naive, ["prod-clinical", "prod-core"]);
     const all = inventories(inProcess);
     for (const [stack, inv] of inventories(naive)) expect(inv).toEqual(all.get(stack));
   }, 300_000);

@@ -10,8 +10,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan, renderMarkdown, type GuardFinding, type PlanResult } from "@hdp/plan";
-import { linkDependencies } from "../packages/plan/src/revision";
-import { BASE_TREE, gitInit, tree, type Tree } from "../packages/plan/src/__fixtures__/trees";
+import {
+  BASE_TREE,
+  gitInit,
+  linkDependencies,
+  tree,
+  type Tree,
+} from "../packages/plan/src/__fixtures__/trees";
 import { hdp as runHdp } from "./support/hdp";
 
 const ROOT = join(__dirname, "..");
@@ -19,8 +24,16 @@ const ROOT = join(__dirname, "..");
 const hdp = (cwd: string, ...argv: string[]) =>
   runHdp(cwd, ["plan", "--jobs", "0", "--no-cache", "--base", "HEAD", ...argv]);
 
-const planHead = (configs: string, stacks: string[]): Promise<PlanResult> =>
-  plan({ configs, base: "HEAD", stacks, jobs: 0, cacheDir: false, onOutput: () => undefined });
+const planHead = (configs: string, stacks: string[], program?: string): Promise<PlanResult> =>
+  plan({
+    configs,
+    base: "HEAD",
+    stacks,
+    jobs: 0,
+    cacheDir: false,
+    onOutput: () => undefined,
+    ...(program !== undefined ? { program } : {}),
+  });
 
 const finding = (f: GuardFinding): string =>
   `${f.stack} ${f.kind} ${f.type} ${f.name}${f.to !== undefined ? ` -> ${f.to.name}` : ""}`;
@@ -190,6 +203,10 @@ describe("on config changes", () => {
 describe("on a program change: a bucket moved to another logical name", () => {
   let clone: string;
   const configs = (): string => join(clone, "guard-configs");
+  // The clone's own program (changed below), which plans only when named: by default the
+  // program is this installation's, whatever repository the configs sit in.
+  const ownProgram = (): string => join(clone, "packages/platform/src/index.ts");
+  const CLONE_PROGRAM = ["--program", "packages/platform/src/index.ts"];
   beforeAll(() => {
     clone = join(mkdtempSync(join(tmpdir(), "hdp-guard-clone-")), "repo");
     execFileSync("git", ["clone", "-q", "--local", ROOT, clone]);
@@ -218,7 +235,7 @@ describe("on a program change: a bucket moved to another logical name", () => {
     writeFileSync(join(configs(), rel), f(readFileSync(join(configs(), rel), "utf8")));
 
   it("fails in prod as a replacement, with the alias that would keep it", async () => {
-    const r = await planHead(configs(), ["prod-core"]);
+    const r = await planHead(configs(), ["prod-core"], ownProgram());
     expectOnlyGuard(r);
     expect(r.guard?.findings.map(finding)).toEqual([
       "prod-core replace aws:s3/bucket:Bucket catalog-root-bucket -> catalog-storage-bucket",
@@ -231,7 +248,14 @@ describe("on a program change: a bucket moved to another logical name", () => {
       'aliases: ["urn:pulumi:prod-core::health-data-platform::hdp:lake:SecureBucket$aws:s3/bucket:Bucket::catalog-root-bucket"]',
     );
 
-    const cli = await hdp(clone, "--configs", "guard-configs", "--stack", "prod-core");
+    const cli = await hdp(
+      clone,
+      ...CLONE_PROGRAM,
+      "--configs",
+      "guard-configs",
+      "--stack",
+      "prod-core",
+    );
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain(
       "stack prod-core (prod): replacing aws:s3/bucket:Bucket catalog-root-bucket -> catalog-storage-bucket (with ",
@@ -241,7 +265,7 @@ describe("on a program change: a bucket moved to another logical name", () => {
 
   it("passes in prod with an allow entry naming the new bucket, and shows the reason", async () => {
     allowIn(edit, "prod", ["catalog-storage-bucket"]);
-    const r = await planHead(configs(), ["prod-core"]);
+    const r = await planHead(configs(), ["prod-core"], ownProgram());
     expect(r.problems).toEqual([]);
     expect(r.guard?.allowed.map((a) => [a.kind, a.name, a.allowedBy])).toEqual([
       ["replace", "catalog-root-bucket", "catalog-storage-bucket"],
@@ -253,13 +277,20 @@ describe("on a program change: a bucket moved to another logical name", () => {
     expect(md).toContain(
       "allowed by `policies.allowDestroy` in `environments/prod.yaml`: CHG-2291: catalog-storage-bucket retired, data archived",
     );
-    const cli = await hdp(clone, "--configs", "guard-configs", "--stack", "prod-core");
+    const cli = await hdp(
+      clone,
+      ...CLONE_PROGRAM,
+      "--configs",
+      "guard-configs",
+      "--stack",
+      "prod-core",
+    );
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain("  allowed  prod-core  replace  aws:s3/bucket:Bucket");
   }, 120_000);
 
   it("passes in dev", async () => {
-    const r = await planHead(configs(), ["dev"]);
+    const r = await planHead(configs(), ["dev"], ownProgram());
     expect(r.problems).toEqual([]);
     expect(r.diff?.stacks[0].replaced.map((x) => x.from.name)).toContain("catalog-root-bucket");
     expect(r.guard?.findings).toEqual([]);

@@ -32,11 +32,11 @@ const hdp = (...argv: string[]) => runHdp(t.dir, argv);
 const planKey = (...argv: string[]) =>
   hdp("plan", "--configs", "configs", "--jobs", "0", "--program", PROGRAM, ...argv);
 
-const relax = (rule: string, resource: string, reason: string): void =>
+const relax = (rule: string, resource: string, reason: string, expires = "2099-12-31"): void =>
   t.edit(
     "environments/prod.yaml",
     (s) =>
-      `${s}policies:\n  relaxations:\n    - rule: ${rule}\n      resource: ${resource}\n      reason: "${reason}"\n`,
+      `${s}policies:\n  relaxations:\n    - rule: ${rule}\n      resource: ${resource}\n      reason: "${reason}"\n      approvedBy: ciso@example.org\n      expires: "${expires}"\n`,
   );
 
 describe("hdp plan and the policy pack", () => {
@@ -81,11 +81,11 @@ describe("hdp plan and the policy pack", () => {
       "      relaxed: 2019 archive; re-encryption planned (SEC-412) — enableKeyRotation is not true",
     );
     expect(r.stdout).toContain(
-      "  prod  kms-key-rotation  archive-key: 2019 archive; re-encryption planned (SEC-412)  (configs/environments/prod.yaml)\n",
+      "  prod  kms-key-rotation  archive-key: 2019 archive; re-encryption planned (SEC-412)  (approved by ciso@example.org, until 2099-12-31; configs/environments/prod.yaml)\n",
     );
     const md = readFileSync(join(t.dir, "plan.md"), "utf8");
     expect(md).toContain(
-      "- prod: `kms-key-rotation` on `archive-key` — 2019 archive; re-encryption planned (SEC-412)\n",
+      "- prod: `kms-key-rotation` on `archive-key` — 2019 archive; re-encryption planned (SEC-412) (approved by ciso@example.org, until 2099-12-31)\n",
     );
   });
 
@@ -94,8 +94,54 @@ describe("hdp plan and the policy pack", () => {
     const r = await planKey("--stack", "prod-core", "--no-cache");
     expect(r.code).toBe(1); // archive-key itself is still unrelaxed
     expect(r.stdout).toContain(
-      "  prod  kms-key-rotation  old-key: key retired in 2024, entry left behind  (configs/environments/prod.yaml)  — relaxed nothing in the stacks planned: remove it if it is stale",
+      "  prod  kms-key-rotation  old-key: key retired in 2024, entry left behind  (approved by ciso@example.org, until 2099-12-31; configs/environments/prod.yaml)  — relaxed nothing in the stacks planned: remove it if it is stale",
     );
+  });
+
+  it("an expired relaxation relaxes nothing and is a mandatory finding itself", async () => {
+    relax(
+      "kms-key-rotation",
+      "archive-key",
+      "2019 archive; re-encryption planned (SEC-412)",
+      "2021-06-30",
+    );
+    const r = await planKey("--stack", "prod-core", "--no-cache");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("policy: 2 mandatory, 0 advisory in 1 stack");
+    expect(r.stdout).toContain(
+      "    MANDATORY  prod-core  aws:kms/key:Key  archive-key  (configs/environments/prod.yaml:1)",
+    );
+    expect(r.stdout).toContain(
+      "the relaxation of kms-key-rotation for archive-key (approved by ciso@example.org: 2019 archive; re-encryption planned (SEC-412)) expired on 2021-06-30: the rule applies again",
+    );
+    expect(r.stdout).toContain("EXPIRED on 2021-06-30");
+  });
+
+  it.each([
+    ["a blank reason", "            ", "must explain the exception"],
+    ["the placeholder", "<why the rule may be waived here>", "placeholder"],
+  ])("refuses a relaxation with %s, at its line (exit 2)", async (_, reason, message) => {
+    relax("mwaa-private-webserver", "airflow", reason);
+    const r = await planKey("--stack", "prod-core", "--no-cache");
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(
+      new RegExp(
+        `environments/prod\\.yaml:\\d+:\\d+  policies\\.relaxations\\[0\\]\\.reason  .*${message}`,
+      ),
+    );
+  });
+
+  it("refuses a relaxation without approver or expiry", async () => {
+    t.edit(
+      "environments/prod.yaml",
+      (s) =>
+        `${s}policies:\n  relaxations:\n    - rule: kms-key-rotation\n      resource: archive-key\n      reason: "2019 archive; re-encryption planned"\n`,
+    );
+    const r = await planKey("--stack", "prod-core", "--no-cache");
+    expect(r.code).toBe(2);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain("policies.relaxations[0].approvedBy");
+    expect(out).toContain("policies.relaxations[0].expires");
   });
 });
 

@@ -235,6 +235,7 @@ describe("AirflowEnvironment", () => {
           schedulers: 3,
           logLevel: "WARNING",
           webserverAccessMode: "PUBLIC_ONLY",
+          acceptInsecure: ["mwaa-private-webserver"],
           airflowConfigurationOptions: { "core.default_timezone": "utc" },
           weeklyMaintenanceWindowStart: "SUN:03:00",
           expectedDagCount: 900,
@@ -254,6 +255,16 @@ describe("AirflowEnvironment", () => {
       (env.inputs.loggingConfiguration as Record<string, { logLevel: string }>).taskLogs?.logLevel,
     ).toBe("WARNING");
     expect(env.inputs.airflowConfigurationOptions).toBeDefined();
+  });
+
+  it("refuses a public webserver with the policy rule's message unless accepted knowingly", async () => {
+    await expect(
+      record(
+        () => new AirflowEnvironment("airflow", { ...args, webserverAccessMode: "PUBLIC_ONLY" }),
+      ),
+    ).rejects.toThrow(
+      "webserverAccessMode: mwaa-private-webserver: webserverAccessMode is PUBLIC_ONLY: the Airflow UI faces the internet",
+    );
   });
 
   it("honours protect/retainOnDelete for the environment, the DAG bucket and the key", async () => {

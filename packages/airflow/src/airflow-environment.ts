@@ -48,6 +48,12 @@ export interface AirflowEnvironmentArgs {
    * @default "PRIVATE_ONLY"
    */
   readonly webserverAccessMode?: "PRIVATE_ONLY" | "PUBLIC_ONLY";
+  /**
+   * Policy-pack rules whose finding this environment knowingly accepts: `PUBLIC_ONLY` is refused
+   * at construction unless this lists `mwaa-private-webserver` (the pack still reports it).
+   * @default []
+   */
+  readonly acceptInsecure?: readonly string[];
   /** IPv4 CIDRs allowed HTTPS (443) into the environment's group, e.g. the VPN. @default [] */
   readonly webserverIngressCidrs?: readonly string[];
   /**

@@ -1,29 +1,17 @@
 /**
- * MWAA sizing facts as pure functions, shared with the policy pack: how many DAGs each
- * environment class is sized for, and whether a given DAG count fits.
+ * MWAA sizing as pure functions, shared with the policy pack: how many DAGs each environment
+ * class is sized for, and whether a given DAG count fits. The classes and capacities themselves
+ * are stated in @hdp/naming (the config schema reads them too).
  */
 
-/** MWAA environment classes. */
-export type EnvironmentClass =
-  "mw1.micro" | "mw1.small" | "mw1.medium" | "mw1.large" | "mw1.xlarge" | "mw1.2xlarge";
+import {
+  ENVIRONMENT_CLASSES,
+  isEnvironmentClass,
+  MWAA_DAG_CAPACITY,
+  type EnvironmentClass,
+} from "@hdp/naming";
 
-/** The DAG capacity AWS documents per environment class. */
-export const MWAA_DAG_CAPACITY: Readonly<Record<EnvironmentClass, number>> = {
-  "mw1.micro": 25,
-  "mw1.small": 50,
-  "mw1.medium": 250,
-  "mw1.large": 1000,
-  "mw1.xlarge": 2000,
-  "mw1.2xlarge": 4000,
-};
-
-/** Every environment class, smallest first. */
-export const ENVIRONMENT_CLASSES = Object.keys(MWAA_DAG_CAPACITY) as EnvironmentClass[];
-
-/** Whether `value` is an MWAA environment class. */
-export function isEnvironmentClass(value: string): value is EnvironmentClass {
-  return Object.prototype.hasOwnProperty.call(MWAA_DAG_CAPACITY, value);
-}
+export { ENVIRONMENT_CLASSES, isEnvironmentClass, MWAA_DAG_CAPACITY, type EnvironmentClass };
 
 /** How many DAGs an environment class is sized for. */
 export function dagCapacity(environmentClass: EnvironmentClass): number {

@@ -26,6 +26,7 @@ export interface AirflowArgsToValidate {
   readonly webserverIngressCidrs: readonly string[];
   readonly egressCidrs: readonly string[];
   readonly expectedDagCount?: number;
+  readonly acceptInsecure?: readonly string[];
 }
 
 /** Pinned `major.minor.patch` of Airflow 2 or 3 (unset would mean "latest" and drift). */
@@ -113,6 +114,14 @@ export function validateAirflowArgs(a: AirflowArgsToValidate): string[] {
   if (a.webserverAccessMode !== "PRIVATE_ONLY" && a.webserverAccessMode !== "PUBLIC_ONLY") {
     problems.push(
       `webserverAccessMode "${a.webserverAccessMode}" must be PRIVATE_ONLY or PUBLIC_ONLY`,
+    );
+  } else if (
+    a.webserverAccessMode === "PUBLIC_ONLY" &&
+    !(a.acceptInsecure ?? []).includes("mwaa-private-webserver")
+  ) {
+    // Defence in depth: the policy pack's rule, refused here unless accepted knowingly.
+    problems.push(
+      'webserverAccessMode: mwaa-private-webserver: webserverAccessMode is PUBLIC_ONLY: the Airflow UI faces the internet (the policy pack\'s rule; list "mwaa-private-webserver" in acceptInsecure to accept it knowingly)',
     );
   }
   for (const [field, cidrs] of [

@@ -9,17 +9,12 @@ import {
   validateExitCode,
 } from "./commands/validate";
 import { registerQuery } from "./commands/query";
+import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
 import { registerDags } from "./commands/dags";
+import type { Io } from "./io";
 
-/** Where a run writes: injected so tests can capture output without a subprocess. */
-export interface Io {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-  /** Live progress on stderr (`hdp plan`); default: stderr is a terminal outside CI. */
-  readonly interactive?: boolean;
-}
+export type { Io } from "./io";
 
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
@@ -47,6 +42,8 @@ function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   registerPlan(program, io, setExit);
 
   registerQuery(program, io, setExit);
+
+  registerExplain(program, io, setExit);
 
   registerDags(program, io, setExit);
 

@@ -55,3 +55,8 @@ export class ConfigValidationError extends Error {
     this.name = "ConfigValidationError";
   }
 }
+
+/** Where checks send errors: a file, a field path in it, and the message. */
+export interface ErrorSink {
+  error(file: string, path: readonly PropertyKey[], message: string, key?: boolean): void;
+}

@@ -7,8 +7,11 @@ export { INGEST_FORMATS, landingFormatOf, type IngestFormat } from "./landing";
 export * from "./names";
 export * from "./overlay";
 export { perEnvironment } from "./per-environment";
+export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
+export { locateField } from "./locate";
 export { environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
+export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG } from "./project";
 export { DEFAULT_PIPELINE, DEFAULT_TASK_RETRIES, DEFAULT_TASK_TIMEOUT_MINUTES } from "./pipelines";
 export * as schemas from "./schema";
 export type {
@@ -21,3 +24,11 @@ export type {
 } from "./schema";
 export { CLASSIFICATIONS, classificationRank, DOMAIN_IDS, LAYERS } from "./schema";
 export { didYouMean } from "./suggest";
+/** The component refusals the loader mirrors (kept in step with the components by a test). */
+export {
+  AIRFLOW_VERSION,
+  BROAD_GROUPS,
+  LTS_RUNTIME_ALIASES,
+  RUNTIME_KEY,
+} from "./component-checks";
+export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";

@@ -172,3 +172,32 @@ describe("loadEstateOrThrow", () => {
     }
   });
 });
+
+describe("schedules as Airflow accepts them", () => {
+  it("loads @once, @yearly and @annually wherever a schedule goes", () => {
+    const dir = materialize();
+    try {
+      const source = join(dir, "sources", "lab", "source.yaml");
+      writeFileSync(
+        source,
+        readFileSync(source, "utf8")
+          .replace('cron: "0 2 * * *"', 'cron: "@yearly"')
+          .replace('cron: "0 4 * * 0"', 'cron: "@once"'),
+      );
+      const orders = join(dir, "sources", "lab", "tables", "orders.yaml");
+      writeFileSync(
+        orders,
+        readFileSync(orders, "utf8").replace("load:\n", 'schedule:\n  cron: "@annually"\nload:\n'),
+      );
+      const r = loadEstate(dir);
+      expect(r.errors).toEqual([]);
+      expect(r.estate.sources[0].schedule.cron).toBe("@yearly");
+      expect(effectiveEstate(r.estate, "dev").sources[0].schedule.cron).toBe("@once");
+      expect(r.estate.pipelines.map((p) => p.schedule.cron)).toEqual(
+        expect.arrayContaining(["@annually"]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

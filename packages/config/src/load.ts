@@ -18,7 +18,8 @@ import type {
   Table,
 } from "./estate";
 import { buildPipelines } from "./pipelines";
-import { environment, platform, source, table, type SourceConfig } from "./schema";
+import { environment, platform, source, table } from "./schema";
+import type { LoadedSource } from "./loaded-source";
 import { buildStacks } from "./stacks";
 import { readYamlFile, type ParsedYaml } from "./yaml-file";
 import { validateWith } from "./zod-issues";
@@ -37,14 +38,7 @@ export interface LoadResult {
   readonly skippedFiles: readonly string[];
 }
 
-/** A source as loaded, before cross-file checks: the config plus where it came from. */
-export interface LoadedSource {
-  readonly config: SourceConfig;
-  readonly file: string;
-  readonly dir: string;
-  readonly origin: Origin;
-  readonly pipelineOrigins: readonly Origin[];
-}
+export type { LoadedSource } from "./loaded-source";
 
 /** Where an entry (an object of the parsed data) starts: its first key. */
 /** A YAML mapping of the parsed data (never a list: a list has no first key). */

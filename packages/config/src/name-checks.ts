@@ -7,9 +7,9 @@ import {
   validateMwaaEnvironmentName,
   validateUnityCatalogName,
 } from "@hdp/naming";
-import type { ErrorSink } from "./checks";
+import type { ErrorSink } from "./errors";
 import type { Environment, Platform, Table } from "./estate";
-import type { LoadedSource } from "./load";
+import type { LoadedSource } from "./loaded-source";
 import {
   catalogBucketName,
   catalogKeyAlias,

@@ -10,6 +10,7 @@ import type {
 } from "./estate";
 import type { SourceConfig, TableConfig } from "./schema";
 import { perEnvironment } from "./per-environment";
+import { decideSchedule } from "./schedule";
 
 /** Merge rule: a field set in the overlay replaces the base; retention merges per key. */
 export function effectiveSource(source: Source, env: string): EffectiveSource {
@@ -61,17 +62,15 @@ function computeEffectiveEstate(estate: Estate, env: string): EffectiveEstate {
   const tables = estate.tables.map((t) =>
     effectiveTable(t, env, enabledSources.get(t.source) ?? false),
   );
-  const sourceById = new Map(sources.map((s) => [s.id, s]));
+  const baseSource = new Map(estate.sources.map((s) => [s.id, s]));
+  const baseTable = new Map(estate.tables.map((t) => [t.key, t]));
   const tableByKey = new Map(tables.map((t) => [t.key, t]));
   const pipelines: EffectivePipeline[] = estate.pipelines.map((p) => {
-    const table = p.kind === "table" ? tableByKey.get(`${p.source}/${p.tables[0]}`) : undefined;
-    const schedule = p.ownSchedule
-      ? p.schedule
-      : (table?.schedule ?? sourceById.get(p.source)?.schedule ?? p.schedule);
+    const table = p.kind === "table" ? baseTable.get(`${p.source}/${p.tables[0]}`) : undefined;
     return {
       ...p,
       env,
-      schedule,
+      schedule: decideSchedule(p, baseSource.get(p.source), table, env).schedule,
       enabled: p.tables.some((t) => tableByKey.get(`${p.source}/${t}`)?.enabled === true),
     };
   });

@@ -1,6 +1,6 @@
 /** Pipelines (Airflow DAGs) derived from sources and tables: declared, per-table and default. */
 import type { Pipeline, Table } from "./estate";
-import type { LoadedSource } from "./load";
+import type { LoadedSource } from "./loaded-source";
 import { dagId } from "./names";
 
 /** The id of a source's implied pipeline for tables that belong to no declared one. */

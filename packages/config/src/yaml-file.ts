@@ -113,9 +113,9 @@ export function parseYamlText(file: string, text: string): ReadResult {
         }
       },
     });
-  } catch {
+  } catch (e) {
     // The full parser words YAML errors better and gives their positions; use its verdict.
-    return parseWithDocument(file, text);
+    return parseWithDocument(file, text, e);
   }
   if (data === null || data === undefined)
     return { ok: false, errors: [fileError(file, "is empty; expected a YAML mapping")] };
@@ -159,7 +159,7 @@ function lazyDocument(text: string): { locate: ParsedYaml["locate"] } {
   };
 }
 
-function parseWithDocument(file: string, text: string): ReadResult {
+function parseWithDocument(file: string, text: string, jsError: unknown): ReadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -172,16 +172,34 @@ function parseWithDocument(file: string, text: string): ReadResult {
       }),
     };
   }
-  // js-yaml refused what the YAML 1.2 parser accepts (a feature this project does not use).
-  return {
-    ok: false,
-    errors: [
-      fileError(
-        file,
-        "invalid YAML: uses a construct the config loader does not support (anchors across documents, custom tags)",
-      ),
-    ],
-  };
+  // js-yaml refused what the YAML 1.2 parser accepts: an alias to an anchor defined nowhere
+  // (before it), a custom tag, a type the config does not use. Say which, where js-yaml saw it.
+  return { ok: false, errors: [unsupportedConstruct(file, text, jsError)] };
+}
+
+/** A js-yaml error (`reason`, 0-based `mark`) as a config error in words. */
+function unsupportedConstruct(file: string, text: string, e: unknown): ConfigError {
+  const err = e as { reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  const reason = typeof err.reason === "string" ? err.reason : String(e);
+  const pos =
+    typeof err.mark?.line === "number" && typeof err.mark.column === "number"
+      ? { line: err.mark.line + 1, column: err.mark.column + 1 }
+      : { line: 1, column: 1 };
+  const alias = /^unidentified alias "(.*)"$/.exec(reason);
+  const tag = /^unknown tag !<(.*)>$/.exec(reason);
+  // js-yaml marks the end of the node: point at the alias or tag itself when it is on the line.
+  const lineText = text.split("\n")[pos.line - 1] ?? "";
+  const marker = alias !== null ? `*${alias[1]}` : tag !== null ? "!" : undefined;
+  let at = marker === undefined ? -1 : lineText.lastIndexOf(marker, pos.column - 1);
+  while (at > 0 && marker === "!" && lineText[at - 1] === "!") at--;
+  if (at >= 0) pos.column = at + 1;
+  const message =
+    alias !== null
+      ? `invalid YAML: alias *${alias[1]} refers to no anchor &${alias[1]} defined before it`
+      : tag !== null
+        ? `invalid YAML: the tag ${tag[1].startsWith("tag:yaml.org,2002:") ? `!!${tag[1].slice(18)}` : tag[1]} is not supported; config values are plain strings, numbers, booleans, lists and mappings (secrets go in secretName, never in the file)`
+        : `invalid YAML: ${reason}`;
+  return fileError(file, message, pos);
 }
 
 function lineStarts(text: string): number[] {

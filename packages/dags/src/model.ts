@@ -46,6 +46,8 @@ export interface DagAsset {
 /** The schedule of one DAG. */
 export type DagSchedule =
   | { readonly kind: "cron"; readonly cron: string; readonly timezone: string }
+  /** `@once`: one run, then only manual or upstream triggers. */
+  | { readonly kind: "once" }
   | { readonly kind: "assets"; readonly assets: readonly DagAsset[] };
 
 /** Everything one DAG file says. */
@@ -75,12 +77,19 @@ export interface DagModel {
   readonly configFiles: readonly string[];
 }
 
-/** The 5-field cron each Airflow preset stands for (CronTriggerTimetable wants cron). */
+/**
+ * The 5-field cron each Airflow preset stands for (Airflow's `cron_presets`): CronTriggerTimetable
+ * takes cron, and croniter knows no `@quarterly`. `@once` is no cron (see {@link DagSchedule}).
+ */
 const CRON_PRESETS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
   "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
   "@weekly": "0 0 * * 0",
   "@monthly": "0 0 1 * *",
+  "@quarterly": "0 0 1 */3 *",
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
 };
 
 /** The asset of a pipeline in an environment. */
@@ -149,7 +158,9 @@ export function dagModels(estate: Estate, env: string): DagModel[] {
                 return pipelineAsset(env, k, up.dagId);
               }),
             }
-          : { kind: "cron", ...cron },
+          : p.schedule.cron === "@once"
+            ? { kind: "once" }
+            : { kind: "cron", ...cron },
       cron,
       ignoredUpstream: p.dependsOn.filter((k) => !running.has(k)),
       asset: pipelineAsset(env, p.key, p.dagId),

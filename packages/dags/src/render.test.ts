@@ -93,6 +93,36 @@ describe("renderDags", () => {
   });
 });
 
+describe("schedules", () => {
+  const withSchedule = (cron: string): Estate => ({
+    ...estate,
+    sources: estate.sources.map((s) =>
+      s.id === "sequencer-runs"
+        ? { ...s, schedule: { cron, timezone: "UTC" }, environments: {} }
+        : s,
+    ),
+  });
+  const scheduleOf = (e: Estate) =>
+    dagModels(e, "prod").find((m) => m.pipelineKey === "sequencer-runs/runs")?.schedule;
+
+  it.each([
+    ["@quarterly", "0 0 1 */3 *"],
+    ["@yearly", "0 0 1 1 *"],
+    ["@midnight", "0 0 * * *"],
+    ["15 3 * * 1-5", "15 3 * * 1-5"],
+  ])("%s runs on cron %s", (preset, cron) => {
+    expect(scheduleOf(withSchedule(preset))).toEqual({ kind: "cron", cron, timezone: "UTC" });
+  });
+
+  it("@once becomes Airflow's @once", () => {
+    expect(scheduleOf(withSchedule("@once"))).toEqual({ kind: "once" });
+    const m = dagModels(withSchedule("@once"), "prod").find(
+      (x) => x.dagId === "sequencer_runs__runs",
+    );
+    expect(renderDag(m as DagModel, "1")).toContain('    schedule="@once",\n');
+  });
+});
+
 describe("validateDagModels", () => {
   it("refuses two pipelines making one DAG id: one file would hide the other", () => {
     const twin = { ...MODEL, pipelineKey: "lab/results-2" };

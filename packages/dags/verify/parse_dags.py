@@ -18,6 +18,8 @@ import time
 
 def _schedule(dag) -> dict:
     timetable = dag.timetable
+    if type(timetable).__name__ == "OnceTimetable":
+        return {"kind": "once"}
     expression = getattr(timetable, "_expression", None)
     if expression is not None:
         return {

@@ -261,3 +261,11 @@ function sortStatements(statements: NormStatement[], keys: TermKeys): NormStatem
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
 }
+
+/** One managed policy of a split. */
+export interface PolicyDocumentPart {
+  /** Normalized statements; render with `renderPolicyDocumentPart`. */
+  readonly statements: readonly NormStatement[];
+  /** Upper bound of the rendered length (Outputs at their hinted length). */
+  readonly maxLength: number;
+}

@@ -3,7 +3,7 @@
  * into managed policies that fit AWS's limits.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { normalizeStatements, type NormStatement } from "./normalize";
+import { normalizeStatements, type PolicyDocumentPart } from "./normalize";
 import type { PolicyStatement } from "./policy-types";
 import { documentMaxLength, duplicateSids, renderNormalized } from "./render";
 import { DEFAULT_UNKNOWN_LENGTH } from "./size-hints";
@@ -77,13 +77,7 @@ export interface SplitPolicyDocumentsOptions {
   readonly unknownLength?: number;
 }
 
-/** One managed policy of a split. */
-export interface PolicyDocumentPart {
-  /** Normalized statements; render with {@link renderPolicyDocumentPart}. */
-  readonly statements: readonly NormStatement[];
-  /** Upper bound of the rendered length (Outputs at their hinted length). */
-  readonly maxLength: number;
-}
+export type { PolicyDocumentPart } from "./normalize";
 
 /**
  * Splits a role's statements into as few managed-policy documents as fit: merges them (same

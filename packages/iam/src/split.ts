@@ -7,8 +7,7 @@
  * statements in canonical order, and documents are ordered by their first statement. Every step
  * is a function of the canonical statements only, so the split is deterministic.
  */
-import type { NormStatement, Term } from "./normalize";
-import type { PolicyDocumentPart } from "./policy-document";
+import type { NormStatement, PolicyDocumentPart, Term } from "./normalize";
 import { DOCUMENT_OVERHEAD, duplicateSids, statementMaxLength, withPlaceholders } from "./render";
 import { maxLengthOf } from "./size-hints";
 import { fail } from "./validate";

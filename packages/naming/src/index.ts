@@ -1,3 +1,5 @@
-// @hdp/naming: pure AWS and Databricks naming rules, shared by the config model and components.
+// @hdp/naming: pure AWS and Databricks naming rules and service facts (MWAA classes), shared by
+// the config model and components.
 export * from "./rules";
 export * from "./build";
+export * from "./mwaa";

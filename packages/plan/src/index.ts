@@ -1,7 +1,14 @@
-// @hdp/plan: the offline plan — the program under Pulumi's mock runtime -> inventory, diff, report.
+// @hdp/plan: the offline plan — the program under Pulumi's mock runtime -> inventory, policy,
+// diff, guard, report. This file is the package's one door; everything else is internal.
+// Folders: run/ (pool, worker, schedule, cache, progress), revisions/ (git, code hash, slices,
+// changed-since), inventory/ (inventory, identity, diff, canonical JSON), guard/, policy/,
+// report/ (text and markdown renderers). The recorder is @hdp/recorder.
+import type { Estate } from "@hdp/config";
+import type * as RunStackModule from "./run/run-stack";
+
+// Plan stacks (and diff them against another revision).
 export {
   plan,
-  selectStacks,
   PlanConfigError,
   PlanUsageError,
   GitError,
@@ -11,34 +18,39 @@ export {
   type PlanStats,
   type RevisionPlan,
 } from "./planner";
-export type { PlanEvent, StackResult } from "./schedule";
-export {
-  diffInventories,
-  diffPlans,
-  changedPaths,
-  type PlanDiff,
-  type Replacement,
-  type ResourceRef,
-  type ResourceUpdate,
-  type StackDiff,
-  type TypeCounts,
-} from "./diff";
-export { isStateful, physicalIdentity } from "./identity";
+export type { PlanEvent, StackResult } from "./run/schedule";
+
+// What a stack plan holds: its inventory (one JSON document per stack, canonical bytes).
 export {
   INVENTORY_FORMAT,
   renderInventory,
-  renderStack,
-  stackInventory,
-  summarize,
   type InventoryResource,
   type StackInventory,
   type StackSummary,
-} from "./inventory";
-export { canonicalJson } from "./canonical-json";
-export { renderMarkdown, MARKDOWN_BUDGET } from "./markdown";
+} from "./inventory/inventory";
+export { isStateful, physicalIdentity } from "./inventory/identity";
+export { sliceHash } from "./revisions/slices";
+
+// The diff of two plans.
+export type {
+  PlanDiff,
+  Replacement,
+  ResourceRef,
+  ResourceUpdate,
+  StackDiff,
+  TypeCounts,
+} from "./inventory/diff";
+// Which input changes force a replacement, per resource type, with the provider sources.
+export {
+  REPLACEMENT_FREE_TYPES,
+  REPLACEMENT_RULES,
+  replacingPaths,
+  type ReplacementRule,
+} from "./inventory/replacements";
+
+// The destructive-change guard.
 export {
   allowYaml,
-  guardChanges,
   GUARDED_TYPES,
   type GuardAllowed,
   type GuardEnvironment,
@@ -48,28 +60,37 @@ export {
   type GuardReport,
   type GuardTarget,
   type UnusedAllowance,
-} from "./guard";
-export { findingMessage, guardMarkdown, guardText } from "./guard-report";
-export {
-  policyReport,
-  stackPolicyContext,
-  type PolicyFinding,
-  type PolicyReport,
-  type RelaxationInForce,
-} from "./policy";
-export {
-  groupByRule,
-  policyMarkdown,
-  policySummary,
-  policyText,
-  whereOf,
-  type RuleGroup,
-} from "./policy-report";
-export { progressDisplay, isInteractive, type ProgressDisplay } from "./progress";
-export { stackSlice, sliceHash } from "./slices";
-// Types only: run-stack loads the SDK, which only workers need.
-export type { BuildStack, StackJob, StackOutcome, StackPlanned, StackFailed } from "./run-stack";
-export { WorkerPool, workerExecArgv, type PoolOptions, type JobResult } from "./pool";
-export type { RecordedResource, StackOutputs } from "./recorder";
-export { SECRET_MASK, UNKNOWN_MARK } from "./recorder/marks";
-// The recorder itself (it loads @pulumi/pulumi): import from "@hdp/plan/recorder".
+} from "./guard/guard";
+export type { ConfigChange } from "./guard/config-changes";
+
+// The policy pack's findings over the recordings.
+export type { PolicyFinding, PolicyReport, RelaxationInForce } from "./policy/policy";
+
+// Renderers: terminal text, the PR comment, live progress.
+export { renderMarkdown, MARKDOWN_BUDGET } from "./report/markdown";
+export { guardMarkdown, guardText } from "./report/guard-report";
+export { policyMarkdown, policySummary, policyText } from "./report/policy-report";
+export { progressDisplay, isInteractive, type ProgressDisplay } from "./run/progress";
+
+// One stack in this process, without the worker pool or the cache (benchmarks, tools).
+export type {
+  BuildStack,
+  StackJob,
+  StackOutcome,
+  StackPlanned,
+  StackFailed,
+} from "./run/run-stack";
+
+/**
+ * Plans one stack in this process: `job.programModule` under the recorder, then the policy pack.
+ * Loads the Pulumi SDK on first call (importing this package does not).
+ */
+export function runStack(
+  estate: Estate,
+  job: RunStackModule.StackJob,
+  onProgress?: (recorded: number) => void,
+): Promise<RunStackModule.StackOutcome> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the SDK only where stacks run
+  const m = require("./run/run-stack") as typeof RunStackModule;
+  return m.runStack(estate, job, onProgress);
+}

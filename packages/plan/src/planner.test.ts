@@ -122,6 +122,9 @@ describe("plan", () => {
       "stack dev (working tree): the program failed under mocks:",
     );
     expect(r.problems[0].message).toContain("the dev stack cannot be built");
+    expect(r.problems[0].message).toContain(
+      "config entry behind it: sources/lab/source.yaml:17 (pipeline lab/results)",
+    );
   });
 
   it("rejects configs with errors, with every error's file and line", async () => {

@@ -3,26 +3,27 @@
  * @hdp/platform, the code `pulumi up` runs) under Pulumi's mock runtime, for the working tree
  * and optionally a base revision, with the diff between them, budget checks and a cache.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Estate } from "@hdp/config";
 import * as config from "@hdp/config";
-import { PlanCache } from "./cache";
-import { diffPlans, type PlanDiff } from "./diff";
-import { guardChanges, type GuardReport } from "./guard";
-import { findingMessage } from "./guard-report";
-import { renderInventory } from "./inventory";
-import { WorkerPool } from "./pool";
-import { gitRevision, workingTree, type Revision, type Workspace } from "./revision";
-import { changedStacks } from "./changed-since";
-import { planStacks, type PlanEvent, type StackResult } from "./schedule";
-import { policyReport, type PolicyReport } from "./policy";
-import { findStack } from "./slices";
-import { repoRoot } from "./git";
+import { PlanCache } from "./run/cache";
+import { diffPlans, type PlanDiff } from "./inventory/diff";
+import { configChanges } from "./guard/config-changes";
+import { guardChanges, type GuardReport } from "./guard/guard";
+import { findingMessage } from "./report/guard-report";
+import { failureOriginLine, failureOrigins } from "./report/failure-origin";
+import { renderInventory } from "./inventory/inventory";
+import { WorkerPool } from "./run/pool";
+import { gitRevision, workingTree, type Revision } from "./revisions/revision";
+import { changedStacks } from "./revisions/changed-since";
+import { planStacks, type PlanEvent, type StackResult } from "./run/schedule";
+import { policyReport, type PolicyReport } from "./policy/policy";
+import { findStack } from "./revisions/slices";
+import { defaultCacheDir, workspace } from "./revisions/workspace";
 
-export { PlanConfigError } from "./revision";
-export { GitError } from "./git";
+export { PlanConfigError } from "./revisions/revision";
+export { GitError } from "./revisions/git";
 
 /** Bad usage (unknown stack or environment, bad option): exit code 2. */
 export class PlanUsageError extends Error {
@@ -42,13 +43,22 @@ export interface PlanOptions {
   readonly envs?: readonly string[];
   /** Worker processes; 0 plans in this process. @default os.availableParallelism() */
   readonly jobs?: number;
-  /** Plan cache directory, or false for none. @default "<repo>/.hdp/cache/plan" */
+  /**
+   * Plan cache directory, or false for none. @default `<repo>/.hdp/cache/plan` of the configs'
+   * git repository; outside any repository the user's cache directory
+   * (`$XDG_CACHE_HOME/hdp/plan`, `~/.cache/hdp/plan`, `~/Library/Caches/hdp/plan` on macOS)
+   */
   readonly cacheDir?: string | false;
   /** Git revision to diff against. */
   readonly base?: string;
   /** Plan only the stacks whose inputs changed since this git revision. */
   readonly changedSince?: string;
-  /** Module exporting `buildStack`. @default the workspace's @hdp/platform */
+  /**
+   * Module exporting `buildStack`. @default this installation's @hdp/platform — also when the
+   * configs sit in another repository (even one holding a packages/platform of its own). Give
+   * that repository's `packages/platform/src/index.ts` to plan with its program instead (then
+   * a base revision plans with its own program at that revision).
+   */
   readonly program?: string;
   /** @default "health-data-platform" */
   readonly project?: string;
@@ -114,43 +124,6 @@ export interface PlanResult {
   inventoryJson(): string;
 }
 
-/** The entry of @hdp/platform in a workspace: its sources when running from sources. */
-export function programEntry(root: string): string {
-  return join(
-    root,
-    "packages",
-    "platform",
-    __filename.endsWith(".ts") ? "src/index.ts" : "dist/index.js",
-  );
-}
-
-/** The monorepo this package belongs to (packages/plan/src -> the root). */
-const MONOREPO = resolve(__dirname, "..", "..", "..");
-
-/**
- * Where the configs' git repository is, where the program's code is (the configs' repository
- * when it holds packages/platform, else this monorepo) and which module is the program.
- */
-function workspace(configs: string, program: string | undefined): Workspace {
-  let root: string | undefined;
-  try {
-    root = repoRoot(configs);
-  } catch {
-    root = undefined;
-  }
-  const codeRoot =
-    root !== undefined && existsSync(join(root, "packages", "platform", "package.json"))
-      ? root
-      : MONOREPO;
-  return {
-    root,
-    codeRoot,
-    // The workspace's own program, as the project's index.ts imports it.
-    programModule: program !== undefined ? resolve(program) : programEntry(codeRoot),
-    programOverride: program !== undefined,
-  };
-}
-
 /** The stacks `options` select in `estate`, validated. */
 export function selectStacks(
   estate: Estate,
@@ -182,11 +155,11 @@ export function selectStacks(
 /** Plans the selected stacks; see {@link PlanOptions}. */
 export async function plan(options: PlanOptions): Promise<PlanResult> {
   const started = performance.now();
-  const project = options.project ?? "health-data-platform";
-  const organization = options.organization ?? "organization";
+  const project = options.project ?? config.DEFAULT_PROJECT;
+  const organization = options.organization ?? config.DEFAULT_PULUMI_ORG;
   const configs = resolve(options.configs);
   const ws = workspace(configs, options.program);
-  const cacheDir = options.cacheDir ?? join(ws.root ?? ws.codeRoot, ".hdp", "cache", "plan");
+  const cacheDir = options.cacheDir ?? defaultCacheDir(ws);
   const onEvent = options.onEvent ?? (() => undefined);
   const revisions: Revision[] = [];
   const pool = new WorkerPool({
@@ -241,7 +214,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     const basePlan: RevisionPlan | undefined =
       base === undefined ? undefined : { label: base.label, stacks: pick(baseResults, baseStacks) };
 
-    const problems = findProblems(head, headPlan, basePlan);
+    const problems = findProblems(head, headPlan, basePlan, base);
     const policy = policyReport(
       head.estate,
       headPlan.stacks.flatMap((r) =>
@@ -261,7 +234,12 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     const guard =
       diff === undefined || base === undefined
         ? undefined
-        : guardChanges(diff, head.estate, base.estate);
+        : guardChanges(
+            diff,
+            head.estate,
+            base.estate,
+            configChanges(base.estate.root, head.estate.root),
+          );
     for (const f of guard?.findings ?? []) {
       problems.push({
         kind: "destroy",
@@ -308,16 +286,24 @@ function findProblems(
   head: Revision,
   headPlan: RevisionPlan,
   basePlan: RevisionPlan | undefined,
+  base?: Revision,
 ): PlanProblem[] {
   const problems: PlanProblem[] = [];
   for (const plan of [headPlan, ...(basePlan === undefined ? [] : [basePlan])]) {
     for (const r of plan.stacks) {
       if (!r.ok) {
+        const rev = plan === headPlan ? head : base;
+        const where =
+          rev === undefined
+            ? undefined
+            : failureOriginLine(
+                failureOrigins(r.messages, rev.estate, findStack(rev.estate, r.stack)?.env.name),
+              );
         problems.push({
           kind: "program",
           stack: r.stack,
           revision: plan.label,
-          message: `stack ${r.stack} (${plan.label}): the program failed under mocks:\n  ${r.messages.join("\n  ")}`,
+          message: `stack ${r.stack} (${plan.label}): the program failed under mocks:\n  ${r.messages.join("\n  ")}${where === undefined ? "" : `\n  ${where}`}`,
         });
       }
     }

@@ -26,6 +26,11 @@ const stack = (name: string): RecordedStack => {
   if (s === undefined) throw new Error(`no recording of ${name}`);
   return s;
 };
+/** `xs`, after checking it is not empty: a loop over nothing would check nothing. */
+function some<T>(xs: readonly T[], what: string): readonly T[] {
+  expect([what, xs.length > 0]).toEqual([what, true]);
+  return xs;
+}
 const topLevel = (rs: readonly RecordedResource[]) =>
   rs
     .filter((r) => r.parent === undefined)
@@ -163,7 +168,8 @@ describe("providers", () => {
         host:
           name === "dev" ? "https://dev.cloud.databricks.com" : "https://prod.cloud.databricks.com",
       });
-      for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
+      const custom = resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"));
+      for (const r of some(custom, `custom resources of ${name}`)) {
         const provider = r.type.startsWith("aws:") ? aws : databricks;
         expect([r.urn, r.provider?.startsWith(`${provider.urn}::`)]).toEqual([r.urn, true]);
       }
@@ -192,7 +198,9 @@ describe("protection", () => {
       "databricks:index/job:Job",
       "databricks:index/grants:Grants",
     ]) {
-      for (const r of ofType(all, type)) expect([r.urn, r.protect]).toEqual([r.urn, false]);
+      for (const r of some(ofType(all, type), type)) {
+        expect([r.urn, r.protect]).toEqual([r.urn, false]);
+      }
     }
   });
 });
@@ -201,15 +209,20 @@ describe("tags", () => {
   test.each(["dev", "prod-core", "prod-business"])(
     "every taggable resource of %s carries the house tags",
     (name) => {
-      for (const r of stack(name).resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
-        if (UNTAGGABLE.has(r.type)) continue;
+      const taggable = stack(name).resources.filter(
+        (x) => x.custom && x.type.startsWith("aws:") && !UNTAGGABLE.has(x.type),
+      );
+      for (const r of some(taggable, `taggable AWS resources of ${name}`)) {
         const tags = r.inputs.tags as Record<string, string> | undefined;
         expect([r.urn, HOUSE_TAGS.filter((k) => !tags?.[k])]).toEqual([r.urn, []]);
       }
-      for (const r of ofType(stack(name).resources, "databricks:index/job:Job")) {
+      const jobs = ofType(stack(name).resources, "databricks:index/job:Job");
+      const pools = ofType(stack(name).resources, "databricks:index/instancePool:InstancePool");
+      some([...jobs, ...pools], `jobs and pools of ${name}`);
+      for (const r of jobs) {
         expect(Object.keys(r.inputs.tags as object)).toEqual(expect.arrayContaining(HOUSE_TAGS));
       }
-      for (const r of ofType(stack(name).resources, "databricks:index/instancePool:InstancePool")) {
+      for (const r of pools) {
         expect(Object.keys(r.inputs.customTags as object)).toEqual(
           expect.arrayContaining(HOUSE_TAGS),
         );
@@ -242,7 +255,8 @@ describe("stable logical names", () => {
       environments: [...e.environments].reverse(),
     };
     const again = await recordAll(reordered);
-    for (const [name, recorded] of stacks) {
+    expect([...stacks.keys()].sort()).toEqual([...again.keys()].sort());
+    for (const [name, recorded] of some([...stacks], "recorded stacks")) {
       expect(engineUrns(again.get(name)!.resources).sort()).toEqual(
         engineUrns(recorded.resources).sort(),
       );

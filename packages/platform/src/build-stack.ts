@@ -3,7 +3,7 @@
  * alone (never files, `pulumi.Config` or the process environment), returning the stack's exports.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Estate } from "@hdp/config";
+import { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG, type Estate } from "@hdp/config";
 import { createCore } from "./core";
 import { ingestCode, type IngestCodeFile } from "./ingest-code";
 import { planStack } from "./plan";
@@ -27,10 +27,7 @@ export interface BuildOptions {
   readonly ingestCode?: readonly IngestCodeFile[];
 }
 
-/** The project name of the root program (Pulumi.yaml). */
-export const DEFAULT_PROJECT = "health-data-platform";
-/** The organization of DIY backends and the default of `pulumi.getOrganization()`. */
-export const DEFAULT_PULUMI_ORG = "organization";
+export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG };
 
 /**
  * Creates every resource of one stack in the current Pulumi context; resolves to the stack's

@@ -95,6 +95,11 @@ export function createCore(
       minWorkers: env.airflow.minWorkers,
       maxWorkers: env.airflow.maxWorkers,
       webserverAccessMode: env.airflow.webserverAccess,
+      // The environment's config says PUBLIC_ONLY, visibly: the component accepts it, and the
+      // policy pack still reports it (mandatory outside dev).
+      ...(env.airflow.webserverAccess === "PUBLIC_ONLY"
+        ? { acceptInsecure: ["mwaa-private-webserver"] }
+        : {}),
       expectedDagCount: plan.dagCount,
       // The Databricks provider the DAGs import, pinned for this Airflow under its constraints.
       requirements: airflowRequirements(env.airflow.version),

@@ -11,6 +11,9 @@ describe("jobSchedule", () => {
     ["@daily", "0 0 0 * * ?"],
     ["@weekly", "0 0 0 ? * 1"],
     ["@monthly", "0 0 0 1 * ?"],
+    ["@quarterly", "0 0 0 1 */3 ?"],
+    ["@yearly", "0 0 0 1 1 ?"],
+    ["@annually", "0 0 0 1 1 ?"],
   ])("%s runs as Quartz %s", (cron, quartz) => {
     expect(jobSchedule({ cron, timezone: "America/Chicago" })).toEqual({
       quartzCronExpression: quartz,
@@ -19,7 +22,11 @@ describe("jobSchedule", () => {
   });
 
   it("keeps the schedule's time zone", () => {
-    expect(jobSchedule({ cron: "0 2 * * *", timezone: "UTC" }).timezoneId).toBe("UTC");
+    expect(jobSchedule({ cron: "0 2 * * *", timezone: "UTC" })?.timezoneId).toBe("UTC");
+  });
+
+  it("gives @once no schedule: the job runs when Airflow triggers it", () => {
+    expect(jobSchedule({ cron: "@once", timezone: "UTC" })).toBeUndefined();
   });
 
   it("refuses cron that restricts both day fields (Quartz cannot express it)", () => {

@@ -6,8 +6,12 @@ import { cronToQuartz } from "@hdp/spark";
 export const CRON_PRESETS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
   "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
   "@weekly": "0 0 * * 0",
   "@monthly": "0 0 1 * *",
+  "@quarterly": "0 0 1 */3 *",
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
 };
 
 /** A job schedule as `IngestJob` takes it. */
@@ -16,8 +20,13 @@ export interface JobSchedule {
   readonly timezoneId: string;
 }
 
-/** Quartz cron and time zone of a config schedule; throws when cron cannot be expressed in Quartz. */
-export function jobSchedule(schedule: Schedule): JobSchedule {
+/**
+ * Quartz cron and time zone of a config schedule (undefined for `@once`: the job runs when
+ * Airflow triggers it, never on a schedule of its own); throws when cron cannot be expressed in
+ * Quartz (the config loader refuses those first).
+ */
+export function jobSchedule(schedule: Schedule): JobSchedule | undefined {
+  if (schedule.cron === "@once") return undefined;
   const cron = CRON_PRESETS[schedule.cron] ?? schedule.cron;
   return { quartzCronExpression: cronToQuartz(cron), timezoneId: schedule.timezone };
 }

@@ -46,7 +46,10 @@ export interface PolicyContext {
   readonly phi?: PhiMode;
   /** The stack's name; stack-wide findings are attributed to it (and relaxed by it). */
   readonly stack?: string;
-  /** Reviewed exceptions: `{ rule, resource, reason }`, `resource` a logical name or URN. @default [] */
+  /**
+   * Reviewed exceptions: `{ rule, resource, reason, approvedBy, expires }`, `resource` a logical
+   * name or URN; expired ones relax nothing. @default []
+   */
   readonly relaxations?: readonly PolicyRelaxation[];
   /**
    * The environment's own AWS accounts: trust from these is not cross-account. Under mocks,
@@ -124,9 +127,11 @@ export const CONFIG_SCHEMA: Readonly<Record<ConfigKey, PolicyConfigJSONSchema>> 
       properties: {
         rule: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
         resource: { type: "string", minLength: 1 },
-        reason: { type: "string", minLength: 10 },
+        reason: { type: "string", minLength: 10, pattern: "\\S" },
+        approvedBy: { type: "string", minLength: 3 },
+        expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
       },
-      required: ["rule", "resource", "reason"],
+      required: ["rule", "resource", "reason", "approvedBy", "expires"],
       additionalProperties: false,
     },
     default: [],
@@ -172,7 +177,10 @@ function relaxationsOf(v: unknown): PolicyRelaxation[] {
       typeof r === "object" &&
       typeof (r as PolicyRelaxation).rule === "string" &&
       typeof (r as PolicyRelaxation).resource === "string" &&
-      typeof (r as PolicyRelaxation).reason === "string",
+      typeof (r as PolicyRelaxation).reason === "string" &&
+      (r as PolicyRelaxation).reason.trim().length >= 10 &&
+      typeof (r as PolicyRelaxation).approvedBy === "string" &&
+      typeof (r as PolicyRelaxation).expires === "string",
   );
 }
 
@@ -231,7 +239,13 @@ export function configFor(
     if (key === "relaxations") {
       out.relaxations = (context.relaxations ?? [])
         .filter((r) => r.rule === rule)
-        .map((r) => ({ rule: r.rule, resource: r.resource, reason: r.reason }));
+        .map((r) => ({
+          rule: r.rule,
+          resource: r.resource,
+          reason: r.reason,
+          approvedBy: r.approvedBy,
+          expires: r.expires,
+        }));
       continue;
     }
     const value = context[key];

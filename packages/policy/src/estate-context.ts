@@ -6,8 +6,9 @@
  */
 import { effectiveEstate, schemaName, type Estate } from "@hdp/config";
 import type { PolicyContext } from "./context";
+import { isExpired } from "./relaxation";
 
-export { relaxationFor, relaxationNames, relaxedMessage } from "./relaxation";
+export { isExpired, relaxationFor, relaxationNames, relaxedMessage, utcToday } from "./relaxation";
 
 /** Options of {@link contextFromEstate}. */
 export interface EstateContextOptions {
@@ -18,6 +19,8 @@ export interface EstateContextOptions {
    * (outputs of mocked resources carry it). @default []
    */
   readonly extraAccountIds?: readonly string[];
+  /** The date relaxations are judged at (`YYYY-MM-DD`). @default today (UTC) */
+  readonly today?: string;
 }
 
 /**
@@ -45,7 +48,11 @@ export function contextFromEstate(
     enforcement: env.enforcement,
     phi: env.phi,
     ...(options.stack !== undefined ? { stack: options.stack } : {}),
-    relaxations: env.policies.relaxations.map((r) => ({ ...r })),
+    // Expired relaxations relax nothing: left out, so the context (and any cache keyed on it)
+    // changes on the day after a relaxation's last day.
+    relaxations: env.policies.relaxations
+      .filter((r) => !isExpired(r, options.today))
+      .map((r) => ({ ...r })),
     accountIds: [env.aws.accountId, ...(options.extraAccountIds ?? [])],
     realPhiAccountIds: [
       ...new Set(estate.environments.filter((e) => e.phi === "real").map((e) => e.aws.accountId)),

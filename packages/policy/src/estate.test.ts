@@ -51,6 +51,8 @@ describe("contextFromEstate", () => {
       rule: "kms-key-rotation",
       resource: "archive-key-key",
       reason: "archive key, SEC-412",
+      approvedBy: "ciso@example.org",
+      expires: "2099-12-31",
     };
     const withRelaxation = {
       ...estate,
@@ -105,14 +107,28 @@ describe("policyPackConfig", () => {
     const config = policyPackConfig({
       environment: "prod",
       enforcement: "mandatory",
-      relaxations: [{ rule: "kms-key-rotation", resource: "k", reason: "archive key, SEC-412" }],
+      relaxations: [
+        {
+          rule: "kms-key-rotation",
+          resource: "k",
+          reason: "archive key, SEC-412",
+          approvedBy: "ciso@example.org",
+          expires: "2099-12-31",
+        },
+      ],
     });
     expect(Object.keys(config)).toEqual(ruleNames);
     expect(new Set(Object.values(config).map((c) => c.enforcementLevel))).toEqual(
       new Set(["mandatory"]),
     );
     expect(config["kms-key-rotation"]?.relaxations).toEqual([
-      { rule: "kms-key-rotation", resource: "k", reason: "archive key, SEC-412" },
+      {
+        rule: "kms-key-rotation",
+        resource: "k",
+        reason: "archive key, SEC-412",
+        approvedBy: "ciso@example.org",
+        expires: "2099-12-31",
+      },
     ]);
     expect(config["kms-key-deletion-window"]?.relaxations).toEqual([]);
   });

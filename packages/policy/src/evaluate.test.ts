@@ -81,6 +81,8 @@ describe("enforcement per environment", () => {
             rule: "stack-phi-boundary",
             resource: results[0].name ?? "",
             reason: "reviewed exception (SEC-9)",
+            approvedBy: "ciso@example.org",
+            expires: "2099-12-31",
           },
         ],
       },
@@ -102,7 +104,9 @@ describe("relaxations", () => {
   const reason = "legacy key of the 2019 archive; rotation needs a re-encryption (SEC-412)";
   const relaxed = (resource: string, rule = "kms-key-rotation"): PolicyContext => ({
     ...PROD,
-    relaxations: [{ rule, resource, reason }],
+    relaxations: [
+      { rule, resource, reason, approvedBy: "ciso@example.org", expires: "2099-12-31" },
+    ],
   });
 
   it("turn a violation into an advisory result that says why", () => {
@@ -116,6 +120,24 @@ describe("relaxations", () => {
       message: `relaxed: ${reason} — enableKeyRotation is not true: the key material never rotates`,
     });
     expect(summarizeResults([r])).toEqual({ mandatory: 0, advisory: 1, relaxed: 1 });
+  });
+
+  it("relax nothing once expired: the violation is mandatory again", () => {
+    const ctx: PolicyContext = {
+      ...PROD,
+      relaxations: [
+        {
+          rule: "kms-key-rotation",
+          resource: "lake-key",
+          reason,
+          approvedBy: "ciso@example.org",
+          expires: "2020-01-31",
+        },
+      ],
+    };
+    expect(brief(ctx)).toEqual([
+      ["kms-key-rotation", "mandatory", expect.stringMatching(/^enableKeyRotation/)],
+    ]);
   });
 
   it("match the resource by logical name or URN", () => {
@@ -142,7 +164,13 @@ describe("relaxations", () => {
       const r = evaluate(buckets, {
         ...ctx,
         relaxations: [
-          { rule: "stack-service-quotas", resource, reason: "quota raise QR-77 pending" },
+          {
+            rule: "stack-service-quotas",
+            resource,
+            reason: "quota raise QR-77 pending",
+            approvedBy: "ciso@example.org",
+            expires: "2099-12-31",
+          },
         ],
       });
       expect(r.map((x) => [x.level, x.urn, x.relaxed])).toEqual([
@@ -155,12 +183,30 @@ describe("relaxations", () => {
     const ctx: PolicyContext = {
       ...PROD,
       relaxations: [
-        { rule: "kms-key-rotation", resource: "lake-key", reason },
-        { rule: "kms-key-rotation", resource: "gone-key", reason },
+        {
+          rule: "kms-key-rotation",
+          resource: "lake-key",
+          reason,
+          approvedBy: "ciso@example.org",
+          expires: "2099-12-31",
+        },
+        {
+          rule: "kms-key-rotation",
+          resource: "gone-key",
+          reason,
+          approvedBy: "ciso@example.org",
+          expires: "2099-12-31",
+        },
       ],
     };
     expect(unusedRelaxations(evaluate([rotationOff()], ctx), ctx)).toEqual([
-      { rule: "kms-key-rotation", resource: "gone-key", reason },
+      {
+        rule: "kms-key-rotation",
+        resource: "gone-key",
+        reason,
+        approvedBy: "ciso@example.org",
+        expires: "2099-12-31",
+      },
     ]);
   });
 });

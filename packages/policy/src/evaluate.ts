@@ -16,6 +16,7 @@ import { configFor, type Enforcement, type PolicyContext, type PolicyRelaxation 
 import { enforcementOf, type HdpPolicy, type RelaxedViolation } from "./define";
 import { relaxationFor, relaxationNames, relaxedMessage } from "./relaxation";
 import { policies as allPolicies } from "./policies";
+import { UNKNOWN_MARK } from "@hdp/recorder";
 import { byString, ENGINE_UNKNOWN } from "./values";
 
 /** A recorded resource (what @hdp/plan and @hdp/testing record, or a plan's inventory entry). */
@@ -61,7 +62,7 @@ export interface EvaluateOptions {
   /** Only these rules. @default every rule */
   readonly rules?: readonly string[];
   /**
-   * How the recording marks values unknown before the update (@hdp/plan's `UNKNOWN_MARK`).
+   * How the recording marks values unknown before the update (@hdp/recorder's `UNKNOWN_MARK`).
    * @default "[unknown]"
    */
   readonly unknownValue?: string;
@@ -119,7 +120,7 @@ export function evaluate(
   const selected = (options.policies ?? allPolicies).filter(
     (p) => options.rules === undefined || options.rules.includes(p.name),
   );
-  const mark = options.unknownValue ?? "[unknown]";
+  const mark = options.unknownValue ?? UNKNOWN_MARK;
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const props = new Map(
     resources.map((r) => [

@@ -192,7 +192,13 @@ describe("the pack served as the Pulumi CLI runs it", () => {
     const ctx = {
       ...PROD,
       relaxations: [
-        { rule: "kms-key-rotation", resource: "lake-key", reason: "archive key, SEC-412" },
+        {
+          rule: "kms-key-rotation",
+          resource: "lake-key",
+          reason: "archive key, SEC-412",
+          approvedBy: "ciso@example.org",
+          expires: "2099-12-31",
+        },
       ],
     };
     await configure(policyPackConfig(ctx));

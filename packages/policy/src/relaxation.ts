@@ -17,13 +17,26 @@ export function relaxationNames(
   return target.urn !== undefined ? [target.name, target.urn] : [stack, environment];
 }
 
-/** The relaxation of `rule` for a finding known by any of `names` (see {@link relaxationNames}). */
+/** Today's date in UTC, `YYYY-MM-DD` (relaxations expire at the end of their `expires` day). */
+export const utcToday = (): string => new Date().toISOString().slice(0, 10);
+
+/** Whether a relaxation's last day is before `today` (`YYYY-MM-DD`). */
+export const isExpired = (r: Pick<PolicyRelaxation, "expires">, today = utcToday()): boolean =>
+  r.expires < today;
+
+/**
+ * The relaxation of `rule` for a finding known by any of `names` (see {@link relaxationNames});
+ * an expired relaxation relaxes nothing.
+ */
 export function relaxationFor(
   relaxations: readonly PolicyRelaxation[],
   rule: string,
   names: readonly (string | undefined)[],
+  today = utcToday(),
 ): PolicyRelaxation | undefined {
-  return relaxations.find((r) => r.rule === rule && names.includes(r.resource));
+  return relaxations.find(
+    (r) => r.rule === rule && names.includes(r.resource) && !isExpired(r, today),
+  );
 }
 
 /** How a relaxed finding's message reads in every report. */

@@ -7,6 +7,7 @@
  * properties through property descriptors (which the proxy does not intercept) and replaces the
  * engine's unknown sentinels, so a rule can skip an unknown value instead of guessing.
  */
+import { setOwn } from "@hdp/recorder";
 
 /** A value not known before the update (skip it: never guess). */
 export const UNKNOWN: unique symbol = Symbol("unknown");
@@ -37,18 +38,6 @@ export const ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function ownValue(obj: object, key: string): unknown {
   return Object.getOwnPropertyDescriptor(obj, key)?.value;
-}
-
-/** Sets an own data property, even one named `__proto__` (plain assignment would not create it). */
-function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else obj[key] = value;
 }
 
 /**

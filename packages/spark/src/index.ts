@@ -18,4 +18,4 @@ export * from "./grants";
 export * from "./lake-catalog-spec";
 export * from "./unity-catalog-storage-spec";
 export * from "./workspace-files-plan";
-export { HOUSE_TAG_KEYS, validateHouseTags } from "./validation";
+export { HOUSE_TAG_KEYS, refuseInsecure, validateHouseTags } from "./validation";

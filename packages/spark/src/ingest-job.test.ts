@@ -110,6 +110,7 @@ describe("IngestJob", () => {
             dataSecurityMode: "USER_ISOLATION",
           },
           maxRetries: 0,
+          acceptInsecure: ["databricks-job-retries"],
           taskTimeoutSeconds: 600,
           timeoutSeconds: 3600,
           schedule: { quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", paused: true },
@@ -206,5 +207,23 @@ describe("IngestJob", () => {
     [{ timeoutSeconds: 0 }, "timeoutSeconds: 0 must be an integer from 1 to 604800"],
   ] as [Partial<IngestJobArgs>, string][])("rejects %p", (over, message) => {
     expect(() => new IngestJob("bad", args(over))).toThrow(message);
+  });
+});
+
+describe("IngestJob refuses what the policy pack flags (defence in depth)", () => {
+  it("refuses maxRetries 0 with the rule's name and message, unless accepted knowingly", async () => {
+    await expect(
+      record(() => new IngestJob("lab--backfill", args({ maxRetries: 0 }))),
+    ).rejects.toThrow(
+      "maxRetries: databricks-job-retries: task bronze does not retry (maxRetries 0)",
+    );
+    const { resources } = await record(
+      () =>
+        new IngestJob(
+          "lab--backfill",
+          args({ maxRetries: 0, acceptInsecure: ["databricks-job-retries"] }),
+        ),
+    );
+    expect(resources.length).toBeGreaterThan(0);
   });
 });

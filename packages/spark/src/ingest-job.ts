@@ -10,7 +10,13 @@ import {
 } from "./ingest-job-spec";
 import { validateQuartzCron, validateTimezone } from "./schedule";
 import { isRuntimeKey } from "./runtime";
-import { assertValid, sortedRecord, validateHouseTags, validateIntRange } from "./validation";
+import {
+  assertValid,
+  sortedRecord,
+  validateHouseTags,
+  validateIntRange,
+  validateRetries,
+} from "./validation";
 
 /** The job cluster: under a cluster policy, from a pool or with a node type. */
 export interface IngestJobClusterArgs {
@@ -65,8 +71,13 @@ export interface IngestJobArgs {
   readonly cluster: IngestJobClusterArgs;
   /** Notified when a run fails. Required: a silent failed ingest is a data incident. */
   readonly onFailure: IngestJobFailureNotifications;
-  /** Retries per task (0–10). @default 2 */
+  /** Retries per task (1–10; 0 only with `acceptInsecure: ["databricks-job-retries"]`). @default 2 */
   readonly maxRetries?: number;
+  /**
+   * Policy-pack rules whose finding this job knowingly accepts (e.g. `databricks-job-retries`
+   * for `maxRetries: 0`); without them such options are refused at construction. @default []
+   */
+  readonly acceptInsecure?: readonly string[];
   /** Wait between a failed attempt and its retry. @default 300000 (5 minutes) */
   readonly minRetryIntervalMillis?: number;
   /** Timeout of each task attempt (1 s–48 h). @default 7200 (2 hours) */
@@ -202,6 +213,7 @@ export function validateIngestJobArgs(
     ...validateIntRange("cluster.maxWorkers", c.maxWorkers, 1, 1000),
     ...validateIntRange("cluster.minWorkers", c.minWorkers ?? 1, 0, c.maxWorkers),
     ...validateIntRange("maxConcurrentRuns", args.maxConcurrentRuns ?? 1, 1, 1000),
+    ...validateRetries(retry.maxRetries, Object.keys(args.tasks).sort(), args.acceptInsecure),
   ];
   for (const name of Object.keys(args.parameters ?? {})) {
     if (!/^[\w.-]{1,100}$/.test(name)) {

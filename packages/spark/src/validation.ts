@@ -46,3 +46,39 @@ export function sortedEntries<T>(record: Readonly<Record<string, T>>): [string, 
 export function sortedRecord<T>(record: Readonly<Record<string, T>>): Record<string, T> {
   return Object.fromEntries(sortedEntries(record));
 }
+
+/**
+ * Defence in depth: an option the policy pack would flag is refused at construction with the
+ * rule's name and message, unless the caller lists the rule in `acceptInsecure` (a reviewed
+ * exception, which the pack still reports). So a consumer without the pack is safe by default.
+ */
+export function refuseInsecure(
+  field: string,
+  rule: string,
+  message: string,
+  acceptInsecure: readonly string[] | undefined,
+): string[] {
+  return (acceptInsecure ?? []).includes(rule)
+    ? []
+    : [
+        `${field}: ${rule}: ${message} (the policy pack's rule; list "${rule}" in acceptInsecure to accept it knowingly)`,
+      ];
+}
+
+/** `databricks-job-retries`: every task retries a transient failure, a bounded number of times. */
+export function validateRetries(
+  maxRetries: number,
+  taskKeys: readonly string[],
+  acceptInsecure: readonly string[] | undefined,
+): string[] {
+  // Other values outside 1–10 are refused by the range check (-1, "forever", never passes).
+  if (maxRetries !== 0) return [];
+  return taskKeys.flatMap((k) =>
+    refuseInsecure(
+      "maxRetries",
+      "databricks-job-retries",
+      `task ${k} does not retry (maxRetries 0)`,
+      acceptInsecure,
+    ),
+  );
+}

@@ -8,4 +8,4 @@ export {
   mockCallResult,
   mockResourceState,
   type MockContext,
-} from "@hdp/plan/recorder";
+} from "@hdp/recorder";

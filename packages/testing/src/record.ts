@@ -8,7 +8,7 @@
  * secret inputs are recorded as "[secret]".
  */
 import * as pulumi from "@pulumi/pulumi";
-import { recordProgram, type MockContext } from "@hdp/plan/recorder";
+import { recordProgram, type MockContext } from "@hdp/recorder";
 
 /** One registered resource, as recorded under mocks. */
 export interface RecordedResource {

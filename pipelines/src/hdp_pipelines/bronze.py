@@ -15,7 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .raw import RawFormatError, parse_raw
+from .raw import RAW_TABLES, RawFormatError, parse_raw
 from .spec import TableSpec
 
 # Metadata columns bronze adds to every row (silver keeps the first four).
@@ -71,6 +71,11 @@ def _read_raw(spark: SparkSession, spec: TableSpec, path: str) -> DataFrame:
     """Raw vendor files parsed into the table's columns (strings); a bad file: one error row."""
     names = [c.name for c in spec.columns]
     fmt, table = spec.landing.format, spec.table
+    if table not in RAW_TABLES[fmt]:
+        raise ValueError(
+            f"{spec.key}: the {fmt} parser produces {', '.join(sorted(RAW_TABLES[fmt]))}, "
+            f"not {table}: give the table a landingFormat of its own"
+        )
     files = spark.read.format("binaryFile").load(path)
 
     def parse(rows):  # runs on the executors

@@ -117,16 +117,18 @@ function table(head: string[]): Table.Table {
 const LIST_CAP = 40;
 
 function changeLines(d: StackDiff): string[] {
+  // Replacements and deletions first: they are what a reviewer must not miss under the cap.
   const lines = [
+    ...d.replaced.map((x) =>
+      x.cause === "inputs"
+        ? `  +- ${x.type}  ${x.to.name}  (replace: ${x.forcedBy.slice(0, 4).join(", ")}${x.forcedBy.length > 4 ? ", …" : ""} cannot change in place)${x.to.stateful ? "  [stateful]" : ""}`
+        : `  +- ${x.type}  ${x.from.name} -> ${x.to.name}  (same ${x.identity.slice(x.type.length + 1)})`,
+    ),
+    ...d.deleted.map((r) => `  - ${r.type}  ${r.name}${r.stateful ? "  [stateful]" : ""}`),
     ...d.created.map((r) => `  + ${r.type}  ${r.name}`),
     ...d.updated.map(
       (r) =>
         `  ~ ${r.type}  ${r.name}  (${r.paths.slice(0, 4).join(", ")}${r.paths.length > 4 ? ", …" : ""})`,
-    ),
-    ...d.deleted.map((r) => `  - ${r.type}  ${r.name}${r.stateful ? "  [stateful]" : ""}`),
-    ...d.replaced.map(
-      (x) =>
-        `  ± ${x.type}  ${x.from.name} -> ${x.to.name}  (same ${x.identity.slice(x.type.length + 1)})`,
     ),
   ];
   if (lines.length > LIST_CAP) {
@@ -207,7 +209,7 @@ export function renderPlanStats(r: PlanCommandResult): string {
   return `planned ${n(s.stacksPlanned)} stack(s), ${n(s.stacksCached)} from cache, in ${(s.durationMs / 1000).toFixed(1)} s${peak}\n`;
 }
 
-const jobsArg = (v: string): number => {
+export const jobsArg = (v: string): number => {
   const x = Number(v);
   if (!Number.isInteger(x) || x < 0)
     throw new InvalidArgumentError("must be a whole number (0 plans in-process)");
@@ -235,8 +237,14 @@ export function registerPlan(
     )
     .option("--jobs <n>", "worker processes (default: one per core; 0: in this process)", jobsArg)
     .option("--no-cache", "do not read or write the plan cache (.hdp/cache)")
-    .option("--cache-dir <dir>", "plan cache directory (default: <repo>/.hdp/cache/plan)")
-    .option("--program <module>", "module exporting buildStack (default: @hdp/platform)")
+    .option(
+      "--cache-dir <dir>",
+      "plan cache directory (default: <configs' repo>/.hdp/cache/plan, else the user's cache directory)",
+    )
+    .option(
+      "--program <module>",
+      "module exporting buildStack (default: this installation's @hdp/platform, wherever the configs are)",
+    )
     .action(async (opts: PlanCommandOptions) => {
       const r = await runPlan(opts, io);
       if (r.kind === "config-errors") io.stderr(renderPlanText(r));

@@ -15,7 +15,7 @@ import {
   type WriteBackResult,
 } from "@hdp/query";
 import { EXIT, type ExitCode } from "../exit-codes";
-import type { Io } from "../program";
+import type { Io } from "../io";
 
 export const QUERY_FORMATS = ["table", "json", "csv", "paths"] as const;
 export type QueryFormat = (typeof QUERY_FORMATS)[number];

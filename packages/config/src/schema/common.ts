@@ -3,6 +3,7 @@
  * Strict everywhere: an unknown key is an error, so a typo never silently does nothing.
  */
 import { z } from "zod";
+import { cronProblems } from "./cron";
 
 /** Kebab-case id used in AWS names (sources, hospitals, environments, shards). */
 export const kebabId = z
@@ -39,21 +40,12 @@ export const LAYERS = ["landing", "bronze", "silver", "gold"] as const;
 export const layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof layer>;
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const CRON_PRESETS = ["@hourly", "@daily", "@weekly", "@monthly"] as const;
-
-/** A 5-field cron expression or an Airflow preset (`@hourly`, `@daily`, `@weekly`, `@monthly`). */
-export const cron = z
-  .string()
-  .refine((s) => (CRON_PRESETS as readonly string[]).includes(s) || isCron(s), {
-    message:
-      'must be a 5-field cron expression such as "0 2 * * *" or one of @hourly, @daily, @weekly, @monthly',
-  });
-
-function isCron(s: string): boolean {
-  const fields = s.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
-}
+/**
+ * A 5-field cron expression with every value in range, or an Airflow preset (see `cron.ts`).
+ */
+export const cron = z.string().superRefine((s, ctx) => {
+  for (const message of cronProblems(s)) ctx.addIssue({ code: "custom", message });
+});
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
 
@@ -78,13 +70,47 @@ export const owner = z.strictObject({
 });
 export type Owner = z.infer<typeof owner>;
 
-/** Extra resource tags: keys and values as AWS allows them. */
-export const tags = z.record(
-  z.string().regex(/^[\w.:/=+@ -]{1,128}$/, {
-    message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@",
-  }),
-  z.string().max(256, { message: "tag values are at most 256 characters" }),
-);
+/**
+ * Tag keys the platform sets on every resource from the config itself: a value written under
+ * `tags:` would be silently replaced, so it is refused with where the value comes from.
+ */
+export const PLATFORM_TAG_KEYS: Readonly<Record<string, string>> = {
+  owner: "the platform sets it from the entry's owner.team",
+  domain: "the platform sets it from the source's domain",
+  "data-classification": "the platform sets it from the classification of the entry",
+  environment: "the platform sets it to the environment being deployed",
+  "cost-center": "the platform sets it from the domain's costCenter in platform.yaml",
+};
+
+/** Extra resource tags: keys and values as AWS allows them, none the platform owns. */
+export const tags = z
+  .record(
+    z.string().regex(/^[\w.:/=+@ -]{1,128}$/, {
+      message: "tag keys are 1-128 characters of letters, digits, spaces and _.:/=+-@",
+    }),
+    z.string().max(256, { message: "tag values are at most 256 characters" }),
+  )
+  .superRefine((t, ctx) => {
+    for (const key of Object.keys(t)) {
+      const owned = PLATFORM_TAG_KEYS[key.toLowerCase()];
+      if (owned !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message:
+            key === key.toLowerCase()
+              ? `"${key}" is a platform tag: ${owned}, so a value here would be silently replaced; remove it`
+              : `"${key}" shadows the platform tag "${key.toLowerCase()}" (${owned}); tags differing only in case confuse cost and access reports: remove it`,
+        });
+      } else if (key.toLowerCase().startsWith("aws:")) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `"${key}": the aws: prefix is reserved by AWS (tagging fails)`,
+        });
+      }
+    }
+  });
 
 /** Retention of a table's data. */
 export const retention = z.strictObject({

@@ -1,20 +1,12 @@
 /** `configs/environments/<env>.yaml`: one deployment environment (dev, stage, prod). */
 import { z } from "zod";
+import { ENVIRONMENT_CLASSES } from "@hdp/naming";
 import { DOMAIN_IDS, kebabId } from "./common";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
   3653,
-] as const;
-
-const MWAA_CLASSES = [
-  "mw1.micro",
-  "mw1.small",
-  "mw1.medium",
-  "mw1.large",
-  "mw1.xlarge",
-  "mw1.2xlarge",
 ] as const;
 
 export const shard = z.strictObject({
@@ -29,7 +21,40 @@ export const shard = z.strictObject({
 });
 export type ShardConfig = z.infer<typeof shard>;
 
-/** A reviewed exception: one policy rule relaxed for one resource, with the reason. */
+/**
+ * A reason an engineer wrote: at least 10 characters once trimmed (whitespace explains nothing),
+ * with letters in it, and not the `<…>` placeholder `hdp plan` suggests.
+ */
+export const reviewedReason = (what: string) =>
+  z.string().superRefine((s, ctx) => {
+    const problem =
+      s.trim().length < 10
+        ? `must explain ${what} (at least 10 characters besides spaces)`
+        : /^\s*<.*>\s*$/s.test(s)
+          ? `is still the <placeholder>: write the real reason (${what})`
+          : !/\p{L}{2}/u.test(s)
+            ? `must explain ${what} in words, not only digits or symbols`
+            : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as "2027-03-31" (quote it)' })
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+      new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: "must be a real calendar date",
+    },
+  );
+
+/**
+ * A reviewed exception: one policy rule relaxed for one resource, with the reason, who approved
+ * it and until when. An expired relaxation relaxes nothing and is itself a finding of the plan.
+ */
 export const policyRelaxation = z.strictObject({
   /** The rule's name, e.g. "s3-bucket-access-logging". */
   rule: z
@@ -38,7 +63,11 @@ export const policyRelaxation = z.strictObject({
   /** The resource's logical name as `hdp plan` shows it. */
   resource: z.string().min(1),
   /** Why; shown in every plan. */
-  reason: z.string().min(10, { message: "must explain the exception (at least 10 characters)" }),
+  reason: reviewedReason("the exception"),
+  /** Who approved the exception (their email address); shown with the reason. */
+  approvedBy: z.email({ message: "must be the approver's email address" }),
+  /** The last day the exception holds (`YYYY-MM-DD`, UTC); after it the rule applies again. */
+  expires: isoDate,
 });
 export type PolicyRelaxation = z.infer<typeof policyRelaxation>;
 
@@ -70,9 +99,7 @@ export const quotaLimits = z.strictObject(
 export const destroyAllowance = z.strictObject({
   /** The resource's logical name as `hdp plan --base` shows it. */
   resource: z.string().min(1),
-  reason: z
-    .string()
-    .min(10, { message: "must explain why the data may go (at least 10 characters)" }),
+  reason: reviewedReason("why the data may go"),
 });
 export type DestroyAllowance = z.infer<typeof destroyAllowance>;
 
@@ -114,7 +141,7 @@ export const environment = z.strictObject({
   /** Protect stateful resources (buckets, keys, catalogs) from deletion. */
   protectStatefulResources: z.boolean(),
   airflow: z.strictObject({
-    environmentClass: z.enum(MWAA_CLASSES),
+    environmentClass: z.enum(ENVIRONMENT_CLASSES),
     minWorkers: z.int().min(1).max(25),
     maxWorkers: z.int().min(1).max(25),
     version: z

@@ -5,12 +5,30 @@ import { classification, layer, retention, schedule, snakeId, tags } from "./com
 const SIMPLE_TYPES =
   "string|int|bigint|smallint|tinyint|boolean|float|double|date|timestamp|timestamp_ntz|binary";
 const COLUMN_TYPE = new RegExp(
-  `^(${SIMPLE_TYPES}|decimal\\((\\d|[1-2]\\d|3[0-8]),(\\d|[1-2]\\d|3[0-8])\\)|array<(${SIMPLE_TYPES})>)$`,
+  `^(${SIMPLE_TYPES}|decimal\\(\\d+,\\d+\\)|array<(${SIMPLE_TYPES})>)$`,
 );
+const DECIMAL = /^decimal\((\d+),(\d+)\)$/;
 
-export const columnType = z.string().regex(COLUMN_TYPE, {
-  message: `must be a Spark SQL type: ${SIMPLE_TYPES.replaceAll("|", ", ")}, decimal(p,s) or array<type>`,
-});
+/** Why a `decimal(p,s)` is out of Spark's bounds: 1 ≤ precision ≤ 38, 0 ≤ scale ≤ precision. */
+export function decimalProblem(type: string): string | undefined {
+  const m = DECIMAL.exec(type);
+  if (m === null) return undefined;
+  const p = Number(m[1]);
+  const s = Number(m[2]);
+  if (p < 1 || p > 38) return `decimal precision ${p} must be 1–38 (Spark's DecimalType)`;
+  if (s > p) return `decimal scale ${s} must be at most the precision ${p}`;
+  return undefined;
+}
+
+export const columnType = z
+  .string()
+  .regex(COLUMN_TYPE, {
+    message: `must be a Spark SQL type: ${SIMPLE_TYPES.replaceAll("|", ", ")}, decimal(p,s) or array<type>`,
+  })
+  .superRefine((t, ctx) => {
+    const problem = decimalProblem(t);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export const column = z.strictObject({
   name: snakeId,

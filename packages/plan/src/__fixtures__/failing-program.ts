@@ -1,4 +1,7 @@
-/** A program that fails for the stacks of one source: its error must reach the plan's problems. */
+/**
+ * A program that fails for the stacks of one source, naming a component as components do: its
+ * error must reach the plan's problems, with the config entry behind the component.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import type { Estate } from "@hdp/config";
 import { buildStack as standin, type BuildOptions } from "./standin-program";
@@ -11,7 +14,7 @@ export function buildStack(
   const exports = standin(estate, stackName, options);
   if (stackName === "dev") {
     pulumi.output("x").apply(() => {
-      throw new Error("the dev stack cannot be built");
+      throw new Error('IngestJob "lab--results": the dev stack cannot be built');
     });
   }
   return exports;

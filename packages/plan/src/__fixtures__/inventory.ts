@@ -1,5 +1,5 @@
 /** Hand-built inventory entries for tests of the diff, the guard and the reports. */
-import type { InventoryResource, StackInventory } from "../inventory";
+import type { InventoryResource, StackInventory } from "../inventory/inventory";
 
 /** A custom resource of `stack` (URN `urn:pulumi:<stack>::p::<type>::<name>`), options off. */
 export const inventoryResource = (

@@ -7,6 +7,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
+/** Links a checkout's node_modules to this workspace's (tests that plan a clone). */
+export { linkDependencies } from "../revisions/revision";
+
 export const REPO_ROOT = join(__dirname, "..", "..", "..", "..");
 export const BASE_TREE = join(REPO_ROOT, "test", "fixtures", "base");
 export const STANDIN_PROGRAM = join(__dirname, "standin-program.ts");

@@ -1,0 +1,137 @@
+/**
+ * The inventory of a plan: every resource of every planned stack, in a deterministic order
+ * (stacks by name, resources by URN), rendered as canonical JSON. The same configs and code
+ * give the same bytes.
+ */
+import { canonicalJson } from "./canonical-json";
+import type { RecordedResource } from "@hdp/recorder";
+import { SECRET_MASK } from "@hdp/recorder";
+
+/** Version of the inventory format; part of every cache key. */
+export const INVENTORY_FORMAT = 1;
+
+/** One resource of a stack's inventory. */
+export interface InventoryResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  /** False for component resources. */
+  readonly custom: boolean;
+  /** True for resources the stack reads and does not manage (`StackReference`). */
+  readonly read: boolean;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+  /** Dependencies not implied by an input (the explicit `dependsOn`), sorted. */
+  readonly dependsOn: readonly string[];
+  readonly provider: string | null;
+  /** Inputs as sent to the engine; secrets are `"[secret]"`. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+/** One planned stack. */
+export interface StackInventory {
+  readonly stack: string;
+  readonly environment: string;
+  /** `core`, a shard id, or null for an unsharded environment. */
+  readonly shard: string | null;
+  readonly resourceBudget: number;
+  readonly resourceCount: number;
+  /** The stack's exports (secret ones masked). */
+  readonly exports: Readonly<Record<string, unknown>>;
+  readonly resources: readonly InventoryResource[];
+}
+
+/** Counts of one stack, kept beside its inventory so a cached stack needs no parsing. */
+export interface StackSummary {
+  readonly stack: string;
+  readonly environment: string;
+  readonly shard: string | null;
+  readonly resourceBudget: number;
+  readonly resourceCount: number;
+  /** Resources per type, keys sorted. */
+  readonly byType: Readonly<Record<string, number>>;
+}
+
+export function inventoryResource(r: RecordedResource): InventoryResource {
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent ?? null,
+    custom: r.custom,
+    read: r.read,
+    protect: r.protect,
+    retainOnDelete: r.retainOnDelete,
+    deleteBeforeReplace: r.deleteBeforeReplace,
+    ignoreChanges: r.ignoreChanges,
+    dependsOn: r.dependsOn,
+    provider: r.provider ?? null,
+    inputs: r.inputs,
+  };
+}
+
+const byUrn = (a: { urn: string }, b: { urn: string }): number =>
+  a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0;
+
+/** Builds a stack's inventory from its recording: resources sorted by URN, secrets masked. */
+export function stackInventory(args: {
+  stack: string;
+  environment: string;
+  shard: string | undefined;
+  resourceBudget: number;
+  resources: readonly RecordedResource[];
+  exports: Readonly<Record<string, unknown>>;
+  secretExports: readonly string[];
+}): StackInventory {
+  const exports: Record<string, unknown> = {};
+  for (const k of Object.keys(args.exports).sort()) {
+    exports[k] = args.secretExports.includes(k) ? SECRET_MASK : args.exports[k];
+  }
+  return {
+    stack: args.stack,
+    environment: args.environment,
+    shard: args.shard ?? null,
+    resourceBudget: args.resourceBudget,
+    resourceCount: args.resources.length,
+    exports,
+    resources: args.resources.map(inventoryResource).sort(byUrn),
+  };
+}
+
+export function summarize(inv: StackInventory): StackSummary {
+  const counts = new Map<string, number>();
+  for (const r of inv.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const byType: Record<string, number> = {};
+  for (const t of [...counts.keys()].sort()) byType[t] = counts.get(t) ?? 0;
+  return {
+    stack: inv.stack,
+    environment: inv.environment,
+    shard: inv.shard,
+    resourceBudget: inv.resourceBudget,
+    resourceCount: inv.resourceCount,
+    byType,
+  };
+}
+
+/** Depth at which stack entries sit in the inventory document (`{ "stacks": [ <here> ] }`). */
+const STACK_DEPTH = 2;
+
+/** A stack's entry, rendered to paste into {@link renderInventory}'s `stacks` list. */
+export const renderStack = (inv: StackInventory): string => canonicalJson(inv, STACK_DEPTH);
+
+/**
+ * The whole inventory document from rendered stack entries (sorted here by stack name), so
+ * cached stacks are pasted in without parsing them.
+ */
+export function renderInventory(
+  project: string,
+  stacks: readonly { stack: string; json: string }[],
+): string {
+  const sorted = [...stacks].sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+  const head = `{\n  "format": ${INVENTORY_FORMAT},\n  "project": ${JSON.stringify(project)},\n  "stacks": `;
+  if (sorted.length === 0) return `${head}[]\n}\n`;
+  return `${head}[\n${sorted.map((s) => `    ${s.json}`).join(",\n")}\n  ]\n}\n`;
+}

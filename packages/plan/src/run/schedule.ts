@@ -1,0 +1,238 @@
+/**
+ * Plans a set of stacks of one revision: cores before their shards (a shard's StackReference
+ * reads its core's exports), everything else in parallel on the worker pool, largest first;
+ * each stack served from the cache when its key is known.
+ */
+import type { Estate } from "@hdp/config";
+import type { PlanCache } from "./cache";
+import { canonicalJson } from "../inventory/canonical-json";
+import { plannerHash } from "../revisions/code-hash";
+import { INVENTORY_FORMAT, type StackSummary } from "../inventory/inventory";
+import type { WorkerPool } from "./pool";
+import type { StackOutputs } from "@hdp/recorder";
+import type { Revision } from "../revisions/revision";
+import { policyKey, stackPolicyContext, type PolicyFinding } from "../policy/policy";
+import { findStack, sha256, sliceHash } from "../revisions/slices";
+
+/** The result of one stack of one revision. */
+export type StackResult =
+  | {
+      readonly ok: true;
+      readonly stack: string;
+      readonly revision: string;
+      readonly summary: StackSummary;
+      readonly exports: StackOutputs;
+      /** Policy findings; undefined when the stack was not evaluated (other revisions). */
+      readonly policy: readonly PolicyFinding[] | undefined;
+      /** The rendered inventory entry (read from the cache on demand). */
+      readonly json: () => string;
+      readonly cached: boolean;
+      readonly durationMs: number;
+    }
+  | {
+      readonly ok: false;
+      readonly stack: string;
+      readonly revision: string;
+      readonly messages: readonly string[];
+      readonly cached: false;
+      readonly durationMs: number;
+    };
+
+/** Progress of a plan, for a terminal display or CI log lines. */
+export type PlanEvent =
+  | { readonly kind: "queued"; readonly revision: string; readonly stacks: readonly string[] }
+  | { readonly kind: "progress"; readonly stack: string; readonly recorded: number }
+  | {
+      readonly kind: "done";
+      readonly revision: string;
+      readonly stack: string;
+      readonly ok: boolean;
+      readonly cached: boolean;
+      readonly resources: number;
+      readonly durationMs: number;
+    };
+
+export interface ScheduleContext {
+  readonly pool: WorkerPool;
+  readonly cache: PlanCache | undefined;
+  readonly project: string;
+  readonly organization: string;
+  readonly fast: boolean;
+  readonly onEvent: (e: PlanEvent) => void;
+}
+
+/** The core stack a stack reads, or undefined. */
+export function coreOf(estate: Estate, stack: string): string | undefined {
+  const found = findStack(estate, stack);
+  if (found === undefined || found.spec.shard === undefined || found.spec.shard === "core") {
+    return undefined;
+  }
+  return found.env.stacks.find((s) => s.shard === "core")?.name;
+}
+
+/** A stable hash of a stack's exports as its shards see them. */
+export const exportsHash = (e: StackOutputs): string =>
+  sha256(canonicalJson({ outputs: e.outputs, secret: [...(e.secretOutputNames ?? [])].sort() }));
+
+/** Rough size of a stack, to start the largest first. */
+function weight(estate: Estate, stack: string): number {
+  const found = findStack(estate, stack);
+  if (found === undefined) return 0;
+  if (found.spec.shard === undefined) return estate.tables.length + 1e6;
+  const own = new Set(found.spec.sources);
+  return estate.tables.filter((t) => own.has(t.source)).length;
+}
+
+/**
+ * Plans `stacks` of `rev` (adding the cores they read) and returns every result by stack name,
+ * cores included.
+ */
+export async function planStacks(
+  rev: Revision,
+  stacks: readonly string[],
+  ctx: ScheduleContext,
+  evaluatePolicy = false,
+): Promise<Map<string, StackResult>> {
+  const estate = rev.estate;
+  const all = new Set(stacks);
+  for (const s of stacks) {
+    const core = coreOf(estate, s);
+    if (core !== undefined) all.add(core);
+  }
+  const ordered = [...all].sort(
+    (a, b) => weight(estate, b) - weight(estate, a) || (a < b ? -1 : 1),
+  );
+  ctx.onEvent({ kind: "queued", revision: rev.label, stacks: ordered });
+  const estateId = sha256(`${rev.label}\0${rev.configsDir}\0${rev.codeHash}`);
+  const results = new Map<string, Promise<StackResult>>();
+
+  const run = async (stack: string): Promise<StackResult> => {
+    const found = findStack(estate, stack);
+    if (found === undefined) throw new Error(`unknown stack "${stack}"`);
+    const { env, spec } = found;
+    const coreName = coreOf(estate, stack);
+    let stackOutputs: Record<string, StackOutputs> = {};
+    let coreKey = "";
+    if (coreName !== undefined) {
+      const core = await (results.get(coreName) as Promise<StackResult>);
+      if (!core.ok) {
+        return {
+          ok: false,
+          stack,
+          revision: rev.label,
+          messages: [`not planned: its core stack ${coreName} failed`],
+          cached: false,
+          durationMs: 0,
+        };
+      }
+      stackOutputs = { [`${ctx.organization}/${ctx.project}/${coreName}`]: core.exports };
+      coreKey = exportsHash(core.exports);
+    }
+    const policy = evaluatePolicy ? stackPolicyContext(estate, env.name, stack) : undefined;
+    const key = sha256(
+      [
+        policy !== undefined ? policyKey(policy) : "no-policy",
+        INVENTORY_FORMAT,
+        plannerHash(),
+        rev.codeHash,
+        ctx.project,
+        ctx.organization,
+        stack,
+        safeSliceHash(estate, stack),
+        coreKey,
+      ].join("\0"),
+    );
+    const hit = ctx.cache?.get(stack, key);
+    if (hit !== undefined) {
+      ctx.onEvent({
+        kind: "done",
+        revision: rev.label,
+        stack,
+        ok: true,
+        cached: true,
+        resources: hit.summary.resourceCount,
+        durationMs: 0,
+      });
+      return {
+        ok: true,
+        stack,
+        revision: rev.label,
+        summary: hit.summary,
+        exports: hit.exports,
+        policy: hit.policy,
+        json: hit.json,
+        cached: true,
+        durationMs: 0,
+      };
+    }
+    const { outcome } = await ctx.pool.run(estateId, estate, {
+      programModule: rev.programModule,
+      stack,
+      environment: env.name,
+      shard: spec.shard,
+      resourceBudget: env.sharding.resourceBudget,
+      project: ctx.project,
+      organization: ctx.organization,
+      stackOutputs,
+      fast: ctx.fast,
+      ...(policy !== undefined ? { policy } : {}),
+    });
+    ctx.onEvent({
+      kind: "done",
+      revision: rev.label,
+      stack,
+      ok: outcome.ok,
+      cached: false,
+      resources: outcome.ok ? outcome.summary.resourceCount : 0,
+      durationMs: outcome.durationMs,
+    });
+    if (!outcome.ok) {
+      return {
+        ok: false,
+        stack,
+        revision: rev.label,
+        messages: outcome.messages,
+        cached: false,
+        durationMs: outcome.durationMs,
+      };
+    }
+    try {
+      ctx.cache?.put(stack, key, outcome);
+    } catch {
+      // A cache that cannot be written (read-only checkout, full disk) only costs the next run.
+    }
+    const json = outcome.json;
+    return {
+      ok: true,
+      stack,
+      revision: rev.label,
+      summary: outcome.summary,
+      exports: outcome.exports,
+      policy: outcome.policy,
+      json: () => json,
+      cached: false,
+      durationMs: outcome.durationMs,
+    };
+  };
+
+  // Cores first: their promises must exist before the shards that await them start.
+  const cores = ordered.filter((s) => findStack(estate, s)?.spec.shard === "core");
+  for (const s of [...cores, ...ordered.filter((x) => !cores.includes(x))]) results.set(s, run(s));
+  // Cache hits settle at once; start (and load the program in) a worker per stack still to plan.
+  const settled = new Set<string>();
+  for (const [s, p] of results) void p.then(() => settled.add(s));
+  await new Promise((resolve) => setImmediate(resolve));
+  ctx.pool.warm(rev.programModule, results.size - settled.size);
+  const out = new Map<string, StackResult>();
+  for (const [s, p] of results) out.set(s, await p);
+  return out;
+}
+
+/** The slice hash, or the whole estate's when the slice cannot be taken (another revision's shape). */
+function safeSliceHash(estate: Estate, stack: string): string {
+  try {
+    return sliceHash(estate, stack);
+  } catch {
+    return sha256(canonicalJson({ ...estate, root: "" }));
+  }
+}
