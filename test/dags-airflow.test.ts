@@ -303,7 +303,10 @@ describe("real Airflow parses every generated DAG of the sample estate", () => {
 
   it("ruff (with Airflow's AIR rules) passes on every generated file", () => {
     const folders = [...envs, "hostile", "handmade"].map((e) => join(dir, e));
-    const r = venv(RUFF, ["check", "--no-cache", "--config", RUFF_CONFIG, ...folders]);
+    const verify = join(ROOT, "packages/dags/verify");
+    const r = venv(RUFF, ["check", "--no-cache", "--config", RUFF_CONFIG, ...folders, verify]);
+    const f = venv(RUFF, ["format", "--check", "--no-cache", "--config", RUFF_CONFIG, verify]);
+    expect(f.status).toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain("All checks passed");
     expect(r.status).toBe(0);
   });

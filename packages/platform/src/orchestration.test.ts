@@ -3,6 +3,7 @@
  * workspace files that the job tasks reference, one DAG object per pipeline naming its job, the
  * MWAA requirements.txt, and the one scheduler of record.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -148,5 +149,20 @@ describe("the DAGs in the DAG bucket", () => {
     expect(jobs).toBe(
       ["dev", "prod"].reduce((n, env) => n + dagModels(baseEstate(), env).length, 0),
     );
+  });
+});
+
+describe("the packed copy of the ingest code", () => {
+  it("prepack copies exactly the files the program deploys from the repository", () => {
+    const dest = mkdtempSync(join(tmpdir(), "hdp-platform-prepack-"));
+    try {
+      const script = join(__dirname, "..", "scripts", "copy-ingest-code.mjs");
+      const r = spawnSync(process.execPath, [script, dest], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(readIngestCode(ingestCodeDir(dest))).toEqual(ingestCode());
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+    }
   });
 });
