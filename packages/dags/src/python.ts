@@ -7,6 +7,10 @@
 
 /** Printable ASCII that needs no escape inside a double-quoted Python literal. */
 const PLAIN = /[\x20-\x7e]/;
+/** A whole string of printable ASCII without `"` or `\`. */
+const NO_ESCAPE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** A whole string of printable ASCII without `\`. */
+const NO_COMMENT_ESCAPE = /^[\x20-\x5b\x5d-\x7e]*$/;
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   "\\": "\\\\",
@@ -29,6 +33,8 @@ function escapeCodePoint(cp: number): string {
  * keeps it as it is, as JavaScript did).
  */
 export function pyStr(value: string): string {
+  // Most config strings need no escape at all: skip the per-character walk.
+  if (NO_ESCAPE.test(value)) return `"${value}"`;
   let out = '"';
   for (const ch of value) {
     const short = SHORT_ESCAPES[ch];
@@ -49,6 +55,7 @@ export function pyStrList(values: readonly string[]): string {
  * would end the comment) written as an escape, so the reader still sees what config said.
  */
 export function pyComment(text: string): string {
+  if (NO_COMMENT_ESCAPE.test(text)) return text;
   let out = "";
   for (const ch of text) {
     if (PLAIN.test(ch) && ch !== "\\") out += ch;
