@@ -65,7 +65,7 @@ describe("keyed ingest tasks (a task per table and layer)", () => {
           parameters: { date: "{{job.start_time.iso_date}}" },
           cluster: { policyId: "p", nodeTypeId: "m6i.xlarge", maxWorkers: 2 },
           onFailure: { emails: ["oncall@example.org"] },
-          maxRetries: 0,
+          maxRetries: 1,
           tags: HOUSE_TAGS,
         }),
     );
