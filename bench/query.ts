@@ -92,6 +92,8 @@ function buildEstate(n: number): Estate {
       dependsOn: [],
       kind: "default",
       ownSchedule: false,
+      retries: 2,
+      timeoutMinutes: 120,
       origin: { file: sourceFile, line: 1, column: 1 },
     });
   }

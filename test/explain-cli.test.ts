@@ -91,19 +91,28 @@ describe("hdp explain <source>/<table>", () => {
       name: "sunquest-lab--results-job",
       stack: "dev",
     });
-    expect(l.tasks).toEqual(["bronze", "silver"]);
+    expect(l.tasks).toEqual(["lab_orders__bronze", "lab_orders__silver"]);
+    // The job has no schedule of its own: its DAG triggers it (one scheduler of record).
+    expect(l.when?.quartz).toBeUndefined();
     // Dev's overlay of the source decides the schedule (source.yaml: environments.dev.schedule).
     expect(l.when).toMatchObject({
       cron: "0 * * * *",
       timezone: "America/Chicago",
-      quartz: "0 0 * * * ?",
       setting: "source-overlay",
       decidedBy: {
         at: "sources/sunquest-lab/source.yaml:53:7",
         field: "environments.dev.schedule",
       },
     });
-    expect(l.dag).toEqual({ id: "sunquest_lab__results" });
+    // The DAG file the platform uploads for the pipeline (rendered by @hdp/dags).
+    expect(l.dag).toEqual({
+      id: "sunquest_lab__results",
+      file: expect.objectContaining({
+        type: "aws:s3/bucketObjectv2:BucketObjectv2",
+        name: "dags-sunquest-lab-results-py-ff260f98",
+        stack: "dev",
+      }),
+    });
 
     expect(dev.resources.map((x) => `${x.type} ${x.name}`).sort()).toEqual([
       "aws:iam/policy:Policy sunquest-lab-policy-1",
@@ -133,14 +142,12 @@ describe("hdp explain <source>/<table>", () => {
     expect(r.stdout).toContain(
       "from the source's overlay for this environment: environments.dev.schedule at sources/sunquest-lab/source.yaml:53:7",
     );
-    expect(r.stdout).toContain(
-      `when       "*/30 * * * *" America/Chicago (Quartz "0 */30 * * * ?")`,
-    );
+    expect(r.stdout).toContain(`when       "*/30 * * * *" America/Chicago\n`);
     expect(r.stdout).toContain(
       "from the source's schedule (default for its pipelines): schedule at sources/sunquest-lab/source.yaml:35:3",
     );
     expect(r.stdout).toContain(
-      "DAG        sunquest_lab__results: not rendered (no DAG renderer yet)",
+      "DAG        sunquest_lab__results: uploaded by aws:s3/bucketObjectv2:BucketObjectv2 dags-sunquest-lab-results-py-ff260f98",
     );
   });
 

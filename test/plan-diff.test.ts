@@ -39,27 +39,53 @@ describe("the diff against a git revision", () => {
     expect(readFileSync(join(t.configs, "sources/lab/source.yaml"), "utf8")).toBe(before);
   });
 
-  it("adds a table with its own schedule: a new ingest job, and the source's role may write its prefix", async () => {
+  it("adds a table with its own schedule: a new ingest job, its spec, its DAG, and the source's role may write its prefix", async () => {
     t.write(
       "sources/lab/tables/specimens.yaml",
       tableYaml("specimens", 'schedule:\n  cron: "*/30 * * * *"\n'),
     );
     const d = stackDiff(await planAgainstHead(["dev"]), "dev");
-    expect(names(d.created)).toEqual(["IngestJob lab--specimens", "Job lab--specimens-job"]);
+    expect(names(d.created)).toEqual([
+      "BucketObjectv2 dags-lab-specimens-py-d93afcbc",
+      "IngestJob lab--specimens",
+      "Job lab--specimens-job",
+      "WorkspaceFile lab-specs-lab-specimens-json-ee3d68c4",
+    ]);
     expect(d.deleted).toEqual([]);
     const policy = d.updated.find((u) => u.name === "lab-policy-1");
     expect(policy?.paths.some((p) => p.startsWith("policy{Statement"))).toBe(true);
   });
 
-  it("changes a schedule: an update of the source's job schedules, nothing else", async () => {
+  it("changes a schedule the source's pipelines follow: their DAG objects are updated, nothing else (no job has a schedule)", async () => {
     t.edit("sources/lab/source.yaml", (s) => s.replace('cron: "0 4 * * 0"', 'cron: "0 5 * * 0"'));
     const d = stackDiff(await planAgainstHead(["dev"]), "dev");
-    expect([d.created, d.deleted]).toEqual([[], []]);
-    expect(d.updated.length).toBeGreaterThan(0);
-    for (const u of d.updated) {
-      expect(u.type).toBe("databricks:index/job:Job");
-      expect(u.paths).toEqual(["schedule.quartzCronExpression"]);
-    }
+    expect([d.created, d.deleted, d.replaced]).toEqual([[], [], []]);
+    expect(d.updated.map((u) => [u.type, u.name, u.paths])).toEqual([
+      [
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        "dags-lab-ingest-py-3de6e7a0",
+        ["content", "sourceHash"],
+      ],
+      [
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        "dags-lab-results-py-de163f4f",
+        ["content", "sourceHash"],
+      ],
+    ]);
+  });
+
+  it("changes one table's schedule: exactly one DAG object changes, and nothing else", async () => {
+    t.edit("sources/payroll/tables/timesheets.yaml", (s) =>
+      s.replace('cron: "@hourly"', 'cron: "*/30 * * * *"'),
+    );
+    const r = await planAgainstHead(["prod-business"]);
+    const d = stackDiff(r, "prod-business");
+    expect([d.created, d.deleted, d.replaced]).toEqual([[], [], []]);
+    expect(d.updated).toHaveLength(1);
+    const [u] = d.updated;
+    expect(u?.type).toBe("aws:s3/bucketObjectv2:BucketObjectv2");
+    expect(u?.name).toBe("dags-payroll-timesheets-py-b6ec755a");
+    expect(u?.paths).toEqual(["content", "sourceHash"]);
   });
 
   it("removes a source: its objects are deleted, stateful ones flagged", async () => {
@@ -95,12 +121,15 @@ describe("the diff against a git revision", () => {
     const r = await planAgainstHead(["prod-business"]);
     const d = stackDiff(r, "prod-business");
     expect(names(d.deleted)).toEqual([
+      "BucketObjectv2 dags-payroll-timesheets-py-b6ec755a",
       "IngestJob payroll--timesheets",
       "Job payroll--timesheets-job",
+      "WorkspaceFile payroll-specs-payroll-timesheets-json-23629bb4",
     ]);
-    expect(names(d.created)).toEqual([
+    expect(names(d.created).filter((n) => !n.startsWith("BucketObjectv2"))).toEqual([
       "IngestJob payroll--time-entries",
       "Job payroll--time-entries-job",
+      "WorkspaceFile payroll-specs-payroll-time-entries-json-bdde6e7a",
     ]);
     expect(d.replaced).toEqual([]);
   });

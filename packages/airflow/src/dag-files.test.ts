@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { findResource, record, type RecordedResource } from "@hdp/testing";
 import { DagFiles } from "./dag-files";
@@ -104,5 +105,24 @@ describe("DagFiles", () => {
     ).rejects.toThrow(
       /"\.\.\/x\.py" must be relative[\s\S]*"a\.py" appears twice[\s\S]*11 given; S3 allows at most 10/,
     );
+  });
+});
+
+describe("DagFiles with contents known only at deploy time", () => {
+  it("uploads an Output's text with the sha256 of that text as sourceHash", async () => {
+    const text = 'JOB_ID = "42"\n';
+    const { resources } = await record(
+      () =>
+        new DagFiles("dags", {
+          bucket: { bucketName: "hdp-acme-prod-airflow-dags" },
+          files: [
+            { path: "a.py", content: pulumi.output("42").apply((id) => `JOB_ID = "${id}"\n`) },
+          ],
+        }),
+    );
+    const obj = findResource(resources, OBJ, dagObjectName("dags", "a.py"));
+    expect(obj.inputs.content).toBe(text);
+    expect(obj.inputs.key).toBe("dags/a.py");
+    expect(obj.inputs.sourceHash).toBe(createHash("sha256").update(text).digest("hex"));
   });
 });

@@ -1,6 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
-import { planDagFiles, validateDagFiles, type DagFile } from "./dag-files-plan";
+import { createHash } from "node:crypto";
+import { DAG_S3_PREFIX, planDagFiles, validateDagFiles, type DagFile } from "./dag-files-plan";
+
+/**
+ * A file to upload whose text may be an Output (a DAG that names a job id, say). Its key and
+ * logical name come from the path alone.
+ */
+export interface DagFileInput extends Omit<DagFile, "content"> {
+  readonly content: pulumi.Input<string>;
+}
 
 /** The bucket DAG files go to: a `SecureBucket` from `@hdp/lake` fits as it is. */
 export interface DagBucketRef {
@@ -14,7 +23,7 @@ export interface DagFilesArgs {
   /** The DAG bucket, e.g. `airflow.dagBucket`. */
   readonly bucket: DagBucketRef;
   /** The rendered files; each becomes `dags/<path>`. */
-  readonly files: readonly DagFile[];
+  readonly files: readonly (DagFile | DagFileInput)[];
   /** Tags for every object (S3 allows at most 10 per object). */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -34,7 +43,12 @@ export class DagFiles extends pulumi.ComponentResource {
 
   constructor(name: string, args: DagFilesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hdp:airflow:DagFiles", name, {}, opts);
-    const problems = validateDagFiles(args.files);
+    // Keys and names come from paths alone: plan with the string contents (Outputs hashed below).
+    const plain = args.files.map((f) => ({
+      ...f,
+      content: typeof f.content === "string" ? f.content : "",
+    }));
+    const problems = validateDagFiles(plain);
     const tagCount = Object.keys(args.tags ?? {}).length;
     if (tagCount > MAX_OBJECT_TAGS) {
       problems.push(`tags: ${tagCount} given; S3 allows at most ${MAX_OBJECT_TAGS} per object`);
@@ -44,15 +58,20 @@ export class DagFiles extends pulumi.ComponentResource {
     }
 
     const objects: Record<string, s3.BucketObjectv2> = {};
-    for (const o of planDagFiles(name, args.files)) {
+    const contentOf = new Map(args.files.map((f) => [`${DAG_S3_PREFIX}${f.path}`, f.content]));
+    for (const o of planDagFiles(name, plain)) {
+      const content = contentOf.get(o.key) as pulumi.Input<string>;
       objects[o.key] = new s3.BucketObjectv2(
         o.logicalName,
         {
           bucket: args.bucket.bucketName,
           key: o.key,
-          content: o.content,
+          content,
           contentType: o.contentType,
-          sourceHash: o.sourceHash,
+          sourceHash:
+            typeof content === "string"
+              ? o.sourceHash
+              : pulumi.output(content).apply((c) => createHash("sha256").update(c).digest("hex")),
           ...(args.tags !== undefined ? { tags: { ...args.tags } } : {}),
         },
         { parent: this, dependsOn: [...(args.bucket.settings ?? [])] },

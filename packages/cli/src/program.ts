@@ -26,6 +26,7 @@ import { registerExplain } from "./commands/explain";
 import { registerPlan } from "./commands/plan";
 import { registerSimulate } from "./commands/simulate";
 import { registerDeploy } from "./commands/deploy";
+import { registerDags } from "./commands/dags";
 
 /** This package's version (package.json sits one level above src/ and dist/). */
 export const VERSION = (
@@ -73,6 +74,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerSimulate(program, io, ctx.setExit);
 
   registerDeploy(program, io, ctx.setExit);
+
+  registerDags(program, io, ctx.setExit);
 
   return program;
 }

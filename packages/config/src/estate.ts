@@ -94,6 +94,10 @@ export interface Pipeline {
   readonly kind: "declared" | "default" | "table";
   /** Whether `schedule` was set on the declared pipeline (else it follows the source). */
   readonly ownSchedule: boolean;
+  /** Airflow retries of each task (pipeline, else source, else 2). */
+  readonly retries: number;
+  /** Longest one task may run, in minutes (pipeline, else source, else 120). */
+  readonly timeoutMinutes: number;
   readonly origin: Origin;
 }
 

@@ -13,7 +13,7 @@ export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } 
 export { CORE_SHARD } from "./stacks";
 export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG } from "./project";
 export { tableAuditRecord, type TableAuditRecord } from "./audit-location";
-export { DEFAULT_PIPELINE } from "./pipelines";
+export { DEFAULT_PIPELINE, DEFAULT_TASK_RETRIES, DEFAULT_TASK_TIMEOUT_MINUTES } from "./pipelines";
 export * as schemas from "./schema";
 export type {
   Classification as ClassificationLevel,

@@ -6,6 +6,11 @@ import { dagId } from "./names";
 /** The id of a source's implied pipeline for tables that belong to no declared one. */
 export const DEFAULT_PIPELINE = "ingest";
 
+/** Airflow retries of a DAG's tasks when neither the pipeline nor its source sets them. */
+export const DEFAULT_TASK_RETRIES = 2;
+/** Timeout of one task, in minutes, when neither the pipeline nor its source sets it. */
+export const DEFAULT_TASK_TIMEOUT_MINUTES = 120;
+
 /**
  * Every pipeline of the estate, sorted by key. Assumes references were checked: unknown table
  * ids in a declared pipeline are ignored here. Dependencies include those implied by tables
@@ -28,6 +33,8 @@ export function buildPipelines(
     const own = bySource.get(src.id) ?? [];
     const ids = new Set(own.map((t) => t.id));
     const claimed = new Set<string>();
+    const retries = src.retries ?? DEFAULT_TASK_RETRIES;
+    const timeoutMinutes = src.timeoutMinutes ?? DEFAULT_TASK_TIMEOUT_MINUTES;
     src.pipelines.forEach((p, i) => {
       const key = `${src.id}/${p.id}`;
       const members = p.tables.filter((t) => ids.has(t) && !claimed.has(t)).sort();
@@ -46,6 +53,8 @@ export function buildPipelines(
         dependsOn: [...p.dependsOn],
         kind: "declared",
         ownSchedule: p.schedule !== undefined,
+        retries: p.retries ?? retries,
+        timeoutMinutes: p.timeoutMinutes ?? timeoutMinutes,
         origin: s.pipelineOrigins[i],
       });
     });
@@ -64,6 +73,8 @@ export function buildPipelines(
         dependsOn: [],
         kind: "table",
         ownSchedule: false,
+        retries,
+        timeoutMinutes,
         origin: t.origin,
       });
     }
@@ -85,6 +96,8 @@ export function buildPipelines(
         dependsOn: [],
         kind: "default",
         ownSchedule: false,
+        retries,
+        timeoutMinutes,
         origin: s.origin,
       });
     }

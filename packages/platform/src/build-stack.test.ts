@@ -68,6 +68,7 @@ const CORE = [
   "hdp:spark:InstancePool::clinical",
   "hdp:spark:InstancePool::workforce",
   "hdp:spark:UnityCatalogStorage::unity-catalog",
+  "hdp:spark:WorkspaceFiles::ingest-code",
   "hdp:spark:WorkspaceHardening::workspace",
 ];
 const PROVIDERS = ["pulumi:providers:aws::aws", "pulumi:providers:databricks::databricks"];
@@ -85,6 +86,9 @@ describe("what each stack holds", () => {
         "hdp:spark:IngestJob::lab--ingest",
         "hdp:spark:IngestJob::lab--results",
         "hdp:spark:IngestJob::payroll--ingest",
+        "hdp:spark:WorkspaceFiles::lab-specs",
+        "hdp:spark:WorkspaceFiles::payroll-specs",
+        "hdp:airflow:DagFiles::dags",
       ].sort(),
     );
   });
@@ -109,8 +113,10 @@ describe("what each stack holds", () => {
           ...sources.flatMap((s) => [
             `hdp:iam:SourceIngestRole::${s}`,
             `hdp:platform:SourceSchemas::${s}`,
+            `hdp:spark:WorkspaceFiles::${s}-specs`,
           ]),
           ...jobs.map((j) => `hdp:spark:IngestJob::${j}`),
+          "hdp:airflow:DagFiles::dags",
         ].sort(),
       );
       const ref = findResource(stack(name).resources, "pulumi:pulumi:StackReference", "core");

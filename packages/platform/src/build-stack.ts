@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG, type Estate } from "@hdp/config";
 import { createCore } from "./core";
+import { ingestCode, type IngestCodeFile } from "./ingest-code";
 import { planStack } from "./plan";
 import { createProviders } from "./providers";
 import { refsFromStackReference, stackIdentity, type StackExports } from "./refs";
@@ -19,6 +20,11 @@ export interface BuildOptions {
   readonly pulumiOrg?: string;
   /** @default "health-data-platform" */
   readonly project?: string;
+  /**
+   * The ingest code deployed to the workspace (core stacks).
+   * @default this package's copy of `hdp_pipelines` (see `ingestCode`)
+   */
+  readonly ingestCode?: readonly IngestCodeFile[];
 }
 
 export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG };
@@ -38,11 +44,13 @@ export function buildStack(
   const providers = createProviders(estate, plan);
   switch (plan.role) {
     case "all": {
-      const core = createCore(plan, providers);
+      const core = createCore(plan, providers, options.ingestCode ?? ingestCode());
       return createSources(plan, core.refs, providers).then((s) => ({ ...core.exports, ...s }));
     }
     case "core":
-      return Promise.resolve(createCore(plan, providers).exports);
+      return Promise.resolve(
+        createCore(plan, providers, options.ingestCode ?? ingestCode()).exports,
+      );
     case "shard": {
       if (plan.sources.length === 0) return Promise.resolve(stackIdentity(plan));
       const core = coreStackName(estate, plan.environment.name) as string;

@@ -11,9 +11,18 @@ import { createOffAccountCopy } from "./backup";
 import { ClusterLogVolume } from "./cluster-logs";
 import { createWorkspaceHardening } from "./workspace";
 import { AirflowEnvironment, bucketArnFor } from "@hdp/airflow";
+import { airflowRequirements } from "@hdp/dags";
 import { AccessLogBucket, LakeBuckets, LakeKey, SecureBucket } from "@hdp/lake";
-import { ClusterPolicy, InstancePool, isLtsRuntime, UnityCatalogStorage } from "@hdp/spark";
+import {
+  ClusterPolicy,
+  InstancePool,
+  isLtsRuntime,
+  UnityCatalogStorage,
+  WorkspaceFiles,
+} from "@hdp/spark";
 import { EnvironmentCatalog } from "./catalog";
+import type { IngestCodeFile } from "./ingest-code";
+import { INGEST_ROOT } from "./ingest-paths";
 import {
   CATALOG_LOCATION_ID,
   catalogBucketName,
@@ -32,6 +41,7 @@ const DELTA_LAYERS = ["bronze", "silver", "gold"] as const;
 export function createCore(
   plan: StackPlan,
   providers: StackProviders,
+  code: readonly IngestCodeFile[],
 ): { refs: CoreRefs; exports: StackExports } {
   const env = plan.environment;
   const c = plan.names;
@@ -113,6 +123,8 @@ export function createCore(
         ? { acceptInsecure: ["mwaa-private-webserver"] }
         : {}),
       expectedDagCount: plan.dagCount,
+      // The Databricks provider the DAGs import, pinned for this Airflow under its constraints.
+      requirements: airflowRequirements(env.airflow.version),
       // DAG tasks land source extracts as the source's ingest role (which trusts this role).
       executionRoleStatements: [
         { effect: "Allow", actions: ["sts:AssumeRole"], resources: [ingestRoleArnPattern(c)] },
@@ -175,6 +187,9 @@ export function createCore(
     { ...opts, ...stateful },
   );
 
+  // The ingest code every job runs: one workspace file per file of hdp_pipelines.
+  new WorkspaceFiles("ingest-code", { root: INGEST_ROOT, files: code }, opts);
+
   const pools = new Map<string, InstancePool>();
   const policies = new Map<string, ClusterPolicy>();
   // The environment's config pins a non-LTS runtime, visibly: the components accept it, and the
@@ -222,6 +237,7 @@ export function createCore(
     instancePoolId: (domain) => required(pools, domain, "instance pool").instancePoolId,
     catalogName: catalog.catalogName,
     mwaaExecutionRoleArn: airflow.executionRole.roleArn,
+    dagBucketSettings: airflow.dagBucket.settings,
     waitFor: (domain, layer) => {
       const location = storage.locations[locationId(domain, layer)];
       return [required(lakes, domain, "lake"), ...(location !== undefined ? [location] : [])];

@@ -19,6 +19,15 @@ export { policyRuntime, preloadedRuntime } from "./core";
 export { MANAGED_PREFIX, schemaStorageRoot } from "./sources";
 export * from "./catalog";
 export * from "./table-spec";
+export {
+  ingestCode,
+  ingestCodeCandidates,
+  ingestCodeDir,
+  readIngestCode,
+  type IngestCodeFile,
+} from "./ingest-code";
+export * from "./ingest-paths";
+export { assertEnvironmentDags, validateEnvironmentDags } from "./dag-checks";
 export { resourceOrigins, type ResourceLike } from "./origins";
 export {
   auditRecordLocation,

@@ -62,3 +62,8 @@ export const locationId = (domain: string, layer: Layer): string => `${domain}-$
 
 /** Id of the catalog bucket's external location. */
 export const CATALOG_LOCATION_ID = "catalog";
+
+/** Suffix of the logical name of a source's table specs (`WorkspaceFiles`): `<source>-specs`. */
+export const SOURCE_SPECS_SUFFIX = "-specs";
+/** Logical name of a source's table specs: never the bare source id, which its schemas carry. */
+export const sourceSpecsName = (source: string): string => `${source}${SOURCE_SPECS_SUFFIX}`;

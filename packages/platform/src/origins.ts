@@ -2,11 +2,12 @@
  * Which config entry made a resource, so plans and policy findings point engineers at the file
  * and line to change. Every resource belongs to one top-level component, created for one entry:
  * a domain's lake, pool and cluster policy (platform.yaml), a source's ingest role and schemas
- * (its source.yaml), a pipeline's job (where the pipeline is declared); everything else (keys,
+
+ * (its source.yaml) and its table specs, a pipeline's job (where the pipeline is declared); everything else (keys,
  * MWAA, catalog, providers) comes from the environment's file. Pure: reads the estate only.
  */
 import type { Estate, Origin } from "@hdp/config";
-import { pipelineLogicalName } from "./names";
+import { pipelineLogicalName, SOURCE_SPECS_SUFFIX } from "./names";
 
 /** What the lookup needs of a recorded resource. */
 export interface ResourceLike {
@@ -24,7 +25,14 @@ const ENTRY_OF_TYPE: Readonly<Record<string, "domain" | "source" | "pipeline">> 
   "hdp:iam:SourceIngestRole": "source",
   "hdp:platform:SourceSchemas": "source",
   "hdp:spark:IngestJob": "pipeline",
+  "hdp:spark:WorkspaceFiles": "source",
 };
+
+/** The entry id a top-level component's logical name stands for (a source's specs: `<id>-specs`). */
+const entryId = (type: string, name: string): string =>
+  type === "hdp:spark:WorkspaceFiles" && name.endsWith(SOURCE_SPECS_SUFFIX)
+    ? name.slice(0, -SOURCE_SPECS_SUFFIX.length)
+    : name;
 
 const ROOT_TYPE = "pulumi:pulumi:Stack";
 
@@ -58,7 +66,11 @@ export function resourceOrigins(
   for (const r of resources) {
     const top = topOf(r);
     const kind = ENTRY_OF_TYPE[top.type];
-    out.set(r.urn, (kind !== undefined ? entries[kind].get(top.name) : undefined) ?? env.origin);
+    out.set(
+      r.urn,
+      (kind !== undefined ? entries[kind].get(entryId(top.type, top.name)) : undefined) ??
+        env.origin,
+    );
   }
   return out;
 }

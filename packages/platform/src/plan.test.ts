@@ -43,11 +43,7 @@ const summary = (p: StackPlan) => ({
     schemaLayers: s.schemaLayers,
     pipelines: p.sources
       .find((x) => x.id === s.id)!
-      .pipelines.map((x) => [
-        x.id,
-        Object.keys(x.tasks).join(">"),
-        x.schedule?.quartzCronExpression,
-      ]),
+      .pipelines.map((x) => [x.id, x.tasks.map((k) => k.taskKey).join(" ")]),
   })),
   dagCount: p.dagCount,
 });
@@ -63,15 +59,15 @@ describe("planStack on the base estate", () => {
           ingestTables: ["orders", "results"],
           schemaLayers: ["bronze", "silver", "gold"],
           pipelines: [
-            ["ingest", "bronze>silver", "0 0 4 ? * 1"],
-            ["results", "bronze>silver>gold", "0 0 4 ? * 1"],
+            ["ingest", "orders__bronze orders__silver"],
+            ["results", "results__bronze results__silver results__gold"],
           ],
         },
         {
           id: "payroll",
           ingestTables: ["employees"],
           schemaLayers: ["bronze", "silver"],
-          pipelines: [["ingest", "bronze>silver", "0 0 3 * * ?"]],
+          pipelines: [["ingest", "employees__bronze employees__silver"]],
         },
       ],
       dagCount: 3,
@@ -98,8 +94,8 @@ describe("planStack on the base estate", () => {
           ingestTables: ["employees", "timesheets"],
           schemaLayers: ["bronze", "silver"],
           pipelines: [
-            ["ingest", "bronze>silver", "0 0 3 * * ?"],
-            ["timesheets", "bronze>silver", "0 0 * * * ?"],
+            ["ingest", "employees__bronze employees__silver"],
+            ["timesheets", "timesheets__bronze timesheets__silver"],
           ],
         },
       ],
@@ -107,17 +103,60 @@ describe("planStack on the base estate", () => {
     });
   });
 
-  it("a source overlay's schedule reaches the jobs of that environment only", () => {
+  it("a source overlay's schedule reaches the DAGs of that environment only", () => {
     const e = withOverlay("source", "lab", "dev", {
       schedule: { cron: "0 4 * * 0", timezone: "UTC" },
     });
-    const job = (stack: string) =>
-      planStack(e, stack).sources.find((s) => s.id === "lab")!.pipelines[0].schedule;
-    expect(job("dev")).toEqual({ quartzCronExpression: "0 0 4 ? * 1", timezoneId: "UTC" });
-    expect(job("prod-clinical")).toEqual({
-      quartzCronExpression: "0 0 2 * * ?",
-      timezoneId: "America/Chicago",
+    const dag = (stack: string) =>
+      planStack(e, stack).dags.find((d) => d.pipelineKey === "lab/ingest")?.schedule;
+    expect(dag("dev")).toEqual({ kind: "cron", cron: "0 4 * * 0", timezone: "UTC" });
+    expect(dag("prod-clinical")).toEqual({
+      kind: "cron",
+      cron: "0 2 * * *",
+      timezone: "America/Chicago",
     });
+  });
+
+  it("fails the plan when an environment's DAGs exceed its MWAA class, naming the class that fits", () => {
+    const e = baseEstate();
+    const tiny = {
+      ...e,
+      environments: e.environments.map((env) =>
+        env.name === "dev"
+          ? { ...env, airflow: { ...env.airflow, environmentClass: "mw1.micro" as const } }
+          : env,
+      ),
+    };
+    // Three DAGs fit mw1.micro (25): the check counts DAGs, so make the class too small instead.
+    expect(() => planStack(tiny, "dev")).not.toThrow();
+    const crowded = {
+      ...tiny,
+      pipelines: [
+        ...tiny.pipelines,
+        ...Array.from({ length: 30 }, (_, i) => ({
+          ...(tiny.pipelines.find((p) => p.key === "lab/results") as Estate["pipelines"][number]),
+          id: `copy-${i}`,
+          key: `lab/copy-${i}`,
+          dagId: `lab__copy_${i}`,
+        })),
+      ],
+    };
+    expect(() => planStack(crowded, "dev")).toThrow(
+      /environments\/dev\.yaml:\d+:\d+ {2}airflow\.environmentClass {2}environment dev: 33 DAGs exceed the capacity of mw1\.micro \(25\); use mw1\.small \(50\)/,
+    );
+  });
+
+  it("fails the plan for an Airflow version no DAG file is verified for", () => {
+    const e = baseEstate();
+    const old = {
+      ...e,
+      environments: e.environments.map((env) =>
+        env.name === "dev" ? { ...env, airflow: { ...env.airflow, version: "2.10.3" } } : env,
+      ),
+    };
+    expect(() => planStack(old, "dev")).toThrow(
+      /airflow\.version {2}Airflow 2\.10\.3: DAG files are generated and verified for Airflow 3\.0\.x only/,
+    );
   });
 
   it("a disabled source takes its domain's shared objects with it when it was the only one", () => {
@@ -246,59 +285,48 @@ describe("pure pieces", () => {
     dagId: "src__core",
     tables: ["a", "b", "c"],
     dependsOn: ["src/reference"],
-    schedule: { cron: "@daily", timezone: "UTC" },
+    timeoutMinutes: 90,
   };
 
-  it("a pipeline's job has a task per layer naming the pipeline's tables in that layer", () => {
+  it("a pipeline's job has a task per table and layer, running the entry script on the table's spec", () => {
     const plan = planPipeline(names, pipeline, [
       t("a", ["landing", "bronze", "silver", "gold"]),
       t("b", ["landing", "bronze"]),
-      t("c", ["landing", "bronze", "silver"]),
+      t("c", ["landing"]),
       t("other", ["landing", "bronze", "silver", "gold"]),
     ]);
+    const entry = "/Workspace/hdp/pipelines/hdp_pipelines/entry.py";
+    const args = (layer: string, table: string) => [
+      "--layer",
+      layer,
+      "--spec",
+      `/Workspace/hdp/pipelines/specs/src/${table}.json`,
+      "--date",
+      "{{job.parameters.date}}",
+    ];
     expect(plan).toEqual({
       id: "core",
       key: "src/core",
       dagId: "src__core",
       logicalName: "src--core",
       jobName: "tst-dev-src__core",
-      schedule: { quartzCronExpression: "0 0 0 * * ?", timezoneId: "UTC" },
       dependsOn: ["src/reference"],
-      tasks: {
-        bronze: {
-          notebookPath: "/Workspace/hdp/ingest/bronze",
-          parameters: {
-            catalog: "tst_dev",
-            environment: "dev",
-            layer: "bronze",
-            pipeline: "core",
-            source: "src",
-            tables: "a,b,c",
-          },
+      tables: ["a", "b"],
+      timeoutMinutes: 90,
+      tasks: [
+        { taskKey: "a__bronze", code: { pythonFile: entry, parameters: args("bronze", "a") } },
+        {
+          taskKey: "a__silver",
+          dependsOn: ["a__bronze"],
+          code: { pythonFile: entry, parameters: args("silver", "a") },
         },
-        silver: {
-          notebookPath: "/Workspace/hdp/ingest/silver",
-          parameters: {
-            catalog: "tst_dev",
-            environment: "dev",
-            layer: "silver",
-            pipeline: "core",
-            source: "src",
-            tables: "a,c",
-          },
+        {
+          taskKey: "a__gold",
+          dependsOn: ["a__silver"],
+          code: { pythonFile: entry, parameters: args("gold", "a") },
         },
-        gold: {
-          notebookPath: "/Workspace/hdp/ingest/gold",
-          parameters: {
-            catalog: "tst_dev",
-            environment: "dev",
-            layer: "gold",
-            pipeline: "core",
-            source: "src",
-            tables: "a",
-          },
-        },
-      },
+        { taskKey: "b__bronze", code: { pythonFile: entry, parameters: args("bronze", "b") } },
+      ],
     });
   });
 

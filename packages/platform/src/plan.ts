@@ -5,6 +5,7 @@
  */
 import {
   catalogName,
+  dagBucketName,
   effectiveEstate,
   ingestRoleName,
   lakeKeyAlias,
@@ -15,10 +16,13 @@ import {
   type Environment,
   type Estate,
   type Layer,
-  type Schedule,
   type Source,
 } from "@hdp/config";
-import { INGEST_LAYERS, type IngestLayer, type SchemaLayer } from "@hdp/spark";
+import { DAG_LAYERS, dagModels, type DagModel } from "@hdp/dags";
+import { INGEST_LAYERS, type IngestTaskSpec, type SchemaLayer } from "@hdp/spark";
+import { ingestTask } from "./ingest-paths";
+import { renderTableSpecs } from "./table-spec";
+import { assertEnvironmentDags } from "./dag-checks";
 import {
   clusterPolicyName,
   domainLogBucketName,
@@ -29,12 +33,8 @@ import {
   pipelineLogicalName,
   type NameContext,
 } from "./names";
-import { jobSchedule, type JobSchedule } from "./schedule";
 import { stackRole, stackSpec, type StackRole, type StackSpec } from "./stacks";
 import { domainTags, sharedTags, sourceTags, type Tags } from "./tags";
-
-/** Workspace folder of the ingest notebooks, one per layer (`<root>/bronze`, …). */
-export const INGEST_NOTEBOOK_ROOT = "/Workspace/hdp/ingest";
 
 /**
  * Job clusters of one domain the pool is sized for at their largest; more concurrent jobs share
@@ -58,22 +58,22 @@ export interface DomainPlan {
   readonly poolCapacity: number;
 }
 
-/** One layer task of a pipeline's job: the pipeline's enabled tables in that layer. */
-export interface TaskPlan {
-  readonly notebookPath: string;
-  readonly parameters: Readonly<Record<string, string>>;
-}
-
-/** One enabled pipeline: an ingest job. */
+/**
+ * One enabled pipeline: an ingest job with a task per table and layer, which its Airflow DAG
+ * triggers. The job has no schedule of its own: Airflow is the one scheduler of record.
+ */
 export interface PipelinePlan {
   readonly id: string;
   readonly key: string;
   readonly dagId: string;
   readonly logicalName: string;
   readonly jobName: string;
-  readonly tasks: Readonly<Partial<Record<IngestLayer, TaskPlan>>>;
-  /** Undefined for `@once` (triggered only). */
-  readonly schedule: JobSchedule | undefined;
+  /** `<table>__<layer>` tasks, each after the table's previous layer. */
+  readonly tasks: readonly IngestTaskSpec[];
+  /** Tables of the pipeline that run in Spark (their specs are deployed with the source). */
+  readonly tables: readonly string[];
+  /** Longest one task may run (Databricks stops it; the DAG's task has the same timeout). */
+  readonly timeoutMinutes: number;
   readonly dependsOn: readonly string[];
 }
 
@@ -89,6 +89,8 @@ export interface SourcePlan {
   /** Layers (bronze, silver, gold) any enabled table of the source reaches: one schema each. */
   readonly schemaLayers: readonly SchemaLayer[];
   readonly pipelines: readonly PipelinePlan[];
+  /** The specs of the source's tables that run in Spark, paths relative to the ingest root. */
+  readonly specs: readonly { readonly path: string; readonly content: string }[];
 }
 
 /** Everything one stack creates. */
@@ -104,8 +106,14 @@ export interface StackPlan {
   /** Enabled sources of this stack, sorted by id (none in a core stack). */
   readonly sources: readonly SourcePlan[];
   readonly sharedTags: Tags;
-  /** Enabled pipelines (Airflow DAGs) of the whole environment. */
+  /** Airflow DAGs of the whole environment (pipelines with Spark work; see @hdp/dags). */
   readonly dagCount: number;
+  /** Those DAGs, sorted by id (a stack uploads the ones of its own pipelines). */
+  readonly dags: readonly DagModel[];
+  /** The environment's DAG bucket. */
+  readonly dagBucketName: string;
+  /** Tags of DAG objects: the shared house tags (S3 allows 10 per object). */
+  readonly dagObjectTags: Tags;
 }
 
 /** `protect` and `retainOnDelete` of stateful resources: both on where the environment says so. */
@@ -151,7 +159,19 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
     };
   });
 
+  const dags = dagModels(estate, env);
+  assertEnvironmentDags(environment, dags);
   const inStack = new Set(role === "core" ? [] : stack.sources);
+  const specs = new Map<string, { path: string; content: string }[]>();
+  if (inStack.size > 0) {
+    for (const r of renderTableSpecs(estate, env)) {
+      const source = r.key.slice(0, r.key.indexOf("/"));
+      if (!inStack.has(source)) continue;
+      const list = specs.get(source) ?? [];
+      list.push({ path: r.path, content: r.content });
+      specs.set(source, list);
+    }
+  }
   const tables = eff.tables.filter((t) => t.enabled);
   const sources = active
     .filter((s) => inStack.has(s.id))
@@ -162,6 +182,7 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
         s,
         tables.filter((t) => t.source === s.id),
         pipelines.filter((p) => p.source === s.id),
+        specs.get(s.id) ?? [],
       ),
     );
 
@@ -175,7 +196,10 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
     domains,
     sources,
     sharedTags: sharedTags(estate, env, environment.databricks.adminGroup, domainIds),
-    dagCount: pipelines.length,
+    dagCount: dags.length,
+    dags,
+    dagBucketName: dagBucketName(names),
+    dagObjectTags: sharedTags(estate, env, environment.databricks.adminGroup, domainIds),
   };
 }
 
@@ -192,6 +216,7 @@ function planSource(
   source: Source,
   tables: readonly EffectiveTable[],
   pipelines: readonly EffectivePipeline[],
+  specs: readonly { path: string; content: string }[],
 ): SourcePlan {
   return {
     id: source.id,
@@ -205,6 +230,7 @@ function planSource(
       .map((p) => planPipeline(names, p, tables))
       .filter((p): p is PipelinePlan => p !== undefined)
       .sort(byId),
+    specs,
   };
 }
 
@@ -228,38 +254,32 @@ export function poolCapacity(maxWorkers: number, pipelineCount: number): number 
 }
 
 /**
- * The job of one enabled pipeline: a task per layer any of its enabled tables reaches, naming
- * those tables. Undefined when no table goes past landing (nothing for Spark to do).
+ * The job of one enabled pipeline: per enabled table of the pipeline that reaches bronze, a task
+ * per Spark layer it reaches (`<table>__<layer>`, after the table's previous layer), running the
+ * deployed entry script on the table's spec. Undefined when no table goes past landing (nothing
+ * for Spark to do, and no DAG): the same rule as `dagModels` of @hdp/dags.
  */
 export function planPipeline(
   names: NameContext,
-  pipeline: Pick<EffectivePipeline, "id" | "key" | "source" | "dagId" | "tables" | "dependsOn"> & {
-    readonly schedule: Schedule;
-  },
+  pipeline: Pick<
+    EffectivePipeline,
+    "id" | "key" | "source" | "dagId" | "tables" | "dependsOn" | "timeoutMinutes"
+  >,
   sourceTables: readonly Pick<EffectiveTable, "id" | "layers">[],
 ): PipelinePlan | undefined {
   const members = new Set(pipeline.tables);
-  const tables = sourceTables.filter((t) => members.has(t.id));
-  const tasks: Partial<Record<IngestLayer, TaskPlan>> = {};
-  for (const layer of INGEST_LAYERS) {
-    const ids = tables
-      .filter((t) => t.layers.includes(layer))
-      .map((t) => t.id)
-      .sort();
-    if (ids.length === 0) continue;
-    tasks[layer] = {
-      notebookPath: `${INGEST_NOTEBOOK_ROOT}/${layer}`,
-      parameters: {
-        catalog: catalogName(names),
-        environment: names.env,
-        layer,
-        pipeline: pipeline.id,
-        source: pipeline.source,
-        tables: ids.join(","),
-      },
-    };
+  const tables = sourceTables
+    .filter((t) => members.has(t.id) && DAG_LAYERS.some((l) => t.layers.includes(l)))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (tables.length === 0) return undefined;
+  const tasks: IngestTaskSpec[] = [];
+  for (const t of tables) {
+    let previous: (typeof DAG_LAYERS)[number] | undefined;
+    for (const layer of DAG_LAYERS.filter((l) => t.layers.includes(l))) {
+      tasks.push(ingestTask(pipeline.source, t.id, layer, previous));
+      previous = layer;
+    }
   }
-  if (Object.keys(tasks).length === 0) return undefined;
   return {
     id: pipeline.id,
     key: pipeline.key,
@@ -267,7 +287,8 @@ export function planPipeline(
     logicalName: pipelineLogicalName(pipeline.source, pipeline.id),
     jobName: ingestJobName(names, pipeline.source, pipeline.id),
     tasks,
-    schedule: jobSchedule(pipeline.schedule),
+    tables: tables.map((t) => t.id),
+    timeoutMinutes: pipeline.timeoutMinutes,
     dependsOn: [...pipeline.dependsOn],
   };
 }

@@ -29,6 +29,8 @@ export interface CoreRefs {
    * when they are in this stack; nothing in a shard, whose core stack was deployed first.
    */
   waitFor(domain: string, layer: Layer): pulumi.Resource[];
+  /** The DAG bucket's settings, when the bucket is in this stack: DAG uploads wait for them. */
+  readonly dagBucketSettings?: readonly pulumi.Resource[];
 }
 
 /**

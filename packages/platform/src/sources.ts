@@ -1,15 +1,28 @@
 /**
  * The per-source objects of a stack: an ingest role scoped to the source's table prefixes in its
- * domain's landing bucket, a schema per layer with its grants, and an ingest job per pipeline.
+ * domain's landing bucket, a schema per layer with its grants, the tables' specs as workspace
+ * files, an ingest job per pipeline (unscheduled: its DAG triggers it) and the DAG files of the
+ * stack's pipelines in the environment's DAG bucket.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DagFiles, type DagFileInput } from "@hdp/airflow";
+import {
+  dagFilePath,
+  JOB_TASK_RETRIES,
+  JOB_TASK_RETRY_INTERVAL_MINUTES,
+  MAX_CONCURRENT_RUNS,
+  renderDag,
+  type DagModel,
+} from "@hdp/dags";
 import { SourceIngestRole } from "@hdp/iam";
-import { IngestJob, locationUrl, type SchemaLayer } from "@hdp/spark";
+import { IngestJob, locationUrl, WorkspaceFiles, type SchemaLayer } from "@hdp/spark";
+import { INGEST_ROOT, JOB_DATE_DEFAULT } from "./ingest-paths";
 import { SourceSchemas } from "./catalog";
 import { clusterLogPath } from "./cluster-logs";
 import { statefulOptions, type DomainPlan, type SourcePlan, type StackPlan } from "./plan";
 import type { StackProviders } from "./providers";
 import type { CoreRefs, StackExports } from "./refs";
+import { sourceSpecsName } from "./names";
 
 /** Path of a source's managed tables inside a layer bucket (apart from raw `<source>/<table>/` prefixes). */
 export const MANAGED_PREFIX = "managed";
@@ -40,6 +53,8 @@ export async function createSources(
   const opts = { providers: [...providers.all] };
   const roleArns: Record<string, pulumi.Output<string>> = {};
   const jobIds: Record<string, pulumi.Output<string>> = {};
+  const dags = new Map(plan.dags.map((d) => [d.pipelineKey, d]));
+  const dagFiles: DagFileInput[] = [];
   for (const [i, s] of plan.sources.entries()) {
     if (i > 0 && i % SOURCES_PER_TURN === 0) await nextTurn();
     const domain = plan.domains.find((d) => d.id === s.domain);
@@ -48,12 +63,18 @@ export async function createSources(
       roleArns[s.id] = createIngestRole(plan, s, domain, refs, opts).roleArn;
     }
     if (s.schemaLayers.length > 0) createSchemas(plan, s, domain, refs, opts);
+    // Each table's spec at <root>/specs/<source>/<table>.json: what its job tasks read.
+    const specs =
+      s.specs.length > 0
+        ? new WorkspaceFiles(sourceSpecsName(s.id), { root: INGEST_ROOT, files: s.specs }, opts)
+        : undefined;
     for (const p of s.pipelines) {
       const job = new IngestJob(
         p.logicalName,
         {
           jobName: p.jobName,
           tasks: p.tasks,
+          parameters: { date: JOB_DATE_DEFAULT },
           cluster: {
             policyId: refs.clusterPolicyId(s.domain),
             instancePoolId: refs.instancePoolId(s.domain),
@@ -62,19 +83,43 @@ export async function createSources(
             logVolumePath: clusterLogPath(plan.catalogName, p.jobName),
           },
           onFailure: { emails: [...plan.environment.alertEmails] },
-          ...(p.schedule !== undefined ? { schedule: p.schedule } : {}),
+          // Airflow is the scheduler of record: no schedule here. One retry inside the run
+          // (a warm cluster); Airflow's retries and timeout cover the rest (see @hdp/dags).
+          maxRetries: JOB_TASK_RETRIES,
+          minRetryIntervalMillis: JOB_TASK_RETRY_INTERVAL_MINUTES * 60_000,
+          taskTimeoutSeconds: p.timeoutMinutes * 60,
+          maxConcurrentRuns: Math.min(p.tables.length, MAX_CONCURRENT_RUNS),
           // Jobs run as the environment's service principal, never as whoever deployed them.
           ...(plan.environment.databricks.hardening.jobsRunAs !== undefined
             ? { runAsServicePrincipal: plan.environment.databricks.hardening.jobsRunAs }
             : {}),
           tags: s.tags,
         },
-        opts,
+        { ...opts, ...(specs !== undefined ? { dependsOn: [specs] } : {}) },
       );
       jobIds[p.key] = job.jobId;
+      const dag = dags.get(p.key);
+      if (dag === undefined) throw new Error(`pipeline ${p.key} has a job but no DAG`);
+      dagFiles.push(dagFile(dag, job.jobId));
     }
   }
+  if (dagFiles.length > 0) {
+    new DagFiles(
+      "dags",
+      {
+        bucket: { bucketName: plan.dagBucketName, settings: refs.dagBucketSettings ?? [] },
+        files: dagFiles,
+        tags: plan.dagObjectTags,
+      },
+      opts,
+    );
+  }
   return { ingestRoleArns: pulumi.output(roleArns), ingestJobIds: pulumi.output(jobIds) };
+}
+
+/** A pipeline's DAG file, naming its job's id once the job exists. */
+function dagFile(dag: DagModel, jobId: pulumi.Output<string>): DagFileInput {
+  return { path: dagFilePath(dag.dagId), content: jobId.apply((id) => renderDag(dag, id)) };
 }
 
 function createIngestRole(

@@ -88,7 +88,7 @@ describe("what the platform decides", () => {
       environmentClass: "mw1.medium",
       minWorkers: 2,
       maxWorkers: 10,
-      airflowVersion: "2.10.3",
+      airflowVersion: "3.0.6",
       webserverAccessMode: "PRIVATE_ONLY",
       sourceBucketArn: "arn:aws:s3:::tst-prod-airflow-222222222222",
     });
@@ -98,27 +98,34 @@ describe("what the platform decides", () => {
     ).toBe("vpc-0def5678");
   });
 
-  it("jobs run on the pipeline's schedule and mail the environment's alert addresses on failure", () => {
+  it("jobs have no schedule (their DAG triggers them), a task per table and layer retried once, and mail on failure", () => {
     const job = findResource(
       stack("prod-business").resources,
       "databricks:index/job:Job",
       "payroll--timesheets-job",
     ).inputs as Json;
     expect(job.name).toBe("tst-prod-payroll__timesheets");
-    expect(job.schedule).toEqual({
-      quartzCronExpression: "0 0 * * * ?",
-      timezoneId: "America/Chicago",
-      pauseStatus: "UNPAUSED",
-    });
+    expect(job.schedule).toBeUndefined();
     expect(job.emailNotifications).toEqual({ onFailures: ["data-alerts@example.org"] });
-    expect(job.tasks.map((t: { taskKey: string }) => t.taskKey)).toEqual(["bronze", "silver"]);
-    expect(job.tasks[0].notebookTask.baseParameters).toEqual({
-      catalog: "tst_prod",
-      environment: "prod",
-      layer: "bronze",
-      pipeline: "timesheets",
-      source: "payroll",
-      tables: "timesheets",
+    expect(job.parameters).toEqual([{ name: "date", default: "{{job.start_time.iso_date}}" }]);
+    expect(job.tasks.map((t: { taskKey: string }) => t.taskKey)).toEqual([
+      "timesheets__bronze",
+      "timesheets__silver",
+    ]);
+    expect(job.tasks[1].dependsOns).toEqual([{ taskKey: "timesheets__bronze" }]);
+    expect(job.tasks[0].maxRetries).toBe(1);
+    expect(job.tasks[0].minRetryIntervalMillis).toBe(300_000);
+    expect(job.tasks[0].timeoutSeconds).toBe(120 * 60);
+    expect(job.tasks[0].sparkPythonTask).toEqual({
+      pythonFile: "/Workspace/hdp/pipelines/hdp_pipelines/entry.py",
+      parameters: [
+        "--layer",
+        "bronze",
+        "--spec",
+        "/Workspace/hdp/pipelines/specs/payroll/timesheets.json",
+        "--date",
+        "{{job.parameters.date}}",
+      ],
     });
   });
 

@@ -8,6 +8,7 @@ export * from "./ingest-job";
 export * from "./unity-catalog-storage";
 export * from "./lake-catalog";
 export * from "./workspace-hardening";
+export * from "./workspace-files";
 
 // Pure building blocks (tested directly; usable by policies and the platform)
 export * from "./cluster-policy-definition";
@@ -18,4 +19,5 @@ export * from "./grants";
 export * from "./lake-catalog-spec";
 export * from "./unity-catalog-storage-spec";
 export * from "./workspace-hardening-spec";
+export * from "./workspace-files-plan";
 export { HOUSE_TAG_KEYS, refuseInsecure, validateHouseTags } from "./validation";

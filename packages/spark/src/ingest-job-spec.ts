@@ -26,6 +26,25 @@ export type IngestTaskCode =
       readonly parameters?: readonly string[];
     };
 
+/**
+ * One task of a job given by key (a job with a task per table and layer): what it runs and the
+ * keys of tasks listed before it that it waits for.
+ */
+export interface IngestTaskSpec {
+  /** Letters, digits, `_` and `-`, at most 100 characters; unique in the job. */
+  readonly taskKey: string;
+  /** Keys of earlier tasks of the job. @default [] */
+  readonly dependsOn?: readonly string[];
+  readonly code: IngestTaskCode;
+}
+
+/**
+ * A job's tasks: one per layer (run bronze → silver → gold), or a list of keyed tasks with their
+ * own dependencies.
+ */
+export type IngestTasks =
+  Readonly<Partial<Record<IngestLayer, IngestTaskCode>>> | readonly IngestTaskSpec[];
+
 /** Retry and timeout settings applied to every task. */
 export interface TaskRetryPolicy {
   /** Retries after a failed attempt (0–10; Databricks' -1, retry forever, is refused). */
@@ -43,8 +62,8 @@ export const INGEST_JOB_CLUSTER_KEY = "ingest";
 
 /** A task as `databricks.Job` takes it (plain values only). */
 export interface IngestTask {
-  readonly taskKey: IngestLayer;
-  readonly dependsOns?: readonly { readonly taskKey: IngestLayer }[];
+  readonly taskKey: string;
+  readonly dependsOns?: readonly { readonly taskKey: string }[];
   readonly jobClusterKey: string;
   readonly maxRetries: number;
   readonly minRetryIntervalMillis: number;
@@ -61,10 +80,7 @@ export interface IngestTask {
 }
 
 /** Every problem with the tasks and retry policy. */
-export function validateIngestTasks(
-  tasks: Readonly<Partial<Record<IngestLayer, IngestTaskCode>>>,
-  retry: TaskRetryPolicy,
-): string[] {
+export function validateIngestTasks(tasks: IngestTasks, retry: TaskRetryPolicy): string[] {
   const problems = [
     ...validateIntRange("retry.maxRetries", retry.maxRetries, 0, 10),
     ...validateIntRange(
@@ -75,6 +91,7 @@ export function validateIngestTasks(
     ),
     ...validateIntRange("taskTimeoutSeconds", retry.timeoutSeconds, 1, 172_800),
   ];
+  if (isTaskList(tasks)) return [...problems, ...validateTaskList(tasks)];
   const unknown = Object.keys(tasks).filter(
     (k) => !(INGEST_LAYERS as readonly string[]).includes(k),
   );
@@ -84,14 +101,44 @@ export function validateIngestTasks(
   const present = INGEST_LAYERS.filter((l) => tasks[l] !== undefined);
   if (present.length === 0) problems.push("tasks: give at least one of bronze, silver, gold");
   for (const layer of present) {
-    const code = tasks[layer] as IngestTaskCode & { notebookPath?: unknown; pythonFile?: unknown };
-    const hasNotebook = typeof code.notebookPath === "string";
-    const hasPython = typeof code.pythonFile === "string";
-    if (hasNotebook === hasPython) {
-      problems.push(`tasks.${layer}: give exactly one of notebookPath and pythonFile`);
-    } else if (((code.notebookPath ?? code.pythonFile) as string).trim().length === 0) {
-      problems.push(`tasks.${layer}: the path is empty`);
+    problems.push(...validateCode(`tasks.${layer}`, tasks[layer] as IngestTaskCode));
+  }
+  return problems;
+}
+
+const isTaskList = (tasks: IngestTasks): tasks is readonly IngestTaskSpec[] => Array.isArray(tasks);
+
+/** Exactly one of a notebook and a Python file, with a path. */
+function validateCode(where: string, code: IngestTaskCode): string[] {
+  const c = code as IngestTaskCode & { notebookPath?: unknown; pythonFile?: unknown };
+  const hasNotebook = typeof c.notebookPath === "string";
+  const hasPython = typeof c.pythonFile === "string";
+  if (hasNotebook === hasPython)
+    return [`${where}: give exactly one of notebookPath and pythonFile`];
+  if (((c.notebookPath ?? c.pythonFile) as string).trim().length === 0) {
+    return [`${where}: the path is empty`];
+  }
+  return [];
+}
+
+/** Keys valid and unique, dependencies on tasks listed earlier (so no cycle), code complete. */
+function validateTaskList(tasks: readonly IngestTaskSpec[]): string[] {
+  const problems: string[] = [];
+  if (tasks.length === 0) problems.push("tasks: give at least one task");
+  if (tasks.length > 100)
+    problems.push(`tasks: ${tasks.length} tasks; Databricks allows 100 per job`);
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    const where = `tasks["${t.taskKey}"]`;
+    if (!/^[\w-]{1,100}$/.test(t.taskKey)) {
+      problems.push(`${where}: a task key is 1-100 letters, digits, "_" or "-"`);
     }
+    if (seen.has(t.taskKey)) problems.push(`${where}: the key appears twice`);
+    for (const d of t.dependsOn ?? []) {
+      if (!seen.has(d)) problems.push(`${where}: depends on "${d}", which is not an earlier task`);
+    }
+    problems.push(...validateCode(where, t.code));
+    seen.add(t.taskKey);
   }
   return problems;
 }
@@ -100,10 +147,16 @@ export function validateIngestTasks(
  * The tasks in layer order; each depends on the previous present layer, so bronze → silver →
  * gold (a missing layer is skipped, not a gap). Every task names the one job cluster.
  */
-export function buildIngestTasks(
-  tasks: Readonly<Partial<Record<IngestLayer, IngestTaskCode>>>,
-  retry: TaskRetryPolicy,
-): IngestTask[] {
+export function buildIngestTasks(tasks: IngestTasks, retry: TaskRetryPolicy): IngestTask[] {
+  if (isTaskList(tasks)) {
+    return tasks.map((t) => ({
+      taskKey: t.taskKey,
+      ...((t.dependsOn ?? []).length > 0
+        ? { dependsOns: (t.dependsOn ?? []).map((taskKey) => ({ taskKey })) }
+        : {}),
+      ...taskSettings(retry, t.code),
+    }));
+  }
   const out: IngestTask[] = [];
   let previous: IngestLayer | undefined;
   for (const layer of INGEST_LAYERS) {
@@ -112,26 +165,36 @@ export function buildIngestTasks(
     out.push({
       taskKey: layer,
       ...(previous !== undefined ? { dependsOns: [{ taskKey: previous }] } : {}),
-      jobClusterKey: INGEST_JOB_CLUSTER_KEY,
-      maxRetries: retry.maxRetries,
-      minRetryIntervalMillis: retry.minRetryIntervalMillis,
-      timeoutSeconds: retry.timeoutSeconds,
-      retryOnTimeout: retry.retryOnTimeout,
-      ...("notebookPath" in code
-        ? {
-            notebookTask: {
-              notebookPath: code.notebookPath,
-              ...(code.parameters ? { baseParameters: code.parameters } : {}),
-            },
-          }
-        : {
-            sparkPythonTask: {
-              pythonFile: code.pythonFile,
-              ...(code.parameters ? { parameters: code.parameters } : {}),
-            },
-          }),
+      ...taskSettings(retry, code),
     });
     previous = layer;
   }
   return out;
+}
+
+/** What every task carries: the job cluster, the retry policy and its code. */
+function taskSettings(
+  retry: TaskRetryPolicy,
+  code: IngestTaskCode,
+): Omit<IngestTask, "taskKey" | "dependsOns"> {
+  return {
+    jobClusterKey: INGEST_JOB_CLUSTER_KEY,
+    maxRetries: retry.maxRetries,
+    minRetryIntervalMillis: retry.minRetryIntervalMillis,
+    timeoutSeconds: retry.timeoutSeconds,
+    retryOnTimeout: retry.retryOnTimeout,
+    ...("notebookPath" in code
+      ? {
+          notebookTask: {
+            notebookPath: code.notebookPath,
+            ...(code.parameters ? { baseParameters: code.parameters } : {}),
+          },
+        }
+      : {
+          sparkPythonTask: {
+            pythonFile: code.pythonFile,
+            ...(code.parameters ? { parameters: code.parameters } : {}),
+          },
+        }),
+  };
 }

@@ -4,9 +4,8 @@ import type { DataSecurityMode } from "./cluster-policy-definition";
 import {
   buildIngestTasks,
   INGEST_JOB_CLUSTER_KEY,
-  type IngestLayer,
   type IngestTask,
-  type IngestTaskCode,
+  type IngestTasks,
   validateIngestTasks,
 } from "./ingest-job-spec";
 import { validateQuartzCron, validateTimezone } from "./schedule";
@@ -67,8 +66,16 @@ export interface IngestJobFailureNotifications {
 export interface IngestJobArgs {
   /** @default the component's name */
   readonly jobName?: string;
-  /** Layer tasks; present layers run in order bronze → silver → gold. */
-  readonly tasks: Readonly<Partial<Record<IngestLayer, IngestTaskCode>>>;
+  /**
+   * Layer tasks (present layers run in order bronze → silver → gold), or keyed tasks with their
+   * own dependencies (e.g. one per table and layer).
+   */
+  readonly tasks: IngestTasks;
+  /**
+   * Job parameters and their defaults (`{{job.parameters.<name>}}` in task parameters; a run
+   * may override them). @default none
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
   readonly cluster: IngestJobClusterArgs;
   /** Notified when a run fails. Required: a silent failed ingest is a data incident. */
   readonly onFailure: IngestJobFailureNotifications;
@@ -140,6 +147,12 @@ export class IngestJob extends pulumi.ComponentResource {
         timeoutSeconds: args.timeoutSeconds,
         jobClusters: [jobCluster(args.cluster, args.tags)],
         tasks: buildIngestTasks(args.tasks, retry).map(toJobTask),
+        parameters:
+          args.parameters !== undefined && Object.keys(args.parameters).length > 0
+            ? Object.entries(args.parameters)
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([name, value]) => ({ name, default: value }))
+            : undefined,
         emailNotifications: emails.length > 0 ? { onFailures: [...emails] } : undefined,
         webhookNotifications:
           webhooks.length > 0 ? { onFailures: webhooks.map((id) => ({ id })) } : undefined,
@@ -218,6 +231,13 @@ export function validateIngestJobArgs(
     ...validateIntRange("maxConcurrentRuns", args.maxConcurrentRuns ?? 1, 1, 1000),
     ...validateRetries(retry.maxRetries, Object.keys(args.tasks).sort(), args.acceptInsecure),
   ];
+  for (const name of Object.keys(args.parameters ?? {})) {
+    if (!/^[\w.-]{1,100}$/.test(name)) {
+      problems.push(
+        `parameters: "${name}" is not a job parameter name (letters, digits, "_", ".", "-")`,
+      );
+    }
+  }
   if ((c.instancePoolId === undefined) === (c.nodeTypeId === undefined)) {
     problems.push("cluster: give exactly one of instancePoolId and nodeTypeId");
   }

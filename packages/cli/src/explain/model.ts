@@ -189,10 +189,15 @@ function* strings(value: unknown, key = ""): Generator<[string, string]> {
   }
 }
 
-/** Whether a resource's inputs name the table: its key prefix, or a `tables` list holding it. */
+/**
+ * Whether a resource's inputs name the table: its key prefix, its spec file
+ * (`…/specs/<source>/<table>.json`, what an ingest task runs on), or a `tables` list holding it.
+ */
 function namesTable(r: InventoryResource, source: string, table: string): boolean {
   for (const [k, s] of strings(r.inputs)) {
-    if (s.includes(`/${source}/${table}/`)) return true;
+    if (s.includes(`/${source}/${table}/`) || s.endsWith(`/specs/${source}/${table}.json`)) {
+      return true;
+    }
     if (k === "tables" && s.split(",").includes(table)) return true;
   }
   return false;
@@ -450,11 +455,12 @@ export function explainEntry(
         for (const t of (job?.inputs.tasks ?? []) as Record<string, unknown>[]) {
           const params = ((t.notebookTask as Record<string, unknown> | undefined)?.baseParameters ??
             {}) as Record<string, unknown>;
-          if (
-            typeof params.layer === "string" &&
-            namesTable({ ...job!, inputs: t }, source, table)
-          ) {
-            taskLayers.add(params.layer);
+          // An entry-script task: `--layer <layer> --spec <spec of the table> …`.
+          const args = (t.sparkPythonTask as { parameters?: unknown } | undefined)?.parameters;
+          const argv: readonly unknown[] = Array.isArray(args) ? (args as unknown[]) : [];
+          const layer = params.layer ?? argv[argv.indexOf("--layer") + 1];
+          if (typeof layer === "string" && namesTable({ ...job!, inputs: t }, source, table)) {
+            taskLayers.add(layer);
           }
         }
         if (l.job !== undefined && l.tasks.length > 0) {

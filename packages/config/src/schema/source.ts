@@ -46,6 +46,11 @@ export const connection = z.discriminatedUnion("kind", [database, sftp, api, str
 export type Connection = z.infer<typeof connection>;
 export const SOURCE_KINDS = ["database", "sftp", "api", "stream", "file-drop"] as const;
 
+/** Airflow retries of a DAG's tasks (the Databricks tasks themselves do not retry). */
+const retries = z.int().min(0).max(10);
+/** Timeout of one task, in minutes: at most 48 h (Databricks' limit for a task). */
+const timeoutMinutes = z.int().min(1).max(2880);
+
 /** A group of the source's tables that runs as one Airflow DAG. */
 export const pipeline = z.strictObject({
   id: kebabId,
@@ -56,6 +61,10 @@ export const pipeline = z.strictObject({
   schedule: schedule.optional(),
   /** Pipelines that must finish first, as "<source>/<pipeline>". */
   dependsOn: z.array(z.string()).default([]),
+  /** Airflow retries of each task. Defaults to the source's. */
+  retries: retries.optional(),
+  /** Longest one task may run, in minutes (Airflow and Databricks both stop it). Defaults to the source's. */
+  timeoutMinutes: timeoutMinutes.optional(),
 });
 export type PipelineConfig = z.infer<typeof pipeline>;
 
@@ -82,6 +91,10 @@ export const source = z.strictObject({
   /** Default schedule of the source's pipelines. */
   schedule,
   pipelines: z.array(pipeline).default([]),
+  /** Airflow retries of each task of the source's DAGs. @default 2 */
+  retries: retries.optional(),
+  /** Longest one task of the source's DAGs may run, in minutes. @default 120 */
+  timeoutMinutes: timeoutMinutes.optional(),
   tags: tags.default({}),
   /** Overrides per environment name (dev, stage, prod). */
   environments: z.record(z.string(), sourceOverlay).default({}),

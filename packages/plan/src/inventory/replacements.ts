@@ -127,6 +127,11 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
     inputs: ["workspaceId", "metastoreId"],
     source: `${TF_DBX_SRC}/catalog/resource_metastore_assignment.go (workspace_id and metastore_id are ForceNew)`,
   },
+  // Workspace files (ingest code, specs): the path is the identity; content updates in place.
+  "databricks:index/workspaceFile:WorkspaceFile": {
+    inputs: ["path"],
+    source: `${TF_DBX_SRC}/workspace/resource_workspace_file.go (path is ForceNew; content_base64 and source update in place)`,
+  },
   "databricks:index/instancePool:InstancePool": {
     inputs: [
       "nodeTypeId",

@@ -447,6 +447,17 @@ function environmentDoc(
       workspaceUrl: `https://sim-${env}.cloud.databricks.com`,
       metastoreId: `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-a${hex(rng, 3)}-${hex(rng, 12)}`,
       adminGroup: `hdp-${env}-admins`,
+      // Environments with real PHI: a private network path only, short-lived tokens, and jobs
+      // that run as a service principal (a synthetic application id).
+      ...(real
+        ? {
+            hardening: {
+              ipAccessList: ["10.250.0.0/16"],
+              maxTokenLifetimeDays: 30,
+              jobsRunAs: `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-a${hex(rng, 3)}-${hex(rng, 12)}`,
+            },
+          }
+        : {}),
     },
     phi: real ? "real" : "synthetic",
     enforcement: real ? "mandatory" : "advisory",
@@ -477,6 +488,15 @@ function environmentDoc(
       })),
     },
     alertEmails: [`hdp-${env}-alerts@example.org`],
+    // Prod's PHI buckets are copied to a vault of another (synthetic) account.
+    ...(env === "prod"
+      ? {
+          offAccountCopy: {
+            destinationVaultArn:
+              "arn:aws:backup:us-east-2:100000000009:backup-vault:hdp-prod-phi-copy",
+          },
+        }
+      : {}),
     ...(Object.keys(quotas).length > 0 ? { policies: { quotas } } : {}),
     // People reach the PRIVATE_ONLY Airflow UI over the VPN (a synthetic private range).
     access: { airflowUi: { cidrs: ["10.250.0.0/16"] } },
