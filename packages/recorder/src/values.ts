@@ -43,7 +43,9 @@ export function recordValue(value: unknown): Json {
             ? recordValue(obj.value)
             : UNKNOWN_MARK;
       default:
-        throw new Error(`@hdp/recorder: unknown value signature ${JSON.stringify(sig)} on the wire`);
+        throw new Error(
+          `@hdp/recorder: unknown value signature ${JSON.stringify(sig)} on the wire`,
+        );
     }
   }
   return recordPlainFields(obj);

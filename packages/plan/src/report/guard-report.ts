@@ -3,7 +3,13 @@
  * how to allow it), and the guard's section of the text and markdown reports — blocked
  * findings, then allowed ones with their reasons, then allow entries that allowed nothing.
  */
-import type { GuardAllowed, GuardFinding, GuardKind, GuardReport, UnusedAllowance } from "../guard/guard";
+import type {
+  GuardAllowed,
+  GuardFinding,
+  GuardKind,
+  GuardReport,
+  UnusedAllowance,
+} from "../guard/guard";
 import { allowEntryYaml, allowYaml } from "../guard/guard-yaml";
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

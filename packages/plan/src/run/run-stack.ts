@@ -98,7 +98,9 @@ export function loadProgram(path: string): Program {
 /** Evaluates the pack (loaded on first use: plans of other revisions never need it). */
 function evaluatePolicy(args: Parameters<typeof EvaluateStack>[0]): PolicyFinding[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the rules load the component packages
-  const { evaluateStack } = require("../policy/policy-eval") as { evaluateStack: typeof EvaluateStack };
+  const { evaluateStack } = require("../policy/policy-eval") as {
+    evaluateStack: typeof EvaluateStack;
+  };
   return evaluateStack(args);
 }
 
