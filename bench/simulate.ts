@@ -119,7 +119,16 @@ async function child(label: string, rows: number): Promise<Report> {
 async function baseline(estate: Estate, rows: number, out: string): Promise<Report> {
   const sample = Math.min(rows, 100_000);
   const r = await simulateData(
-    { estate, env: "dev", source: SOURCE, table: TABLE, rows: sample, days: 1, seed: 1, format: "ndjson" },
+    {
+      estate,
+      env: "dev",
+      source: SOURCE,
+      table: TABLE,
+      rows: sample,
+      days: 1,
+      seed: 1,
+      format: "ndjson",
+    },
     localTarget(out),
   );
   const { readFileSync } = await import("node:fs");
