@@ -84,6 +84,8 @@ interface Report {
   readonly label: string;
   readonly rows: number;
   readonly seconds: number;
+  /** CPU seconds of the run (user + system): steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number;
   readonly bytes: number;
   readonly peakRss: number;
 }
@@ -94,6 +96,7 @@ async function child(label: string, rows: number): Promise<Report> {
     const estate = wideEstate();
     if (label === "baseline") return await baseline(estate, rows, out);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const r = await simulateData(
       {
         estate,
@@ -108,8 +111,16 @@ async function child(label: string, rows: number): Promise<Report> {
       localTarget(out),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSince(cpu);
     const bytes = r.tables[0].files.reduce((a, f) => a + statSync(join(out, f)).size, 0);
-    return { label, rows: r.rows, seconds, bytes, peakRss: process.resourceUsage().maxRSS * 1024 };
+    return {
+      label,
+      rows: r.rows,
+      seconds,
+      cpuSeconds,
+      bytes,
+      peakRss: process.resourceUsage().maxRSS * 1024,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -141,6 +152,7 @@ async function baseline(estate: Estate, rows: number, out: string): Promise<Repo
   const path = join(out, "baseline.json");
   const stream = createWriteStream(path);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let buffer = "";
   for (let i = 0; i < rows; i++) {
     buffer += `${JSON.stringify(objects[i % objects.length])}\n`;
@@ -155,10 +167,16 @@ async function baseline(estate: Estate, rows: number, out: string): Promise<Repo
     label: "baseline",
     rows,
     seconds,
+    cpuSeconds: cpuSince(cpu),
     bytes: statSync(path).size,
     peakRss: process.resourceUsage().maxRSS * 1024,
   };
 }
+
+const cpuSince = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+};
 
 function spawnChild(label: string, rows: number): Report {
   const r = spawnSync(
@@ -184,14 +202,16 @@ async function main(): Promise<void> {
   const formats = (process.argv[3] ?? "ndjson,parquet,csv").split(",");
   const base = spawnChild("baseline", rows);
   const baseRate = base.rows / base.seconds;
+  const baseCpuRate = base.rows / base.cpuSeconds;
   console.log(
-    `baseline (JSON.stringify of prebuilt rows): ${fmt(baseRate)} rows/s, ${mb(base.bytes)}, peak RSS ${mb(base.peakRss)}`,
+    `baseline (JSON.stringify of prebuilt rows): ${fmt(baseRate)} rows/s, ${fmt(baseCpuRate)} rows per CPU-s, ${mb(base.bytes)}, peak RSS ${mb(base.peakRss)}`,
   );
   for (const f of formats) {
     const r = spawnChild(f, rows);
     const rate = r.rows / r.seconds;
+    const cpuRate = r.rows / r.cpuSeconds;
     console.log(
-      `${f.padEnd(8)} ${fmt(r.rows)} rows × ${WIDE_COLUMNS.length} columns in ${r.seconds.toFixed(1)} s: ${fmt(rate)} rows/s (${(rate / baseRate).toFixed(2)}× baseline), ${mb(r.bytes)}, peak RSS ${mb(r.peakRss)}`,
+      `${f.padEnd(8)} ${fmt(r.rows)} rows × ${WIDE_COLUMNS.length} columns in ${r.seconds.toFixed(1)} s: ${fmt(rate)} rows/s (${(rate / baseRate).toFixed(2)}× baseline), ${fmt(cpuRate)} rows per CPU-s (${(cpuRate / baseCpuRate).toFixed(2)}×), ${mb(r.bytes)}, peak RSS ${mb(r.peakRss)}`,
     );
   }
 }
