@@ -181,7 +181,7 @@ describe("hdp simulate data --out s3://", () => {
           ),
         ).toBe(true);
     }
-  }, 240_000);
+  }, 360_000);
 
   test("a file larger than a multipart part streams up in parts, byte for byte", async () => {
     const args = (out: string): string[] =>
@@ -203,7 +203,7 @@ describe("hdp simulate data --out s3://", () => {
     // A multipart object's ETag is "<md5 of the parts' md5s>-<parts>".
     expect(head.headers.get("etag")).toMatch(/-2"$/);
     expect((await object("landing", `big/${file}`)).equals(bytes)).toBe(true);
-  }, 180_000);
+  }, 240_000);
 
   test("refuses a non-empty prefix like a non-empty directory (exit 2, nothing written), unless --overwrite", async () => {
     const env = { ...cleanEnv(), ...DUMMY };
@@ -235,7 +235,7 @@ describe("hdp simulate data --out s3://", () => {
     );
     expect(over.code).toBe(0);
     expect(await keys("landing", "again/")).toEqual(before);
-  }, 120_000);
+  }, 300_000);
 
   test("a missing bucket, missing credentials or an unreachable endpoint is one line and exit 1", async () => {
     const noBucket = await hdp(
@@ -280,5 +280,5 @@ describe("hdp simulate data --out s3://", () => {
     );
     expect(await keys("landing", "nocreds/")).toEqual([]);
     expect(await keys("landing", "down/")).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
