@@ -4,7 +4,7 @@
  * over its layout and those hashes. Equal digests mean the loader would read the same bytes.
  *
  * Reading and hashing 100,000 files costs seconds; a stat costs microseconds. So a manifest
- * remembers, per file, its stat (size, mtime, ctime, inode, device, all in nanoseconds) and the
+ * remembers, per file, its stat (size, mtime, ctime, inode, device) and the
  * hash of the bytes seen with it, and a file whose stat is unchanged is not read again — the
  * approach git's index takes. Two rules keep that sound:
  * - ctime is part of the key: any write, and even a `touch -d` that restores an old mtime, sets
@@ -17,11 +17,11 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { discover, type Discovered } from "./discover";
 
 /** Bumped whenever the manifest's meaning changes: other formats are ignored. */
-const MANIFEST_FORMAT = "hdp-tree-index 1";
+const MANIFEST_FORMAT = "hdp-tree-index 2";
 /** Files changed this close to (or after) the recording scan's start are always re-read. */
 export const RACY_MARGIN_NS = 2_000_000_000n;
 
@@ -38,8 +38,13 @@ export interface TreeIndex {
   readonly reread: number;
 }
 
+/** A file's stat as recorded (milliseconds as doubles), and the hash of the bytes seen with it. */
 interface Recorded {
-  readonly stat: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  readonly dev: number;
   readonly hash: string;
 }
 
@@ -71,21 +76,34 @@ export function indexTree(root: string, manifestFile?: string): TreeIndex {
   let reread = 0;
   const digest = createHash("sha256");
   digest.update(`${MANIFEST_FORMAT}\0${root}\0${JSON.stringify(discovered.errors)}\0`);
+  const trust = trustBefore === undefined ? -Infinity : Number(trustBefore / 1_000_000n);
+  const parts: string[] = [];
   for (const file of discoveredFiles(discovered)) {
-    const abs = join(root, file);
-    let key: string | undefined;
+    const abs = `${root}/${file}`;
     let hash: string | undefined;
+    let seen: Recorded | undefined;
     try {
-      const st = statSync(abs, { bigint: true });
-      if (st.isFile()) {
-        key = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
-        const before = previous?.files.get(file);
-        const settled =
-          trustBefore !== undefined && st.mtimeNs < trustBefore && st.ctimeNs < trustBefore;
-        if (before !== undefined && settled && before.stat === key) hash = before.hash;
-        else {
+      // Milliseconds as doubles (sub-microsecond steps today): bigint stats cost twice as much.
+      const st = statSync(abs, { throwIfNoEntry: false });
+      if (st?.isFile() === true) {
+        const b = previous?.files.get(file);
+        if (
+          b !== undefined &&
+          st.mtimeMs < trust &&
+          st.ctimeMs < trust &&
+          b.size === st.size &&
+          b.mtimeMs === st.mtimeMs &&
+          b.ctimeMs === st.ctimeMs &&
+          b.ino === st.ino &&
+          b.dev === st.dev
+        ) {
+          hash = b.hash;
+          seen = b;
+        } else {
           hash = createHash("sha256").update(readFileSync(abs)).digest("hex");
           reread++;
+          const { size, mtimeMs, ctimeMs, ino, dev } = st;
+          seen = { size, mtimeMs, ctimeMs, ino, dev, hash };
         }
       }
     } catch {
@@ -94,10 +112,10 @@ export function indexTree(root: string, manifestFile?: string): TreeIndex {
     }
     if (hash !== undefined) hashes.set(file, hash);
     // A name with a tab or line break cannot be a manifest line: such a file is always re-read.
-    if (hash !== undefined && key !== undefined && !/[\t\n\r]/.test(file))
-      recorded.set(file, { stat: key, hash });
-    digest.update(`${file}\0${hash ?? "-"}\n`);
+    if (seen !== undefined && !/[\t\n\r]/.test(file)) recorded.set(file, seen);
+    parts.push(file, "\0", hash ?? "-", "\n");
   }
+  digest.update(parts.join(""));
   const changed =
     previous === undefined ||
     reread > 0 ||
@@ -121,16 +139,19 @@ function readManifest(
   if (lines[0] !== MANIFEST_FORMAT || scan === null || lines.at(-1) !== "end") return undefined;
   const files = new Map<string, Recorded>();
   for (let i = 2; i < lines.length - 1; i++) {
-    const [path, stat, hash, extra] = lines[i].split("\t");
-    if (extra !== undefined || hash === undefined || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
-    files.set(path, { stat, hash });
+    const f = lines[i].split("\t");
+    if (f.length !== 7 || f[6].length !== 64) return undefined;
+    const [size, mtimeMs, ctimeMs, ino, dev] = f.slice(1, 6).map(Number);
+    if (![size, mtimeMs, ctimeMs, ino, dev].every(Number.isFinite)) return undefined;
+    files.set(f[0], { size, mtimeMs, ctimeMs, ino, dev, hash: f[6] });
   }
   return { scanStart: BigInt(scan[1]), files };
 }
 
 function writeManifest(file: string, scanStart: bigint, files: ReadonlyMap<string, Recorded>) {
   const lines = [MANIFEST_FORMAT, `scan ${scanStart}`];
-  for (const [path, r] of files) lines.push(`${path}\t${r.stat}\t${r.hash}`);
+  for (const [path, r] of files)
+    lines.push(`${path}\t${r.size}\t${r.mtimeMs}\t${r.ctimeMs}\t${r.ino}\t${r.dev}\t${r.hash}`);
   lines.push("end");
   writeAtomically(file, lines.join("\n"));
 }
@@ -147,7 +168,11 @@ export function writeAtomically(file: string, data: string | Uint8Array): boolea
     renameSync(tmp, file);
     return true;
   } catch {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was written, or nothing can be removed: either way no cache file
+    }
     return false;
   }
 }
