@@ -232,12 +232,6 @@ function endToEnd(dir: string | undefined): void {
       ["query", `SELECT key, file, line FROM tables WHERE id = '${id}'`],
       edit,
     );
-    coldVersusWarm(
-      "query",
-      estate.dir,
-      ["query", "SELECT count(*) FROM columns WHERE name LIKE '%ssn%' AND classification = 'phi'"],
-      edit,
-    );
     console.log(`\n${machine()}`);
   } finally {
     estate.cleanup();

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import {
   cpSync,
   mkdtempSync,
@@ -91,9 +92,9 @@ describe("the warm cache of hdp validate and hdp query", () => {
     expect(bypass.stdout).toBe(cold.stdout);
     // ... and any change to the tree makes it stale.
     writeFileSync(join(configs, "sources/lab/README.md"), "ignored by the loader");
-    expect((await hdp("validate", "--configs", configs, "--cache-dir", cacheRoot)).stdout).toContain(
-      "4,242 tables",
-    );
+    expect(
+      (await hdp("validate", "--configs", configs, "--cache-dir", cacheRoot)).stdout,
+    ).toContain("4,242 tables");
     const t = readFileSync(join(configs, TABLE), "utf8");
     writeFileSync(join(configs, TABLE), `${t}\n`);
     expect((await hdp("validate", "--configs", configs, "--cache-dir", cacheRoot)).stdout).toBe(
@@ -187,6 +188,47 @@ describe("the warm cache of hdp validate and hdp query", () => {
     writeFileSync(cacheRoot, "a file where the cache directory should be");
     await expectWarmEqualsCold();
   });
+});
+
+describe("concurrent runs", () => {
+  it("leave a cache every later run reads correctly, and no partial files", async () => {
+    const BIN = join(ROOT, "packages/cli/bin/hdp.cjs");
+    const sql = "SELECT key, file, line FROM tables ORDER BY key";
+    const runs = [
+      ["validate"],
+      ["query", sql],
+      ["validate", "--format", "json"],
+      ["query", "--env", "dev", "SELECT key, enabled FROM effective_tables"],
+    ];
+    const results = await Promise.all(
+      runs.map(
+        ([name, ...rest]) =>
+          new Promise<{ code: number | null; stdout: string }>((done) => {
+            const child = spawn(
+              process.execPath,
+              [BIN, name, "--configs", configs, "--cache-dir", cacheRoot, ...rest],
+              { stdio: ["ignore", "pipe", "inherit"] },
+            );
+            let stdout = "";
+            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+            child.on("close", (code) => done({ code, stdout }));
+          }),
+      ),
+    );
+    for (const [i, [name, ...rest]] of runs.entries()) {
+      const cold = await hdp(name, "--configs", configs, "--no-cache", ...rest);
+      expect({ run: runs[i], ...results[i] }).toEqual({
+        run: runs[i],
+        code: cold.code,
+        stdout: cold.stdout,
+      });
+      const warm = await hdp(name, "--configs", configs, "--cache-dir", cacheRoot, ...rest);
+      expect(warm).toEqual(cold);
+    }
+    const files = readdirSync(cacheDir());
+    expect(files).toEqual(expect.arrayContaining(["manifest", "query.json", "validate.json"]));
+    expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  }, 120_000);
 });
 
 describe("defaultIndexCacheDir", () => {

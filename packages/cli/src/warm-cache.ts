@@ -53,28 +53,78 @@ function repoRootOf(dir: string): string | undefined {
 
 /**
  * What the answers depend on besides the configs: this cache's format, Node's version, and the
- * code of the packages that compute them — every file of @hdp/config, @hdp/query and @hdp/cli
- * by name, size and modification time, and the installed versions of the parsers and the SQL
- * engine (their resolved paths carry pnpm's name@version) — so an edit of a check, even
- * without a version bump, never meets an answer of the old code.
+ * code that computes them — every file of @hdp/cli, @hdp/config, @hdp/query and of every @hdp
+ * package they depend on (by name, size and modification time), and the name, resolved path
+ * and version of each of their other dependencies (the parsers, zod, sql.js) — so an edit of a
+ * check, even without a version bump, never meets an answer of the old code.
  */
 export function codeKey(): string {
   const h = createHash("sha256").update(`hdp-index ${CACHE_FORMAT} ${process.version}\n`);
-  const here = createRequire(__filename);
-  for (const pkg of ["@hdp/config", "@hdp/query"]) {
-    const dir = dirname(here.resolve(`${pkg}/package.json`));
-    hashTree(h, dir, ["src", "dist", "package.json"]);
-    const from = createRequire(join(dir, "package.json"));
-    for (const dep of pkg === "@hdp/config" ? ["zod", "yaml", "js-yaml"] : ["sql.js"]) {
-      try {
-        h.update(`${dep} ${from.resolve(dep)}\n`);
-      } catch {
-        h.update(`${dep} -\n`);
-      }
+  const seen = new Set<string>();
+  const visit = (pkg: string, from: NodeJS.Require): void => {
+    if (seen.has(pkg)) return;
+    seen.add(pkg);
+    const manifest = resolvePackage(pkg, from);
+    if (manifest === undefined) {
+      h.update(`${pkg} -\n`);
+      return;
     }
-  }
+    const dir = dirname(manifest.file);
+    if (!pkg.startsWith("@hdp/")) {
+      h.update(`${pkg} ${manifest.file} ${manifest.version}\n`);
+      return;
+    }
+    h.update(`${pkg}\n`);
+    hashTree(h, dir, ["src", "dist", "package.json"]);
+    const inner = createRequire(manifest.file);
+    for (const dep of manifest.dependencies) visit(dep, inner);
+  };
+  const here = createRequire(__filename);
+  for (const pkg of ["@hdp/config", "@hdp/query"]) visit(pkg, here);
   hashTree(h, resolve(__dirname, ".."), ["src", "dist", "package.json"]);
   return h.digest("hex");
+}
+
+/** A package's package.json as `from` resolves it (by its exports, else beside its entry). */
+function resolvePackage(
+  pkg: string,
+  from: NodeJS.Require,
+): { file: string; version: string; dependencies: string[] } | undefined {
+  let file: string | undefined;
+  try {
+    file = from.resolve(`${pkg}/package.json`);
+  } catch {
+    try {
+      // No "./package.json" export: walk up from the entry to the package's own package.json.
+      for (let d = dirname(from.resolve(pkg)); dirname(d) !== d; d = dirname(d)) {
+        if (existsSync(join(d, "package.json"))) {
+          const name = (
+            JSON.parse(readFileSync(join(d, "package.json"), "utf8")) as { name?: string }
+          ).name;
+          if (name === pkg) {
+            file = join(d, "package.json");
+            break;
+          }
+        }
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  if (file === undefined) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as {
+      version?: string;
+      dependencies?: Record<string, string>;
+    };
+    return {
+      file,
+      version: m.version ?? "",
+      dependencies: Object.keys(m.dependencies ?? {}).sort(),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function hashTree(h: ReturnType<typeof createHash>, root: string, entries: readonly string[]) {

@@ -29,9 +29,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Moves the manifest's scan time an hour ahead: every recorded stat counts as settled. */
 function settle(): void {
-  const text = readFileSync(manifest, "utf8");
+  const buf = readFileSync(manifest);
+  const eol = buf.indexOf(10);
   const later = BigInt(Date.now() + 3_600_000) * 1_000_000n;
-  writeFileSync(manifest, text.replace(/^scan \d+$/m, `scan ${later}`));
+  const head = buf.toString("latin1", 0, eol).replace(/scan=\d+/, `scan=${later}`);
+  expect(head).toContain(`scan=${later}`);
+  writeFileSync(manifest, Buffer.concat([Buffer.from(head, "latin1"), buf.subarray(eol)]));
 }
 
 describe("indexTree", () => {
@@ -75,18 +78,30 @@ describe("indexTree", () => {
   });
 
   it.each([
-    ["garbage", "not a manifest at all\n\0\0"],
-    ["another format", "hdp-tree-index 0\nscan 99999999999999999999\nend"],
-    ["a truncated manifest", (m: string) => m.slice(0, Math.floor(m.length / 2))],
-    ["a bad hash", (m: string) => m.replace(/\t[0-9a-f]{64}\n/, "\tzz\n")],
+    ["garbage", () => Buffer.from("not a manifest at all\n\0\0")],
+    ["another format", () => Buffer.from("hdp-tree-index 0\nscan 99999999999999999999\nend")],
+    ["a truncated manifest", (m: Buffer) => m.subarray(0, Math.floor(m.length / 2))],
+    ["a manifest with bytes appended", (m: Buffer) => Buffer.concat([m, Buffer.from("xx")])],
+    [
+      "a manifest with a wrong count",
+      (m: Buffer) =>
+        Buffer.from(m.toString("latin1").replace(/files=(\d+)/, "files=1$1"), "latin1"),
+    ],
   ])("ignores %s", (_, damage) => {
     const cold = indexTree(root, manifest);
     settle();
-    const text = readFileSync(manifest, "utf8");
-    writeFileSync(manifest, typeof damage === "string" ? damage : damage(text));
+    writeFileSync(manifest, damage(readFileSync(manifest)));
     const again = indexTree(root, manifest);
     expect(again.reread).toBe(discoveredFiles(again.discovered).length);
     expect(again.digest).toBe(cold.digest);
+  });
+
+  it("finds records by name when files were added or removed since", () => {
+    indexTree(root, manifest);
+    settle();
+    writeFileSync(join(root, "sources/lab/tables/aaa.yaml"), "id: aaa\n");
+    const again = indexTree(root, manifest);
+    expect(again.reread).toBe(1); // only the new file
   });
 
   it("changes the digest when a file is added, removed or renamed, or a stray file appears", () => {

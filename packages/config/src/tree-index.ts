@@ -21,7 +21,7 @@ import { dirname } from "node:path";
 import { discover, type Discovered } from "./discover";
 
 /** Bumped whenever the manifest's meaning changes: other formats are ignored. */
-const MANIFEST_FORMAT = "hdp-tree-index 2";
+const MANIFEST_FORMAT = "hdp-tree-index-3";
 /** Files changed this close to (or after) the recording scan's start are always re-read. */
 export const RACY_MARGIN_NS = 2_000_000_000n;
 
@@ -38,14 +38,20 @@ export interface TreeIndex {
   readonly reread: number;
 }
 
-/** A file's stat as recorded (milliseconds as doubles), and the hash of the bytes seen with it. */
-interface Recorded {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-  readonly ino: number;
-  readonly dev: number;
-  readonly hash: string;
+/** Numbers recorded per file: size, mtime and ctime (milliseconds, doubles), inode, device. */
+const FIELDS = 5;
+const HASH_BYTES = 32;
+
+/**
+ * The manifest as read: the files in recorded order, their stats (FIELDS numbers each) and
+ * hashes (HASH_BYTES each). Lookup is by position when this scan discovers the very same list
+ * of files (the usual case: one string comparison), else by name.
+ */
+interface Manifest {
+  readonly scanStart: bigint;
+  readonly paths: string;
+  readonly stats: Float64Array;
+  readonly hashes: Buffer;
 }
 
 /** Every file the loader reads, in the loader's order. */
@@ -69,91 +75,133 @@ export function indexTree(root: string, manifestFile?: string): TreeIndex {
   // The wall clock, as file timestamps are (taken before any stat: see the racy rule).
   const scanStart = BigInt(Date.now()) * 1_000_000n;
   const discovered = discover(root);
+  const files = discoveredFiles(discovered);
   const previous = manifestFile === undefined ? undefined : readManifest(manifestFile);
-  const trustBefore = previous === undefined ? undefined : previous.scanStart - RACY_MARGIN_NS;
+  const trust =
+    previous === undefined ? -Infinity : Number((previous.scanStart - RACY_MARGIN_NS) / 1_000_000n);
+  // Where each file's record is in the previous manifest (-1: none).
+  const joined = files.join("\n");
+  let slot: (i: number) => number = () => -1;
+  if (previous !== undefined && previous.paths === joined) slot = (i) => i;
+  else if (previous !== undefined) {
+    const at = new Map(previous.paths.split("\n").map((p, i) => [p, i]));
+    slot = (i) => at.get(files[i]) ?? -1;
+  }
   const hashes = new Map<string, string>();
-  const recorded = new Map<string, Recorded>();
+  const stats = new Float64Array(files.length * FIELDS);
+  const raw = Buffer.alloc(files.length * HASH_BYTES);
+  const recordable: boolean[] = new Array<boolean>(files.length).fill(false);
   let reread = 0;
-  const digest = createHash("sha256");
-  digest.update(`${MANIFEST_FORMAT}\0${root}\0${JSON.stringify(discovered.errors)}\0`);
-  const trust = trustBefore === undefined ? -Infinity : Number(trustBefore / 1_000_000n);
   const parts: string[] = [];
-  for (const file of discoveredFiles(discovered)) {
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
     const abs = `${root}/${file}`;
     let hash: string | undefined;
-    let seen: Recorded | undefined;
     try {
       // Milliseconds as doubles (sub-microsecond steps today): bigint stats cost twice as much.
       const st = statSync(abs, { throwIfNoEntry: false });
       if (st?.isFile() === true) {
-        const b = previous?.files.get(file);
+        const j = slot(i);
+        const o = i * FIELDS;
+        stats[o] = st.size;
+        stats[o + 1] = st.mtimeMs;
+        stats[o + 2] = st.ctimeMs;
+        stats[o + 3] = st.ino;
+        stats[o + 4] = st.dev;
+        const p = j * FIELDS;
         if (
-          b !== undefined &&
+          j >= 0 &&
           st.mtimeMs < trust &&
           st.ctimeMs < trust &&
-          b.size === st.size &&
-          b.mtimeMs === st.mtimeMs &&
-          b.ctimeMs === st.ctimeMs &&
-          b.ino === st.ino &&
-          b.dev === st.dev
+          previous!.stats[p] === st.size &&
+          previous!.stats[p + 1] === st.mtimeMs &&
+          previous!.stats[p + 2] === st.ctimeMs &&
+          previous!.stats[p + 3] === st.ino &&
+          previous!.stats[p + 4] === st.dev
         ) {
-          hash = b.hash;
-          seen = b;
+          previous!.hashes.copy(raw, i * HASH_BYTES, j * HASH_BYTES, (j + 1) * HASH_BYTES);
         } else {
-          hash = createHash("sha256").update(readFileSync(abs)).digest("hex");
+          createHash("sha256")
+            .update(readFileSync(abs))
+            .digest()
+            .copy(raw, i * HASH_BYTES);
           reread++;
-          const { size, mtimeMs, ctimeMs, ino, dev } = st;
-          seen = { size, mtimeMs, ctimeMs, ino, dev, hash };
         }
+        hash = raw.toString("hex", i * HASH_BYTES, (i + 1) * HASH_BYTES);
+        // A name with a line break cannot be a manifest entry: such a file is always re-read.
+        recordable[i] = !file.includes("\n");
       }
     } catch {
       // Unreadable, gone, or not a file: no hash, and the loader reports what is wrong.
       hash = undefined;
     }
     if (hash !== undefined) hashes.set(file, hash);
-    // A name with a tab or line break cannot be a manifest line: such a file is always re-read.
-    if (seen !== undefined && !/[\t\n\r]/.test(file)) recorded.set(file, seen);
     parts.push(file, "\0", hash ?? "-", "\n");
   }
-  digest.update(parts.join(""));
-  const changed =
-    previous === undefined ||
-    reread > 0 ||
-    previous.files.size !== recorded.size ||
-    [...previous.files.keys()].some((f) => !recorded.has(f));
-  if (manifestFile !== undefined && changed) writeManifest(manifestFile, scanStart, recorded);
-  return { root, discovered, hashes, digest: digest.digest("hex"), reread };
+  const digest = createHash("sha256")
+    .update(`${MANIFEST_FORMAT}\0${root}\0${JSON.stringify(discovered.errors)}\0`)
+    .update(parts.join(""))
+    .digest("hex");
+  const all = recordable.every(Boolean);
+  const changed = previous === undefined || reread > 0 || !all || previous.paths !== joined;
+  if (manifestFile !== undefined && changed) {
+    const keep = recordable.flatMap((ok, i) => (ok ? [i] : []));
+    const m: Manifest = all
+      ? { scanStart, paths: joined, stats, hashes: raw }
+      : {
+          scanStart,
+          paths: keep.map((i) => files[i]).join("\n"),
+          stats: Float64Array.from(
+            keep.flatMap((i) => [...stats.subarray(i * FIELDS, (i + 1) * FIELDS)]),
+          ),
+          hashes: Buffer.concat(
+            keep.map((i) => raw.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES)),
+          ),
+        };
+    writeAtomically(manifestFile, encodeManifest(m));
+  }
+  return { root, discovered, hashes, digest, reread };
 }
 
-function readManifest(
-  file: string,
-): { scanStart: bigint; files: Map<string, Recorded> } | undefined {
-  let text: string;
+/**
+ * `<format> scan=<ns> files=<n> paths=<bytes>\n`, the paths (joined by line breaks), the
+ * stats (little-endian doubles), the hashes, then `end`: sizes are checked on reading, so a
+ * truncated or padded file is refused.
+ */
+function encodeManifest(m: Manifest): Buffer {
+  const count = m.stats.length / FIELDS;
+  const paths = Buffer.from(m.paths, "utf8");
+  const header = Buffer.from(
+    `${MANIFEST_FORMAT} scan=${m.scanStart} files=${count} paths=${paths.length}\n`,
+  );
+  const stats = Buffer.alloc(m.stats.length * 8);
+  for (let i = 0; i < m.stats.length; i++) stats.writeDoubleLE(m.stats[i], i * 8);
+  return Buffer.concat([header, paths, stats, m.hashes, Buffer.from("end")]);
+}
+
+function readManifest(file: string): Manifest | undefined {
+  let buf: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    buf = readFileSync(file);
   } catch {
     return undefined;
   }
-  const lines = text.split("\n");
-  const scan = /^scan (\d+)$/.exec(lines[1] ?? "");
-  if (lines[0] !== MANIFEST_FORMAT || scan === null || lines.at(-1) !== "end") return undefined;
-  const files = new Map<string, Recorded>();
-  for (let i = 2; i < lines.length - 1; i++) {
-    const f = lines[i].split("\t");
-    if (f.length !== 7 || f[6].length !== 64) return undefined;
-    const [size, mtimeMs, ctimeMs, ino, dev] = f.slice(1, 6).map(Number);
-    if (![size, mtimeMs, ctimeMs, ino, dev].every(Number.isFinite)) return undefined;
-    files.set(f[0], { size, mtimeMs, ctimeMs, ino, dev, hash: f[6] });
-  }
-  return { scanStart: BigInt(scan[1]), files };
-}
-
-function writeManifest(file: string, scanStart: bigint, files: ReadonlyMap<string, Recorded>) {
-  const lines = [MANIFEST_FORMAT, `scan ${scanStart}`];
-  for (const [path, r] of files)
-    lines.push(`${path}\t${r.size}\t${r.mtimeMs}\t${r.ctimeMs}\t${r.ino}\t${r.dev}\t${r.hash}`);
-  lines.push("end");
-  writeAtomically(file, lines.join("\n"));
+  const eol = buf.indexOf(10);
+  const head = new RegExp(`^${MANIFEST_FORMAT} scan=(\\d+) files=(\\d+) paths=(\\d+)$`).exec(
+    buf.toString("latin1", 0, Math.max(eol, 0)),
+  );
+  if (eol < 0 || head === null) return undefined;
+  const count = Number(head[2]);
+  const pathBytes = Number(head[3]);
+  const statsAt = eol + 1 + pathBytes;
+  const hashesAt = statsAt + count * FIELDS * 8;
+  const endAt = hashesAt + count * HASH_BYTES;
+  if (buf.length !== endAt + 3 || buf.toString("latin1", endAt) !== "end") return undefined;
+  const paths = buf.toString("utf8", eol + 1, statsAt);
+  if (paths.split("\n").length !== count && !(count === 0 && paths === "")) return undefined;
+  const stats = new Float64Array(count * FIELDS);
+  for (let i = 0; i < stats.length; i++) stats[i] = buf.readDoubleLE(statsAt + i * 8);
+  return { scanStart: BigInt(head[1]), paths, stats, hashes: buf.subarray(hashesAt, endAt) };
 }
 
 /**
