@@ -21,8 +21,8 @@ import {
   runValidate,
   validateExitCode,
 } from "./commands/validate";
-import { registerQuery } from "./commands/query";
 import { indexCacheOptions, indexCacheRoot } from "./options";
+import type * as QueryCommand from "./commands/query";
 import type * as PlanCommand from "./commands/plan";
 import type * as ExplainCommand from "./commands/explain";
 import type * as SimulateCommand from "./commands/simulate";
@@ -90,8 +90,12 @@ function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
 
   // Help lists every command, so it loads them all.
   const help = argv.includes("--help") || argv.includes("-h");
+  const query = (): typeof QueryCommand =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+    require("./commands/query") as typeof QueryCommand;
   if (LIGHT_COMMANDS.has(argv[0] ?? "") && !help) {
-    registerQuery(program, ctx);
+    // `hdp validate` needs neither the SQL engine nor the query command.
+    if (argv[0] === "query") query().registerQuery(program, ctx);
     return program;
   }
   // Loaded only here (require, as the plan package loads its runner): see LIGHT_COMMANDS.
@@ -106,7 +110,7 @@ function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
   const dags = require("./commands/dags") as typeof DagsCommand;
   plan.registerPlan(program, ctx);
-  registerQuery(program, ctx);
+  query().registerQuery(program, ctx);
 
   explain.registerExplain(program, io, ctx.setExit);
 
