@@ -27,6 +27,7 @@ import { registerPlan } from "./commands/plan";
 import { registerSimulate } from "./commands/simulate";
 import { registerDeploy } from "./commands/deploy";
 import { registerDags } from "./commands/dags";
+import { registerLocal } from "./commands/local";
 
 /** This package's version (package.json sits one level above src/ and dist/). */
 export const VERSION = (
@@ -76,6 +77,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerDeploy(program, io, ctx.setExit);
 
   registerDags(program, io, ctx.setExit);
+
+  registerLocal(program, ctx);
 
   return program;
 }
