@@ -195,6 +195,10 @@ def local_session(warehouse: str) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.databricks.delta.snapshotPartitions", "2")
         .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
+        # Tables of a few hundred rows: compiling each query's generated code costs more than
+        # running it interpreted, and adaptive re-planning only adds stages.
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.adaptive.enabled", "false")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config(
             "spark.sql.catalog.spark_catalog",
