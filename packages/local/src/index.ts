@@ -29,4 +29,10 @@ export {
 } from "./python-env";
 export { localRun, LocalRunError, runPaths, writePlan, type LocalRunHooks } from "./run";
 export { openHint, renderLocalRun } from "./render";
-export type { LayerName, LocalRunSummary, SparkSummary, TableSummary, TaskSummary } from "./summary";
+export type {
+  LayerName,
+  LocalRunSummary,
+  SparkSummary,
+  TableSummary,
+  TaskSummary,
+} from "./summary";

@@ -5,12 +5,26 @@
  * request writes nothing.
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import type { Estate } from "@hdp/config";
 import { localTarget, simulateData } from "@hdp/simulate";
 import { MARKER, type LocalRunOptions } from "./options";
-import { localSpec, PLAN_VERSION, renderedSpecs, runDates, sourceDags, type LocalPlan } from "./plan";
+import {
+  localSpec,
+  PLAN_VERSION,
+  renderedSpecs,
+  runDates,
+  sourceDags,
+  type LocalPlan,
+} from "./plan";
 import type { PythonEnv } from "./python-env";
 import type { LocalRunSummary, SparkSummary } from "./summary";
 
@@ -55,7 +69,10 @@ export function writePlan(estate: Estate, o: LocalRunOptions): LocalPlan {
       const file = join(paths.specs, rendered.path);
       if (!written.has(file)) {
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, `${JSON.stringify(localSpec(rendered.spec, paths.landing), null, 2)}\n`);
+        writeFileSync(
+          file,
+          `${JSON.stringify(localSpec(rendered.spec, paths.landing), null, 2)}\n`,
+        );
         written.add(file);
       }
       return { table: t.id, layers: t.layers, after: t.after, spec: file };

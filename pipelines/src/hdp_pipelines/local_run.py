@@ -369,7 +369,9 @@ def table_summaries(spark: Any, plan: Plan) -> list[dict[str, Any]]:
                     "load": t.spec.load.mode,
                     "format": t.spec.landing.format,
                     "layers": layers,
-                    "quarantineReasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+                    "quarantineReasons": dict(
+                        sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+                    ),
                 }
             )
     return out
