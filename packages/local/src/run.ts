@@ -13,7 +13,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import type { Estate } from "@hdp/config";
 import { localTarget, simulateData } from "@hdp/simulate";
 import { MARKER, type LocalRunOptions } from "./options";
@@ -104,7 +104,7 @@ function runSpark(
       cwd: dirname(planFile),
       env: {
         ...process.env,
-        PYTHONPATH: [env.codeRoot, process.env.PYTHONPATH].filter(Boolean).join(":"),
+        PYTHONPATH: [env.codeRoot, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
         PYTHONUNBUFFERED: "1",
       },
       stdio: ["ignore", "pipe", "pipe"],
