@@ -28,6 +28,7 @@ import type * as ExplainCommand from "./commands/explain";
 import type * as SimulateCommand from "./commands/simulate";
 import type * as DeployCommand from "./commands/deploy";
 import type * as DagsCommand from "./commands/dags";
+import type * as LocalCommand from "./commands/local";
 
 /** This package's version (package.json sits one level above src/ and dist/). */
 export const VERSION = (
@@ -109,6 +110,8 @@ function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
   const deploy = require("./commands/deploy") as typeof DeployCommand;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
   const dags = require("./commands/dags") as typeof DagsCommand;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+  const local = require("./commands/local") as typeof LocalCommand;
   plan.registerPlan(program, ctx);
   query().registerQuery(program, ctx);
 
@@ -119,6 +122,8 @@ function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
   deploy.registerDeploy(program, io, ctx.setExit);
 
   dags.registerDags(program, io, ctx.setExit);
+
+  local.registerLocal(program, ctx);
 
   return program;
 }
