@@ -155,10 +155,10 @@ export function createCore(
       accountId: env.aws.accountId,
       buckets,
       kmsKeyArns: [catalogKey.keyArn, ...[...lakes.values()].map((l) => l.kmsKeyArn)],
-      ...stateful,
       tags: shared,
     },
-    opts,
+    // Stateful (credential, locations): protected and retained, as resource options.
+    { ...opts, ...stateful },
   );
   const catalog = new EnvironmentCatalog(
     "lake",

@@ -8,6 +8,11 @@ import {
   renderClusterPolicyDefinition,
   validateClusterPolicySpec,
 } from "./cluster-policy-definition";
+import {
+  accessControlsOf,
+  POLICY_PERMISSION_LEVELS,
+  validatePermissions,
+} from "./permissions";
 import { isLtsRuntime } from "./runtime";
 import { assertValid, refuseInsecure, validateHouseTags } from "./validation";
 
@@ -80,6 +85,11 @@ export interface ClusterPolicyArgs {
    * them. @default []
    */
   readonly acceptInsecure?: readonly string[];
+  /**
+   * Groups that may create clusters under the policy (`CAN_USE`), written as one authoritative
+   * `databricks.Permissions` (workspace admins always keep it). @default none
+   */
+  readonly users?: readonly string[];
 }
 
 /**
@@ -91,6 +101,8 @@ export interface ClusterPolicyArgs {
 export class ClusterPolicy extends pulumi.ComponentResource {
   public readonly policy: databricks.ClusterPolicy;
   public readonly policyId: pulumi.Output<string>;
+  /** Who may use the policy (when `users` lists any group). */
+  public readonly permissions?: databricks.Permissions;
   /** The rendered policy definition JSON. */
   public readonly definition: pulumi.Output<string>;
   /** The fixed data security mode, for job clusters created under this policy. */
@@ -128,6 +140,13 @@ export class ClusterPolicy extends pulumi.ComponentResource {
         : []),
       ...validateClusterPolicySpec({ ...base, compute }),
       ...insecureOptions(base, args),
+      ...validatePermissions(
+        "users",
+        { label: `cluster policy "${policyName}"` },
+        POLICY_PERMISSION_LEVELS,
+        (args.users ?? []).map((group) => ({ group, level: "CAN_USE" })),
+        args.acceptInsecure,
+      ),
     ];
     assertValid(`ClusterPolicy "${name}"`, problems);
     super("hdp:spark:ClusterPolicy", name, {}, opts);
@@ -155,6 +174,19 @@ export class ClusterPolicy extends pulumi.ComponentResource {
     );
     // The provider's id is the policy id (the `policyId` attribute mirrors it).
     this.policyId = this.policy.id;
+    if ((args.users ?? []).length > 0) {
+      this.permissions = new databricks.Permissions(
+        `${name}-permissions`,
+        {
+          clusterPolicyId: this.policy.id,
+          accessControls: accessControlsOf(
+            POLICY_PERMISSION_LEVELS,
+            (args.users ?? []).map((group) => ({ group, level: "CAN_USE" as const })),
+          ),
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ policyId: this.policyId, definition: this.definition });
   }
 }

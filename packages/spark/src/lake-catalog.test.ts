@@ -15,7 +15,10 @@ const SOURCES: LakeCatalogArgs["sources"] = {
 };
 
 /** A program with the catalog's prerequisites, as the platform would write it. */
-function program(over: Partial<LakeCatalogArgs> = {}) {
+function program(
+  over: Partial<LakeCatalogArgs> = {},
+  opts: pulumi.ComponentResourceOptions = { protect: true, retainOnDelete: true },
+) {
   return () => {
     const gold = new databricks.ExternalLocation("gold-location", {
       name: "hdp_prod_gold",
@@ -42,11 +45,9 @@ function program(over: Partial<LakeCatalogArgs> = {}) {
       schemaGrants: [
         { principal: "analysts", privileges: ["USE_SCHEMA", "SELECT"], layers: ["gold"] },
       ],
-      protect: true,
-      retainOnDelete: true,
       tags: { environment: "prod", owner: "data-platform" },
       ...over,
-    });
+    }, opts);
   };
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ENVIRONMENT_CLASSES } from "@hdp/naming";
 import { access } from "./access";
 import { DOMAIN_IDS, kebabId } from "./common";
+import { databricksGroups } from "./groups";
 import { audit, offAccountCopy, workspaceHardening } from "./hardening";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -132,6 +133,12 @@ export const environment = z.strictObject({
     metastoreId: z.guid({ message: "must be the metastore's UUID (8-4-4-4-12 hex digits)" }),
     /** Group that administers the catalog; always kept in grants so deploys cannot lock it out. */
     adminGroup: z.string().min(1),
+    /**
+     * The people's groups, platform-wide and per domain: engineers and readers. Each becomes
+     * Unity Catalog grants and job, cluster-policy and pool permissions (none by default: only
+     * the admin group and the deployer then reach anything).
+     */
+    groups: databricksGroups.prefault({}),
     /** IP access list, token lifetime, compliance security profile, the jobs' service principal. */
     hardening: workspaceHardening.prefault({}),
   }),
