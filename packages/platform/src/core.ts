@@ -20,6 +20,7 @@ import {
   UnityCatalogStorage,
   WorkspaceFiles,
 } from "@hdp/spark";
+import { catalogGrants, locationGrants, policyUsers, poolAccess } from "./access";
 import { EnvironmentCatalog } from "./catalog";
 import type { IngestCodeFile } from "./ingest-code";
 import { INGEST_ROOT } from "./ingest-paths";
@@ -135,7 +136,11 @@ export function createCore(
     { ...opts, ...stateful },
   );
 
-  const buckets: Record<string, { bucketName: string; readOnly: boolean }> = {
+  const db = env.databricks;
+  const buckets: Record<
+    string,
+    { bucketName: string; readOnly: boolean; grants?: ReturnType<typeof locationGrants> }
+  > = {
     [CATALOG_LOCATION_ID]: { bucketName: catalogBucket, readOnly: false },
   };
   for (const d of plan.domains) {
@@ -144,6 +149,7 @@ export function createCore(
       buckets[locationId(d.id, layer)] = {
         bucketName: d.bucketNames[layer],
         readOnly: layer === "landing",
+        grants: locationGrants(db, d.id, layer),
       };
     }
   }
@@ -155,6 +161,8 @@ export function createCore(
       accountId: env.aws.accountId,
       buckets,
       kmsKeyArns: [catalogKey.keyArn, ...[...lakes.values()].map((l) => l.kmsKeyArn)],
+      // The admin group holds the credential and every location (grants are authoritative).
+      adminGroup: db.adminGroup,
       tags: shared,
     },
     // Stateful (credential, locations): protected and retained, as resource options.
@@ -166,6 +174,7 @@ export function createCore(
       catalogName: plan.catalogName,
       storage: storage.managedStorage(CATALOG_LOCATION_ID, "managed"),
       adminGroup: env.databricks.adminGroup,
+      catalogGrants: catalogGrants(db),
       waitFor: [catalogRoot],
       tags: shared,
     },
@@ -204,6 +213,7 @@ export function createCore(
         maxCapacity: d.poolCapacity,
         ...preloadedRuntime(env.compute.sparkVersions),
         ...acceptRuntime,
+        access: poolAccess(db, d.id),
         tags: d.tags,
       },
       opts,
@@ -223,6 +233,7 @@ export function createCore(
           instancePoolIds: [pool.instancePoolId],
           maxWorkers: env.compute.maxWorkers,
           clusterType: "job",
+          users: policyUsers(db, d.id),
           ...acceptRuntime,
           tags: d.tags,
         },

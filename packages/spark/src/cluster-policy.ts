@@ -176,7 +176,7 @@ export class ClusterPolicy extends pulumi.ComponentResource {
     this.policyId = this.policy.id;
     if ((args.users ?? []).length > 0) {
       this.permissions = new databricks.Permissions(
-        `${name}-permissions`,
+        `${name}-policy-permissions`,
         {
           clusterPolicyId: this.policy.id,
           accessControls: accessControlsOf(

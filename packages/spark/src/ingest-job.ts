@@ -191,7 +191,7 @@ export class IngestJob extends pulumi.ComponentResource {
     this.url = this.job.url;
     if ((args.access ?? []).length > 0) {
       this.permissions = new databricks.Permissions(
-        `${name}-permissions`,
+        `${name}-job-permissions`,
         { jobId: this.job.id, accessControls: accessControlsOf(JOB_PERMISSION_LEVELS, args.access ?? []) },
         { parent: this },
       );

@@ -157,7 +157,7 @@ export class InstancePool extends pulumi.ComponentResource {
     this.instancePoolId = this.pool.id;
     if ((args.access ?? []).length > 0) {
       this.permissions = new databricks.Permissions(
-        `${name}-permissions`,
+        `${name}-pool-permissions`,
         {
           instancePoolId: this.pool.id,
           accessControls: accessControlsOf(POOL_PERMISSION_LEVELS, args.access ?? []),
