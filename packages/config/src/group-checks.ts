@@ -9,6 +9,11 @@ import type { FieldReporter } from "./tier-checks";
 
 const isBroad = (group: string): boolean => BROAD_GROUPS.includes(group.trim().toLowerCase());
 
+const holdPhi = (domains: readonly string[]): string =>
+  domains.length === 1
+    ? `the ${domains.join("")} domain holds PHI`
+    : `the ${domains.join(", ")} domains hold PHI`;
+
 const ROLE_REACH: Readonly<Record<"engineers" | "readers", string>> = {
   engineers: "read every schema",
   readers: "read the gold schemas",
@@ -32,7 +37,7 @@ export function checkGroups(
         r.error(
           f,
           ["databricks", "groups", role, i],
-          `"${g}" is everyone in the account: platform-wide ${role} ${ROLE_REACH[role]} of every domain, and ${phiDomains.join(", ")} hold PHI; name a narrower group`,
+          `"${g}" is an all-users group: platform-wide ${role} ${ROLE_REACH[role]} of every domain, and ${holdPhi(phiDomains)}; name a narrower group`,
         );
       }
     });
@@ -45,7 +50,7 @@ export function checkGroups(
           r.error(
             f,
             ["databricks", "groups", "domains", domain, role, i],
-            `"${g}" is everyone in the account: the ${domain} domain's ${role} ${ROLE_REACH[role]} of a domain holding PHI; name the domain's own group`,
+            `"${g}" is an all-users group: the ${domain} domain's ${role} ${ROLE_REACH[role]} of a domain holding PHI; name the domain's own group`,
           );
         }
       });
