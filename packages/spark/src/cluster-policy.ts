@@ -8,11 +8,7 @@ import {
   renderClusterPolicyDefinition,
   validateClusterPolicySpec,
 } from "./cluster-policy-definition";
-import {
-  accessControlsOf,
-  POLICY_PERMISSION_LEVELS,
-  validatePermissions,
-} from "./permissions";
+import { accessControlsOf, POLICY_PERMISSION_LEVELS, validatePermissions } from "./permissions";
 import { isLtsRuntime } from "./runtime";
 import { assertValid, refuseInsecure, validateHouseTags } from "./validation";
 

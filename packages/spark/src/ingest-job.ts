@@ -192,7 +192,10 @@ export class IngestJob extends pulumi.ComponentResource {
     if ((args.access ?? []).length > 0) {
       this.permissions = new databricks.Permissions(
         `${name}-job-permissions`,
-        { jobId: this.job.id, accessControls: accessControlsOf(JOB_PERMISSION_LEVELS, args.access ?? []) },
+        {
+          jobId: this.job.id,
+          accessControls: accessControlsOf(JOB_PERMISSION_LEVELS, args.access ?? []),
+        },
         { parent: this },
       );
     }

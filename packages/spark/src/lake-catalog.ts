@@ -9,12 +9,7 @@ import {
   type SchemaLayer,
   validateLakeCatalogSpec,
 } from "./lake-catalog-spec";
-import {
-  assertValid,
-  componentOptions,
-  sortedEntries,
-  statefulChildOptions,
-} from "./validation";
+import { assertValid, componentOptions, sortedEntries, statefulChildOptions } from "./validation";
 
 /** Managed storage: a URL under an external location, and that location (created first). */
 export interface ManagedStorage {

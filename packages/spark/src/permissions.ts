@@ -78,7 +78,9 @@ export function validatePermissions(
   const problems: string[] = [];
   entries.forEach((e, i) => {
     if (e.group.trim().length === 0 || e.group !== e.group.trim()) {
-      problems.push(`${field}[${i}].group: "${e.group}" must be a group name without surrounding spaces`);
+      problems.push(
+        `${field}[${i}].group: "${e.group}" must be a group name without surrounding spaces`,
+      );
     }
     if (!levels.includes(e.level)) {
       problems.push(`${field}[${i}].level: "${e.level}" is not one of ${levels.join(", ")}`);

@@ -319,7 +319,8 @@ const cases: RuleCase[] = [
     ],
     violation: {
       name: "gold-location-grants",
-      message: /"users" holds READ_FILES and ALL_PRIVILEGES on external location hdp-prod-clinical-gold/,
+      message:
+        /"users" holds READ_FILES and ALL_PRIVILEGES on external location hdp-prod-clinical-gold/,
     },
   },
   {

@@ -3,7 +3,12 @@
  * instance pools: all-users groups never manage or own them, and reach a job that processes PHI
  * not at all (its runs, Spark UI and logs show the data).
  */
-import { BROAD_PERMISSIONS_RULE, isBroadPrincipal, isPhi, LEVELS_DENIED_TO_BROAD } from "@hdp/spark";
+import {
+  BROAD_PERMISSIONS_RULE,
+  isBroadPrincipal,
+  isPhi,
+  LEVELS_DENIED_TO_BROAD,
+} from "@hdp/spark";
 import { stackPolicy, type StackFinding, type StackResource } from "../define";
 import { list, rec, str } from "../values";
 import { CLUSTER_POLICY, INSTANCE_POOL, JOB } from "./clusters";
