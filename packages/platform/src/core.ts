@@ -226,7 +226,6 @@ export function createCore(
         {
           policyName: d.policyName,
           description: `Job clusters of the ${d.id} domain (${d.classification}) in ${env.name}, managed by health-data-platform`,
-          autoterminationMinutes: env.compute.autoterminationMinutes,
           // One user or service principal per cluster: no shared compute over classified data.
           dataSecurityMode: "SINGLE_USER",
           runtime: policyRuntime(env.compute.sparkVersions),

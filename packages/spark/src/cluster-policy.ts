@@ -24,10 +24,17 @@ export interface ClusterPolicyArgs {
   readonly description?: pulumi.Input<string>;
   /**
    * `autotermination_minutes`: a fixed value (0 = never, or 10–10000) or a range within
-   * 10–10000. Job clusters end with their run; this governs all-purpose clusters.
-   * @default 60 (fixed)
+   * 10–10000, for policies that allow all-purpose clusters. Refused with `clusterType: "job"`:
+   * job clusters end with their run and Databricks ignores it there (the policy pins
+   * `cluster_type` instead).
+   * @default 60 (fixed) unless `clusterType` is "job"
    */
   readonly autoterminationMinutes?: number | AutoterminationRange;
+  /**
+   * Ceiling of `dbus_per_hour` (the hourly DBU rate of a cluster, driver included): a cost bound
+   * that applies to job clusters as well. @default unbounded
+   */
+  readonly maxDbusPerHour?: number;
   /**
    * `data_security_mode`, fixed. Unity Catalog needs `SINGLE_USER` (one user or service
    * principal; the usual mode for jobs) or `USER_ISOLATION` (shared).
@@ -110,7 +117,9 @@ export class ClusterPolicy extends pulumi.ComponentResource {
     const policyName = args.policyName ?? name;
     const pools = args.instancePoolIds;
     const base: Omit<ClusterPolicySpec, "compute" | "instanceProfileArns"> = {
-      autoterminationMinutes: args.autoterminationMinutes ?? 60,
+      autoterminationMinutes:
+        args.autoterminationMinutes ?? (args.clusterType === "job" ? undefined : 60),
+      maxDbusPerHour: args.maxDbusPerHour,
       dataSecurityMode: args.dataSecurityMode ?? "SINGLE_USER",
       singleUserName: args.singleUserName,
       runtime: args.runtime ?? "auto:latest-lts",

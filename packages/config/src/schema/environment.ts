@@ -163,10 +163,18 @@ export const environment = z.strictObject({
   /** How people reach the platform: the network path to the Airflow UI. */
   access,
   compute: z.strictObject({
-    /** Cluster autotermination; 0 (never) or 10-10000 minutes. */
-    autoterminationMinutes: z.int().refine((m) => m === 0 || (m >= 10 && m <= 10000), {
-      message: "must be 0 or between 10 and 10000 minutes (Databricks' limits)",
-    }),
+    /**
+     * Idle auto-termination of all-purpose compute: 0 (never) or 10-10000 minutes. The platform
+     * creates job compute only (job clusters end with their run, and Databricks ignores
+     * auto-termination there: the job policies pin `cluster_type: job` instead), so this is
+     * validated but applied to nothing yet. Optional.
+     */
+    autoterminationMinutes: z
+      .int()
+      .refine((m) => m === 0 || (m >= 10 && m <= 10000), {
+        message: "must be 0 or between 10 and 10000 minutes (Databricks' limits)",
+      })
+      .optional(),
     maxWorkers: z.int().min(1).max(1000),
     nodeTypes: z.array(z.string().min(1)).min(1),
     /** Databricks runtime: "auto:latest-lts" or an allow-list of runtime keys. */
