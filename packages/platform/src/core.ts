@@ -128,7 +128,7 @@ export function createCore(
       requirements: airflowRequirements(env.airflow.version),
       // DAG tasks land source extracts as the source's ingest role (which trusts this role).
       executionRoleStatements: [
-        { effect: "Allow", actions: ["sts:AssumeRole"], resources: [ingestRoleArnPattern(c)] },
+        { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [ingestRoleArnPattern(c)] },
       ],
       tags: shared,
     },
