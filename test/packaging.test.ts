@@ -118,6 +118,8 @@ function cleanCopy(dest: string): void {
   for (const f of ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", "tsconfig.base.json"]) {
     cpSync(join(ROOT, f), join(dest, f));
   }
+  mkdirSync(join(dest, "scripts"));
+  cpSync(join(ROOT, "scripts", "pack.mjs"), join(dest, "scripts", "pack.mjs"));
   symlinkSync(join(ROOT, "node_modules"), join(dest, "node_modules"), "dir");
   // The ingest code @hdp/platform ships (its prepack copies it into the package).
   cpSync(
@@ -301,6 +303,8 @@ describe("packaging", () => {
   let temp = "";
   let scratch = "";
   const packed = new Map<PackageDir, Packed>();
+  /** The name in every tarball the pack command wrote, in file order. */
+  const packedNames: string[] = [];
   let program: ProgramResult = { resources: [], failures: [] };
   /** `npx hdp …` in the scratch project: exit code and output. */
   const npxHdp = (args: readonly string[]): SpawnSyncReturns<string> =>
@@ -324,18 +328,17 @@ describe("packaging", () => {
     cleanCopy(ws);
     run(pnpm, ["run", "build"], ws);
 
-    for (const dir of PACKAGES) {
-      const out = run(
-        pnpm,
-        ["pack", "--pack-destination", tarballs, "--json"],
-        join(ws, "packages", dir),
-      );
-      const tarball = (JSON.parse(out.stdout) as { filename: string }).filename;
+    // The documented pack command (README): one `pnpm -r pack` over the publishable packages.
+    run(pnpm, ["run", "pack:publishable", tarballs], ws);
+    for (const file of readdirSync(tarballs).sort()) {
+      const tarball = join(tarballs, file);
       const entries = readTarball(tarball);
       const files = [...entries.keys()].map((f) => f.replace(/^package\//, ""));
       const manifest = JSON.parse(
         (entries.get("package/package.json") ?? "{}").toString(),
       ) as Manifest;
+      const dir = manifest.name.replace(/^@hdp\//, "");
+      packedNames.push(manifest.name);
       packed.set(dir, { dir, tarball, files, manifest });
     }
 
@@ -434,8 +437,15 @@ describe("packaging", () => {
     if (temp !== "") rmSync(temp, { recursive: true, force: true });
   });
 
+  it("packs exactly the publishable packages: never the private root or @hdp/testing", () => {
+    expect(packedNames.length).toBeGreaterThan(0);
+    expect([...packedNames].sort()).toEqual(PACKAGES.map((d) => `@hdp/${d}`).sort());
+    expect(packedNames).not.toContain("health-data-platform");
+    expect(packedNames).not.toContain("@hdp/testing");
+  });
+
   it("packs every listed package into the temporary directory, not the workspace", () => {
-    expect([...packed.keys()]).toEqual(PACKAGES);
+    expect([...packed.keys()].sort()).toEqual([...PACKAGES].sort());
     for (const p of packed.values()) {
       expect(dirname(p.tarball)).toBe(join(temp, "tarballs"));
       expect(p.manifest.name).toBe(`@hdp/${p.dir}`);

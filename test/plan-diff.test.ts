@@ -49,6 +49,7 @@ describe("the diff against a git revision", () => {
       "BucketObjectv2 dags-lab-specimens-py-d93afcbc",
       "IngestJob lab--specimens",
       "Job lab--specimens-job",
+      "Permissions lab--specimens-job-permissions",
       "WorkspaceFile lab-specs-specimens-json-ad714058",
     ]);
     expect(d.deleted).toEqual([]);
@@ -124,11 +125,13 @@ describe("the diff against a git revision", () => {
       "BucketObjectv2 dags-payroll-timesheets-py-b6ec755a",
       "IngestJob payroll--timesheets",
       "Job payroll--timesheets-job",
+      "Permissions payroll--timesheets-job-permissions",
       "WorkspaceFile payroll-specs-timesheets-json-dee973d5",
     ]);
     expect(names(d.created).filter((n) => !n.startsWith("BucketObjectv2"))).toEqual([
       "IngestJob payroll--time-entries",
       "Job payroll--time-entries-job",
+      "Permissions payroll--time-entries-job-permissions",
       "WorkspaceFile payroll-specs-time-entries-json-a0e879f1",
     ]);
     expect(d.replaced).toEqual([]);

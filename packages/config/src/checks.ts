@@ -17,6 +17,7 @@ import { readYamlFile, type ParsedYaml } from "./yaml-file";
 import { environmentTier } from "./tier";
 import { checkLogRetention } from "./tier-checks";
 import { checkComponentArgs } from "./component-checks";
+import { checkGroups } from "./group-checks";
 
 export interface CheckInput {
   readonly root: string;
@@ -251,6 +252,7 @@ function checkEnvironments(
     }
     checkLogRetention(r, e);
     checkComponentArgs(r, e);
+    checkGroups(r, e, plat);
     if (e.airflow.minWorkers > e.airflow.maxWorkers) {
       r.error(
         f,

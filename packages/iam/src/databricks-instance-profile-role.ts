@@ -46,28 +46,28 @@ export function instanceProfileStatements(
   const all = [...read, ...readWrite];
   if (all.length > 0) {
     statements.push(
-      { effect: "Allow", actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: all },
+      { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: all },
       {
-        effect: "Allow",
-        actions: ["s3:GetObject"],
-        resources: all.map((b) => s3ObjectsArn(b, "*")),
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: all.map((b) => s3ObjectsArn(b, "*")),
       },
     );
   }
   if (readWrite.length > 0) {
     statements.push({
-      effect: "Allow",
-      actions: ["s3:DeleteObject", "s3:PutObject"],
-      resources: readWrite.map((b) => s3ObjectsArn(b, "*")),
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:PutObject"],
+      Resource: readWrite.map((b) => s3ObjectsArn(b, "*")),
     });
   }
   const keys = (args.kmsKeyArns ?? []).map((k) => kmsKeyArnInput(k, "kmsKeyArns"));
   if (keys.length > 0) {
     statements.push({
-      effect: "Allow",
-      actions: ["kms:Decrypt", ...(readWrite.length > 0 ? ["kms:GenerateDataKey"] : [])],
-      resources: keys,
-      conditions: {
+      Effect: "Allow",
+      Action: ["kms:Decrypt", ...(readWrite.length > 0 ? ["kms:GenerateDataKey"] : [])],
+      Resource: keys,
+      Condition: {
         StringEquals: {
           "kms:ViaService": concatInputs([
             "s3.",
@@ -85,7 +85,7 @@ function scopedArgs(args: DatabricksInstanceProfileRoleArgs): ScopedRoleArgs {
   return {
     ...(args.roleName === undefined ? {} : { roleName: args.roleName }),
     description: "Databricks cluster nodes (managed by @hdp/iam)",
-    trustStatements: [{ principals: { Service: "ec2.amazonaws.com" } }],
+    trustStatements: [{ Principal: { Service: "ec2.amazonaws.com" } }],
     statements: instanceProfileStatements(args),
     ...(args.maxManagedPolicies === undefined
       ? {}

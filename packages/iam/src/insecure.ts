@@ -34,12 +34,12 @@ export function passRoleProblems(
   acceptInsecure: readonly string[] | undefined,
 ): string[] {
   return statements.flatMap((s, i) => {
-    if (s.effect !== "Allow") return [];
-    if (!s.actions.some((a) => globMatches(a, "iam:PassRole", true))) return [];
-    if (s.actions.includes("*") && s.resources.includes("*")) return [];
-    const any = s.resources.filter((r): r is string => typeof r === "string" && coversAnyRole(r));
+    if (s.Effect !== "Allow") return [];
+    if (!s.Action.some((a) => globMatches(a, "iam:PassRole", true))) return [];
+    if (s.Action.includes("*") && s.Resource.includes("*")) return [];
+    const any = s.Resource.filter((r): r is string => typeof r === "string" && coversAnyRole(r));
     if (any.length === 0) return [];
-    const sid = s.sid !== undefined ? `statement ${s.sid}` : "a statement";
+    const sid = s.Sid !== undefined ? `statement ${s.Sid}` : "a statement";
     return refuseInsecure(
       `statements[${i}]`,
       "iam-no-passrole-wildcard",

@@ -136,9 +136,9 @@ describe("MwaaExecutionRole", () => {
           confusedDeputyConditions: false,
           additionalStatements: [
             {
-              effect: "Allow",
-              actions: ["secretsmanager:GetSecretValue"],
-              resources: [
+              Effect: "Allow",
+              Action: ["secretsmanager:GetSecretValue"],
+              Resource: [
                 "arn:aws:secretsmanager:us-east-2:123456789012:secret:airflow/connections/*",
               ],
             },
@@ -172,7 +172,7 @@ describe("MwaaExecutionRole", () => {
     ["a bucket name as bucket ARN", { dagBucketArn: "hdp-prod-dags" }, "is not an S3 bucket ARN"],
     [
       "* on * among the extra statements",
-      { additionalStatements: [{ effect: "Allow", actions: ["*"], resources: ["*"] }] },
+      { additionalStatements: [{ Effect: "Allow", Action: ["*"], Resource: ["*"] }] },
       '"*" action on "*" resource is never allowed',
     ],
   ])("rejects %s", (_name, override, message) => {

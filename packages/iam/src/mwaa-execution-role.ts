@@ -47,18 +47,18 @@ export function mwaaExecutionStatements(args: MwaaExecutionRoleArgs): PolicyStat
   const bucket = s3BucketArnInput(args.dagBucketArn);
   return [
     {
-      effect: "Allow",
-      actions: ["airflow:PublishMetrics"],
-      resources: [environmentArn(args)],
+      Effect: "Allow",
+      Action: ["airflow:PublishMetrics"],
+      Resource: [environmentArn(args)],
     },
     {
-      effect: "Allow",
-      actions: ["s3:GetBucket*", "s3:GetObject*", "s3:List*"],
-      resources: [bucket, s3ObjectsArn(bucket, "*")],
+      Effect: "Allow",
+      Action: ["s3:GetBucket*", "s3:GetObject*", "s3:List*"],
+      Resource: [bucket, s3ObjectsArn(bucket, "*")],
     },
     {
-      effect: "Allow",
-      actions: [
+      Effect: "Allow",
+      Action: [
         "logs:CreateLogGroup",
         "logs:CreateLogStream",
         "logs:GetLogEvents",
@@ -67,24 +67,24 @@ export function mwaaExecutionStatements(args: MwaaExecutionRoleArgs): PolicyStat
         "logs:GetQueryResults",
         "logs:PutLogEvents",
       ],
-      resources: [
+      Resource: [
         concatInputs([`arn:${p}:logs:`, region, ":", account, `:log-group:airflow-${env}-*`]),
       ],
     },
     {
       // Account-level reads and metrics that take no resource ARN.
-      effect: "Allow",
-      actions: [
+      Effect: "Allow",
+      Action: [
         "cloudwatch:PutMetricData",
         "logs:DescribeLogGroups",
         "s3:GetAccountPublicAccessBlock",
       ],
-      resources: ["*"],
+      Resource: ["*"],
     },
     {
       // The Celery queues live in an MWAA-owned account, hence the account wildcard.
-      effect: "Allow",
-      actions: [
+      Effect: "Allow",
+      Action: [
         "sqs:ChangeMessageVisibility",
         "sqs:DeleteMessage",
         "sqs:GetQueueAttributes",
@@ -92,13 +92,13 @@ export function mwaaExecutionStatements(args: MwaaExecutionRoleArgs): PolicyStat
         "sqs:ReceiveMessage",
         "sqs:SendMessage",
       ],
-      resources: [concatInputs([`arn:${p}:sqs:`, region, ":*:airflow-celery-*"])],
+      Resource: [concatInputs([`arn:${p}:sqs:`, region, ":*:airflow-celery-*"])],
     },
     {
-      effect: "Allow",
-      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"],
-      resources: [kmsKeyArnInput(args.kmsKeyArn)],
-      conditions: {
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"],
+      Resource: [kmsKeyArnInput(args.kmsKeyArn)],
+      Condition: {
         StringEquals: {
           "kms:ViaService": [
             concatInputs(["sqs.", region, ".amazonaws.com"]),
@@ -126,10 +126,10 @@ export function environmentArn(args: MwaaExecutionRoleArgs): pulumi.Input<string
 export function mwaaTrustStatements(args: MwaaExecutionRoleArgs): TrustStatement[] {
   return [
     {
-      principals: { Service: ["airflow-env.amazonaws.com", "airflow.amazonaws.com"] },
+      Principal: { Service: ["airflow-env.amazonaws.com", "airflow.amazonaws.com"] },
       ...((args.confusedDeputyConditions ?? true)
         ? {
-            conditions: {
+            Condition: {
               StringEquals: {
                 "aws:SourceAccount": concatInputs([
                   { value: args.accountId, maxLength: MAX_LENGTH.accountId },

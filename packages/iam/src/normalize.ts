@@ -169,10 +169,10 @@ export function normalizeStatements(
   const groups = new Map<string, Group>();
   for (const s of statements) {
     const head = {
-      ...(s.sid === undefined ? {} : { sid: s.sid }),
-      effect: s.effect,
-      ...optional("principals", normPrincipals(s.principals, keys)),
-      ...optional("conditions", normConditions(s.conditions, keys)),
+      ...(s.Sid === undefined ? {} : { sid: s.Sid }),
+      effect: s.Effect,
+      ...optional("principals", normPrincipals(s.Principal, keys)),
+      ...optional("conditions", normConditions(s.Condition, keys)),
     };
     const k = mapStatement({ ...head, actions: [] }, (t) => keys.key(t));
     const groupKey = JSON.stringify([
@@ -186,14 +186,14 @@ export function normalizeStatements(
       group = { head, byResource: new Map() };
       groups.set(groupKey, group);
     }
-    for (const resource of s.resources) {
+    for (const resource of s.Resource) {
       const rk = keys.key(resource);
       let entry = group.byResource.get(rk);
       if (entry === undefined) {
         entry = { term: resource, actions: new Set() };
         group.byResource.set(rk, entry);
       }
-      for (const a of s.actions) entry.actions.add(a);
+      for (const a of s.Action) entry.actions.add(a);
     }
   }
   const out: NormStatement[] = [];
@@ -227,16 +227,16 @@ export function normalizeTrustStatements(
   >();
   for (const s of statements) {
     const head = {
-      ...(s.sid === undefined ? {} : { sid: s.sid }),
-      effect: s.effect ?? "Allow",
-      actions: sortedUnique(s.actions ?? ["sts:AssumeRole"]),
-      ...optional("conditions", normConditions(s.conditions, keys)),
+      ...(s.Sid === undefined ? {} : { sid: s.Sid }),
+      effect: s.Effect ?? "Allow",
+      actions: sortedUnique(s.Action ?? ["sts:AssumeRole"]),
+      ...optional("conditions", normConditions(s.Condition, keys)),
     };
     const k = mapStatement(head, (t) => keys.key(t));
     const groupKey = JSON.stringify([k.effect, k.sid ?? "", k.actions, k.conditions ?? null]);
     const group = groups.get(groupKey) ?? { head, principals: new Map<PrincipalType, Term[]>() };
     groups.set(groupKey, group);
-    for (const [type, value] of Object.entries(s.principals) as [PrincipalType, ConditionValue][]) {
+    for (const [type, value] of Object.entries(s.Principal) as [PrincipalType, ConditionValue][]) {
       group.principals.set(type, [...(group.principals.get(type) ?? []), ...asList(value)]);
     }
   }

@@ -39,10 +39,10 @@ function inputPairs(statements: readonly PolicyStatement[]): string[] {
   const out = new Set<string>();
   for (const s of statements) {
     const condition =
-      s.conditions === undefined
+      s.Condition === undefined
         ? null
         : Object.fromEntries(
-            Object.entries(s.conditions)
+            Object.entries(s.Condition)
               .sort()
               .map(([op, byKey]) => [
                 op,
@@ -56,8 +56,8 @@ function inputPairs(statements: readonly PolicyStatement[]): string[] {
                 ),
               ]),
           );
-    for (const a of s.actions) {
-      for (const r of s.resources) out.add(JSON.stringify([s.effect, condition, a, r]));
+    for (const a of s.Action) {
+      for (const r of s.Resource) out.add(JSON.stringify([s.Effect, condition, a, r]));
     }
   }
   return [...out];
@@ -85,12 +85,12 @@ const resourceArb = fc
 
 const statementArb: fc.Arbitrary<PolicyStatement> = fc
   .record({
-    effect: fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"),
-    actions: fc.uniqueArray(fc.constantFrom(...ACTIONS), { minLength: 1, maxLength: 5 }),
-    resources: fc.array(resourceArb, { minLength: 1, maxLength: 60, size: "medium" }),
-    conditions: fc.constantFrom(...CONDITIONS),
+    Effect: fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"),
+    Action: fc.uniqueArray(fc.constantFrom(...ACTIONS), { minLength: 1, maxLength: 5 }),
+    Resource: fc.array(resourceArb, { minLength: 1, maxLength: 60, size: "medium" }),
+    Condition: fc.constantFrom(...CONDITIONS),
   })
-  .map(({ conditions, ...rest }) => (conditions === undefined ? rest : { ...rest, conditions }));
+  .map(({ Condition, ...rest }) => (Condition === undefined ? rest : { ...rest, Condition }));
 
 /**
  * Shrinking counterexamples of this size takes minutes: report the first failure as found.
@@ -121,8 +121,8 @@ function shuffled(statements: readonly PolicyStatement[], seed: number): PolicyS
   };
   return shuffle(statements).map((s) => ({
     ...s,
-    actions: shuffle(s.actions),
-    resources: shuffle(s.resources),
+    Action: shuffle(s.Action),
+    Resource: shuffle(s.Resource),
   }));
 }
 
@@ -201,9 +201,9 @@ describe("splitPolicyDocuments properties", () => {
 
 describe("splitPolicyDocuments", () => {
   const get = (r: string): PolicyStatement => ({
-    effect: "Allow",
-    actions: ["s3:GetObject"],
-    resources: [r],
+    Effect: "Allow",
+    Action: ["s3:GetObject"],
+    Resource: [r],
   });
 
   it("merges statements with the same effect, actions and conditions", () => {
@@ -212,9 +212,9 @@ describe("splitPolicyDocuments", () => {
       get("arn:aws:s3:::a/y/*"),
       get("arn:aws:s3:::b/x/*"),
       {
-        effect: "Allow",
-        actions: ["s3:PutObject", "s3:GetObject"],
-        resources: ["arn:aws:s3:::c/*"],
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:GetObject"],
+        Resource: ["arn:aws:s3:::c/*"],
       },
     ]);
     expect(JSON.parse(rendered(parts)[0])).toEqual({
@@ -233,8 +233,8 @@ describe("splitPolicyDocuments", () => {
   it("keeps statements with different conditions or sids apart", () => {
     const parts = splitPolicyDocuments([
       get("arn:aws:s3:::b/*"),
-      { ...get("arn:aws:s3:::b/*"), conditions: { Bool: { "aws:SecureTransport": "true" } } },
-      { ...get("arn:aws:s3:::b/*"), sid: "Named" },
+      { ...get("arn:aws:s3:::b/*"), Condition: { Bool: { "aws:SecureTransport": "true" } } },
+      { ...get("arn:aws:s3:::b/*"), Sid: "Named" },
     ]);
     expect((JSON.parse(rendered(parts)[0]) as { Statement: unknown[] }).Statement).toHaveLength(3);
   });
@@ -243,12 +243,12 @@ describe("splitPolicyDocuments", () => {
     expect(() =>
       splitPolicyDocuments(
         [
-          { ...get("arn:aws:s3:::b/*"), sid: "Read" },
+          { ...get("arn:aws:s3:::b/*"), Sid: "Read" },
           {
-            sid: "Read",
-            effect: "Allow",
-            actions: ["s3:ListBucket"],
-            resources: ["arn:aws:s3:::b"],
+            Sid: "Read",
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: ["arn:aws:s3:::b"],
           },
         ],
         { roleName: "r" },
@@ -266,7 +266,7 @@ describe("splitPolicyDocuments", () => {
       (_, i) => `arn:aws:s3:::hdp-lake/source/table-${i}/*`,
     );
     const parts = splitPolicyDocuments([
-      { sid: "Ingest", effect: "Allow", actions: ["s3:PutObject"], resources },
+      { Sid: "Ingest", Effect: "Allow", Action: ["s3:PutObject"], Resource: resources },
     ]);
     expect(parts.length).toBeGreaterThan(1);
     const sids = rendered(parts).flatMap((d) =>
@@ -279,7 +279,7 @@ describe("splitPolicyDocuments", () => {
   it("cuts one resource with very many actions by actions", () => {
     const actions = Array.from({ length: 400 }, (_, i) => `s3:Action${i}WithALongName`);
     const parts = splitPolicyDocuments([
-      { effect: "Allow", actions, resources: ["arn:aws:s3:::hdp-lake/*"] },
+      { Effect: "Allow", Action: actions, Resource: ["arn:aws:s3:::hdp-lake/*"] },
     ]);
     expect(parts.length).toBeGreaterThan(1);
     expect(pairsOf(rendered(parts))).toHaveLength(400);
@@ -291,7 +291,7 @@ describe("splitPolicyDocuments", () => {
       (_, i) => `arn:aws:s3:::hdp-prod-landing/epic-clarity/table-number-${i}/*`,
     );
     const statements: PolicyStatement[] = [
-      { effect: "Allow", actions: ["s3:PutObject"], resources },
+      { Effect: "Allow", Action: ["s3:PutObject"], Resource: resources },
     ];
     const needed = splitPolicyDocuments(statements, { maxManagedPolicies: 20 }).length;
     expect(needed).toBeGreaterThan(10);
@@ -313,10 +313,10 @@ describe("splitPolicyDocuments", () => {
 
   it("fails clearly when one action on one resource cannot fit", () => {
     const statement: PolicyStatement = {
-      effect: "Allow",
-      actions: ["s3:GetObject"],
-      resources: ["arn:aws:s3:::b/*"],
-      conditions: {
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: ["arn:aws:s3:::b/*"],
+      Condition: {
         StringLike: { "s3:prefix": Array.from({ length: 1000 }, (_, i) => `p${i}/*`) },
       },
     };
@@ -328,47 +328,47 @@ describe("splitPolicyDocuments", () => {
   it.each<[string, PolicyStatement, string]>([
     [
       "star on star",
-      { effect: "Allow", actions: ["*"], resources: ["*"] },
+      { Effect: "Allow", Action: ["*"], Resource: ["*"] },
       '"*" action on "*" resource is never allowed',
     ],
     [
       "star on star in Deny",
-      { effect: "Deny", actions: ["s3:GetObject", "*"], resources: ["arn:aws:s3:::b", "*"] },
+      { Effect: "Deny", Action: ["s3:GetObject", "*"], Resource: ["arn:aws:s3:::b", "*"] },
       '"*" action on "*" resource is never allowed',
     ],
     [
       "principals",
-      { effect: "Allow", actions: ["s3:GetObject"], resources: ["*"], principals: "*" },
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["*"], Principal: "*" },
       "identity policies (managed policies) must not name principals",
     ],
     [
       "a bucket name instead of an ARN",
-      { effect: "Allow", actions: ["s3:GetObject"], resources: ["hdp-lake"] },
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["hdp-lake"] },
       'resource "hdp-lake" is not an ARN',
     ],
     [
       "a malformed action",
-      { effect: "Allow", actions: ["s3GetObject"], resources: ["*"] },
+      { Effect: "Allow", Action: ["s3GetObject"], Resource: ["*"] },
       'action "s3GetObject" is not of the form service:Action',
     ],
-    ["no actions", { effect: "Allow", actions: [], resources: ["*"] }, "statement 1: no actions"],
+    ["no actions", { Effect: "Allow", Action: [], Resource: ["*"] }, "statement 1: no actions"],
     [
       "no resources",
-      { effect: "Allow", actions: ["s3:GetObject"], resources: [] },
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: [] },
       "statement 1: no resources",
     ],
     [
       "a bad sid",
-      { sid: "has space", effect: "Allow", actions: ["s3:GetObject"], resources: ["*"] },
-      'sid "has space" may contain only letters and digits',
+      { Sid: "has space", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["*"] },
+      'Sid "has space" may contain only letters and digits',
     ],
     [
       "an unknown condition operator",
       {
-        effect: "Allow",
-        actions: ["s3:GetObject"],
-        resources: ["*"],
-        conditions: { StringEqual: { "aws:SourceAccount": "123456789012" } },
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: ["*"],
+        Condition: { StringEqual: { "aws:SourceAccount": "123456789012" } },
       },
       'unknown condition operator "StringEqual"',
     ],
@@ -378,10 +378,10 @@ describe("splitPolicyDocuments", () => {
 
   it("accepts qualified condition operators", () => {
     const statement: PolicyStatement = {
-      effect: "Allow",
-      actions: ["s3:GetObject"],
-      resources: ["*"],
-      conditions: { "ForAnyValue:StringLikeIfExists": { "aws:TagKeys": ["a*"] } },
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: ["*"],
+      Condition: { "ForAnyValue:StringLikeIfExists": { "aws:TagKeys": ["a*"] } },
     };
     expect(splitPolicyDocuments([statement])).toHaveLength(1);
   });
@@ -390,8 +390,8 @@ describe("splitPolicyDocuments", () => {
     expect(() =>
       splitPolicyDocuments(
         [
-          { effect: "Allow", actions: ["*"], resources: ["*"] },
-          { effect: "Allow", actions: ["bad"], resources: ["bucket"] },
+          { Effect: "Allow", Action: ["*"], Resource: ["*"] },
+          { Effect: "Allow", Action: ["bad"], Resource: ["bucket"] },
         ],
         { roleName: "r" },
       ),

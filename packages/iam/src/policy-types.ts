@@ -26,31 +26,35 @@ export type PolicyPrincipals =
     >;
 
 /**
- * One IAM policy statement. Identity policies (managed policies of a role) have no
+ * One IAM policy statement, in the casing of AWS's policy JSON (`Sid`, `Effect`, `Action`,
+ * `Resource`, `Condition`, `Principal`) like every statement of the house (@hdp/lake's bucket and
+ * key policies too): what a reader copies from AWS's documentation or a rendered document works
+ * as is. Lists are always arrays here (the rendered JSON writes one-element lists as a string).
+ * Identity policies (managed policies of a role) have no
  * `principals`; resource policies (bucket, key policies) have `principals` on every statement.
  */
 export interface PolicyStatement {
   /** Statement id: letters and digits only, unique within a document. */
-  readonly sid?: string;
-  readonly effect: PolicyEffect;
+  readonly Sid?: string;
+  readonly Effect: PolicyEffect;
   /** `service:Action` names; wildcards such as `s3:GetObject*` allowed, never `*` on `*`. */
-  readonly actions: readonly string[];
+  readonly Action: readonly string[];
   /** ARNs (or `*`); Outputs allowed. Give Outputs a {@link sizeHint} for tight sizing. */
-  readonly resources: readonly pulumi.Input<string>[];
-  readonly conditions?: PolicyConditions;
+  readonly Resource: readonly pulumi.Input<string>[];
+  readonly Condition?: PolicyConditions;
   /** For resource policies only; {@link splitPolicyDocuments} rejects them. */
-  readonly principals?: PolicyPrincipals;
+  readonly Principal?: PolicyPrincipals;
 }
 
 /** One statement of a role's trust (assume-role) policy: who may assume the role, and when. */
 export interface TrustStatement {
   /** Statement id: letters and digits only. */
-  readonly sid?: string;
+  readonly Sid?: string;
   /** @default "Allow" */
-  readonly effect?: PolicyEffect;
+  readonly Effect?: PolicyEffect;
   /** `sts:` actions. @default ["sts:AssumeRole"] */
-  readonly actions?: readonly string[];
+  readonly Action?: readonly string[];
   /** Who may assume the role; never `"*"`. */
-  readonly principals: Exclude<PolicyPrincipals, "*">;
-  readonly conditions?: PolicyConditions;
+  readonly Principal: Exclude<PolicyPrincipals, "*">;
+  readonly Condition?: PolicyConditions;
 }

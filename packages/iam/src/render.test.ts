@@ -18,20 +18,20 @@ describe("renderPolicyDocument", () => {
     const bucket = "arn:aws:s3:::hdp-prod-bronze";
     const statements: PolicyStatement[] = [
       {
-        sid: "DenyInsecureTransport",
-        effect: "Deny",
-        principals: "*",
-        actions: ["s3:*"],
-        resources: [`${bucket}/*`, bucket],
-        conditions: { Bool: { "aws:SecureTransport": "false" } },
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [`${bucket}/*`, bucket],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
       {
-        effect: "Allow",
-        principals: {
+        Effect: "Allow",
+        Principal: {
           AWS: ["arn:aws:iam::123456789012:role/b", "arn:aws:iam::123456789012:role/a"],
         },
-        actions: ["s3:GetObject"],
-        resources: [`${bucket}/*`],
+        Action: ["s3:GetObject"],
+        Resource: [`${bucket}/*`],
       },
     ];
     expect(await render(() => renderPolicyDocument(statements))).toEqual({
@@ -61,14 +61,14 @@ describe("renderPolicyDocument", () => {
     const doc = await render(() =>
       renderPolicyDocument([
         {
-          effect: "Allow",
-          actions: ["kms:Decrypt"],
-          resources: [
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: [
             pulumi.output("arn:aws:kms:us-east-2:123456789012:key/b"),
             "arn:aws:kms:us-east-2:123456789012:key/b",
             pulumi.output("arn:aws:kms:us-east-2:123456789012:key/a"),
           ],
-          conditions: {
+          Condition: {
             StringEquals: { "kms:ViaService": pulumi.output("s3.us-east-2.amazonaws.com") },
           },
         },
@@ -93,8 +93,8 @@ describe("renderPolicyDocument", () => {
   it("rejects statements that mix resource-policy and identity-policy shapes", () => {
     expect(() =>
       renderPolicyDocument([
-        { effect: "Allow", principals: "*", actions: ["s3:GetObject"], resources: ["*"] },
-        { effect: "Allow", actions: ["s3:GetObject"], resources: ["*"] },
+        { Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: ["*"] },
+        { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["*"] },
       ]),
     ).toThrow("either every statement names principals (resource policy) or none does");
   });
@@ -124,7 +124,7 @@ describe("renderPolicyDocument", () => {
       'const { record } = require("@hdp/testing");',
       'const { renderPolicyDocument } = require("./policy-document");',
       "record(() => { new iam.Policy('p', { policy: renderPolicyDocument(",
-      "  [{ effect: 'Allow', actions: ['*'], resources: [pulumi.output('*')] }]) }); })",
+      "  [{ Effect: 'Allow', Action: ['*'], Resource: [pulumi.output('*')] }]) }); })",
       '  .then(() => { console.log("no error"); process.exit(0); },',
       '        (e) => { console.log("rejected: " + e.message); process.exit(3); });',
     ].join("\n");
@@ -141,12 +141,12 @@ describe("renderPolicyDocument", () => {
     expect(() =>
       renderPolicyDocument([
         {
-          sid: "Read",
-          effect: "Allow",
-          actions: ["s3:GetObject"],
-          resources: ["arn:aws:s3:::a/*"],
+          Sid: "Read",
+          Effect: "Allow",
+          Action: ["s3:GetObject"],
+          Resource: ["arn:aws:s3:::a/*"],
         },
-        { sid: "Read", effect: "Allow", actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::a"] },
+        { Sid: "Read", Effect: "Allow", Action: ["s3:ListBucket"], Resource: ["arn:aws:s3:::a"] },
       ]),
     ).toThrow("sids used by statements that cannot merge: Read");
   });
@@ -154,7 +154,7 @@ describe("renderPolicyDocument", () => {
   it("checks maxLength on known strings at construction", () => {
     const resources = Array.from({ length: 100 }, (_, i) => `arn:aws:s3:::hdp-lake/p${i}/*`);
     expect(() =>
-      renderPolicyDocument([{ effect: "Allow", actions: ["s3:GetObject"], resources }], {
+      renderPolicyDocument([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: resources }], {
         maxLength: 1000,
         label: "bucket policy of hdp-lake",
       }),
@@ -180,16 +180,16 @@ describe("renderPolicyDocumentPart", () => {
   it("sizes an unhinted Output at 2,048 characters", () => {
     const statements: PolicyStatement[] = [
       {
-        effect: "Allow",
-        actions: ["s3:GetObject"],
-        resources: [1, 2, 3].map((i) => pulumi.output(`arn:aws:s3:::hdp-lake/${i}/*`)),
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: [1, 2, 3].map((i) => pulumi.output(`arn:aws:s3:::hdp-lake/${i}/*`)),
       },
     ];
     // Two unknowns of 2,048 fit in 6,144; three do not.
     expect(splitPolicyDocuments(statements)).toHaveLength(2);
     const hinted = statements.map((s) => ({
       ...s,
-      resources: s.resources.map((r) => sizeHint(r, 90)),
+      Resource: s.Resource.map((r) => sizeHint(r, 90)),
     }));
     expect(splitPolicyDocuments(hinted)).toHaveLength(1);
   });

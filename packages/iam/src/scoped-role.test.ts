@@ -13,13 +13,13 @@ const TAGS = {
 };
 
 const read = (prefix: string): PolicyStatement => ({
-  effect: "Allow",
-  actions: ["s3:GetObject"],
-  resources: [`arn:aws:s3:::hdp-prod-lake/${prefix}/*`],
+  Effect: "Allow",
+  Action: ["s3:GetObject"],
+  Resource: [`arn:aws:s3:::hdp-prod-lake/${prefix}/*`],
 });
 
 const args = (statements: PolicyStatement[]): ScopedRoleArgs => ({
-  trustStatements: [{ principals: { Service: "ec2.amazonaws.com" } }],
+  trustStatements: [{ Principal: { Service: "ec2.amazonaws.com" } }],
   statements,
   tags: TAGS,
 });
@@ -85,7 +85,7 @@ describe("ScopedRole", () => {
     const granted = Object.values(policies(resources)).flatMap((doc) =>
       (doc as { Statement: { Resource: string[] }[] }).Statement.flatMap((s) => s.Resource),
     );
-    expect(granted.sort()).toEqual(statements.map((s) => s.resources[0] as string).sort());
+    expect(granted.sort()).toEqual(statements.map((s) => s.Resource[0] as string).sort());
   });
 
   it("fails before creating anything when the statements need too many policies", async () => {
@@ -159,10 +159,10 @@ describe("ScopedRole", () => {
     const statements = [
       read("a"),
       read("b"),
-      { ...read("c"), actions: ["s3:GetObject", "s3:PutObject"] },
+      { ...read("c"), Action: ["s3:GetObject", "s3:PutObject"] },
     ];
     const reordered = [
-      { ...statements[2], actions: ["s3:PutObject", "s3:GetObject"] },
+      { ...statements[2], Action: ["s3:PutObject", "s3:GetObject"] },
       statements[1],
       statements[0],
     ];
@@ -175,10 +175,10 @@ describe("ScopedRole", () => {
     const MESSAGE =
       'statements[1]: iam-no-passrole-wildcard: statement Pass allows iam:PassRole on * (the policy pack\'s rule; list "iam-no-passrole-wildcard" in acceptInsecure to accept it knowingly)';
     const pass = (actions: string[], resources: string[]): PolicyStatement => ({
-      sid: "Pass",
-      effect: "Allow",
-      actions,
-      resources,
+      Sid: "Pass",
+      Effect: "Allow",
+      Action: actions,
+      Resource: resources,
     });
 
     it("iam:PassRole on every role, with the rule's message", () => {

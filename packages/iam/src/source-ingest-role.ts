@@ -82,21 +82,21 @@ export function sourceIngestStatements(args: SourceIngestRoleArgs): PolicyStatem
   const readWrite = (args.access ?? "write") === "read-write";
   const statements: PolicyStatement[] = [
     {
-      effect: "Allow",
-      actions: [
+      Effect: "Allow",
+      Action: [
         "s3:AbortMultipartUpload",
         "s3:ListMultipartUploadParts",
         "s3:PutObject",
         ...(readWrite ? ["s3:GetObject"] : []),
       ],
-      resources: objects,
+      Resource: objects,
     },
     {
       // Decrypt even for write-only: S3 reads the encrypted parts to complete a multipart upload.
-      effect: "Allow",
-      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-      resources: [kmsKeyArnInput(args.kmsKeyArn)],
-      conditions: {
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [kmsKeyArnInput(args.kmsKeyArn)],
+      Condition: {
         StringEquals: {
           "kms:ViaService": concatInputs([
             "s3.",
@@ -111,10 +111,10 @@ export function sourceIngestStatements(args: SourceIngestRoleArgs): PolicyStatem
     // One statement per table: its condition names only that table's prefix.
     for (const p of prefixes) {
       statements.push({
-        effect: "Allow",
-        actions: ["s3:ListBucket"],
-        resources: buckets,
-        conditions: { StringLike: { "s3:prefix": `${p}*` } },
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: buckets,
+        Condition: { StringLike: { "s3:prefix": `${p}*` } },
       });
     }
   }
@@ -142,11 +142,11 @@ function scopedArgs(args: SourceIngestRoleArgs): ScopedRoleArgs {
     { value: args.trustedPrincipalArn, maxLength: MAX_LENGTH.iamPrincipalArn },
   ]);
   const trust: TrustStatement = {
-    principals: { AWS: principal },
+    Principal: { AWS: principal },
     ...(args.externalId === undefined
       ? {}
       : {
-          conditions: {
+          Condition: {
             StringEquals: {
               "sts:ExternalId": concatInputs([
                 { value: args.externalId, maxLength: MAX_LENGTH.externalId },

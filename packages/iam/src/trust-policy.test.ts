@@ -14,8 +14,8 @@ describe("renderTrustPolicy", () => {
   it("merges statements that differ only in principals", async () => {
     expect(
       await render([
-        { principals: { Service: "airflow.amazonaws.com" } },
-        { principals: { Service: ["airflow-env.amazonaws.com"] } },
+        { Principal: { Service: "airflow.amazonaws.com" } },
+        { Principal: { Service: ["airflow-env.amazonaws.com"] } },
       ]),
     ).toEqual({
       Version: "2012-10-17",
@@ -32,34 +32,34 @@ describe("renderTrustPolicy", () => {
   it("keeps statements with different conditions apart", async () => {
     const doc = (await render([
       {
-        principals: { AWS: "arn:aws:iam::111111111111:role/a" },
-        conditions: { StringEquals: { "sts:ExternalId": "x" } },
+        Principal: { AWS: "arn:aws:iam::111111111111:role/a" },
+        Condition: { StringEquals: { "sts:ExternalId": "x" } },
       },
-      { principals: { AWS: "arn:aws:iam::111111111111:role/b" } },
+      { Principal: { AWS: "arn:aws:iam::111111111111:role/b" } },
     ])) as { Statement: unknown[] };
     expect(doc.Statement).toHaveLength(2);
   });
 
   it.each<[string, TrustStatement, string]>([
-    ["anyone", { principals: "*" as never }, 'principal "*" would let anyone assume the role'],
+    ["anyone", { Principal: "*" as never }, 'principal "*" would let anyone assume the role'],
     [
       "any AWS principal",
-      { principals: { AWS: "*" } },
+      { Principal: { AWS: "*" } },
       'AWS principal "*" would let anyone assume the role',
     ],
     [
       "a non-sts action",
-      { principals: { Service: "ec2.amazonaws.com" }, actions: ["s3:GetObject"] },
+      { Principal: { Service: "ec2.amazonaws.com" }, Action: ["s3:GetObject"] },
       'trust policies allow only sts: actions, got "s3:GetObject"',
     ],
     [
       "a malformed service",
-      { principals: { Service: "ec2" } },
+      { Principal: { Service: "ec2" } },
       'service principal "ec2" is not of the form <service>.amazonaws.com',
     ],
     [
       "an AWS principal that is no ARN",
-      { principals: { AWS: "role/x" } },
+      { Principal: { AWS: "role/x" } },
       'AWS principal "role/x" is not an ARN, an account id or "*"',
     ],
   ])("rejects %s", (_name, statement, message) => {
@@ -79,10 +79,10 @@ describe("renderTrustPolicy", () => {
     const externalId = pulumi.output("0f6a3c1e-0000-4000-8000-000000000000");
     const statements = (id: pulumi.Input<string>): TrustStatement[] => [
       {
-        principals: {
+        Principal: {
           AWS: "arn:aws:iam::414351767826:role/unity-catalog-prod-UCMasterRole-14S5ZJVKOTYTL",
         },
-        conditions: { StringEquals: { "sts:ExternalId": id } },
+        Condition: { StringEquals: { "sts:ExternalId": id } },
       },
     ];
     // Unhinted, the id counts as 2,048 characters: over the limit.
@@ -95,8 +95,8 @@ describe("renderTrustPolicy", () => {
 
   it("accepts a raised quota through maxLength", () => {
     const many: TrustStatement[] = Array.from({ length: 15 }, (_, i) => ({
-      principals: { AWS: `arn:aws:iam::123456789012:role/role-number-${i}` },
-      conditions: { StringEquals: { "sts:ExternalId": `id-${i}` } },
+      Principal: { AWS: `arn:aws:iam::123456789012:role/role-number-${i}` },
+      Condition: { StringEquals: { "sts:ExternalId": `id-${i}` } },
     }));
     expect(() => renderTrustPolicy(many)).toThrow("over the limit of 2048");
     expect(() => renderTrustPolicy(many, { maxLength: 4096 })).not.toThrow();

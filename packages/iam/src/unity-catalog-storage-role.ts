@@ -57,12 +57,12 @@ export function unityCatalogTrustStatements(args: UnityCatalogStorageRoleArgs): 
   };
   return [
     {
-      principals: { AWS: args.unityCatalogMasterRoleArn ?? UNITY_CATALOG_MASTER_ROLE_ARN },
-      conditions: { StringEquals: externalId },
+      Principal: { AWS: args.unityCatalogMasterRoleArn ?? UNITY_CATALOG_MASTER_ROLE_ARN },
+      Condition: { StringEquals: externalId },
     },
     {
-      principals: { AWS: accountRootArn(args.accountId, args.partition ?? "aws") },
-      conditions: { StringEquals: externalId, ArnLike: { "aws:PrincipalArn": selfArn(args) } },
+      Principal: { AWS: accountRootArn(args.accountId, args.partition ?? "aws") },
+      Condition: { StringEquals: externalId, ArnLike: { "aws:PrincipalArn": selfArn(args) } },
     },
   ];
 }
@@ -74,22 +74,22 @@ export function unityCatalogStorageStatements(
   const buckets = args.bucketArns.map((b) => s3BucketArnInput(b));
   const statements: PolicyStatement[] = [
     {
-      effect: "Allow",
-      actions: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-      resources: buckets.map((b) => s3ObjectsArn(b, "*")),
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+      Resource: buckets.map((b) => s3ObjectsArn(b, "*")),
     },
     {
-      effect: "Allow",
-      actions: ["s3:GetBucketLocation", "s3:ListBucket"],
-      resources: buckets,
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation", "s3:ListBucket"],
+      Resource: buckets,
     },
-    { effect: "Allow", actions: ["sts:AssumeRole"], resources: [selfArn(args)] },
+    { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [selfArn(args)] },
   ];
   if (args.kmsKeyArns.length > 0) {
     statements.push({
-      effect: "Allow",
-      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
-      resources: args.kmsKeyArns.map((k) => kmsKeyArnInput(k, "kmsKeyArns")),
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
+      Resource: args.kmsKeyArns.map((k) => kmsKeyArnInput(k, "kmsKeyArns")),
     });
   }
   return statements;

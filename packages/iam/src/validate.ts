@@ -143,7 +143,7 @@ export function validateStatements(
 ): void {
   const problems: string[] = [];
   if (statements.length === 0) problems.push("a policy document needs at least one statement");
-  const withPrincipals = statements.filter((s) => s.principals !== undefined).length;
+  const withPrincipals = statements.filter((s) => s.Principal !== undefined).length;
   if (kind === "identity" && withPrincipals > 0) {
     problems.push("identity policies (managed policies) must not name principals");
   }
@@ -154,23 +154,23 @@ export function validateStatements(
     problems.push("either every statement names principals (resource policy) or none does");
   }
   statements.forEach((s, i) => {
-    const where = `statement ${i + 1}${s.sid === undefined ? "" : ` (${s.sid})`}`;
-    if (s.effect !== "Allow" && s.effect !== "Deny") {
-      problems.push(`${where}: effect must be "Allow" or "Deny", got "${String(s.effect)}"`);
+    const where = `statement ${i + 1}${s.Sid === undefined ? "" : ` (${s.Sid})`}`;
+    if (s.Effect !== "Allow" && s.Effect !== "Deny") {
+      problems.push(`${where}: Effect must be "Allow" or "Deny", got "${String(s.Effect)}"`);
     }
-    if (s.sid !== undefined && !SID.test(s.sid)) {
-      problems.push(`${where}: sid "${s.sid}" may contain only letters and digits`);
+    if (s.Sid !== undefined && !SID.test(s.Sid)) {
+      problems.push(`${where}: Sid "${s.Sid}" may contain only letters and digits`);
     }
-    problems.push(...actionProblems(where, s.actions));
-    if (s.resources.length === 0) problems.push(`${where}: no resources`);
-    for (const r of s.resources) {
+    problems.push(...actionProblems(where, s.Action));
+    if (s.Resource.length === 0) problems.push(`${where}: no resources`);
+    for (const r of s.Resource) {
       if (typeof r === "string") problems.push(...resourceProblems(where, r));
     }
-    if (isStarOnStar(s.actions, s.resources)) {
+    if (isStarOnStar(s.Action, s.Resource)) {
       problems.push(`${where}: "*" action on "*" resource is never allowed`);
     }
-    problems.push(...conditionProblems(where, s.conditions));
-    if (s.principals !== undefined) problems.push(...principalsProblems(where, s.principals));
+    problems.push(...conditionProblems(where, s.Condition));
+    if (s.Principal !== undefined) problems.push(...principalsProblems(where, s.Principal));
   });
   if (problems.length > 0) fail(label, problems);
 }
@@ -183,32 +183,32 @@ export function validateTrustStatements(
   const problems: string[] = [];
   if (statements.length === 0) problems.push("a trust policy needs at least one statement");
   statements.forEach((s, i) => {
-    const where = `trust statement ${i + 1}${s.sid === undefined ? "" : ` (${s.sid})`}`;
-    const effect = s.effect ?? "Allow";
+    const where = `trust statement ${i + 1}${s.Sid === undefined ? "" : ` (${s.Sid})`}`;
+    const effect = s.Effect ?? "Allow";
     if (effect !== "Allow" && effect !== "Deny") {
-      problems.push(`${where}: effect must be "Allow" or "Deny", got "${String(effect)}"`);
+      problems.push(`${where}: Effect must be "Allow" or "Deny", got "${String(effect)}"`);
     }
-    if (s.sid !== undefined && !SID.test(s.sid)) {
-      problems.push(`${where}: sid "${s.sid}" may contain only letters and digits`);
+    if (s.Sid !== undefined && !SID.test(s.Sid)) {
+      problems.push(`${where}: Sid "${s.Sid}" may contain only letters and digits`);
     }
-    const actions = s.actions ?? ["sts:AssumeRole"];
+    const actions = s.Action ?? ["sts:AssumeRole"];
     problems.push(...actionProblems(where, actions));
     for (const a of actions) {
       if (!a.startsWith("sts:"))
         problems.push(`${where}: trust policies allow only sts: actions, got "${a}"`);
     }
-    if ((s.principals as unknown) === "*") {
+    if ((s.Principal as unknown) === "*") {
       problems.push(`${where}: principal "*" would let anyone assume the role`);
     } else {
-      problems.push(...principalsProblems(where, s.principals));
+      problems.push(...principalsProblems(where, s.Principal));
       if (effect === "Allow") {
-        for (const v of asList<pulumi.Input<string>>(s.principals.AWS ?? [])) {
+        for (const v of asList<pulumi.Input<string>>(s.Principal.AWS ?? [])) {
           if (v === "*")
             problems.push(`${where}: AWS principal "*" would let anyone assume the role`);
         }
       }
     }
-    problems.push(...conditionProblems(where, s.conditions));
+    problems.push(...conditionProblems(where, s.Condition));
   });
   if (problems.length > 0) fail(label, problems);
 }

@@ -14,10 +14,13 @@ import {
   isBroadPrincipal,
   mergeGrants,
   planLakeCatalog,
+  PRIVILEGES_DENIED_TO_BROAD_ON_PHI,
+  validateGrantSpecs,
   validateLakeCatalogSpec,
   validatePrivilegeNames,
   type GrantSpec,
   type ManagedStorage,
+  type SchemaGrantRule,
   type SchemaLayer,
 } from "@hdp/spark";
 
@@ -48,6 +51,8 @@ export interface EnvironmentCatalogArgs {
   readonly storage: ManagedStorage;
   /** Group that administers the catalog; always in its grants (they are authoritative). */
   readonly adminGroup: string;
+  /** Further catalog grants (e.g. `USE_CATALOG` to the engineers and readers). @default [] */
+  readonly catalogGrants?: readonly GrantSpec[];
   /**
    * What the catalog must wait for besides its location, e.g. the storage root's bucket and
    * its settings (Unity Catalog checks access to the storage root on create).
@@ -70,6 +75,14 @@ export class EnvironmentCatalog extends pulumi.ComponentResource {
     fail(`EnvironmentCatalog "${name}"`, [
       ...validateUnityCatalogName(args.catalogName).map((p) => `catalogName: ${p}`),
       ...validatePrivilegeNames("adminPrivileges", ADMIN_PRIVILEGES),
+      ...validateGrantSpecs("catalogGrants", args.catalogGrants ?? []),
+      ...(args.catalogGrants ?? [])
+        .filter((g) => isBroadPrincipal(g.principal))
+        .filter((g) => g.privileges.some((p) => PRIVILEGES_DENIED_TO_BROAD_ON_PHI.includes(p)))
+        .map(
+          (g) =>
+            `catalogGrants: the broad group "${g.principal}" must not hold ${g.privileges.join(", ")} on the catalog: every schema inherits it, PHI ones included`,
+        ),
       ...(args.adminGroup.trim().length === 0 || isBroadPrincipal(args.adminGroup)
         ? [`adminGroup: "${args.adminGroup}" must name the platform admin group`]
         : []),
@@ -100,7 +113,10 @@ export class EnvironmentCatalog extends pulumi.ComponentResource {
       {
         catalog: this.catalog.name,
         grants: toGrants(
-          mergeGrants([{ principal: args.adminGroup, privileges: ADMIN_PRIVILEGES }]),
+          mergeGrants([
+            { principal: args.adminGroup, privileges: ADMIN_PRIVILEGES },
+            ...(args.catalogGrants ?? []),
+          ]),
         ),
       },
       // Grants are rewritten whole on every change: never protected by the caller's option.
@@ -128,6 +144,11 @@ export interface SourceSchemasArgs {
   readonly waitFor?: readonly pulumi.Input<pulumi.Resource>[];
   /** Group that administers the schemas; always in their grants. */
   readonly adminGroup: string;
+  /**
+   * Further schema grants, each for the layers it names (e.g. `SELECT` on gold to readers).
+   * Broad groups are refused on `phi` schemas. @default []
+   */
+  readonly schemaGrants?: readonly Omit<SchemaGrantRule, "sources">[];
   /** Written as `hdp.<key>` properties. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -149,7 +170,7 @@ export class SourceSchemas extends pulumi.ComponentResource {
       adminGroup: args.adminGroup,
       adminPrivileges: ADMIN_PRIVILEGES,
       catalogGrants: [],
-      schemaGrants: [],
+      schemaGrants: args.schemaGrants ?? [],
     };
     fail(`SourceSchemas "${name}"`, [
       ...(layers.length === 0 ? ["storageRoots: give at least one layer"] : []),

@@ -20,6 +20,7 @@ import {
   UnityCatalogStorage,
   WorkspaceFiles,
 } from "@hdp/spark";
+import { catalogGrants, locationGrants, policyUsers, poolAccess } from "./access";
 import { EnvironmentCatalog } from "./catalog";
 import type { IngestCodeFile } from "./ingest-code";
 import { INGEST_ROOT } from "./ingest-paths";
@@ -127,7 +128,7 @@ export function createCore(
       requirements: airflowRequirements(env.airflow.version),
       // DAG tasks land source extracts as the source's ingest role (which trusts this role).
       executionRoleStatements: [
-        { effect: "Allow", actions: ["sts:AssumeRole"], resources: [ingestRoleArnPattern(c)] },
+        { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [ingestRoleArnPattern(c)] },
       ],
       tags: shared,
     },
@@ -135,7 +136,11 @@ export function createCore(
     { ...opts, ...stateful },
   );
 
-  const buckets: Record<string, { bucketName: string; readOnly: boolean }> = {
+  const db = env.databricks;
+  const buckets: Record<
+    string,
+    { bucketName: string; readOnly: boolean; grants?: ReturnType<typeof locationGrants> }
+  > = {
     [CATALOG_LOCATION_ID]: { bucketName: catalogBucket, readOnly: false },
   };
   for (const d of plan.domains) {
@@ -144,6 +149,7 @@ export function createCore(
       buckets[locationId(d.id, layer)] = {
         bucketName: d.bucketNames[layer],
         readOnly: layer === "landing",
+        grants: locationGrants(db, d.id, layer),
       };
     }
   }
@@ -155,10 +161,12 @@ export function createCore(
       accountId: env.aws.accountId,
       buckets,
       kmsKeyArns: [catalogKey.keyArn, ...[...lakes.values()].map((l) => l.kmsKeyArn)],
-      ...stateful,
+      // The admin group holds the credential and every location (grants are authoritative).
+      adminGroup: db.adminGroup,
       tags: shared,
     },
-    opts,
+    // Stateful (credential, locations): protected and retained, as resource options.
+    { ...opts, ...stateful },
   );
   const catalog = new EnvironmentCatalog(
     "lake",
@@ -166,6 +174,7 @@ export function createCore(
       catalogName: plan.catalogName,
       storage: storage.managedStorage(CATALOG_LOCATION_ID, "managed"),
       adminGroup: env.databricks.adminGroup,
+      catalogGrants: catalogGrants(db),
       waitFor: [catalogRoot],
       tags: shared,
     },
@@ -204,6 +213,7 @@ export function createCore(
         maxCapacity: d.poolCapacity,
         ...preloadedRuntime(env.compute.sparkVersions),
         ...acceptRuntime,
+        access: poolAccess(db, d.id),
         tags: d.tags,
       },
       opts,
@@ -216,13 +226,13 @@ export function createCore(
         {
           policyName: d.policyName,
           description: `Job clusters of the ${d.id} domain (${d.classification}) in ${env.name}, managed by health-data-platform`,
-          autoterminationMinutes: env.compute.autoterminationMinutes,
           // One user or service principal per cluster: no shared compute over classified data.
           dataSecurityMode: "SINGLE_USER",
           runtime: policyRuntime(env.compute.sparkVersions),
           instancePoolIds: [pool.instancePoolId],
           maxWorkers: env.compute.maxWorkers,
           clusterType: "job",
+          users: policyUsers(db, d.id),
           ...acceptRuntime,
           tags: d.tags,
         },

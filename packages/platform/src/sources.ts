@@ -4,6 +4,7 @@
  * files, an ingest job per pipeline (unscheduled: its DAG triggers it) and the DAG files of the
  * stack's pipelines in the environment's DAG bucket.
  */
+import { jobAccess, schemaGrants } from "./access";
 import * as pulumi from "@pulumi/pulumi";
 import { DagFiles, type DagFileInput } from "@hdp/airflow";
 import {
@@ -94,6 +95,9 @@ export async function createSources(
           ...(plan.environment.databricks.hardening.jobsRunAs !== undefined
             ? { runAsServicePrincipal: plan.environment.databricks.hardening.jobsRunAs }
             : {}),
+          // Admins manage, the domain's engineers run, its readers watch (access.ts); the
+          // deployer stays the job's owner.
+          access: jobAccess(plan.environment.databricks, s.domain),
           tags: s.tags,
         },
         { ...opts, ...(specs !== undefined ? { dependsOn: [specs] } : {}) },
@@ -171,6 +175,14 @@ function createSchemas(
       storageRoots,
       waitFor,
       adminGroup: plan.environment.databricks.adminGroup,
+      // The environment's groups: engineers read (a domain's own also change) every layer,
+      // readers the gold one (see access.ts).
+      schemaGrants: s.schemaLayers.flatMap((layer) =>
+        schemaGrants(plan.environment.databricks, s.domain, layer).map((g) => ({
+          ...g,
+          layers: [layer],
+        })),
+      ),
       tags: s.tags,
     },
     // Stateful: protected and retained (as resource options, which the component honours).

@@ -144,8 +144,9 @@ describe("what the platform decides", () => {
     expect(policy.inputs.name).toBe("tst-dev-clinical-phi");
     const definition = JSON.parse(policy.inputs.definition as string);
     const poolId = (stack("dev").exports.instancePoolIds as Record<string, string>).clinical;
+    // Job clusters end with their run: the policy pins cluster_type, not auto-termination.
+    expect(definition).not.toHaveProperty("autotermination_minutes");
     expect(definition).toMatchObject({
-      autotermination_minutes: { type: "fixed", value: 20 },
       data_security_mode: { type: "fixed", value: "SINGLE_USER" },
       spark_version: { type: "fixed", value: "auto:latest-lts" },
       cluster_type: { type: "fixed", value: "job" },

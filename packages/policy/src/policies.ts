@@ -10,6 +10,7 @@ import { iamAccessPolicies } from "./rules/iam-access";
 import { iamPolicies } from "./rules/iam";
 import { kmsPolicies } from "./rules/kms";
 import { mwaaPolicies } from "./rules/mwaa";
+import { permissionPolicies } from "./rules/permissions";
 import { s3Policies } from "./rules/s3";
 import { stackPolicies } from "./rules/stack";
 import { tagsPolicies } from "./rules/tags";
@@ -22,6 +23,7 @@ export const policies: readonly HdpPolicy[] = [
   ...iamAccessPolicies,
   ...mwaaPolicies,
   ...databricksPolicies,
+  ...permissionPolicies,
   ...computeHardeningPolicies,
   ...tagsPolicies,
   ...stackPolicies,

@@ -70,7 +70,7 @@ export const environments: SqlTable = defineTable<E>({
       "compute_autotermination_minutes",
       "integer",
       "compute.autoterminationMinutes",
-      "0 = never",
+      "All-purpose compute only (unset: none); 0 = never",
     ),
     field<E>("compute_max_workers", "integer", "compute.maxWorkers", "Most workers per cluster"),
     field<E>("compute_node_types", "json", "compute.nodeTypes", "Allowed node types"),

@@ -151,9 +151,10 @@ describe("buildClusterPolicyDefinition", () => {
       spec({
         compute: { instancePoolIds: ["0101-pool-a"] },
         runtime: ["15.4.x-scala2.12", "16.4.x-scala2.12"],
-        autoterminationMinutes: { min: 10, max: 120 },
+        autoterminationMinutes: undefined,
         dataSecurityMode: "USER_ISOLATION",
         clusterType: "job",
+        maxDbusPerHour: 40,
         instanceProfileArns: ["arn:aws:iam::123456789012:instance-profile/x"],
       }),
     );
@@ -171,15 +172,44 @@ describe("buildClusterPolicyDefinition", () => {
       values: ["15.4.x-scala2.12", "16.4.x-scala2.12"],
       defaultValue: "15.4.x-scala2.12",
     });
-    expect(def.autotermination_minutes).toEqual({
-      type: "range",
-      minValue: 10,
-      maxValue: 120,
-      defaultValue: 10,
-    });
+    // Job clusters end with their run: no auto-termination rule, cluster_type and DBUs instead.
+    expect(def.autotermination_minutes).toBeUndefined();
+    expect(def.dbus_per_hour).toEqual({ type: "range", maxValue: 40 });
     expect(def.data_security_mode).toEqual({ type: "fixed", value: "USER_ISOLATION" });
     expect(def.cluster_type).toEqual({ type: "fixed", value: "job" });
     expect(def["aws_attributes.instance_profile_arn"]).toMatchObject({ type: "allowlist" });
+  });
+
+  it("keeps a range of auto-termination for policies that allow all-purpose clusters", () => {
+    for (const clusterType of ["all-purpose", undefined] as const) {
+      const def = buildClusterPolicyDefinition(
+        spec({ autoterminationMinutes: { min: 10, max: 120 }, clusterType }),
+      );
+      expect(def.autotermination_minutes).toEqual({
+        type: "range",
+        minValue: 10,
+        maxValue: 120,
+        defaultValue: 10,
+      });
+    }
+  });
+
+  it.each([
+    [{ clusterType: "job" as const, autoterminationMinutes: 60 }, "has no effect on job clusters"],
+    [
+      { clusterType: "all-purpose" as const, autoterminationMinutes: undefined },
+      "required for a policy that allows all-purpose clusters",
+    ],
+    [
+      { autoterminationMinutes: undefined },
+      "required for a policy that allows all-purpose clusters",
+    ],
+    [
+      { clusterType: "job" as const, autoterminationMinutes: undefined, maxDbusPerHour: 0 },
+      "maxDbusPerHour: 0 must be an integer",
+    ],
+  ])("refuses %p", (over, message) => {
+    expect(validateClusterPolicySpec(spec(over)).join("\n")).toContain(message);
   });
 
   it("fixes single_user_name when given", () => {

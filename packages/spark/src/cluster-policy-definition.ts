@@ -29,8 +29,12 @@ export type PolicyCompute =
 
 /** Everything the policy definition is built from (plain values, all known). */
 export interface ClusterPolicySpec {
-  /** A fixed number (0 = never, or 10–10000) or a range within 10–10000. */
-  readonly autoterminationMinutes: number | AutoterminationRange;
+  /**
+   * A fixed number (0 = never, or 10–10000) or a range within 10–10000. Required unless the
+   * policy is for job compute only, where it must be left out: a job cluster ends with its run
+   * and Databricks ignores auto-termination there.
+   */
+  readonly autoterminationMinutes?: number | AutoterminationRange;
   readonly dataSecurityMode: DataSecurityMode;
   /** Fixed `single_user_name`; only with `SINGLE_USER`. */
   readonly singleUserName?: string;
@@ -41,6 +45,11 @@ export interface ClusterPolicySpec {
   readonly maxWorkers: number;
   /** Restrict the policy to job or all-purpose compute; unset allows both. */
   readonly clusterType?: ClusterType;
+  /**
+   * Ceiling of the `dbus_per_hour` virtual attribute (driver included): the cost bound that holds
+   * for job clusters too. @default unbounded
+   */
+  readonly maxDbusPerHour?: number;
   /** Allowed instance profiles; when empty or unset, instance profiles are forbidden. */
   readonly instanceProfileArns?: readonly string[];
   /**
@@ -97,8 +106,22 @@ export function validateAutotermination(
 
 /** Every problem with a spec, each naming its field; empty when the spec is valid. */
 export function validateClusterPolicySpec(spec: ClusterPolicySpec): string[] {
+  const auto = spec.autoterminationMinutes;
   const problems = [
-    ...validateAutotermination("autoterminationMinutes", spec.autoterminationMinutes),
+    ...(auto !== undefined ? validateAutotermination("autoterminationMinutes", auto) : []),
+    ...(auto === undefined && spec.clusterType !== "job"
+      ? [
+          "autoterminationMinutes: required for a policy that allows all-purpose clusters (only job clusters end with their run)",
+        ]
+      : []),
+    ...(auto !== undefined && spec.clusterType === "job"
+      ? [
+          "autoterminationMinutes: has no effect on job clusters (they end with their run); leave it unset for a job-only policy",
+        ]
+      : []),
+    ...(spec.maxDbusPerHour !== undefined
+      ? validateIntRange("maxDbusPerHour", spec.maxDbusPerHour, 1, 100000)
+      : []),
     ...validateRuntime("runtime", spec.runtime),
     ...validateIntRange("maxWorkers", spec.maxWorkers, 1, MAX_WORKERS_LIMIT),
   ];
@@ -174,7 +197,11 @@ function computeRules(compute: PolicyCompute): Record<string, PolicyRule> {
 /** The policy definition of a valid spec, one rule per attribute (validate first). */
 export function buildClusterPolicyDefinition(spec: ClusterPolicySpec): PolicyDefinition {
   const rules: Record<string, PolicyRule> = {
-    autotermination_minutes: autoterminationRule(spec.autoterminationMinutes),
+    // Job clusters end with their run: Databricks ignores auto-termination there, so a job-only
+    // policy pins cluster_type instead (below).
+    ...(spec.autoterminationMinutes !== undefined && spec.clusterType !== "job"
+      ? { autotermination_minutes: autoterminationRule(spec.autoterminationMinutes) }
+      : {}),
     data_security_mode: { type: "fixed", value: spec.dataSecurityMode },
     spark_version: runtimeRule(spec.runtime),
     "autoscale.max_workers": { type: "range", maxValue: spec.maxWorkers, isOptional: true },
@@ -194,6 +221,9 @@ export function buildClusterPolicyDefinition(spec: ClusterPolicySpec): PolicyDef
   }
   if (spec.clusterType !== undefined)
     rules.cluster_type = { type: "fixed", value: spec.clusterType };
+  if (spec.maxDbusPerHour !== undefined) {
+    rules.dbus_per_hour = { type: "range", maxValue: spec.maxDbusPerHour };
+  }
   if ("nodeTypes" in spec.compute) {
     for (const [key, value] of sortedEntries(spec.tags)) {
       rules[`custom_tags.${key}`] = { type: "fixed", value };

@@ -126,13 +126,27 @@ describe("ClusterPolicy", () => {
       ).toThrow(message);
     });
 
-    it("but not LTS keys, aliases, or 0 on a job-only policy (job clusters end with their run)", async () => {
+    it("but not LTS keys or aliases", async () => {
       const { resources } = await record(() => [
         new ClusterPolicy("a", args({ runtime: ["15.4.x-scala2.12", "16.4.x-photon-scala2.12"] })),
         new ClusterPolicy("b", args({ runtime: "auto:latest-lts" })),
-        new ClusterPolicy("c", args({ autoterminationMinutes: 0, clusterType: "job" })),
       ]);
-      expect(resources.filter((r) => r.type === POLICY)).toHaveLength(3);
+      expect(resources.filter((r) => r.type === POLICY)).toHaveLength(2);
+    });
+
+    it("pins cluster_type, not auto-termination, on a job-only policy (job clusters end with their run)", async () => {
+      const { resources } = await record(
+        () => new ClusterPolicy("c", args({ clusterType: "job", maxDbusPerHour: 50 })),
+      );
+      const def = JSON.parse(
+        findResource(resources, POLICY, "c-policy").inputs.definition as string,
+      ) as Record<string, unknown>;
+      expect(def.cluster_type).toEqual({ type: "fixed", value: "job" });
+      expect(def.dbus_per_hour).toEqual({ type: "range", maxValue: 50 });
+      expect(def).not.toHaveProperty("autotermination_minutes");
+      expect(
+        () => new ClusterPolicy("d", args({ clusterType: "job", autoterminationMinutes: 0 })),
+      ).toThrow("autoterminationMinutes: has no effect on job clusters");
     });
 
     it("and lets them through when acceptInsecure lists the rules", async () => {

@@ -8,6 +8,7 @@ import {
   renderClusterPolicyDefinition,
   validateClusterPolicySpec,
 } from "./cluster-policy-definition";
+import { accessControlsOf, POLICY_PERMISSION_LEVELS, validatePermissions } from "./permissions";
 import { isLtsRuntime } from "./runtime";
 import { assertValid, refuseInsecure, validateHouseTags } from "./validation";
 
@@ -23,10 +24,17 @@ export interface ClusterPolicyArgs {
   readonly description?: pulumi.Input<string>;
   /**
    * `autotermination_minutes`: a fixed value (0 = never, or 10–10000) or a range within
-   * 10–10000. Job clusters end with their run; this governs all-purpose clusters.
-   * @default 60 (fixed)
+   * 10–10000, for policies that allow all-purpose clusters. Refused with `clusterType: "job"`:
+   * job clusters end with their run and Databricks ignores it there (the policy pins
+   * `cluster_type` instead).
+   * @default 60 (fixed) unless `clusterType` is "job"
    */
   readonly autoterminationMinutes?: number | AutoterminationRange;
+  /**
+   * Ceiling of `dbus_per_hour` (the hourly DBU rate of a cluster, driver included): a cost bound
+   * that applies to job clusters as well. @default unbounded
+   */
+  readonly maxDbusPerHour?: number;
   /**
    * `data_security_mode`, fixed. Unity Catalog needs `SINGLE_USER` (one user or service
    * principal; the usual mode for jobs) or `USER_ISOLATION` (shared).
@@ -80,6 +88,11 @@ export interface ClusterPolicyArgs {
    * them. @default []
    */
   readonly acceptInsecure?: readonly string[];
+  /**
+   * Groups that may create clusters under the policy (`CAN_USE`), written as one authoritative
+   * `databricks.Permissions` (workspace admins always keep it). @default none
+   */
+  readonly users?: readonly string[];
 }
 
 /**
@@ -91,6 +104,8 @@ export interface ClusterPolicyArgs {
 export class ClusterPolicy extends pulumi.ComponentResource {
   public readonly policy: databricks.ClusterPolicy;
   public readonly policyId: pulumi.Output<string>;
+  /** Who may use the policy (when `users` lists any group). */
+  public readonly permissions?: databricks.Permissions;
   /** The rendered policy definition JSON. */
   public readonly definition: pulumi.Output<string>;
   /** The fixed data security mode, for job clusters created under this policy. */
@@ -102,7 +117,9 @@ export class ClusterPolicy extends pulumi.ComponentResource {
     const policyName = args.policyName ?? name;
     const pools = args.instancePoolIds;
     const base: Omit<ClusterPolicySpec, "compute" | "instanceProfileArns"> = {
-      autoterminationMinutes: args.autoterminationMinutes ?? 60,
+      autoterminationMinutes:
+        args.autoterminationMinutes ?? (args.clusterType === "job" ? undefined : 60),
+      maxDbusPerHour: args.maxDbusPerHour,
       dataSecurityMode: args.dataSecurityMode ?? "SINGLE_USER",
       singleUserName: args.singleUserName,
       runtime: args.runtime ?? "auto:latest-lts",
@@ -128,6 +145,13 @@ export class ClusterPolicy extends pulumi.ComponentResource {
         : []),
       ...validateClusterPolicySpec({ ...base, compute }),
       ...insecureOptions(base, args),
+      ...validatePermissions(
+        "users",
+        { label: `cluster policy "${policyName}"` },
+        POLICY_PERMISSION_LEVELS,
+        (args.users ?? []).map((group) => ({ group, level: "CAN_USE" })),
+        args.acceptInsecure,
+      ),
     ];
     assertValid(`ClusterPolicy "${name}"`, problems);
     super("hdp:spark:ClusterPolicy", name, {}, opts);
@@ -155,6 +179,19 @@ export class ClusterPolicy extends pulumi.ComponentResource {
     );
     // The provider's id is the policy id (the `policyId` attribute mirrors it).
     this.policyId = this.policy.id;
+    if ((args.users ?? []).length > 0) {
+      this.permissions = new databricks.Permissions(
+        `${name}-policy-permissions`,
+        {
+          clusterPolicyId: this.policy.id,
+          accessControls: accessControlsOf(
+            POLICY_PERMISSION_LEVELS,
+            (args.users ?? []).map((group) => ({ group, level: "CAN_USE" as const })),
+          ),
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ policyId: this.policyId, definition: this.definition });
   }
 }

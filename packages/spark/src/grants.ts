@@ -26,6 +26,11 @@ export const PRIVILEGES_DENIED_TO_BROAD_ON_PHI: readonly string[] = [
   // the Databricks account, far beyond the minimum necessary.
   "SELECT",
   "MODIFY",
+  // Files and volumes are the same data without the table grants in between.
+  "READ_FILES",
+  "WRITE_FILES",
+  "READ_VOLUME",
+  "WRITE_VOLUME",
 ];
 
 /** True for the all-users groups (case and surrounding spaces ignored). */

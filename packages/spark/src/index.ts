@@ -16,6 +16,7 @@ export * from "./runtime";
 export * from "./schedule";
 export * from "./ingest-job-spec";
 export * from "./grants";
+export * from "./permissions";
 export * from "./lake-catalog-spec";
 export * from "./unity-catalog-storage-spec";
 export * from "./workspace-hardening-spec";

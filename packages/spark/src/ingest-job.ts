@@ -8,6 +8,13 @@ import {
   type IngestTasks,
   validateIngestTasks,
 } from "./ingest-job-spec";
+import {
+  accessControlsOf,
+  type GroupPermission,
+  JOB_PERMISSION_LEVELS,
+  type JobPermissionLevel,
+  validatePermissions,
+} from "./permissions";
 import { validateQuartzCron, validateTimezone } from "./schedule";
 import { isLtsRuntime, isRuntimeKey } from "./runtime";
 import {
@@ -110,6 +117,14 @@ export interface IngestJobArgs {
   readonly runAsServicePrincipal?: pulumi.Input<string>;
   /** @default 1 */
   readonly maxConcurrentRuns?: number;
+  /**
+   * Groups and their level on the job (`CAN_VIEW`, `CAN_MANAGE_RUN`, `CAN_MANAGE`), written as
+   * one authoritative `databricks.Permissions`. The owner is never listed: the deploying
+   * principal stays `IS_OWNER` (jobs take exactly one owner, never a group). All-users groups
+   * never manage a job, and reach a PHI job (its `data-classification` tag) not at all
+   * (`databricks-no-broad-permissions`). @default none (only the owner and workspace admins)
+   */
+  readonly access?: readonly GroupPermission<JobPermissionLevel>[];
   /** The house tags, all required (at most 25: Databricks' limit for job tags). */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -124,6 +139,8 @@ export class IngestJob extends pulumi.ComponentResource {
   public readonly job: databricks.Job;
   public readonly jobId: pulumi.Output<string>;
   public readonly url: pulumi.Output<string>;
+  /** The job's permissions (when `access` lists any group). */
+  public readonly permissions?: databricks.Permissions;
 
   constructor(name: string, args: IngestJobArgs, opts?: pulumi.ComponentResourceOptions) {
     const retry = {
@@ -172,6 +189,16 @@ export class IngestJob extends pulumi.ComponentResource {
     );
     this.jobId = this.job.id;
     this.url = this.job.url;
+    if ((args.access ?? []).length > 0) {
+      this.permissions = new databricks.Permissions(
+        `${name}-job-permissions`,
+        {
+          jobId: this.job.id,
+          accessControls: accessControlsOf(JOB_PERMISSION_LEVELS, args.access ?? []),
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ jobId: this.jobId, url: this.url });
   }
 }
@@ -230,6 +257,13 @@ export function validateIngestJobArgs(
     ...validateIntRange("cluster.minWorkers", c.minWorkers ?? 1, 0, c.maxWorkers),
     ...validateIntRange("maxConcurrentRuns", args.maxConcurrentRuns ?? 1, 1, 1000),
     ...validateRetries(retry.maxRetries, Object.keys(args.tasks).sort(), args.acceptInsecure),
+    ...validatePermissions(
+      "access",
+      { label: "the job", classification: args.tags["data-classification"] },
+      JOB_PERMISSION_LEVELS,
+      args.access ?? [],
+      args.acceptInsecure,
+    ),
   ];
   for (const name of Object.keys(args.parameters ?? {})) {
     if (!/^[\w.-]{1,100}$/.test(name)) {

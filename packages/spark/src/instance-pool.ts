@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
+import {
+  accessControlsOf,
+  type GroupPermission,
+  POOL_PERMISSION_LEVELS,
+  type PoolPermissionLevel,
+  validatePermissions,
+} from "./permissions";
 import { isLtsRuntime, isRuntimeKey } from "./runtime";
 import {
   assertValid,
@@ -41,6 +48,12 @@ export interface InstancePoolArgs {
    * pack still reports them. @default []
    */
   readonly acceptInsecure?: readonly string[];
+  /**
+   * Groups and their level on the pool (`CAN_ATTACH_TO`, `CAN_MANAGE`), written as one
+   * authoritative `databricks.Permissions`. All-users groups never manage a pool
+   * (`databricks-no-broad-permissions`). @default none (only workspace admins)
+   */
+  readonly access?: readonly GroupPermission<PoolPermissionLevel>[];
   /** @default "ON_DEMAND" */
   readonly availability?: PoolAvailability;
   /** AWS availability zone; unset lets Databricks choose. */
@@ -87,6 +100,15 @@ export function validateInstancePoolArgs(poolName: string, args: InstancePoolArg
       ),
     );
   }
+  problems.push(
+    ...validatePermissions(
+      "access",
+      { label: `instance pool "${poolName}"` },
+      POOL_PERMISSION_LEVELS,
+      args.access ?? [],
+      args.acceptInsecure,
+    ),
+  );
   if (Object.keys(args.tags).length > 43) {
     problems.push(`tags: ${Object.keys(args.tags).length} tags; Databricks allows at most 43`);
   }
@@ -103,6 +125,8 @@ export class InstancePool extends pulumi.ComponentResource {
   public readonly instancePoolId: pulumi.Output<string>;
   /** The pool's node type (clusters from the pool inherit it). */
   public readonly nodeTypeId: string;
+  /** Who may attach to or manage the pool (when `access` lists any group). */
+  public readonly permissions?: databricks.Permissions;
 
   constructor(name: string, args: InstancePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     const poolName = args.poolName ?? name;
@@ -131,6 +155,16 @@ export class InstancePool extends pulumi.ComponentResource {
     );
     // The provider's id is the pool id (the `instancePoolId` attribute mirrors it).
     this.instancePoolId = this.pool.id;
+    if ((args.access ?? []).length > 0) {
+      this.permissions = new databricks.Permissions(
+        `${name}-pool-permissions`,
+        {
+          instancePoolId: this.pool.id,
+          accessControls: accessControlsOf(POOL_PERMISSION_LEVELS, args.access ?? []),
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ instancePoolId: this.instancePoolId });
   }
 }

@@ -15,7 +15,10 @@ const SOURCES: LakeCatalogArgs["sources"] = {
 };
 
 /** A program with the catalog's prerequisites, as the platform would write it. */
-function program(over: Partial<LakeCatalogArgs> = {}) {
+function program(
+  over: Partial<LakeCatalogArgs> = {},
+  opts: pulumi.ComponentResourceOptions = { protect: true, retainOnDelete: true },
+) {
   return () => {
     const gold = new databricks.ExternalLocation("gold-location", {
       name: "hdp_prod_gold",
@@ -31,22 +34,24 @@ function program(over: Partial<LakeCatalogArgs> = {}) {
       metastoreId: "metastore-1",
       workspaceId: "1234",
     });
-    return new LakeCatalog("lake", {
-      catalogName: "hdp_prod",
-      storage: { url: "s3://hdp-prod-gold/catalog", location: gold },
-      layerStorage: { bronze: { url: "s3://hdp-prod-bronze/managed", location: bronze } },
-      metastoreAssignment: assignment,
-      sources: SOURCES,
-      adminGroup: "hdp-admins",
-      catalogGrants: [{ principal: "analysts", privileges: ["USE_CATALOG"] }],
-      schemaGrants: [
-        { principal: "analysts", privileges: ["USE_SCHEMA", "SELECT"], layers: ["gold"] },
-      ],
-      protect: true,
-      retainOnDelete: true,
-      tags: { environment: "prod", owner: "data-platform" },
-      ...over,
-    });
+    return new LakeCatalog(
+      "lake",
+      {
+        catalogName: "hdp_prod",
+        storage: { url: "s3://hdp-prod-gold/catalog", location: gold },
+        layerStorage: { bronze: { url: "s3://hdp-prod-bronze/managed", location: bronze } },
+        metastoreAssignment: assignment,
+        sources: SOURCES,
+        adminGroup: "hdp-admins",
+        catalogGrants: [{ principal: "analysts", privileges: ["USE_CATALOG"] }],
+        schemaGrants: [
+          { principal: "analysts", privileges: ["USE_SCHEMA", "SELECT"], layers: ["gold"] },
+        ],
+        tags: { environment: "prod", owner: "data-platform" },
+        ...over,
+      },
+      opts,
+    );
   };
 }
 
@@ -170,5 +175,25 @@ describe("LakeCatalog", () => {
     );
     // The prerequisites registered before the throw: let them settle inside this test.
     await pulumi.runtime.disconnect();
+  });
+});
+
+describe("LakeCatalog options", () => {
+  it("protects the catalog and schemas through resource options, never the component or grants", async () => {
+    const { resources } = await record(program());
+    const stateful = resources.filter(
+      (r) => (r.type === CATALOG || r.type === SCHEMA) && r.parent !== undefined,
+    );
+    expect(stateful.length).toBe(6);
+    expect(stateful.every((r) => r.protect && r.retainOnDelete)).toBe(true);
+    const grants = ofType(resources, GRANTS);
+    expect(grants.length).toBe(6);
+    expect(grants.some((g) => g.protect)).toBe(false);
+    expect(findResource(resources, "hdp:spark:LakeCatalog", "lake").protect).toBe(false);
+  });
+
+  it("leaves everything unprotected without the options", async () => {
+    const { resources } = await record(program({}, {}));
+    expect(resources.filter((r) => r.protect).map((r) => r.name)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import {
   type SchemaLayer,
   validateLakeCatalogSpec,
 } from "./lake-catalog-spec";
-import { assertValid, sortedEntries } from "./validation";
+import { assertValid, componentOptions, sortedEntries, statefulChildOptions } from "./validation";
 
 /** Managed storage: a URL under an external location, and that location (created first). */
 export interface ManagedStorage {
@@ -59,10 +59,6 @@ export interface LakeCatalogArgs {
   readonly isolationMode?: "ISOLATED" | "OPEN";
   /** @default "Lake catalog <catalogName>, managed by health-data-platform" */
   readonly comment?: pulumi.Input<string>;
-  /** Protect the catalog and schemas from deletion. @default inherited from the component's options */
-  readonly protect?: boolean;
-  /** Keep the catalog and schemas when removed from the program. @default inherited */
-  readonly retainOnDelete?: boolean;
   /** Written as `hdp.<key>` properties on the catalog and schemas. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -96,13 +92,11 @@ export class LakeCatalog extends pulumi.ComponentResource {
       schemaGrants: args.schemaGrants ?? [],
     };
     assertValid(`LakeCatalog "${name}"`, validateLakeCatalogSpec(spec));
-    super("hdp:spark:LakeCatalog", name, {}, opts);
+    // The catalog and schemas take the caller's protect/retainOnDelete (resource options); the
+    // component and its grants do not (see componentOptions).
+    super("hdp:spark:LakeCatalog", name, {}, componentOptions(opts));
     const plan = planLakeCatalog(spec);
-    const stateful: pulumi.CustomResourceOptions = {
-      parent: this,
-      ...(args.protect !== undefined ? { protect: args.protect } : {}),
-      ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
-    };
+    const stateful = statefulChildOptions(this, opts);
     const properties = Object.fromEntries(
       sortedEntries(args.tags ?? {}).map(([k, v]) => [`hdp.${k}`, v]),
     );

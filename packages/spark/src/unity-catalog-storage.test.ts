@@ -203,3 +203,90 @@ describe("UnityCatalogStorage", () => {
     );
   });
 });
+
+describe("UnityCatalogStorage grants", () => {
+  const GRANTS = "databricks:index/grants:Grants";
+
+  it("writes one authoritative Grants per securable, the admin group in each", async () => {
+    const { resources } = await record(
+      () =>
+        new UnityCatalogStorage(
+          "uc",
+          args({
+            adminGroup: "hdp-prod-admins",
+            buckets: {
+              landing: {
+                bucketName: "hdp-prod-clinical-landing-123456789012",
+                grants: [{ principal: "hdp-prod-clinical-engineers", privileges: ["READ_FILES"] }],
+              },
+              gold: { bucketName: "hdp-prod-clinical-gold-123456789012" },
+            },
+          }),
+        ),
+    );
+    const admin = { principal: "hdp-prod-admins", privileges: ["ALL_PRIVILEGES", "MANAGE"] };
+    expect(findResource(resources, GRANTS, "uc-credential-grants").inputs).toEqual({
+      storageCredential: "hdp_prod_lake",
+      grants: [admin],
+    });
+    expect(findResource(resources, GRANTS, "uc-landing-grants").inputs).toEqual({
+      externalLocation: "hdp_prod_landing",
+      grants: [admin, { principal: "hdp-prod-clinical-engineers", privileges: ["READ_FILES"] }],
+    });
+    expect(findResource(resources, GRANTS, "uc-gold-grants").inputs).toEqual({
+      externalLocation: "hdp_prod_gold",
+      grants: [admin],
+    });
+    expect(ofType(resources, GRANTS).every((g) => !g.protect)).toBe(true);
+  });
+
+  it("writes no grants without an admin group or grants (the owner keeps them)", async () => {
+    const { resources } = await record(() => new UnityCatalogStorage("uc", args()));
+    expect(ofType(resources, GRANTS)).toEqual([]);
+  });
+
+  it.each([
+    [
+      { adminGroup: "account users" },
+      'adminGroup: "account users" must name the platform admin group',
+    ],
+    [
+      {
+        adminGroup: "hdp-prod-admins",
+        credentialGrants: [{ principal: "users", privileges: ["READ_FILES"] }],
+      },
+      'credentialGrants[0]: databricks-no-broad-privileges-on-phi: the broad group "users" would hold READ_FILES on the storage credential',
+    ],
+    [
+      {
+        buckets: {
+          gold: {
+            bucketName: "hdp-prod-gold",
+            grants: [{ principal: "hdp-prod-engineers", privileges: ["READ_FILES"] }],
+          },
+        },
+      },
+      "buckets.gold.grants: give adminGroup too",
+    ],
+  ] as [Partial<UnityCatalogStorageArgs>, string][])("refuses %p", (over, message) => {
+    expect(() => new UnityCatalogStorage("uc", args(over))).toThrow(message);
+  });
+
+  it("takes protect and retainOnDelete as resource options, for the credential and locations only", async () => {
+    const { resources } = await record(
+      () =>
+        new UnityCatalogStorage("uc", args({ adminGroup: "hdp-prod-admins" }), {
+          protect: true,
+          retainOnDelete: true,
+        }),
+    );
+    const flags = (r: RecordedResource) => [r.type, r.name, r.protect, r.retainOnDelete];
+    const stateful = resources.filter((r) => r.type === CREDENTIAL || r.type === LOCATION);
+    expect(stateful.length).toBe(4);
+    expect(stateful.map(flags)).toEqual(stateful.map((r) => [r.type, r.name, true, true]));
+    // The component, its role and its grants stay unprotected: they hold no data.
+    const others = resources.filter((r) => r.type !== CREDENTIAL && r.type !== LOCATION);
+    expect(others.length).toBeGreaterThan(4);
+    expect(others.filter((r) => r.protect).map(flags)).toEqual([]);
+  });
+});

@@ -11,7 +11,20 @@ import {
   validateLocations,
   validateStorageNames,
 } from "./unity-catalog-storage-spec";
-import { assertValid, sortedEntries } from "./validation";
+import {
+  type GrantSpec,
+  isBroadPrincipal,
+  mergeGrants,
+  PRIVILEGES_DENIED_TO_BROAD_ON_PHI,
+  validateGrantSpecs,
+} from "./grants";
+import {
+  assertValid,
+  componentOptions,
+  refuseInsecure,
+  sortedEntries,
+  statefulChildOptions,
+} from "./validation";
 
 /** One lake bucket (or a path in it) that gets an external location. */
 export interface StorageBucketArgs {
@@ -21,7 +34,16 @@ export interface StorageBucketArgs {
   readonly path?: string;
   /** Read-only external location. @default false */
   readonly readOnly?: boolean;
+  /**
+   * Grants on the location besides the admin group's (e.g. `READ_FILES` to the domain's
+   * engineers). Files under a location bypass every table grant: all-users groups are refused
+   * (`databricks-no-broad-privileges-on-phi`). @default []
+   */
+  readonly grants?: readonly GrantSpec[];
 }
+
+/** The admin group's privileges on the storage credential and every external location. */
+export const STORAGE_ADMIN_PRIVILEGES: readonly string[] = ["ALL_PRIVILEGES", "MANAGE"];
 
 /** Arguments of {@link UnityCatalogStorage}. */
 export interface UnityCatalogStorageArgs {
@@ -49,10 +71,20 @@ export interface UnityCatalogStorageArgs {
   readonly isolationMode?: "ISOLATION_MODE_ISOLATED" | "ISOLATION_MODE_OPEN";
   /** Owner of the credential and locations. @default the deployer */
   readonly owner?: pulumi.Input<string>;
-  /** @default inherited from the component's options */
-  readonly protect?: boolean;
-  /** @default inherited from the component's options */
-  readonly retainOnDelete?: boolean;
+  /**
+   * The platform admin group: `ALL_PRIVILEGES` and `MANAGE` on the credential and every
+   * location. Grants are authoritative (one `databricks.Grants` per securable, revoking whatever
+   * it does not list), so the group is written into each. @default none: no grants are
+   * written unless `credentialGrants` or a bucket's `grants` list some (then give it)
+   */
+  readonly adminGroup?: string;
+  /** Grants on the storage credential besides the admin group's. @default [] */
+  readonly credentialGrants?: readonly GrantSpec[];
+  /**
+   * Policy-pack rules whose finding these grants knowingly accept; without them such grants are
+   * refused at construction. @default []
+   */
+  readonly acceptInsecure?: readonly string[];
   /** Tags of the IAM role and its policies. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -78,6 +110,8 @@ export class UnityCatalogStorage extends pulumi.ComponentResource {
   /** Bucket id → location URL (`s3://bucket/` or `s3://bucket/path`). */
   public readonly urls: Readonly<Record<string, pulumi.Output<string>>>;
   public readonly credentialName: pulumi.Output<string>;
+  /** `credential` or a bucket id → the securable's one authoritative grants (when any). */
+  public readonly grants: Readonly<Record<string, databricks.Grants>>;
 
   constructor(name: string, args: UnityCatalogStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     const prefix = args.namePrefix ?? "hdp";
@@ -87,12 +121,10 @@ export class UnityCatalogStorage extends pulumi.ComponentResource {
       entries.map(([id]) => [id, locationNameFor(prefix, args.environment, id)]),
     );
     assertValid(`UnityCatalogStorage "${name}"`, validateArgs(args, credentialName, names));
-    super("hdp:spark:UnityCatalogStorage", name, {}, opts);
-    const options: pulumi.CustomResourceOptions = {
-      parent: this,
-      ...(args.protect !== undefined ? { protect: args.protect } : {}),
-      ...(args.retainOnDelete !== undefined ? { retainOnDelete: args.retainOnDelete } : {}),
-    };
+    // Stateful children (credential, locations) take the caller's protect/retainOnDelete; the
+    // component itself and its other children do not (see componentOptions).
+    super("hdp:spark:UnityCatalogStorage", name, {}, componentOptions(opts));
+    const options = statefulChildOptions(this, opts);
     const isolationMode = args.isolationMode ?? "ISOLATION_MODE_ISOLATED";
     const roleName = args.roleName ?? `${prefix}-${args.environment}-unity-catalog`;
 
@@ -155,7 +187,38 @@ export class UnityCatalogStorage extends pulumi.ComponentResource {
     }
     this.locations = locations;
     this.urls = urls;
+    this.grants = this.createGrants(name, args, entries);
     this.registerOutputs({ credentialName: this.credentialName, urls: this.urls });
+  }
+
+  private createGrants(
+    name: string,
+    args: UnityCatalogStorageArgs,
+    entries: readonly [string, StorageBucketArgs][],
+  ): Record<string, databricks.Grants> {
+    const admin = args.adminGroup !== undefined ? [adminGrant(args.adminGroup)] : [];
+    const grants: Record<string, databricks.Grants> = {};
+    // Grants are rewritten whole on every change: never protected by the caller's option.
+    const options = { parent: this, protect: false };
+    const credential = mergeGrants([...admin, ...(args.credentialGrants ?? [])]);
+    if (credential.length > 0) {
+      grants.credential = new databricks.Grants(
+        `${name}-credential-grants`,
+        { storageCredential: this.credential.name, grants: toGrants(credential) },
+        options,
+      );
+    }
+    for (const [id, bucket] of entries) {
+      const location = mergeGrants([...admin, ...(bucket.grants ?? [])]);
+      const target = this.locations[id];
+      if (location.length === 0 || target === undefined) continue;
+      grants[id] = new databricks.Grants(
+        `${name}-${id}-grants`,
+        { externalLocation: target.name, grants: toGrants(location) },
+        options,
+      );
+    }
+    return grants;
   }
 
   /** Managed storage for a {@link LakeCatalog}: `subPath` under the location of bucket `id`. */
@@ -171,12 +234,64 @@ export class UnityCatalogStorage extends pulumi.ComponentResource {
   }
 }
 
+const adminGrant = (group: string): GrantSpec => ({
+  principal: group,
+  privileges: STORAGE_ADMIN_PRIVILEGES,
+});
+
+const toGrants = (grants: readonly GrantSpec[]): databricks.types.input.GrantsGrant[] =>
+  grants.map((g) => ({ principal: g.principal, privileges: [...g.privileges] }));
+
+/**
+ * Problems with the grants: spellings, an all-users admin group, and (unless accepted)
+ * all-users groups reading or writing files, which bypass every table grant.
+ */
+function validateStorageGrants(args: UnityCatalogStorageArgs): string[] {
+  const problems: string[] = [];
+  const admin = args.adminGroup;
+  if (admin !== undefined && (admin.trim().length === 0 || isBroadPrincipal(admin))) {
+    problems.push(`adminGroup: "${admin}" must name the platform admin group`);
+  }
+  const lists: [string, string, readonly GrantSpec[]][] = [
+    ["credentialGrants", "the storage credential", args.credentialGrants ?? []],
+    ...sortedEntries(args.buckets).map(([id, b]): [string, string, readonly GrantSpec[]] => [
+      `buckets.${id}.grants`,
+      `external location ${id}`,
+      b.grants ?? [],
+    ]),
+  ];
+  for (const [field, label, grants] of lists) {
+    problems.push(...validateGrantSpecs(field, grants));
+    if (grants.length > 0 && admin === undefined) {
+      problems.push(
+        `${field}: give adminGroup too: the grants are authoritative and would lock the platform admins out`,
+      );
+    }
+    grants.forEach((g, i) => {
+      const denied = g.privileges.filter((p) => PRIVILEGES_DENIED_TO_BROAD_ON_PHI.includes(p));
+      if (!isBroadPrincipal(g.principal) || denied.length === 0) return;
+      problems.push(
+        ...refuseInsecure(
+          `${field}[${i}]`,
+          "databricks-no-broad-privileges-on-phi",
+          `the broad group "${g.principal}" would hold ${denied.join(" and ")} on ${label}, whose files bypass every table grant`,
+          args.acceptInsecure,
+        ),
+      );
+    });
+  }
+  return problems;
+}
+
 function validateArgs(
   args: UnityCatalogStorageArgs,
   credentialName: string,
   names: Readonly<Record<string, string>>,
 ): string[] {
-  const problems = validateStorageNames(credentialName, Object.values(names));
+  const problems = [
+    ...validateStorageNames(credentialName, Object.values(names)),
+    ...validateStorageGrants(args),
+  ];
   if (Object.keys(args.buckets).length === 0) problems.push("buckets: give at least one bucket");
   const known = Object.fromEntries(
     sortedEntries(args.buckets).flatMap(([id, b]) =>

@@ -88,11 +88,10 @@ function readmeProgram() {
       schemaGrants: [
         { principal: "clinical-analysts", privileges: ["USE_SCHEMA", "SELECT"], layers: ["gold"] },
       ],
-      protect: true,
-      retainOnDelete: true,
       tags,
     },
-    { provider: workspace },
+    // Stateful: the catalog and schemas are protected and kept if removed from the program.
+    { provider: workspace, protect: true, retainOnDelete: true },
   );
   return { workspace, awsProd, pool, policy, job, storage, catalog };
 }

@@ -4,6 +4,8 @@
  * caller sees all mistakes in one run instead of one per `pulumi preview`.
  */
 
+import type * as pulumi from "@pulumi/pulumi";
+
 /** The tags every taggable resource of the house carries; the caller supplies their values. */
 export const HOUSE_TAG_KEYS = [
   "owner",
@@ -67,4 +69,29 @@ export function validateRetries(
       acceptInsecure,
     ),
   );
+}
+
+/**
+ * The component's own options: the caller's, without `protect` and `retainOnDelete`, which the
+ * component applies to its stateful children explicitly (see {@link statefulChildOptions}). The
+ * component itself holds no data and stays unprotected (a protected component would block every
+ * refactor of it), so children that hold none are not protected by Pulumi's inheritance either.
+ */
+export function componentOptions(
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.ComponentResourceOptions {
+  const { protect: _protect, retainOnDelete: _retain, ...own } = opts ?? {};
+  return own;
+}
+
+/** Options of a stateful child: parented, with the caller's protect and retainOnDelete (when set). */
+export function statefulChildOptions(
+  parent: pulumi.Resource,
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.CustomResourceOptions {
+  return {
+    parent,
+    ...(opts?.protect !== undefined ? { protect: opts.protect } : {}),
+    ...(opts?.retainOnDelete !== undefined ? { retainOnDelete: opts.retainOnDelete } : {}),
+  };
 }

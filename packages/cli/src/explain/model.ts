@@ -496,10 +496,18 @@ export function explainEntry(
               const privs = (grant.privileges ?? []).filter(
                 (p) => p === "MODIFY" || p === "ALL_PRIVILEGES",
               );
-              if (privs.length > 0) {
+              if (privs.length === 0) continue;
+              // One line per group and privileges: the schemas of every layer it may write.
+              const who = `grant ${String(grant.principal)}`;
+              const prefix = `${privs.join(", ")} on `;
+              const i = writers.findIndex((w) => w.who === who && w.what.startsWith(prefix));
+              const same = writers[i];
+              if (same !== undefined) {
+                writers[i] = { ...same, what: `${same.what}, ${String(g.inputs.schema)}` };
+              } else {
                 writers.push({
-                  who: `grant ${String(grant.principal)}`,
-                  what: `${privs.join(", ")} on ${String(g.inputs.schema)}`,
+                  who,
+                  what: `${prefix}${String(g.inputs.schema)}`,
                   resource: ref(ix, g),
                 });
               }

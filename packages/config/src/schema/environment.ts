@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ENVIRONMENT_CLASSES } from "@hdp/naming";
 import { access } from "./access";
 import { DOMAIN_IDS, kebabId } from "./common";
+import { databricksGroups } from "./groups";
 import { audit, offAccountCopy, workspaceHardening } from "./hardening";
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -132,6 +133,12 @@ export const environment = z.strictObject({
     metastoreId: z.guid({ message: "must be the metastore's UUID (8-4-4-4-12 hex digits)" }),
     /** Group that administers the catalog; always kept in grants so deploys cannot lock it out. */
     adminGroup: z.string().min(1),
+    /**
+     * The people's groups, platform-wide and per domain: engineers and readers. Each becomes
+     * Unity Catalog grants and job, cluster-policy and pool permissions (none by default: only
+     * the admin group and the deployer then reach anything).
+     */
+    groups: databricksGroups.prefault({}),
     /** IP access list, token lifetime, compliance security profile, the jobs' service principal. */
     hardening: workspaceHardening.prefault({}),
   }),
@@ -156,10 +163,18 @@ export const environment = z.strictObject({
   /** How people reach the platform: the network path to the Airflow UI. */
   access,
   compute: z.strictObject({
-    /** Cluster autotermination; 0 (never) or 10-10000 minutes. */
-    autoterminationMinutes: z.int().refine((m) => m === 0 || (m >= 10 && m <= 10000), {
-      message: "must be 0 or between 10 and 10000 minutes (Databricks' limits)",
-    }),
+    /**
+     * Idle auto-termination of all-purpose compute: 0 (never) or 10-10000 minutes. The platform
+     * creates job compute only (job clusters end with their run, and Databricks ignores
+     * auto-termination there: the job policies pin `cluster_type: job` instead), so this is
+     * validated but applied to nothing yet. Optional.
+     */
+    autoterminationMinutes: z
+      .int()
+      .refine((m) => m === 0 || (m >= 10 && m <= 10000), {
+        message: "must be 0 or between 10 and 10000 minutes (Databricks' limits)",
+      })
+      .optional(),
     maxWorkers: z.int().min(1).max(1000),
     nodeTypes: z.array(z.string().min(1)).min(1),
     /** Databricks runtime: "auto:latest-lts" or an allow-list of runtime keys. */

@@ -166,6 +166,11 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
     inputs: ["catalogName", "schemaName", "volumeType", "storageLocation"],
     source: `${TF_DBX}/volume#argument-reference ("catalog_name", "schema_name", "volume_type", "storage_location": "Change forces creation of a new resource.")`,
   },
+  // Workspace permissions: the object they govern is their identity; the access list updates.
+  "databricks:index/permissions:Permissions": {
+    inputs: ["jobId", "clusterPolicyId", "instancePoolId"],
+    source: `${TF_DBX_SRC}/permissions/resource_permissions.go (each object id field, e.g. job_id, cluster_policy_id, instance_pool_id: ForceNew; access_control updates in place)`,
+  },
   "databricks:index/instancePool:InstancePool": {
     inputs: [
       "nodeTypeId",

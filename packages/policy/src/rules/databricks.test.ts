@@ -319,7 +319,8 @@ const cases: RuleCase[] = [
     ],
     violation: {
       name: "gold-location-grants",
-      message: /"users" holds ALL_PRIVILEGES on external location hdp-prod-clinical-gold/,
+      message:
+        /"users" holds READ_FILES and ALL_PRIVILEGES on external location hdp-prod-clinical-gold/,
     },
   },
   {
@@ -378,6 +379,42 @@ const cases: RuleCase[] = [
         grants: [admin],
       }),
     ],
+  },
+  {
+    rule: "databricks-no-broad-privileges-on-phi",
+    title: "READ_FILES on a lake location to account users (files bypass table grants)",
+    resources: [
+      res("databricks:index/externalLocation:ExternalLocation", "landing", {
+        name: "hdp_prod_clinical_landing",
+        isolationMode: "ISOLATION_MODE_ISOLATED",
+      }),
+      res(DBX.grants, "landing-grants", {
+        externalLocation: "hdp_prod_clinical_landing",
+        grants: [admin, { principal: "account users", privileges: ["READ_FILES"] }],
+      }),
+    ],
+    violation: {
+      name: "landing-grants",
+      message: /"account users" holds READ_FILES on external location hdp_prod_clinical_landing/,
+    },
+  },
+  {
+    rule: "databricks-no-broad-privileges-on-phi",
+    title: "WRITE_FILES on the storage credential to users",
+    resources: [
+      res("databricks:index/storageCredential:StorageCredential", "credential", {
+        name: "hdp_prod_lake",
+        isolationMode: "ISOLATION_MODE_ISOLATED",
+      }),
+      res(DBX.grants, "credential-grants", {
+        storageCredential: "hdp_prod_lake",
+        grants: [admin, { principal: "users", privileges: ["WRITE_FILES"] }],
+      }),
+    ],
+    violation: {
+      name: "credential-grants",
+      message: /"users" holds WRITE_FILES on storage credential hdp_prod_lake/,
+    },
   },
   {
     rule: "databricks-grants-on-own-securables",

@@ -318,10 +318,10 @@ export const databricksNoBroadPrivilegesOnPhi = stackPolicy(
   {
     name: "databricks-no-broad-privileges-on-phi",
     description:
-      "No broad group (account users, users) holds ALL_PRIVILEGES, MANAGE, SELECT or MODIFY on a PHI table, schema or catalog, or on an external location.",
+      "No broad group (account users, users) holds ALL_PRIVILEGES, MANAGE, SELECT, MODIFY or file/volume access on a PHI table, schema or catalog, or on an external location or storage credential.",
     remediation:
-      "Grant USE_SCHEMA and SELECT to the domain's own group (access.groups in the environment config), never to account users; keep ALL_PRIVILEGES with the platform admin group.",
-    resourceTypes: [...GRANTS, SCHEMA, CATALOG, TABLE],
+      "Grant USE_SCHEMA and SELECT to the domain's own group (databricks.groups in the environment config), never to account users; keep ALL_PRIVILEGES with the platform admin group.",
+    resourceTypes: [...GRANTS, SCHEMA, CATALOG, TABLE, EXTERNAL_LOCATION, STORAGE_CREDENTIAL],
     hipaa: ["§164.308(a)(4)(ii)(B)", "§164.308(a)(3)(ii)(A)"],
     awsConfig: [],
     severity: "critical",

@@ -67,6 +67,11 @@ export function targetPhi(
     // Files under a lake location bypass every table grant: treat them as the most protected data.
     return { label: `external location ${location} (its files bypass table grants)`, phi: true };
   }
+  const credential = str(g.props.storageCredential);
+  if (credential !== undefined) {
+    // A credential reaches every file of the lake's buckets, below every grant.
+    return { label: `storage credential ${credential} (it reaches every lake file)`, phi: true };
+  }
   const schemaName = g.props.schema;
   if (schemaName !== null && schemaName !== undefined) {
     const full = str(schemaName);
