@@ -147,7 +147,11 @@ interface SourceOut {
   readonly tables: readonly TableTemplate[];
   readonly tableIds: readonly string[];
   /** Table documents, in table order, with their Spark task count (layers past landing). */
-  readonly tableDocs: readonly { readonly doc: Doc; readonly tasks: number; readonly dev: boolean }[];
+  readonly tableDocs: readonly {
+    readonly doc: Doc;
+    readonly tasks: number;
+    readonly dev: boolean;
+  }[];
   /** Drawn: a reference pipeline for its first, full-load table (if the DAG budget allows). */
   readonly wantsReference: boolean;
   /** Decided: declared pipelines (id, table ids); the implied `ingest` takes the other tables. */
