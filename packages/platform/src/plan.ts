@@ -218,14 +218,7 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
         path: r.path,
         content: r.content,
       }));
-      return planSource(
-        estate,
-        names,
-        s,
-        tables,
-        shared.pipelinesBySource.get(s.id) ?? [],
-        specs,
-      );
+      return planSource(estate, names, s, tables, shared.pipelinesBySource.get(s.id) ?? [], specs);
     });
 
   return {

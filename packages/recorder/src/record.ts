@@ -211,7 +211,9 @@ export async function recordProgram<T>(
   const stackTraceLimit = Error.stackTraceLimit;
   const restorePromises = levers.noPromiseDebugging ? bypassPromiseDebugging() : () => undefined;
   const restoreCallsites = levers.noStackTraces ? skipCallsites() : () => undefined;
-  const restoreStructs = levers.lazyRequests ? lazyStructs().deferRequestStructs() : () => undefined;
+  const restoreStructs = levers.lazyRequests
+    ? lazyStructs().deferRequestStructs()
+    : () => undefined;
   if (levers.noStackTraces) Error.stackTraceLimit = 0;
   try {
     let result: T;
