@@ -117,6 +117,10 @@ describe("hdp explain <source>/<table>", () => {
     expect(dev.resources.map((x) => `${x.type} ${x.name}`).sort()).toEqual([
       "aws:iam/policy:Policy sunquest-lab-policy-1",
       "databricks:index/job:Job sunquest-lab--results-job",
+      // The table's spec, which the job's tasks read.
+      expect.stringMatching(
+        /^databricks:index\/workspaceFile:WorkspaceFile sunquest-lab-specs-lab-orders-json-[0-9a-f]{8}$/,
+      ),
     ]);
     for (const x of dev.resources)
       expect(x.origin).toMatch(/^sources\/sunquest-lab\/source\.yaml:\d+:\d+$/);

@@ -107,6 +107,15 @@ describe("the program under the Node.js language host", () => {
       }
       cpSync(join(ROOT, "configs"), join(copy, "configs"), { recursive: true });
       cpSync(join(ROOT, "stacks"), join(copy, "stacks"), { recursive: true });
+      // The ingest code the program deploys as workspace files.
+      cpSync(
+        join(ROOT, "pipelines", "src", "hdp_pipelines"),
+        join(copy, "pipelines", "src", "hdp_pipelines"),
+        {
+          recursive: true,
+          filter: (src) => !src.includes("__pycache__"),
+        },
+      );
       for (const p of readdirSync(join(ROOT, "packages"))) {
         mkdirSync(join(copy, "packages", p), { recursive: true });
         cpSync(join(ROOT, "packages", p), join(copy, "packages", p), {

@@ -119,6 +119,15 @@ function cleanCopy(dest: string): void {
     cpSync(join(ROOT, f), join(dest, f));
   }
   symlinkSync(join(ROOT, "node_modules"), join(dest, "node_modules"), "dir");
+  // The ingest code @hdp/platform ships (its prepack copies it into the package).
+  cpSync(
+    join(ROOT, "pipelines", "src", "hdp_pipelines"),
+    join(dest, "pipelines", "src", "hdp_pipelines"),
+    {
+      recursive: true,
+      filter: (src) => !src.includes("__pycache__"),
+    },
+  );
   for (const dir of readdirSync(join(ROOT, "packages"))) {
     const from = join(ROOT, "packages", dir);
     if (!existsSync(join(from, "package.json"))) continue;
@@ -484,6 +493,11 @@ describe("packaging", () => {
       expect(p.files).toContain((p.manifest.types ?? "").replace(/^\.\//, ""));
       expect(p.files).toContain((p.manifest.main ?? "").replace(/^\.\//, ""));
     }
+    // @hdp/platform deploys the repository's ingest code: the same Python files, shipped.
+    const platform = [...packed.values()].find((p) => p.manifest.name === "@hdp/platform");
+    const shipped = (platform?.files ?? []).filter((f) => f.startsWith("pipelines/hdp_pipelines/"));
+    expect(shipped).toContain("pipelines/hdp_pipelines/entry.py");
+    expect(shipped.filter((f) => !f.endsWith(".py"))).toEqual([]);
   });
 
   it("installs exactly one @pulumi/pulumi, 3.248.0, shared by every package", () => {

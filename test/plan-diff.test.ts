@@ -49,7 +49,7 @@ describe("the diff against a git revision", () => {
       "BucketObjectv2 dags-lab-specimens-py-d93afcbc",
       "IngestJob lab--specimens",
       "Job lab--specimens-job",
-      "WorkspaceFile lab-specs-lab-specimens-json-ee3d68c4",
+      "WorkspaceFile lab-specs-specimens-json-ad714058",
     ]);
     expect(d.deleted).toEqual([]);
     const policy = d.updated.find((u) => u.name === "lab-policy-1");
@@ -124,12 +124,12 @@ describe("the diff against a git revision", () => {
       "BucketObjectv2 dags-payroll-timesheets-py-b6ec755a",
       "IngestJob payroll--timesheets",
       "Job payroll--timesheets-job",
-      "WorkspaceFile payroll-specs-payroll-timesheets-json-23629bb4",
+      "WorkspaceFile payroll-specs-timesheets-json-dee973d5",
     ]);
     expect(names(d.created).filter((n) => !n.startsWith("BucketObjectv2"))).toEqual([
       "IngestJob payroll--time-entries",
       "Job payroll--time-entries-job",
-      "WorkspaceFile payroll-specs-payroll-time-entries-json-bdde6e7a",
+      "WorkspaceFile payroll-specs-time-entries-json-a0e879f1",
     ]);
     expect(d.replaced).toEqual([]);
   });

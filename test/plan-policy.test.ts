@@ -120,16 +120,19 @@ describe("hdp plan and the policy pack", () => {
   it.each([
     ["a blank reason", "            ", "must explain the exception"],
     ["the placeholder", "<why the rule may be waived here>", "placeholder"],
-  ])("refuses a relaxation with %s, at its line (exit 2)", async (_, reason, message) => {
-    relax("mwaa-private-webserver", "airflow", reason);
-    const r = await planKey("--stack", "prod-core", "--no-cache");
-    expect(r.code).toBe(2);
-    expect(r.stdout + r.stderr).toMatch(
-      new RegExp(
-        `environments/prod\\.yaml:\\d+:\\d+  policies\\.relaxations\\[0\\]\\.reason  .*${message}`,
-      ),
-    );
-  });
+  ])(
+    "refuses a relaxation with %s, at its line (exit 1: a config error)",
+    async (_, reason, message) => {
+      relax("mwaa-private-webserver", "airflow", reason);
+      const r = await planKey("--stack", "prod-core", "--no-cache");
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(
+        new RegExp(
+          `environments/prod\\.yaml:\\d+:\\d+  policies\\.relaxations\\[0\\]\\.reason  .*${message}`,
+        ),
+      );
+    },
+  );
 
   it("refuses a relaxation without approver or expiry", async () => {
     t.edit(
@@ -138,7 +141,7 @@ describe("hdp plan and the policy pack", () => {
         `${s}policies:\n  relaxations:\n    - rule: kms-key-rotation\n      resource: archive-key\n      reason: "2019 archive; re-encryption planned"\n`,
     );
     const r = await planKey("--stack", "prod-core", "--no-cache");
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     const out = r.stdout + r.stderr;
     expect(out).toContain("policies.relaxations[0].approvedBy");
     expect(out).toContain("policies.relaxations[0].expires");

@@ -30,7 +30,7 @@ describe("replacements forced by changed inputs", () => {
   afterEach(() => t.cleanup());
 
   it("a new prod account id replaces every bucket: blocked, naming the config line", async () => {
-    t.edit("environments/prod.yaml", (s) => s.replace('"222222222222"', '"333333333333"'));
+    t.edit("environments/prod.yaml", (s) => s.replace('"222222222222"', '"444444444444"'));
     const r = await planHead(t.configs, ["prod-core"]);
     const [d] = r.diff?.stacks ?? [];
     const buckets = d.replaced.filter((x) => x.type === "aws:s3/bucket:Bucket");
@@ -39,7 +39,7 @@ describe("replacements forced by changed inputs", () => {
       expect(x.cause).toBe("inputs");
       expect(x.forcedBy).toEqual(["bucket"]);
       expect(x.values.before).toContain("222222222222");
-      expect(x.values.after).toContain("333333333333");
+      expect(x.values.after).toContain("444444444444");
     }
     // Not counted as updates any more.
     expect(d.updated.filter((u) => u.type === "aws:s3/bucket:Bucket")).toEqual([]);
@@ -51,7 +51,7 @@ describe("replacements forced by changed inputs", () => {
         "environments/prod.yaml:3 aws.accountId",
       ]);
       expect(f.why).toContain(
-        'environments/prod.yaml:3:14  aws.accountId  "222222222222" -> "333333333333"',
+        'environments/prod.yaml:3:14  aws.accountId  "222222222222" -> "444444444444"',
       );
       expect(f.why).toContain("registry.terraform.io/providers/hashicorp/aws");
     }

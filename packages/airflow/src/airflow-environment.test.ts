@@ -293,11 +293,18 @@ describe("AirflowEnvironment", () => {
     const isStateful = (r: RecordedResource): boolean =>
       r.name === "airflow-env" ||
       (r.name.startsWith("airflow-dags-") && r.type.startsWith("aws:s3/bucket")) ||
-      r.name === "airflow-key-key";
+      r.name === "airflow-key-key" ||
+      // MWAA's log groups: Airflow's audit trail, kept for the configured retention.
+      r.type === "aws:cloudwatch/logGroup:LogGroup";
     const stateful = custom.filter(isStateful);
     const others = custom.filter((r) => !isStateful(r));
     expect(stateful.map((r) => r.name)).toEqual(
-      expect.arrayContaining(["airflow-env", "airflow-dags-bucket", "airflow-key-key"]),
+      expect.arrayContaining([
+        "airflow-env",
+        "airflow-dags-bucket",
+        "airflow-key-key",
+        "airflow-logs-scheduler",
+      ]),
     );
     expect(others.map((r) => r.type)).toEqual(
       expect.arrayContaining([

@@ -3,7 +3,7 @@
  * not at all). All problems are collected; Outputs (unknown until deploy) are skipped.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { validateBucketName, validateMwaaEnvironmentName } from "@hdp/naming";
+import { refuseInsecure, validateBucketName, validateMwaaEnvironmentName } from "@hdp/naming";
 import { isEnvironmentClass, validateDagCount, ENVIRONMENT_CLASSES } from "./capacity";
 
 /** MWAA log levels. */
@@ -116,13 +116,15 @@ export function validateAirflowArgs(a: AirflowArgsToValidate): string[] {
     problems.push(
       `webserverAccessMode "${a.webserverAccessMode}" must be PRIVATE_ONLY or PUBLIC_ONLY`,
     );
-  } else if (
-    a.webserverAccessMode === "PUBLIC_ONLY" &&
-    !(a.acceptInsecure ?? []).includes("mwaa-private-webserver")
-  ) {
+  } else if (a.webserverAccessMode === "PUBLIC_ONLY") {
     // Defence in depth: the policy pack's rule, refused here unless accepted knowingly.
     problems.push(
-      'webserverAccessMode: mwaa-private-webserver: webserverAccessMode is PUBLIC_ONLY: the Airflow UI faces the internet (the policy pack\'s rule; list "mwaa-private-webserver" in acceptInsecure to accept it knowingly)',
+      ...refuseInsecure(
+        "webserverAccessMode",
+        "mwaa-private-webserver",
+        "webserverAccessMode is PUBLIC_ONLY: the Airflow UI faces the internet",
+        a.acceptInsecure,
+      ),
     );
   }
   for (const [field, cidrs] of [

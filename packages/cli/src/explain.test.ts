@@ -29,9 +29,11 @@ describe("hdp explain: where reads of a table are recorded", () => {
       /kept in: +s3:\/\/[a-z0-9-]+-prod-audit-222222222222\/AWSLogs\/222222222222\/CloudTrail\/ \(object lock COMPLIANCE, 2192 days; log-file validation on\)/,
     );
     expect(r.stdout).toMatch(
-      /objects: +s3:\/\/[a-z0-9-]+-prod-clinical-landing-222222222222\/lab\/results\//,
+      /lands in +landing s3:\/\/[a-z0-9-]+-prod-clinical-landing-222222222222\/lab\/results\//,
     );
-    expect(r.stdout).toContain("system.access.audit");
+    expect(r.stdout).toMatch(
+      /^Databricks reads \(every environment above\): .*system\.access\.audit/m,
+    );
   });
 
   it("explains every environment without --env, with dev's shorter lock", async () => {

@@ -4,6 +4,7 @@
  * that only fails there shows as "the program failed under mocks". These checks mirror those
  * refusals for the config fields that feed them (a test in test/ keeps the two in step).
  */
+import { validateDagAirflowVersion } from "@hdp/naming";
 import type { Environment } from "./estate";
 import type { FieldReporter } from "./tier-checks";
 
@@ -61,6 +62,10 @@ export function checkComponentArgs(r: FieldReporter, e: Omit<Environment, "stack
       ["airflow", "version"],
       `"${e.airflow.version}" is not an Airflow 2 or 3 release; MWAA runs 2.x and 3.x (e.g. "2.10.3", "3.0.6")`,
     );
+  } else {
+    // The generated DAGs (@hdp/dags `validateAirflowTarget`) run on some release lines only.
+    for (const message of validateDagAirflowVersion(e.airflow.version))
+      r.error(f, ["airflow", "version"], message);
   }
   const [a, b] = e.aws.privateSubnetIds;
   if (a !== undefined && a === b) {

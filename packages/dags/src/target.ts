@@ -4,6 +4,8 @@
  * them. Airflow 2 output is not generated: nothing here verifies it.
  */
 
+import { validateDagAirflowVersion } from "@hdp/naming";
+
 /** One supported Airflow release line. */
 export interface AirflowTarget {
   /** `major.minor`, e.g. `3.0`. */
@@ -34,12 +36,10 @@ export function airflowTarget(version: string): AirflowTarget | undefined {
   return AIRFLOW_TARGETS.find((t) => t.line === `${m[1]}.${m[2]}`);
 }
 
-/** Problems with generating DAGs for `version` (empty when supported). */
+/** Problems with generating DAGs for `version` (empty when supported; the config schema's check). */
 export function validateAirflowTarget(version: string): string[] {
   if (airflowTarget(version) !== undefined) return [];
-  return [
-    `Airflow ${version}: DAG files are generated and verified for Airflow ${AIRFLOW_TARGETS.map((t) => `${t.line}.x`).join(", ")} only (MWAA runs 3.0.6); set airflow.version to "3.0.6"`,
-  ];
+  return validateDagAirflowVersion(version);
 }
 
 /**

@@ -5,21 +5,10 @@
  * Values still unknown (Outputs) are left to the pack.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { refuseInsecure } from "@hdp/naming";
 import type { PolicyStatement } from "./policy-types";
 
-/** The refusal of one finding of `rule`, or nothing when the caller accepts the rule. */
-export function refuseInsecure(
-  field: string,
-  rule: string,
-  message: string,
-  acceptInsecure: readonly string[] | undefined,
-): string[] {
-  return (acceptInsecure ?? []).includes(rule)
-    ? []
-    : [
-        `${field}: ${rule}: ${message} (the policy pack's rule; list "${rule}" in acceptInsecure to accept it knowingly)`,
-      ];
-}
+export { refuseInsecure };
 
 /** Whether IAM's glob `pattern` (`*`, `?`; case-insensitive when asked) matches `value`. */
 function globMatches(pattern: string, value: string, ignoreCase: boolean): boolean {

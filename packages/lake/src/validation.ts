@@ -62,23 +62,8 @@ export function throwIfProblems(
   }
 }
 
-/**
- * Defence in depth: an option the policy pack would flag is refused at construction with the
- * rule's name and message, unless the caller lists the rule in `acceptInsecure` (a reviewed
- * exception, which the pack still reports). So a consumer without the pack is safe by default.
- */
-export function refuseInsecure(
-  field: string,
-  rule: string,
-  message: string,
-  acceptInsecure: readonly string[] | undefined,
-): string[] {
-  return (acceptInsecure ?? []).includes(rule)
-    ? []
-    : [
-        `${field}: ${rule}: ${message} (the policy pack's rule; list "${rule}" in acceptInsecure to accept it knowingly)`,
-      ];
-}
+/** Defence in depth (stated once in @hdp/naming): the pack's rule, refused unless accepted. */
+export { refuseInsecure } from "@hdp/naming";
 
 /**
  * The component's own options: the caller's, without `protect` and `retainOnDelete`, which the

@@ -4,3 +4,4 @@ export * from "./rules";
 export * from "./build";
 export * from "./mwaa";
 export * from "./lake";
+export * from "./defence";

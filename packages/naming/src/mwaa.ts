@@ -27,3 +27,23 @@ export const ENVIRONMENT_CLASSES = Object.keys(MWAA_DAG_CAPACITY) as [
 export function isEnvironmentClass(value: string): value is EnvironmentClass {
   return Object.prototype.hasOwnProperty.call(MWAA_DAG_CAPACITY, value);
 }
+
+/**
+ * Airflow release lines (`major.minor`) the generated DAG files are written for and verified
+ * against, stated once: the config schema refuses other versions at their line, and `@hdp/dags`
+ * keeps each line's provider pins.
+ */
+export const DAG_AIRFLOW_LINES = ["3.0"] as const;
+
+/** The Airflow version MWAA runs for the newest supported line: what errors suggest. */
+export const SUGGESTED_AIRFLOW_VERSION = "3.0.6";
+
+/** Problems with generating DAGs for a pinned Airflow `version` (empty when supported). */
+export function validateDagAirflowVersion(version: string): string[] {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  const line = m === null ? undefined : `${m[1]}.${m[2]}`;
+  if (line !== undefined && (DAG_AIRFLOW_LINES as readonly string[]).includes(line)) return [];
+  return [
+    `Airflow ${version}: DAG files are generated and verified for Airflow ${DAG_AIRFLOW_LINES.map((l) => `${l}.x`).join(", ")} only (MWAA runs ${SUGGESTED_AIRFLOW_VERSION}); set airflow.version to "${SUGGESTED_AIRFLOW_VERSION}"`,
+  ];
+}

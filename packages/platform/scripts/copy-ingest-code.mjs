@@ -17,4 +17,5 @@ cpSync(from, to, {
   recursive: true,
   filter: (src) => !src.includes("__pycache__") && !src.endsWith(".pyc"),
 });
-console.log(`copy-ingest-code: ${from} -> ${to}`);
+// stderr: `pnpm pack --json` prints its JSON on stdout, after lifecycle scripts.
+console.error(`copy-ingest-code: ${from} -> ${to}`);

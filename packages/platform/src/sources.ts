@@ -63,10 +63,11 @@ export async function createSources(
       roleArns[s.id] = createIngestRole(plan, s, domain, refs, opts).roleArn;
     }
     if (s.schemaLayers.length > 0) createSchemas(plan, s, domain, refs, opts);
-    // Each table's spec at <root>/specs/<source>/<table>.json: what its job tasks read.
+    // Each table's spec at <root>/specs/<source>/<table>.json: what its job tasks read. The
+    // component's root is the source's folder, so its files are named after the table alone.
     const specs =
       s.specs.length > 0
-        ? new WorkspaceFiles(sourceSpecsName(s.id), { root: INGEST_ROOT, files: s.specs }, opts)
+        ? new WorkspaceFiles(sourceSpecsName(s.id), sourceSpecFiles(s.id, s.specs), opts)
         : undefined;
     for (const p of s.pipelines) {
       const job = new IngestJob(
@@ -175,4 +176,20 @@ function createSchemas(
     // Stateful: protected and retained (as resource options, which the component honours).
     { ...opts, ...statefulOptions(plan) },
   );
+}
+
+/** A source's specs as files under its own folder, `<root>/specs/<source>/` (same paths). */
+function sourceSpecFiles(
+  source: string,
+  specs: readonly { readonly path: string; readonly content: string }[],
+): { root: string; files: { path: string; content: string }[] } {
+  const folder = `specs/${source}/`;
+  return {
+    root: `${INGEST_ROOT}/${folder.slice(0, -1)}`,
+    files: specs.map((f) => {
+      if (!f.path.startsWith(folder))
+        throw new Error(`source "${source}": spec ${f.path} is not under ${folder}`);
+      return { path: f.path.slice(folder.length), content: f.content };
+    }),
+  };
 }

@@ -47,23 +47,9 @@ export function sortedRecord<T>(record: Readonly<Record<string, T>>): Record<str
   return Object.fromEntries(sortedEntries(record));
 }
 
-/**
- * Defence in depth: an option the policy pack would flag is refused at construction with the
- * rule's name and message, unless the caller lists the rule in `acceptInsecure` (a reviewed
- * exception, which the pack still reports). So a consumer without the pack is safe by default.
- */
-export function refuseInsecure(
-  field: string,
-  rule: string,
-  message: string,
-  acceptInsecure: readonly string[] | undefined,
-): string[] {
-  return (acceptInsecure ?? []).includes(rule)
-    ? []
-    : [
-        `${field}: ${rule}: ${message} (the policy pack's rule; list "${rule}" in acceptInsecure to accept it knowingly)`,
-      ];
-}
+/** Defence in depth (stated once in @hdp/naming): the pack's rule, refused unless accepted. */
+import { refuseInsecure } from "@hdp/naming";
+export { refuseInsecure };
 
 /** `databricks-job-retries`: every task retries a transient failure, a bounded number of times. */
 export function validateRetries(

@@ -19,21 +19,24 @@ export function auditRecords(
     .filter((r): r is TableAuditRecord => r !== undefined);
 }
 
-/** The text of the audit section ("" without records). */
+/**
+ * The text of the audit section ("" without records). The objects and catalog tables are the
+ * ones "lands in" lists just above (the JSON carries them); Databricks' audit log is named once
+ * when every environment records reads the same way.
+ */
 export function renderAuditText(records: readonly TableAuditRecord[]): string {
   if (records.length === 0) return "";
+  const sameDatabricks = records.every((x) => x.databricksAudit === records[0]?.databricksAudit);
   const out: string[] = ["", "Where reads are recorded:"];
   for (const x of records) {
     out.push(
       `${x.table} in ${x.environment} (${x.classification}${x.enabled ? "" : ", disabled here"})`,
-      `  objects:            ${x.objects.join(", ")}`,
-      ...(x.catalogTables.length > 0
-        ? [`  catalog tables:     ${x.catalogTables.join(", ")}`]
-        : []),
       `  S3 reads/writes:    CloudTrail data events, trail ${x.trailArn}${x.organizationTrail ? " (organisation trail)" : ""}`,
       `  kept in:            ${x.trailLogs}${x.lockedDays !== undefined ? ` (object lock COMPLIANCE, ${x.lockedDays} days; log-file validation on)` : ""}`,
-      `  Databricks reads:   ${x.databricksAudit}`,
+      ...(sameDatabricks ? [] : [`  Databricks reads:   ${x.databricksAudit}`]),
     );
   }
+  if (sameDatabricks && records[0] !== undefined)
+    out.push(`Databricks reads (every environment above): ${records[0].databricksAudit}`);
   return `${out.join("\n")}\n`;
 }

@@ -132,6 +132,40 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
     inputs: ["path"],
     source: `${TF_DBX_SRC}/workspace/resource_workspace_file.go (path is ForceNew; content_base64 and source update in place)`,
   },
+  // The audit trail and the off-account copy (AWS Backup).
+  "aws:cloudtrail/trail:Trail": {
+    inputs: ["name"],
+    source: `${TF_AWS_SRC}/cloudtrail/trail.go (name is ForceNew; the bucket, key and selectors update in place: ${TF_AWS}/cloudtrail)`,
+  },
+  "aws:backup/vault:Vault": {
+    inputs: ["name", "kmsKeyArn"],
+    source: `${TF_AWS}/backup_vault#argument-reference and ${TF_AWS_SRC}/backup/vault.go (name and kms_key_arn are ForceNew; AWS::Backup::BackupVault BackupVaultName and EncryptionKeyArn "Update requires: Replacement")`,
+  },
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration": {
+    inputs: ["backupVaultName", "changeableForDays", "maxRetentionDays", "minRetentionDays"],
+    source: `${TF_AWS_SRC}/backup/vault_lock_configuration.go (no update: every argument is ForceNew)`,
+  },
+  "aws:backup/plan:Plan": {
+    inputs: ["name"],
+    source: `${TF_AWS_SRC}/backup/plan.go (name is ForceNew; rules update in place: ${TF_AWS}/backup_plan)`,
+  },
+  "aws:backup/selection:Selection": {
+    inputs: [
+      "name",
+      "planId",
+      "iamRoleArn",
+      "resources",
+      "notResources",
+      "conditions",
+      "selectionTags",
+    ],
+    source: `${TF_AWS_SRC}/backup/selection.go (no update: every argument is ForceNew; AWS::Backup::BackupSelection "Update requires: Replacement", https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-backup-backupselection.html)`,
+  },
+  // The cluster-log volume: its name renames in place, its place and kind do not.
+  "databricks:index/volume:Volume": {
+    inputs: ["catalogName", "schemaName", "volumeType", "storageLocation"],
+    source: `${TF_DBX}/volume#argument-reference ("catalog_name", "schema_name", "volume_type", "storage_location": "Change forces creation of a new resource.")`,
+  },
   "databricks:index/instancePool:InstancePool": {
     inputs: [
       "nodeTypeId",
@@ -154,6 +188,9 @@ export const REPLACEMENT_FREE_TYPES: readonly string[] = [
   "databricks:index/clusterPolicy:ClusterPolicy", // every attribute updatable (policies/resource_cluster_policy.go)
   "databricks:index/grants:Grants", // the securable is the id, grants update in place
   "databricks:index/job:Job", // jobs/resource_job.go has no force_new attribute
+  "databricks:index/workspaceConf:WorkspaceConf", // one custom_config map, updated in place (workspace/resource_workspace_conf.go)
+  "databricks:index/ipAccessList:IpAccessList", // label, list_type, ip_addresses, enabled all update (access/resource_ip_access_list.go)
+  "databricks:index/complianceSecurityProfileWorkspaceSetting:ComplianceSecurityProfileWorkspaceSetting", // a workspace setting: updated, never recreated (settings/ generic setting resource)
 ];
 
 const within = (path: string, input: string): boolean =>

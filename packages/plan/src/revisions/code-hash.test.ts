@@ -33,6 +33,10 @@ describe("the program's code", () => {
     ["packages/platform/src/__fixtures__/x.ts", false],
     ["packages/platform/README.md", false],
     ["packages/cli/src/bin.ts", false],
+    // The ingest code the platform deploys as workspace files.
+    ["pipelines/src/hdp_pipelines/entry.py", true],
+    ["pipelines/src/hdp_pipelines/__pycache__/entry.cpython-311.pyc", false],
+    ["pipelines/tests/test_raw.py", false],
   ])("%s counts: %s", (path, counts) => {
     expect(isProgramFile(path, new Set(["platform"]))).toBe(counts);
   });
@@ -63,6 +67,8 @@ describe("the program's code", () => {
       write("packages/lake/src/index.ts", "export const b = 1;\n");
       write("packages/cli/package.json", manifest("@hdp/cli", ["@hdp/platform"]));
       write("packages/cli/src/bin.ts", "run();\n");
+      write("pipelines/src/hdp_pipelines/entry.py", "print(1)\n");
+      write("pipelines/tests/test_entry.py", "def test(): pass\n");
       git("init", "-q");
       git("add", "-A");
       git("commit", "-q", "-m", "one");
@@ -71,8 +77,16 @@ describe("the program's code", () => {
 
       write("packages/cli/src/bin.ts", "run(); // changed\n");
       expect(workingTreeCodeHash(dir)).toBe(head);
+      write("pipelines/tests/test_entry.py", "def test(): assert True\n");
+      expect(workingTreeCodeHash(dir)).toBe(head);
+      // The deployed ingest code is a resource input: a change is a program change.
+      write("pipelines/src/hdp_pipelines/entry.py", "print(2)\n");
+      const ingestChanged = workingTreeCodeHash(dir);
+      expect(ingestChanged).not.toBe(head);
+      git("commit", "-q", "-am", "two");
+      expect(revisionCodeHash(dir, "HEAD")).toBe(ingestChanged);
       write("packages/lake/src/index.ts", "export const b = 2;\n");
-      expect(workingTreeCodeHash(dir)).not.toBe(head);
+      expect(workingTreeCodeHash(dir)).not.toBe(ingestChanged);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -58,9 +58,18 @@ export function programPackages(
   return seen;
 }
 
+/**
+ * The ingest code @hdp/platform deploys as workspace files (`ingestCodeDir` of the platform):
+ * its bytes are resource inputs, so they belong to the program's code.
+ */
+export const INGEST_CODE_DIR = "pipelines/src/hdp_pipelines";
+
 /** Whether a repository-relative path is code of one of `packages` (or the lockfile). */
 export function isProgramFile(path: string, packages: ReadonlySet<string>): boolean {
   if (path === "pnpm-lock.yaml") return true;
+  if (path.startsWith(`${INGEST_CODE_DIR}/`)) {
+    return packages.has(PROGRAM_PACKAGE) && path.endsWith(".py") && !path.includes("/__pycache__/");
+  }
   const m = /^packages\/([^/]+)\/(.+)$/.exec(path);
   if (m === null || !packages.has(m[1])) return false;
   const rest = m[2];
@@ -112,6 +121,10 @@ export function workingTreeCodeHash(root: string): string {
     if (statSync(join(pkgDir, "src"), { throwIfNoEntry: false })?.isDirectory()) {
       walk(root, join(pkgDir, "src"), packages, entries);
     }
+  }
+  const ingest = join(root, ...INGEST_CODE_DIR.split("/"));
+  if (statSync(ingest, { throwIfNoEntry: false })?.isDirectory()) {
+    walk(root, ingest, packages, entries);
   }
   return treeHash(entries);
 }

@@ -20,6 +20,7 @@ import type { ConfigError, Estate } from "@hdp/config";
 import {
   blobId,
   installedPackagesHash,
+  INGEST_CODE_DIR,
   isProgramFile,
   programPackages,
   treeHash,
@@ -182,7 +183,7 @@ export function gitRevision(
 
 /** The program's code hash at `commit` (see code-hash.ts), from git's object ids. */
 export function revisionCodeHash(root: string, commit: string): string {
-  const entries = listTree(root, commit, ["packages", "pnpm-lock.yaml"]);
+  const entries = listTree(root, commit, ["packages", "pnpm-lock.yaml", INGEST_CODE_DIR]);
   const blobs = new Map(entries.map((e) => [e.path, e.blob]));
   const packages = programPackages((dir) => {
     const blob = blobs.get(`packages/${dir}/package.json`);
