@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { progressBar } from "./commands/simulate";
 import { run } from "./program";
 
 let dir: string;
@@ -10,13 +11,16 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function hdp(...argv: string[]) {
+  return hdpOn(false, ...argv);
+}
+async function hdpOn(interactive: boolean, ...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await run(argv, {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     cwd: dir,
-    interactive: false,
+    interactive,
   });
   return { code, stdout: out.join(""), stderr: err.join("") };
 }
@@ -120,5 +124,65 @@ describe("hdp simulate", () => {
     expect(data.stderr).toContain('unknown environment "qa"');
     expect(data.stderr).toContain("--rows must be a whole number of at least 1");
     expect(readdirSync(dir)).not.toContain("landing");
+  });
+
+  it("simulate data refuses a non-empty directory (exit 2, nothing written) unless --overwrite", async () => {
+    expect((await hdp("simulate", "estate", "--sources", "3", "--out", "est")).code).toBe(0);
+    const args = ["simulate", "data", "--configs", "est", "--env", "dev", "--rows", "5"];
+    expect((await hdp(...args, "--out", "landing")).code).toBe(0);
+    const before = readdirSync(join(dir, "landing"), { recursive: true }).sort();
+    const other = await hdp(...args, "--seed", "2", "--start", "2025-02-01", "--out", "landing");
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe(
+      `hdp: ${join(dir, "landing")} is not empty: simulate data writes into a new or empty directory (--overwrite to write into it)\n`,
+    );
+    expect(readdirSync(join(dir, "landing"), { recursive: true }).sort()).toEqual(before);
+    const over = await hdp(...args, "--start", "2025-02-01", "--out", "landing", "--overwrite");
+    expect(over.code).toBe(0);
+    const after = readdirSync(join(dir, "landing"), { recursive: true });
+    expect(after.some((f) => String(f).endsWith("dt=2025-02-01"))).toBe(true);
+    expect(after.length).toBeGreaterThan(before.length);
+    const s3 = await hdp(...args, "--out", "s3://Not_A_Bucket", "--s3-endpoint", "localhost:9000");
+    expect(s3.code).toBe(2);
+    expect(s3.stderr).toBe(
+      'hdp: --out: "s3://Not_A_Bucket" is not an S3 URL of the form s3://bucket/prefix\n--s3-endpoint must be an http(s):// URL (got "localhost:9000")\n',
+    );
+    const local = await hdp(...args, "--out", "elsewhere", "--s3-endpoint", "http://127.0.0.1:9");
+    expect(local.code).toBe(2);
+    expect(local.stderr).toBe("hdp: --s3-endpoint applies only to an s3:// --out\n");
+  });
+
+  it("draws a progress bar on a terminal only (tables and rows), nothing in pipes or CI", async () => {
+    expect((await hdp("simulate", "estate", "--sources", "2", "--out", "est")).code).toBe(0);
+    const args = ["simulate", "data", "--configs", "est", "--env", "dev", "--rows", "3"];
+    const tty = await hdpOn(true, ...args, "--out", "a");
+    expect(tty.code).toBe(0);
+    const frames = tty.stderr.split("\r").filter((f) => f !== "");
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames[0]).toMatch(/^\[\.{30}\] 0\/\d+ tables, 0 rows /);
+    const last = frames[frames.length - 1];
+    const [, done, total] = /\] (\d+)\/(\d+) tables, [\d,]+ rows .*\n$/.exec(last) ?? [];
+    expect(done).toBe(total);
+    expect(last.startsWith(`[${"#".repeat(30)}]`)).toBe(true);
+    const piped = await hdpOn(false, ...args, "--out", "b");
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe("");
+    // Left to decide (no io.interactive): the stream must be a terminal and CI unset.
+    const io = { stdout: () => undefined, stderr: () => undefined, cwd: dir };
+    const ci = process.env.CI;
+    const isTTY = process.stderr.isTTY;
+    try {
+      Object.defineProperty(process.stderr, "isTTY", { value: true, configurable: true });
+      process.env.CI = "true";
+      expect(progressBar(io)).toBeUndefined();
+      delete process.env.CI;
+      expect(progressBar(io)).toBeDefined();
+      Object.defineProperty(process.stderr, "isTTY", { value: false, configurable: true });
+      expect(progressBar(io)).toBeUndefined();
+    } finally {
+      Object.defineProperty(process.stderr, "isTTY", { value: isTTY, configurable: true });
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+    }
   });
 });

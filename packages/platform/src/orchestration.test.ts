@@ -158,8 +158,10 @@ describe("the packed copy of the ingest code", () => {
     try {
       const script = join(__dirname, "..", "scripts", "copy-ingest-code.mjs");
       const r = spawnSync(process.execPath, [script, dest], { encoding: "utf8" });
-      expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
+      // Its one log line goes to stderr: `pnpm pack --json` keeps stdout for its JSON.
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^copy-ingest-code: .+ -> .+\n$/);
       expect(readIngestCode(ingestCodeDir(dest))).toEqual(ingestCode());
     } finally {
       rmSync(dest, { recursive: true, force: true });

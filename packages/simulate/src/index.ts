@@ -16,7 +16,8 @@ export {
   type DataResult,
   type TableStats,
 } from "./data/simulate-data";
-export { localTarget, type Target } from "./data/sinks";
+export { localTarget, TargetError, type Target } from "./data/sinks";
+export { parseS3Url, s3Target, type S3TargetOptions } from "./data/s3-target";
 export { type DataFormat, type Sink } from "./data/writers";
 export { isValidNpi, npiFor, RESTRICTED_ZIP3 } from "./data/health";
 export { scanRecord, scanText, type SafeHarborFinding } from "./safe-harbor";

@@ -13,15 +13,19 @@ import {
   ESTATE_PRESETS,
   generateEstate,
   localTarget,
+  parseS3Url,
+  s3Target,
   simulateData,
+  TargetError,
   writeEstate,
   type DataFormat,
   type DataResult,
   type EstateOptions,
   type EstatePreset,
   type GeneratedEstate,
+  type Target,
 } from "@hdp/simulate";
-import { EXIT, UsageError, type ExitCode } from "../exit-codes";
+import { CliError, EXIT, UsageError, type ExitCode } from "../exit-codes";
 import type { Io } from "../io";
 
 const n = (x: number): string => x.toLocaleString("en-US");
@@ -72,14 +76,17 @@ export function renderData(r: DataResult, out: string): string {
   return `wrote ${n(r.rows)} rows (${n(bad)} bad on purpose) of ${r.tables.length} table(s) in ${n(files)} files to ${out}\n`;
 }
 
-/** A one-line progress bar on a terminal; nothing otherwise. */
-function progressBar(io: Io): ((done: number, total: number, label: string) => void) | undefined {
+/** A one-line progress bar on a terminal (stderr, outside CI); nothing in pipes and CI. */
+export function progressBar(
+  io: Io,
+): ((done: number, total: number, label: string, rows: number) => void) | undefined {
   if (!(io.interactive ?? isInteractive(process.stderr, process.env))) return undefined;
-  return (done, total, label) => {
+  return (done, total, label, rows) => {
+    if (total === 0) return;
     const width = 30;
     const filled = Math.round((done / total) * width);
     io.stderr(
-      `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}${done === total ? "\n" : ""}`,
+      `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} tables, ${n(rows)} rows ${label.slice(0, 40).padEnd(40)}${done === total ? "\n" : ""}`,
     );
   };
 }
@@ -139,7 +146,12 @@ export function registerSimulate(
         "landing format of row tables (default: each table's configured one)",
       ).choices(["csv", "ndjson", "parquet"]),
     )
-    .requiredOption("--out <dir>", "output directory")
+    .requiredOption("--out <dir|s3://bucket/prefix>", "a new or empty directory, or S3 prefix")
+    .option(
+      "--s3-endpoint <url>",
+      "an S3-compatible endpoint for s3:// outputs (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)",
+    )
+    .option("--overwrite", "write into a non-empty directory or prefix (same names are replaced)")
     .action(
       async (opts: {
         configs: string;
@@ -153,6 +165,8 @@ export function registerSimulate(
         badRows: number;
         format?: DataFormat;
         out: string;
+        s3Endpoint?: string;
+        overwrite?: boolean;
       }) => {
         const loaded = loadEstate(resolve(io.cwd, opts.configs));
         if (!loaded.ok) {
@@ -160,9 +174,8 @@ export function registerSimulate(
           setExit(EXIT.problems);
           return;
         }
-        if (opts.out.startsWith("s3://"))
-          throw new UsageError("s3:// targets are not supported yet");
-        const out = resolve(io.cwd, opts.out);
+        const s3 = opts.out.startsWith("s3://");
+        const out = s3 ? opts.out : resolve(io.cwd, opts.out);
         const options = {
           estate: loaded.estate,
           env: opts.env,
@@ -177,9 +190,28 @@ export function registerSimulate(
           onProgress: progressBar(io),
         };
         const problems = checkDataOptions(options);
+        if (s3 && parseS3Url(opts.out) === undefined)
+          problems.push(`--out: "${opts.out}" is not an S3 URL of the form s3://bucket/prefix`);
+        if (!s3 && opts.s3Endpoint !== undefined)
+          problems.push("--s3-endpoint applies only to an s3:// --out");
+        if (opts.s3Endpoint !== undefined && !/^https?:\/\/[^/]/.test(opts.s3Endpoint))
+          problems.push(`--s3-endpoint must be an http(s):// URL (got "${opts.s3Endpoint}")`);
         if (problems.length > 0) throw new UsageError(problems.join("\n"));
-        const result = await simulateData(options, localTarget(out));
-        io.stdout(renderData(result, out));
+        try {
+          const target: Target = s3
+            ? s3Target(opts.out, { endpoint: opts.s3Endpoint })
+            : localTarget(out);
+          // Checked before anything is generated; also where missing credentials or a missing bucket show.
+          if (opts.overwrite !== true && !(await target.isEmpty()))
+            throw new UsageError(
+              `${out} is not empty: simulate data writes into a new or empty ${s3 ? "prefix" : "directory"} (--overwrite to write into it)`,
+            );
+          const result = await simulateData(options, target);
+          io.stdout(renderData(result, out));
+        } catch (e) {
+          if (e instanceof TargetError) throw new CliError(e.message, EXIT.problems);
+          throw e;
+        }
         setExit(EXIT.ok);
       },
     );

@@ -7,11 +7,11 @@ import type { Random } from "../random";
 
 /** Luhn check digit of an NPI's first nine digits (with the 80840 card-issuer prefix). */
 export function npiCheckDigit(nine: string): number {
-  const digits = `80840${nine}`.split("").map(Number);
-  let sum = 0;
+  // The prefix 80840's digits, doubled from the right as the 14 digits place them, sum to 24.
+  let sum = 24;
   // Double every second digit from the right of the 14 digits (the check digit would be 15th).
-  for (let i = digits.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = digits[i];
+  for (let i = 8, double = true; i >= 0; i--, double = !double) {
+    let d = nine.charCodeAt(i) - 48;
     if (double) {
       d *= 2;
       if (d > 9) d -= 9;

@@ -65,9 +65,25 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
   const marker = t.load.mode === "cdc" ? t.load.deletes : undefined;
   const markerIdx = marker !== undefined ? col(marker.column) : -1;
   let nextKey = o.rows;
+  const related = relations(col);
+  const debit = col("debit");
+  const credit = col("credit");
+  const journal = col("journal_id");
+  const seq = t.load.mode === "cdc" ? col(t.load.sequenceBy ?? "") : -1;
   for (let d = 0; d < o.days; d++) {
     const day = dayOf(o.start, d);
     const rng = new Random(`${String(o.seed)}/${source}/${t.id}/${day}`);
+    const ctx: Mutable<RowContext> = {
+      rng,
+      pools: o.pools,
+      day,
+      k: 0,
+      i: 0,
+      poolSize: o.rows,
+      hospitals: o.hospitals,
+      chosen: new Map(),
+      own,
+    };
     const count = ledger ? o.rows + (o.rows % 2) : o.rows;
     let pairAmount = "0.00";
     let pairBad: BadKind | undefined;
@@ -87,23 +103,17 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
           if (op === "D") deleted.add(k);
         }
       }
-      const ctx: RowContext = {
-        rng,
-        pools: o.pools,
-        day,
-        k,
-        i,
-        poolSize: o.rows,
-        hospitals: o.hospitals,
-        chosen: new Map(),
-        own,
-      };
-      const values = gens.map((g) => g(ctx));
+      // One context per day, its row fields set per row (a fresh object per row costs GC time).
+      ctx.k = k;
+      ctx.i = i;
+      ctx.chosen.clear();
+      const values: Value[] = new Array<Value>(gens.length);
+      for (let g = 0; g < gens.length; g++) values[g] = gens[g](ctx);
       // Key columns after the first belong to the key too: the same for every change of it.
       for (const j of keyIdx) {
         if (j > 0) values[j] = gens[j]({ ...ctx, rng: new Random(`${t.key}/${k}/${j}`) });
       }
-      relate(t, values, rng, col);
+      relate(related, values, rng);
       if (markerIdx >= 0) {
         // Rows that are not deletes hold the change type, unless it would read as a delete.
         const kind = op === "D" ? marker!.values[0] : op;
@@ -116,16 +126,15 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
           pairAmount = `${rng.int(1, 250_000)}.${String(rng.int(0, 99)).padStart(2, "0")}`;
           pairBad = op !== "D" && rng.chance(o.badShare) ? "wrong-type" : undefined;
         }
-        values[col("debit")] = i % 2 === 0 ? pairAmount : "0.00";
-        values[col("credit")] = i % 2 === 0 ? "0.00" : pairAmount;
-        const j = col("journal_id");
-        if (j >= 0) values[j] = `J-${day}-${String(Math.floor(i / 2)).padStart(7, "0")}`;
+        values[debit] = i % 2 === 0 ? pairAmount : "0.00";
+        values[credit] = i % 2 === 0 ? "0.00" : pairAmount;
+        if (journal >= 0)
+          values[journal] = `J-${day}-${String(Math.floor(i / 2)).padStart(7, "0")}`;
         bad = pairBad;
-        if (bad !== undefined) values[col("debit") + (i % 2)] = "n/a";
+        if (bad !== undefined) values[debit + (i % 2)] = "n/a";
       } else if (op !== "D" && rng.chance(o.badShare)) {
         bad = spoil(t.columns, values, keyIdx, rng);
       }
-      const seq = t.load.mode === "cdc" ? col(t.load.sequenceBy ?? "") : -1;
       if (seq >= 0 && bad === undefined)
         values[seq] = timestampIn(ctx, Math.min(23, d === 0 ? 0 : 1));
       yield { day, op, values, bad };
@@ -133,25 +142,38 @@ export function* tableRows(source: string, t: Table, o: RowOptions): Generator<G
   }
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Columns whose values depend on each other within a row (-1: not in the table). */
+interface Relations {
+  readonly admit: number;
+  readonly discharge: number;
+  readonly gross: number;
+  readonly net: number;
+  readonly hours: number;
+}
+
+const relations = (col: (n: string) => number): Relations => ({
+  admit: col("admit_time"),
+  discharge: col("discharge_time"),
+  gross: col("gross_pay"),
+  net: col("net_pay"),
+  hours: col("hours_paid") >= 0 ? col("hours_paid") : col("hours_worked"),
+});
+
 /** Values that depend on each other within a row. */
-function relate(t: Table, v: Value[], rng: Random, col: (n: string) => number): void {
-  const admit = col("admit_time");
-  const discharge = col("discharge_time");
-  if (admit >= 0 && discharge >= 0 && typeof v[admit] === "string") {
+function relate(r: Relations, v: Value[], rng: Random): void {
+  if (r.admit >= 0 && r.discharge >= 0 && typeof v[r.admit] === "string") {
     const hours = rng.int(2, 240);
-    v[discharge] = new Date(Date.parse(v[admit]) + hours * 3_600_000)
+    v[r.discharge] = `${new Date(Date.parse(v[r.admit] as string) + hours * 3_600_000)
       .toISOString()
-      .replace(/\.\d{3}Z$/, "Z");
+      .slice(0, 19)}Z`;
   }
-  const gross = col("gross_pay");
-  const net = col("net_pay");
-  if (gross >= 0 && net >= 0 && typeof v[gross] === "string") {
-    const g = Number(v[gross]);
-    v[net] = (g * 0.72).toFixed(2);
+  if (r.gross >= 0 && r.net >= 0 && typeof v[r.gross] === "string") {
+    const g = Number(v[r.gross]);
+    v[r.net] = (g * 0.72).toFixed(2);
   }
-  const hours = col("hours_paid") >= 0 ? col("hours_paid") : col("hours_worked");
-  if (hours >= 0 && v[hours] !== null) v[hours] = (rng.int(16, 96) / 2).toFixed(2);
-  void t;
+  if (r.hours >= 0 && v[r.hours] !== null) v[r.hours] = (rng.int(16, 96) / 2).toFixed(2);
 }
 
 /** Makes one row bad in a way the table allows; returns how. */

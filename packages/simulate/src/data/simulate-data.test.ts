@@ -291,6 +291,82 @@ describe("simulateData", () => {
     expect(findings).toEqual([]);
   });
 
+  test("the Safe Harbor scan reads every format's output: csv and parquet as records, raw files as text", async () => {
+    const { parquetReadObjects } = await import("hyparquet");
+    /** RFC 4180 rows of a csv file (quoted fields may hold commas, quotes and newlines). */
+    const csvRecords = (text: string): Row[] => {
+      const rows: string[][] = [[]];
+      let field = "";
+      let quoted = false;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+          if (ch === '"' && text[i + 1] === '"') {
+            field += '"';
+            i++;
+          } else if (ch === '"') quoted = false;
+          else field += ch;
+        } else if (ch === '"') quoted = true;
+        else if (ch === "," || ch === "\n") {
+          rows[rows.length - 1].push(field);
+          field = "";
+          if (ch === "\n") rows.push([]);
+        } else field += ch;
+      }
+      const [header, ...body] = rows.filter((r) => r.length > 0);
+      for (const r of body) expect(r).toHaveLength(header.length);
+      return body.map((r) =>
+        Object.fromEntries(header.map((h, i) => [h, r[i] === "" ? null : r[i]])),
+      );
+    };
+    const parquetRecords = async (path: string): Promise<Row[]> => {
+      const buf = readFileSync(path);
+      const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+      return (await parquetReadObjects({ file })).map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            typeof v === "bigint" ? Number(v) : (v as Row[string]),
+          ]),
+        ),
+      );
+    };
+    for (const format of ["csv", "parquet"] as const) {
+      const dir = join(root, `scan-${format}`);
+      const r = await simulateData(
+        { estate, env: "dev", rows: 20, days: 2, seed: 11, format, badShare: 0.05 },
+        localTarget(dir),
+      );
+      const findings = [];
+      const columns = new Set<string>();
+      let records = 0;
+      let rawFiles = 0;
+      for (const t of r.tables)
+        for (const f of t.files) {
+          if (t.format === format) {
+            const rows =
+              format === "csv"
+                ? csvRecords(readFileSync(join(dir, f), "utf8"))
+                : await parquetRecords(join(dir, f));
+            for (const row of rows) {
+              findings.push(...scanRecord(row));
+              for (const [k, v] of Object.entries(row)) if (v !== null) columns.add(k);
+            }
+            records += rows.length;
+          } else {
+            findings.push(...scanText(readFileSync(join(dir, f), "utf8")));
+            rawFiles++;
+          }
+        }
+      expect(records).toBeGreaterThan(3000);
+      expect(rawFiles).toBeGreaterThan(0);
+      // The identifier-shaped columns were there to scan, with values.
+      for (const c of ["birth_date", "phone", "email", "mrn", "zip3", "npi"])
+        expect(columns).toContain(c);
+      expect(findings).toEqual([]);
+    }
+  });
+
   test("the Safe Harbor scan catches real-shaped identifiers", () => {
     const kinds = (r: Row) =>
       scanRecord(r)

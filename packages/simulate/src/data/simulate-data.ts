@@ -43,8 +43,11 @@ export interface DataOptions {
   readonly badShare?: number;
   /** Rows per part file (default 100,000). */
   readonly partRows?: number;
-  /** Called after each table with running totals (for a progress bar). */
-  readonly onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * Progress (for a bar on a terminal): tables done of the total, the table being written, and
+   * rows written so far; after each table and every 50,000 rows within one.
+   */
+  readonly onProgress?: (done: number, total: number, label: string, rows: number) => void;
 }
 
 export interface TableStats {
@@ -92,6 +95,7 @@ export function checkDataOptions(o: DataOptions): string[] {
 }
 
 const RAW = new Set(["hl7", "vcf", "fastq"]);
+const PROGRESS_EVERY = 50_000;
 
 /** What lands for a table: a raw vendor format, or the given (else configured) row format. */
 function formatOf(s: Source, t: Table, given: DataFormat | undefined): RawFormat | DataFormat {
@@ -119,6 +123,7 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
   const partRows = o.partRows ?? 100_000;
   const out: TableStats[] = [];
   let total = 0;
+  if (tables.length > 0) o.onProgress?.(0, tables.length, tables[0].key, 0);
   for (const [n, t] of tables.entries()) {
     const source = sources.get(t.source)!;
     const format = formatOf(source, t, o.format);
@@ -143,7 +148,9 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
             : parquetWriter(sink, t.columns, parquet!);
       return { path, writer };
     };
-    const stats = await writeTable(t, o, pools, hospitals, partRows, open);
+    const stats = await writeTable(t, o, pools, hospitals, partRows, open, (rows) =>
+      o.onProgress?.(n, tables.length, t.key, total + rows),
+    );
     out.push({
       ...stats,
       source: t.source,
@@ -152,8 +159,9 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
       keys: keyColumns(t),
     });
     total += stats.rows;
-    o.onProgress?.(n + 1, tables.length, t.key);
+    o.onProgress?.(n + 1, tables.length, t.key, total);
   }
+  await target.finish();
   return { tables: out, rows: total };
 }
 
@@ -164,6 +172,7 @@ async function writeTable(
   hospitals: readonly string[],
   partRows: number,
   open: (day: string, part: number) => Promise<{ path: string; writer: RowWriter }>,
+  progress: (rows: number) => void,
 ): Promise<Omit<TableStats, "source" | "table" | "format" | "keys">> {
   const files: string[] = [];
   const ops = { I: 0, U: 0, D: 0 };
@@ -196,6 +205,7 @@ async function writeTable(
     if (wait !== undefined) await wait;
     current.inPart++;
     rows++;
+    if (rows % PROGRESS_EVERY === 0) progress(rows);
     ops[r.op]++;
     if (r.bad !== undefined) bad[r.bad]++;
   }

@@ -1,5 +1,5 @@
-/** Where files go: a local directory (streams, respecting back-pressure). */
-import { createWriteStream, mkdirSync } from "node:fs";
+/** Where files go: a local directory or an S3 prefix (`s3-target.ts`), streamed with back-pressure. */
+import { createWriteStream, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Sink } from "./writers";
 
@@ -8,15 +8,38 @@ export interface Target {
   open(path: string): Promise<Sink>;
   /** Where a path ends up, for messages. */
   describe(path: string): string;
+  /** True when nothing is there yet (a new or empty directory, a prefix without objects). */
+  isEmpty(): Promise<boolean>;
+  /** Waits until every file is complete (uploads still in flight); after the last close. */
+  finish(): Promise<void>;
 }
+
+/** A target that cannot be written (no credentials, no bucket, a directory it cannot create): one line for the user. */
+export class TargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TargetError";
+  }
+}
+
+const fsFailure = (e: unknown, path: string): TargetError =>
+  new TargetError(
+    `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+  );
 
 export function localTarget(root: string): Target {
   return {
     open(path) {
       const full = join(root, path);
-      mkdirSync(dirname(full), { recursive: true });
+      try {
+        mkdirSync(dirname(full), { recursive: true });
+      } catch (e) {
+        return Promise.reject(fsFailure(e, full));
+      }
       const stream = createWriteStream(full);
-      const failed = new Promise<never>((_, reject) => stream.once("error", reject));
+      const failed = new Promise<never>((_, reject) =>
+        stream.once("error", (e) => reject(fsFailure(e, full))),
+      );
       failed.catch(() => undefined);
       return Promise.resolve({
         async write(chunk) {
@@ -27,5 +50,7 @@ export function localTarget(root: string): Target {
       });
     },
     describe: (path) => join(root, path),
+    isEmpty: () => Promise.resolve(!existsSync(root) || readdirSync(root).length === 0),
+    finish: () => Promise.resolve(),
   };
 }

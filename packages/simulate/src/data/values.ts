@@ -107,8 +107,10 @@ const patientOfEncounter = (e: number, pool: number): number =>
   (Math.imul(e + 1, 40503) >>> 0) % Math.max(1, pool);
 
 const pad = (n: number, w: number): string => String(n).padStart(w, "0");
+/** "00".."99": two-digit fields without padStart per value. */
+const PAD2: readonly string[] = Array.from({ length: 100 }, (_, n) => pad(n, 2));
 const time = (ctx: RowContext, minHour = 0): string =>
-  `${ctx.day}T${pad(ctx.rng.int(minHour, 23), 2)}:${pad(ctx.rng.int(0, 59), 2)}:${pad(ctx.rng.int(0, 59), 2)}Z`;
+  `${ctx.day}T${PAD2[ctx.rng.int(minHour, 23)]}:${PAD2[ctx.rng.int(0, 59)]}:${PAD2[ctx.rng.int(0, 59)]}Z`;
 
 /** Decimal(p,s) as exact text within its precision. */
 export function decimalText(rng: Random, precision: number, scale: number, max = Infinity): string {

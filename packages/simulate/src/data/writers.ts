@@ -36,24 +36,47 @@ function csvField(v: Value): string {
   return /[",\n\r]/.test(s) || s === "" ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Buffers small writes into ~64 KiB chunks before they reach the sink. */
+const CHUNK = 1 << 18;
+
+/**
+ * Buffers small writes into ~256 KiB chunks before they reach the sink: each line is encoded
+ * (UTF-8) straight into the chunk, so no large string is ever joined or copied.
+ */
 class Buffered {
-  private parts: string[] = [];
-  private size = 0;
+  private chunk = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
   constructor(private readonly sink: Sink) {}
   /** Returns a promise only when it hands a chunk to the sink (callers await only then). */
   add(s: string): Promise<void> | undefined {
-    this.parts.push(s);
-    this.size += s.length;
-    return this.size >= 1 << 18 ? this.flush() : undefined;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    if (this.used + s.length * 3 > CHUNK) {
+      if (s.length * 3 > CHUNK) return this.flush().then(() => this.sink.write(s));
+      const flushed = this.flush();
+      this.used = this.chunk.write(s, 0, "utf8");
+      return flushed;
+    }
+    this.used += this.chunk.write(s, this.used, "utf8");
+    return undefined;
   }
-  async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const text = this.parts.join("");
-    this.parts = [];
-    this.size = 0;
-    await this.sink.write(text);
+  flush(): Promise<void> {
+    if (this.used === 0) return Promise.resolve();
+    // The sink may hold the bytes until they are written: hand over this chunk, start another.
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK);
+    this.used = 0;
+    return Promise.resolve(this.sink.write(full));
   }
+}
+
+/** A value as JSON: strings that need no escaping without JSON.stringify (same text). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+function jsonOf(v: Value): string {
+  if (typeof v === "string") return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "null";
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return JSON.stringify(v);
 }
 
 export function csvWriter(sink: Sink, columns: readonly Column[]): RowWriter {
@@ -80,12 +103,12 @@ export function csvWriter(sink: Sink, columns: readonly Column[]): RowWriter {
 
 export function ndjsonWriter(sink: Sink, columns: readonly Column[]): RowWriter {
   const out = new Buffered(sink);
-  const names = columns.map((c) => JSON.stringify(c.name));
+  // `"name":` for the first column, `,"name":` for the others.
+  const keys = columns.map((c, i) => `${i > 0 ? "," : ""}${JSON.stringify(c.name)}:`);
   return {
     write(values) {
-      let line = "{";
-      for (let i = 0; i < values.length; i++)
-        line += `${i > 0 ? "," : ""}${names[i]}:${JSON.stringify(values[i])}`;
+      let line = `{${keys[0]}${jsonOf(values[0])}`;
+      for (let i = 1; i < values.length; i++) line += `${keys[i]}${jsonOf(values[i])}`;
       return out.add(`${line}}\n`);
     },
     async close() {

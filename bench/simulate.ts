@@ -1,0 +1,222 @@
+/**
+ * `hdp simulate data` throughput: N rows (default 1,000,000) of one wide table (40 columns of
+ * every kind the generator knows: names, MRNs, NPIs, codes, dates, timestamps, decimals, ints,
+ * doubles, booleans, free text) to ndjson, csv and parquet, each format in a fresh process so
+ * its peak RSS is its own. Baseline, in the same run: the same rows generated once into memory
+ * (a sample of 100,000) and written as ndjson with a plain `JSON.stringify` loop — what
+ * serialising rows costs at the least, with no generation at all. Ratio = simulate ÷ baseline.
+ *
+ *   pnpm bench:simulate [N=1000000] [formats=ndjson,parquet,csv]
+ */
+import { spawnSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadEstateOrThrow, type Column, type Estate, type Table } from "@hdp/config";
+import { localTarget, simulateData, type DataFormat } from "@hdp/simulate";
+
+const ROOT = join(__dirname, "..");
+const SOURCE = "epic-clarity";
+const TABLE = "wide_encounters";
+
+const col = (name: string, type: string, nullable = true): Column =>
+  ({ name, type, nullable, classification: "phi" }) as Column;
+
+/** 40 columns: the kinds of a real wide extract (Clarity's PAT_ENC has hundreds). */
+export const WIDE_COLUMNS: readonly Column[] = [
+  col("pat_enc_csn_id", "bigint", false),
+  col("pat_id", "string", false),
+  col("mrn", "string"),
+  col("first_name", "string"),
+  col("last_name", "string"),
+  col("birth_date", "date"),
+  col("sex", "string"),
+  col("zip3", "string"),
+  col("phone", "string"),
+  col("email", "string"),
+  col("add_line_1", "string"),
+  col("city", "string"),
+  col("state", "string"),
+  col("provider_id", "string"),
+  col("npi", "string"),
+  col("department_id", "bigint"),
+  col("hospital_id", "string"),
+  col("encounter_type", "string"),
+  col("admit_time", "timestamp"),
+  col("discharge_time", "timestamp"),
+  col("icd10_code", "string"),
+  col("cpt_code", "string"),
+  col("loinc_code", "string"),
+  col("ndc_code", "string"),
+  col("total_charges", "decimal(12,2)"),
+  col("expected_reimbursement", "decimal(18,4)"),
+  col("length_of_stay", "int"),
+  col("visit_count", "smallint"),
+  col("acuity", "tinyint"),
+  col("is_readmission", "boolean"),
+  col("weight_kg", "double"),
+  col("bmi", "float"),
+  col("enc_closed_yn", "string"),
+  col("disch_disp_c", "string"),
+  col("chief_complaint", "string"),
+  col("payer_name", "string"),
+  col("member_id", "string"),
+  col("contact_date", "date"),
+  col("update_date", "timestamp", false),
+  col("notes", "string"),
+];
+
+function wideEstate(): Estate {
+  const estate = loadEstateOrThrow(join(ROOT, "configs"));
+  const base = estate.tables.find((t) => t.source === SOURCE && t.id === "encounters");
+  if (base === undefined) throw new Error(`configs/ has no ${SOURCE}/encounters`);
+  const wide: Table = {
+    ...base,
+    id: TABLE,
+    key: `${SOURCE}/${TABLE}`,
+    columns: WIDE_COLUMNS,
+    load: { mode: "incremental", watermark: "update_date" } as Table["load"],
+  };
+  return { ...estate, tables: [...estate.tables, wide] };
+}
+
+interface Report {
+  readonly label: string;
+  readonly rows: number;
+  readonly seconds: number;
+  /** CPU seconds of the run (user + system): steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number;
+  readonly bytes: number;
+  readonly peakRss: number;
+}
+
+async function child(label: string, rows: number): Promise<Report> {
+  const out = mkdtempSync(join(tmpdir(), "hdp-bench-sim-"));
+  try {
+    const estate = wideEstate();
+    if (label === "baseline") return await baseline(estate, rows, out);
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const r = await simulateData(
+      {
+        estate,
+        env: "dev",
+        source: SOURCE,
+        table: TABLE,
+        rows,
+        days: 1,
+        seed: 1,
+        format: label as DataFormat,
+      },
+      localTarget(out),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSince(cpu);
+    const bytes = r.tables[0].files.reduce((a, f) => a + statSync(join(out, f)).size, 0);
+    return {
+      label,
+      rows: r.rows,
+      seconds,
+      cpuSeconds,
+      bytes,
+      peakRss: process.resourceUsage().maxRSS * 1024,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** The same rows (a 100,000-row sample, from a parquet-free ndjson run read back) as objects, serialised with JSON.stringify. */
+async function baseline(estate: Estate, rows: number, out: string): Promise<Report> {
+  const sample = Math.min(rows, 100_000);
+  const r = await simulateData(
+    {
+      estate,
+      env: "dev",
+      source: SOURCE,
+      table: TABLE,
+      rows: sample,
+      days: 1,
+      seed: 1,
+      format: "ndjson",
+    },
+    localTarget(out),
+  );
+  const { readFileSync } = await import("node:fs");
+  const objects = r.tables[0].files.flatMap((f) =>
+    readFileSync(join(out, f), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as unknown),
+  );
+  const path = join(out, "baseline.json");
+  const stream = createWriteStream(path);
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  let buffer = "";
+  for (let i = 0; i < rows; i++) {
+    buffer += `${JSON.stringify(objects[i % objects.length])}\n`;
+    if (buffer.length > 1 << 18) {
+      if (!stream.write(buffer)) await new Promise<void>((res) => stream.once("drain", res));
+      buffer = "";
+    }
+  }
+  await new Promise<void>((res) => stream.end(buffer, res));
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    label: "baseline",
+    rows,
+    seconds,
+    cpuSeconds: cpuSince(cpu),
+    bytes: statSync(path).size,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+const cpuSince = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+};
+
+function spawnChild(label: string, rows: number): Report {
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@hdp/source", __filename, "child", label, String(rows)],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 },
+  );
+  const line = r.stdout.split("\n").find((l) => l.startsWith("REPORT "));
+  if (r.status !== 0 || line === undefined) throw new Error(`${label} failed:\n${r.stderr}`);
+  return JSON.parse(line.slice("REPORT ".length)) as Report;
+}
+
+const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
+const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "child") {
+    const report = await child(process.argv[3], Number(process.argv[4]));
+    console.log(`REPORT ${JSON.stringify(report)}`);
+    return;
+  }
+  const rows = Number(process.argv[2] ?? 1_000_000);
+  const formats = (process.argv[3] ?? "ndjson,parquet,csv").split(",");
+  const base = spawnChild("baseline", rows);
+  const baseRate = base.rows / base.seconds;
+  const baseCpuRate = base.rows / base.cpuSeconds;
+  console.log(
+    `baseline (JSON.stringify of prebuilt rows): ${fmt(baseRate)} rows/s, ${fmt(baseCpuRate)} rows per CPU-s, ${mb(base.bytes)}, peak RSS ${mb(base.peakRss)}`,
+  );
+  for (const f of formats) {
+    const r = spawnChild(f, rows);
+    const rate = r.rows / r.seconds;
+    const cpuRate = r.rows / r.cpuSeconds;
+    console.log(
+      `${f.padEnd(8)} ${fmt(r.rows)} rows × ${WIDE_COLUMNS.length} columns in ${r.seconds.toFixed(1)} s: ${fmt(rate)} rows/s (${(rate / baseRate).toFixed(2)}× baseline), ${fmt(cpuRate)} rows per CPU-s (${(cpuRate / baseCpuRate).toFixed(2)}×), ${mb(r.bytes)}, peak RSS ${mb(r.peakRss)}`,
+    );
+  }
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

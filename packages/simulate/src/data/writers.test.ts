@@ -1,0 +1,49 @@
+import type { Column } from "@hdp/config";
+import type { Value } from "./values";
+import { csvWriter, ndjsonWriter, type Sink } from "./writers";
+
+const memorySink = (): Sink & { text: () => string; chunks: number } => {
+  const parts: Buffer[] = [];
+  const sink = {
+    chunks: 0,
+    write(chunk: string | Uint8Array) {
+      sink.chunks++;
+      parts.push(Buffer.from(chunk));
+    },
+    close: () => Promise.resolve(),
+    text: () => Buffer.concat(parts).toString("utf8"),
+  };
+  return sink;
+};
+const cols = (...names: string[]): Column[] =>
+  names.map((name) => ({ name, type: "string", nullable: true }) as Column);
+
+describe("row writers", () => {
+  test("ndjson lines are exactly JSON.stringify of the row, whatever the values", async () => {
+    const columns = cols("a", 'q"uote', "c", "d", "e", "f");
+    const rows: Value[][] = [
+      ["plain", 'say "hi"', "back\\slash", "tab\there\nnewline\u0001", "Zoë ☃ 😀", "\ud800 lone"],
+      [0, -0, 1.5e-7, 123456789012, Number.NaN, Number.POSITIVE_INFINITY],
+      [true, false, null, ["x", 1, null], "", "</script>"],
+    ];
+    const sink = memorySink();
+    const w = ndjsonWriter(sink, columns);
+    for (const r of rows) await w.write(r);
+    await w.close();
+    const want = rows
+      .map((r) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, r[i]])))}\n`)
+      .join("");
+    expect(sink.text()).toBe(want);
+  });
+
+  test("lines larger than a chunk and many small lines arrive whole and in order", async () => {
+    const sink = memorySink();
+    const w = csvWriter(sink, cols("v"));
+    const big = "ü".repeat(300_000);
+    const lines = ["a", big, ...Array.from({ length: 50_000 }, (_, i) => `row-${i}`), "z"];
+    for (const l of lines) await w.write([l]);
+    await w.close();
+    expect(sink.text()).toBe(`v\n${lines.join("\n")}\n`);
+    expect(sink.chunks).toBeGreaterThan(2);
+  });
+});
