@@ -4,10 +4,17 @@
  * queries (median of several runs, after one warm-up).
  *
  *   npx tsx --conditions=@hdp/source bench/query.ts [N=100000]
+ *   pnpm bench:query --end-to-end [CONFIGS_DIR]
+ *
+ * `--end-to-end` times the real `hdp query` instead, a fresh process per run, at the
+ * health-system preset's size (generated into a temp dir unless given): cold (`--no-cache`:
+ * load the config files, fill SQLite) against warm (the saved database of an unchanged tree),
+ * in the same run; target warm < 1 s. Run `pnpm build` first to time the published entry too.
  *
  * Building the Estate in memory keeps YAML parsing out of the figures (`bench/config-load.ts`
  * measures that); the rows, JSON columns and overlays are what the loader would produce.
  */
+import { readdirSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import {
@@ -20,8 +27,10 @@ import {
   type Table,
 } from "@hdp/config";
 import { EstateDatabase, TABLES } from "@hdp/query";
+import { coldVersusWarm, machine, presetEstate } from "./end-to-end";
 
-const N = Number(process.argv[2] ?? 100_000);
+const END_TO_END = process.argv[2] === "--end-to-end";
+const N = Number((END_TO_END ? undefined : process.argv[2]) ?? 100_000);
 const PER_SOURCE = 200;
 const RUNS = 7;
 const TYPES = ["string", "bigint", "timestamp", "decimal(18,2)"];
@@ -209,4 +218,25 @@ async function main(): Promise<void> {
   db.close();
 }
 
-void main();
+/** The real `hdp query`, cold against warm: a lookup, and a scan of every column. */
+function endToEnd(dir: string | undefined): void {
+  const estate = presetEstate(dir);
+  try {
+    const source = readdirSync(join(estate.dir, "sources")).sort()[0];
+    const table = readdirSync(join(estate.dir, "sources", source, "tables")).sort()[0];
+    const edit = `sources/${source}/tables/${table}`;
+    const id = table.replace(/\.yaml$/, "");
+    coldVersusWarm(
+      "query",
+      estate.dir,
+      ["query", `SELECT key, file, line FROM tables WHERE id = '${id}'`],
+      edit,
+    );
+    console.log(`\n${machine()}`);
+  } finally {
+    estate.cleanup();
+  }
+}
+
+if (END_TO_END) endToEnd(process.argv[3]);
+else void main();

@@ -21,12 +21,14 @@ import {
   runValidate,
   validateExitCode,
 } from "./commands/validate";
-import { registerQuery } from "./commands/query";
-import { registerExplain } from "./commands/explain";
-import { registerPlan } from "./commands/plan";
-import { registerSimulate } from "./commands/simulate";
-import { registerDeploy } from "./commands/deploy";
-import { registerDags } from "./commands/dags";
+import { indexCacheOptions, indexCacheRoot } from "./options";
+import type * as QueryCommand from "./commands/query";
+import type * as PlanCommand from "./commands/plan";
+import type * as ExplainCommand from "./commands/explain";
+import type * as SimulateCommand from "./commands/simulate";
+import type * as DeployCommand from "./commands/deploy";
+import type * as DagsCommand from "./commands/dags";
+import type * as LocalCommand from "./commands/local";
 
 /** This package's version (package.json sits one level above src/ and dist/). */
 export const VERSION = (
@@ -36,7 +38,14 @@ export const VERSION = (
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
 
-function buildProgram(ctx: CommandContext): Command {
+/**
+ * The commands answered like a local tool (`hdp validate`, `hdp query`): when one of them is
+ * what runs, only they are loaded — the others pull in Pulumi, the planner and the simulator,
+ * a second of start-up that such a command never needs.
+ */
+const LIGHT_COMMANDS = new Set(["validate", "query"]);
+
+function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
   const { io } = ctx;
   const program = new Command("hdp")
     .description("health-data-platform: validate, plan and query the data estate under configs/")
@@ -50,32 +59,71 @@ function buildProgram(ctx: CommandContext): Command {
     })
     .showHelpAfterError("(run hdp --help for usage)");
 
-  program
+  const validate = program
     .command("validate")
     .description("check every config file; print all errors as file:line:col  field  message")
     .addOption(configsOption())
     .option("--env <env>", "summarise one environment only")
-    .addOption(formatOption())
-    .action((opts: { configs?: string; env?: string; format: "text" | "json" }) => {
-      const result = runValidate({ configs: configsDir(opts.configs, io.cwd), env: opts.env });
+    .addOption(formatOption());
+  for (const o of indexCacheOptions()) validate.addOption(o);
+  validate.action(
+    (opts: {
+      configs?: string;
+      env?: string;
+      format: "text" | "json";
+      cache?: boolean;
+      cacheDir?: string;
+    }) => {
+      const configs = configsDir(opts.configs, io.cwd);
+      const result = runValidate({
+        configs,
+        env: opts.env,
+        cacheDir: indexCacheRoot(opts, configs, io.cwd),
+      });
       io.stdout(
         opts.format === "json"
           ? renderValidateJson(result)
           : renderValidateText(result, io.cwd, ctx.out),
       );
       ctx.setExit(validateExitCode(result));
-    });
+    },
+  );
 
-  registerPlan(program, ctx);
-  registerQuery(program, ctx);
+  // Help lists every command, so it loads them all.
+  const help = argv.includes("--help") || argv.includes("-h");
+  const query = (): typeof QueryCommand =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+    require("./commands/query") as typeof QueryCommand;
+  if (LIGHT_COMMANDS.has(argv[0] ?? "") && !help) {
+    // `hdp validate` needs neither the SQL engine nor the query command.
+    if (argv[0] === "query") query().registerQuery(program, ctx);
+    return program;
+  }
+  // Loaded only here (require, as the plan package loads its runner): see LIGHT_COMMANDS.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+  const plan = require("./commands/plan") as typeof PlanCommand;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+  const explain = require("./commands/explain") as typeof ExplainCommand;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+  const simulate = require("./commands/simulate") as typeof SimulateCommand;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+  const deploy = require("./commands/deploy") as typeof DeployCommand;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+  const dags = require("./commands/dags") as typeof DagsCommand;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see LIGHT_COMMANDS
+  const local = require("./commands/local") as typeof LocalCommand;
+  plan.registerPlan(program, ctx);
+  query().registerQuery(program, ctx);
 
-  registerExplain(program, io, ctx.setExit);
+  explain.registerExplain(program, io, ctx.setExit);
 
-  registerSimulate(program, io, ctx.setExit);
+  simulate.registerSimulate(program, io, ctx.setExit);
 
-  registerDeploy(program, io, ctx.setExit);
+  deploy.registerDeploy(program, io, ctx.setExit);
 
-  registerDags(program, io, ctx.setExit);
+  dags.registerDags(program, io, ctx.setExit);
+
+  local.registerLocal(program, ctx);
 
   return program;
 }
@@ -103,7 +151,7 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       code = c;
     },
   };
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
   try {
     checkHelpTopic(program, argv);
     await program.parseAsync([...argv], { from: "user" });

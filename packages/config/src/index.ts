@@ -33,3 +33,10 @@ export {
   RUNTIME_KEY,
 } from "./component-checks";
 export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";
+export {
+  discoveredFiles,
+  indexTree,
+  RACY_MARGIN_NS,
+  writeAtomically,
+  type TreeIndex,
+} from "./tree-index";

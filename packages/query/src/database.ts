@@ -11,6 +11,7 @@ import { EstateView, type RowObject, type SqlTable, type SqlValue } from "./defi
 import { QueryError } from "./errors";
 import { hintFor, READ_KINDS, readOnly, unsupportedStatement, WRITE_KINDS } from "./guard";
 import { locateError, referencedNames, statementKind, tokenize } from "./sql-text";
+import { attachSnapshot, fileLiteral } from "./snapshot";
 
 let engine: Promise<initSqlJs.SqlJsStatic> | undefined;
 /** sql.js compiles its WebAssembly once per process (~40 ms). */
@@ -23,6 +24,11 @@ export interface OpenOptions {
    * environment).
    */
   readonly env?: string;
+  /**
+   * Keeps the rows in a file that {@link EstateDatabase.snapshot} can save (for a cache), rather
+   * than in an in-memory database.
+   */
+  readonly snapshots?: boolean;
 }
 
 export interface QueryResult {
@@ -47,8 +53,11 @@ export class EstateDatabase {
 
   private constructor(
     private readonly db: initSqlJs.Database,
-    readonly view: EstateView,
+    /** The estate the rows derive from; undefined for a snapshot. */
+    readonly view: EstateView | undefined,
     readonly env: string | undefined,
+    /** The connection whose main file is attached as `estate` (snapshots), if any. */
+    private readonly holder?: initSqlJs.Database,
   ) {}
 
   /** Opens the estate. Throws a usage {@link QueryError} for an unknown `env`. */
@@ -62,13 +71,59 @@ export class EstateDatabase {
     }
     const SQL = await loadEngine();
     const db = new SQL.Database();
-    // A true in-memory database: sql.js's main database is a file in Emscripten's MEMFS,
-    // about five times slower to fill.
-    db.exec(`ATTACH DATABASE ':memory:' AS ${SCHEMA}; PRAGMA temp_store = MEMORY;`);
+    // A true in-memory database (sql.js's main database is a file in Emscripten's MEMFS), or,
+    // to save snapshots, the file of a second connection that can export its bytes.
+    const holder = options.snapshots === true ? new SQL.Database() : undefined;
+    db.exec(
+      `ATTACH DATABASE ${holder === undefined ? "':memory:'" : fileLiteral(holder)} AS ${SCHEMA}; PRAGMA temp_store = MEMORY;`,
+    );
     db.exec(TABLES.map(createTableSql).join("\n"));
-    if (env !== undefined) db.exec(EFFECTIVE.map((t) => envView(tableNamed(t)!, env)).join("\n"));
-    db.exec("PRAGMA query_only = ON");
-    return new EstateDatabase(db, view, env);
+    return new EstateDatabase(finishOpen(db, env), view, env, holder);
+  }
+
+  /**
+   * Opens a snapshot written by {@link EstateDatabase.snapshot}: the same tables, rows, rowids
+   * and indexes as the database it was taken of, without the estate. `filled` are the tables
+   * the snapshot holds rows of (the others are empty: a query naming one throws); `envs` the
+   * estate's environment names (to check `env`). Read-only: `apply` refuses. Throws when the
+   * bytes are not a snapshot (the caller then builds the database afresh).
+   */
+  static async openSnapshot(
+    bytes: Uint8Array,
+    envs: readonly string[],
+    filled: readonly string[],
+    options: Omit<OpenOptions, "snapshots"> = {},
+  ): Promise<EstateDatabase> {
+    const env = options.env;
+    if (env !== undefined && !envs.includes(env)) {
+      throw new QueryError(`unknown environment "${env}" (environments: ${envs.join(", ")})`, {
+        kind: "usage",
+      });
+    }
+    const { holder, db } = attachSnapshot(await loadEngine(), bytes);
+    const opened = new EstateDatabase(finishOpen(db, env), undefined, env, holder);
+    for (const name of filled) if (tableNamed(name) !== undefined) opened.loaded.add(name);
+    return opened;
+  }
+
+  /** The tables a statement (or several) names: what a query would fill. */
+  static tablesNamedBy(sql: string): string[] {
+    const names = referencedNames(sql);
+    if (names.has("sqlite_master") || names.has("sqlite_schema")) return TABLES.map((t) => t.name);
+    return [...names].filter((n) => tableNamed(n)).map((n) => tableNamed(n)!.name);
+  }
+
+  /**
+   * The database as the bytes of an SQLite file, and the tables filled in it, for
+   * {@link EstateDatabase.openSnapshot}. Only for a database opened with `snapshots`.
+   */
+  snapshot(): { bytes: Uint8Array; filled: string[] } {
+    if (this.holder === undefined || this.view === undefined) {
+      throw new Error(
+        "snapshot() needs a database opened from the estate with { snapshots: true }",
+      );
+    }
+    return { bytes: this.holder.export(), filled: [...this.loaded] };
   }
 
   /** Names of the tables filled so far. */
@@ -79,6 +134,13 @@ export class EstateDatabase {
   /** Fills every table (queries fill what they name on their own). */
   loadAll(): void {
     this.materialize(TABLES.map((t) => t.name));
+  }
+
+  /** Fills the tables named (unknown names are ignored). */
+  fill(names: readonly string[]): void {
+    this.materialize(
+      names.filter((n) => tableNamed(n) !== undefined).map((n) => tableNamed(n)!.name),
+    );
   }
 
   /** Runs one read-only statement. Throws a {@link QueryError} for anything else. */
@@ -117,6 +179,11 @@ export class EstateDatabase {
    * changed, with its values before and after. The YAML is not touched: see `writeBack`.
    */
   apply(sql: string): RowChange[] {
+    if (this.view === undefined) {
+      throw new QueryError("a snapshot is read-only: open the estate itself to apply changes", {
+        kind: "usage",
+      });
+    }
     const internal = tokenize(sql).find((t) => /^(rowid|oid|_rowid_)$/i.test(t.value));
     if (internal !== undefined) {
       throw new QueryError("rowid is internal to hdp query: select rows by their key columns", {
@@ -160,13 +227,14 @@ export class EstateDatabase {
 
   close(): void {
     this.db.close();
+    this.holder?.close();
   }
 
   private changesOf(
     table: SqlTable,
     t: { updated: Set<number>; deleted: Set<number> },
   ): RowChange[] {
-    const old = table.rows(this.view); // the rows as inserted, derived again
+    const old = table.rows(this.view!); // the rows as inserted, derived again (never a snapshot)
     const names = table.columns.map((c) => c.name);
     const asObject = (values: readonly SqlValue[]): RowObject =>
       Object.fromEntries(names.map((n, i) => [n, values[i]]));
@@ -223,6 +291,9 @@ export class EstateDatabase {
   private materialize(names: Iterable<string>): void {
     const todo = [...names].map((n) => tableNamed(n)!).filter((t) => !this.loaded.has(t.name));
     if (todo.length === 0) return;
+    if (this.view === undefined) {
+      throw new Error(`the snapshot holds no rows of ${todo.map((t) => t.name).join(", ")}`);
+    }
     this.db.exec("PRAGMA query_only = OFF");
     try {
       for (const t of todo) {
@@ -248,7 +319,7 @@ export class EstateDatabase {
     let rowid = 0;
     let k = 0;
     try {
-      t.eachRow(this.view, (values) => {
+      t.eachRow(this.view!, (values) => {
         params[k++] = ++rowid;
         for (let i = 0; i < values.length; i++) params[k++] = values[i];
         if (k === params.length) {
@@ -284,6 +355,13 @@ export class EstateDatabase {
       return message(e);
     }
   }
+}
+
+/** The env views, then read-only: what every open ends with. */
+function finishOpen(db: initSqlJs.Database, env: string | undefined): initSqlJs.Database {
+  if (env !== undefined) db.exec(EFFECTIVE.map((t) => envView(tableNamed(t)!, env)).join("\n"));
+  db.exec("PRAGMA query_only = ON");
+  return db;
 }
 
 /** A temporary view that shadows `estate.<t>` with the rows of one environment, writable. */

@@ -1,6 +1,6 @@
 /** `hdp query`: SQL over the config tree; with --write, UPDATE and DELETE change the YAML files. */
 import { statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import Table from "cli-table3";
 import { Option, type Command } from "commander";
 import { formatError, loadEstate, type ConfigError } from "@hdp/config";
@@ -21,6 +21,8 @@ import { configsOption } from "../options";
 import { configsDir, displayPath } from "../paths";
 import { configErrorLine } from "../report";
 import { colors, type Colors } from "../terminal";
+import { indexCacheOptions, indexCacheRoot } from "../options";
+import { WarmCache } from "../warm-cache";
 
 export const QUERY_FORMATS = ["table", "json", "csv", "paths"] as const;
 export type QueryFormat = (typeof QUERY_FORMATS)[number];
@@ -37,6 +39,19 @@ export interface QueryOptions {
   readonly dryRun?: boolean | undefined;
   /** Where file names in the diff are relative to (default: the process's directory). */
   readonly cwd?: string | undefined;
+  /**
+   * The cache root (see warm-cache.ts): read-only queries over an unchanged tree run on the
+   * saved database. Undefined: no cache. Writes never use it.
+   */
+  readonly cacheDir?: string | undefined;
+}
+
+/** What the cache keeps of a query's estate besides the database's bytes. */
+interface QuerySnapshot {
+  readonly envs: readonly string[];
+  readonly filled: readonly string[];
+  readonly bytes: number;
+  readonly skipped: Skipped;
 }
 
 /** Files left out of the estate because of their errors. */
@@ -81,15 +96,11 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
       EXIT.problems,
     );
   }
-  const loaded = loadEstate(o.configs);
-  const skipped: Skipped = {
-    root: loaded.estate.root,
-    files: loaded.skippedFiles,
-    errors: loaded.errors,
-  };
   const env = o.env === undefined ? {} : { env: o.env };
-  try {
-    if (o.write === true || o.dryRun === true) {
+  if (o.write === true || o.dryRun === true) {
+    const loaded = loadEstate(o.configs);
+    const skipped = skippedOf(loaded);
+    try {
       const diffRoot = relative(o.cwd ?? process.cwd(), loaded.estate.root)
         .split("\\")
         .join("/");
@@ -99,12 +110,34 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
         diffRoot,
       });
       return { kind: "write", result, dryRun: o.dryRun === true };
+    } catch (e) {
+      if (e instanceof QueryError) return { kind: "error", error: e, skipped };
+      throw e;
     }
-    const db = await EstateDatabase.open(loaded.estate, env);
+  }
+  const root = resolve(o.configs);
+  const cache =
+    o.cacheDir === undefined ? undefined : new WarmCache(WarmCache.dirFor(o.cacheDir, root), root);
+  const needed = EstateDatabase.tablesNamedBy(o.sql);
+  const saved = cache?.read<QuerySnapshot>("query");
+  let skipped: Skipped = saved?.skipped ?? NONE;
+  let fresh: { db: EstateDatabase; envs: readonly string[] } | undefined;
+  try {
+    let db = await openSaved(cache, saved, needed, env);
+    if (db === undefined) {
+      const loaded = loadEstate(root);
+      skipped = skippedOf(loaded);
+      db = await EstateDatabase.open(loaded.estate, { ...env, snapshots: cache !== undefined });
+      fresh = { db, envs: loaded.estate.environments.map((e) => e.name) };
+      // Keep what earlier queries of this tree needed, so a query of another table stays warm.
+      const before = cache?.readAnyTree<QuerySnapshot>("query")?.filled ?? [];
+      if (cache !== undefined) db.fill(before);
+    }
     let result: QueryResult;
     try {
       result = db.query(o.sql);
     } finally {
+      if (fresh !== undefined && cache !== undefined) save(cache, fresh, skipped);
       db.close();
     }
     if (o.format === "paths") {
@@ -116,11 +149,46 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
         );
       }
     }
-    return { kind: "rows", root: loaded.estate.root, result, skipped };
+    return { kind: "rows", root, result, skipped };
   } catch (e) {
     if (e instanceof QueryError) return { kind: "error", error: e, skipped };
     throw e;
   }
+}
+
+const skippedOf = (loaded: ReturnType<typeof loadEstate>): Skipped => ({
+  root: loaded.estate.root,
+  files: loaded.skippedFiles,
+  errors: loaded.errors,
+});
+
+/** The saved database of this very tree, when it holds every table `needed`. */
+async function openSaved(
+  cache: WarmCache | undefined,
+  saved: QuerySnapshot | undefined,
+  needed: readonly string[],
+  env: { env?: string },
+): Promise<EstateDatabase | undefined> {
+  if (cache === undefined || saved === undefined) return undefined;
+  if (!needed.every((t) => saved.filled.includes(t))) return undefined;
+  const bytes = cache.readBytes("query", saved.bytes);
+  if (bytes === undefined) return undefined;
+  try {
+    return await EstateDatabase.openSnapshot(bytes, saved.envs, saved.filled, env);
+  } catch (e) {
+    if (e instanceof QueryError) throw e; // an unknown --env, as without the cache
+    return undefined; // not a database after all: build it afresh
+  }
+}
+
+function save(
+  cache: WarmCache,
+  fresh: { db: EstateDatabase; envs: readonly string[] },
+  skipped: Skipped,
+): void {
+  const { bytes, filled } = fresh.db.snapshot();
+  const value: QuerySnapshot = { envs: fresh.envs, filled, bytes: bytes.length, skipped };
+  cache.write("query", value, bytes);
 }
 
 export function queryExitCode(r: QueryOutcome): ExitCode {
@@ -277,7 +345,7 @@ Examples:
 /** Adds `hdp query` to the program. */
 export function registerQuery(program: Command, ctx: CommandContext): void {
   const { io } = ctx;
-  program
+  const command = program
     .command("query")
     .description("SQL (SQLite) over the config tree; read-only unless --write")
     .argument("[sql]", "one SQL statement (several, separated by ';', with --write)")
@@ -289,18 +357,25 @@ export function registerQuery(program: Command, ctx: CommandContext): void {
     .option("--schema", "list the tables and columns, with descriptions and what is writable")
     .option("--write", "apply UPDATE/DELETE to the YAML files: validated first, prints a diff")
     .option("--dry-run", "as --write, but only print the diff")
-    .addHelpText("after", EXAMPLES)
-    .action(
-      async (
-        sql: string | undefined,
-        opts: Omit<QueryOptions, "sql" | "configs"> & { configs?: string },
-      ) => {
-        const configs = configsDir(opts.configs, io.cwd);
-        const outcome = await runQuery({ ...opts, sql, configs, cwd: io.cwd });
-        const out = renderQuery(outcome, opts.format, io.cwd, ctx.err);
-        if (out.stdout !== "") io.stdout(out.stdout);
-        if (out.stderr !== "") io.stderr(out.stderr);
-        ctx.setExit(queryExitCode(outcome));
+    .addHelpText("after", EXAMPLES);
+  for (const o of indexCacheOptions()) command.addOption(o);
+  command.action(
+    async (
+      sql: string | undefined,
+      opts: Omit<QueryOptions, "sql" | "configs" | "cacheDir"> & {
+        configs?: string;
+        cache?: boolean;
+        cacheDir?: string;
       },
-    );
+    ) => {
+      const configs = configsDir(opts.configs, io.cwd);
+      const { cache: _, cacheDir: given, ...rest } = opts;
+      const cacheDir = indexCacheRoot({ ...opts, cacheDir: given }, configs, io.cwd);
+      const outcome = await runQuery({ ...rest, sql, configs, cwd: io.cwd, cacheDir });
+      const out = renderQuery(outcome, opts.format, io.cwd, ctx.err);
+      if (out.stdout !== "") io.stdout(out.stdout);
+      if (out.stderr !== "") io.stderr(out.stderr);
+      ctx.setExit(queryExitCode(outcome));
+    },
+  );
 }

@@ -1,14 +1,21 @@
 /** `hdp validate`: load and check the config tree; data, renderer and exit code kept apart. */
 import { effectiveEstate, loadEstate, type ConfigError, type Estate } from "@hdp/config";
+import { resolve } from "node:path";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
 import { displayPath } from "../paths";
 import { configErrorLine } from "../report";
 import { colors, type Colors } from "../terminal";
+import { WarmCache } from "../warm-cache";
 
 export interface ValidateOptions {
   readonly configs: string;
   /** Summarise only this environment. */
   readonly env?: string | undefined;
+  /**
+   * The cache root (see warm-cache.ts): an unchanged tree is answered from it, a changed one
+   * validated afresh and stored. Undefined: no cache.
+   */
+  readonly cacheDir?: string | undefined;
 }
 
 /** Counts of what one environment deploys (enabled entries only). */
@@ -37,16 +44,44 @@ export interface ValidateResult {
   readonly environments: readonly EnvironmentSummary[];
 }
 
+/** What a validation of the whole tree yields: the result for every environment. */
+interface Validation extends Omit<ValidateResult, "environments"> {
+  /** Every environment's name, valid tree or not. */
+  readonly names: readonly string[];
+  /** Every environment's summary (none when the tree has errors). */
+  readonly environments: readonly EnvironmentSummary[];
+}
+
 export function runValidate(options: ValidateOptions): ValidateResult {
-  const loaded = loadEstate(options.configs);
-  const estate = loaded.estate;
-  const names = estate.environments.map((e) => e.name);
-  if (options.env !== undefined && loaded.ok && !names.includes(options.env)) {
+  const root = resolve(options.configs);
+  const cache =
+    options.cacheDir === undefined
+      ? undefined
+      : new WarmCache(WarmCache.dirFor(options.cacheDir, root), root);
+  let v = cache?.read<Validation>("validate");
+  if (v === undefined) {
+    v = validateTree(root);
+    cache?.write("validate", v);
+  }
+  if (options.env !== undefined && v.ok && !v.names.includes(options.env)) {
     throw new UsageError(
-      `unknown environment "${options.env}" (environments: ${names.join(", ")})`,
+      `unknown environment "${options.env}" (environments: ${v.names.join(", ")})`,
     );
   }
-  const envs = loaded.ok ? names.filter((n) => options.env === undefined || n === options.env) : [];
+  return {
+    ok: v.ok,
+    configs: v.configs,
+    errors: v.errors,
+    skippedFiles: v.skippedFiles,
+    totals: v.totals,
+    environments: v.environments.filter((e) => options.env === undefined || e.env === options.env),
+  };
+}
+
+function validateTree(root: string): Validation {
+  const loaded = loadEstate(root);
+  const estate = loaded.estate;
+  const names = estate.environments.map((e) => e.name);
   return {
     ok: loaded.ok,
     configs: estate.root,
@@ -60,7 +95,8 @@ export function runValidate(options: ValidateOptions): ValidateResult {
       columns: estate.tables.reduce((n, t) => n + t.columns.length, 0),
       pipelines: estate.pipelines.length,
     },
-    environments: envs.map((env) => summarise(estate, env)),
+    names,
+    environments: loaded.ok ? names.map((env) => summarise(estate, env)) : [],
   };
 }
 

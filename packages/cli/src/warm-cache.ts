@@ -1,0 +1,232 @@
+/**
+ * The on-disk cache that makes a warm `hdp validate` and `hdp query` answer at once: results
+ * keyed by the configs tree's content digest (`indexTree`: SHA-256 of every file's bytes, with
+ * a stat manifest so unchanged files are not read again) and by the code that computes them.
+ * An entry is used only when both keys match exactly, so a changed, added, removed or renamed
+ * file always means a fresh answer; anything unreadable, partial or of another format is
+ * ignored; every write is a complete file renamed into place, so concurrent runs never see a
+ * part of one. Where it lives follows `hdp plan`'s cache: beside the configs' repository
+ * (`<repo>/.hdp/cache/index`), else the user's cache directory — never in this checkout.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { indexTree, writeAtomically, type TreeIndex } from "@hdp/config";
+
+/** Bumped when what the cache stores changes shape: entries of other formats are ignored. */
+export const CACHE_FORMAT = 1;
+
+/**
+ * The default cache directory of `configs`: `<repo>/.hdp/cache/index` of the git repository
+ * holding it, else `$XDG_CACHE_HOME/hdp/index` (`~/.cache`, `~/Library/Caches` on macOS,
+ * `%LOCALAPPDATA%` on Windows). Each configs directory gets a subdirectory of its own.
+ */
+export function defaultIndexCacheDir(
+  configs: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  home: string = homedir(),
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const repo = repoRootOf(configs);
+  if (repo !== undefined) return join(repo, ".hdp", "cache", "index");
+  const xdg = env.XDG_CACHE_HOME;
+  const base =
+    xdg !== undefined && xdg !== ""
+      ? xdg
+      : platform === "darwin"
+        ? join(home, "Library", "Caches")
+        : platform === "win32"
+          ? (env.LOCALAPPDATA ?? join(home, "AppData", "Local"))
+          : join(home, ".cache");
+  return join(base, "hdp", "index");
+}
+
+/** The nearest directory at or above `dir` with a `.git` (a directory, or a worktree's file). */
+function repoRootOf(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, ".git"))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * What the answers depend on besides the configs: this cache's format, Node's version, and the
+ * code that computes them — every file of @hdp/cli, @hdp/config, @hdp/query and of every @hdp
+ * package they depend on (by name, size and modification time), and the name, resolved path
+ * and version of each of their other dependencies (the parsers, zod, sql.js) — so an edit of a
+ * check, even without a version bump, never meets an answer of the old code.
+ */
+export function codeKey(): string {
+  const h = createHash("sha256").update(`hdp-index ${CACHE_FORMAT} ${process.version}\n`);
+  const seen = new Set<string>();
+  const visit = (pkg: string, from: NodeJS.Require): void => {
+    if (seen.has(pkg)) return;
+    seen.add(pkg);
+    const manifest = resolvePackage(pkg, from);
+    if (manifest === undefined) {
+      h.update(`${pkg} -\n`);
+      return;
+    }
+    const dir = dirname(manifest.file);
+    if (!pkg.startsWith("@hdp/")) {
+      h.update(`${pkg} ${manifest.file} ${manifest.version}\n`);
+      return;
+    }
+    h.update(`${pkg}\n`);
+    hashTree(h, dir, ["src", "dist", "package.json"]);
+    const inner = createRequire(manifest.file);
+    for (const dep of manifest.dependencies) visit(dep, inner);
+  };
+  const here = createRequire(__filename);
+  for (const pkg of ["@hdp/config", "@hdp/query"]) visit(pkg, here);
+  hashTree(h, resolve(__dirname, ".."), ["src", "dist", "package.json"]);
+  return h.digest("hex");
+}
+
+/** A package's package.json as `from` resolves it (by its exports, else beside its entry). */
+function resolvePackage(
+  pkg: string,
+  from: NodeJS.Require,
+): { file: string; version: string; dependencies: string[] } | undefined {
+  let file: string | undefined;
+  try {
+    file = from.resolve(`${pkg}/package.json`);
+  } catch {
+    try {
+      // No "./package.json" export: walk up from the entry to the package's own package.json.
+      for (let d = dirname(from.resolve(pkg)); dirname(d) !== d; d = dirname(d)) {
+        if (existsSync(join(d, "package.json"))) {
+          const name = (
+            JSON.parse(readFileSync(join(d, "package.json"), "utf8")) as { name?: string }
+          ).name;
+          if (name === pkg) {
+            file = join(d, "package.json");
+            break;
+          }
+        }
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  if (file === undefined) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as {
+      version?: string;
+      dependencies?: Record<string, string>;
+    };
+    return {
+      file,
+      version: m.version ?? "",
+      dependencies: Object.keys(m.dependencies ?? {}).sort(),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function hashTree(h: ReturnType<typeof createHash>, root: string, entries: readonly string[]) {
+  const walk = (rel: string): void => {
+    const abs = join(root, rel);
+    const st = statSync(abs, { throwIfNoEntry: false });
+    if (st === undefined) return;
+    if (st.isDirectory()) {
+      for (const name of readdirSync(abs).sort()) {
+        if (name === "node_modules" || name.endsWith(".test.ts") || name.endsWith(".test.js"))
+          continue;
+        walk(`${rel}/${name}`);
+      }
+    } else h.update(`${rel} ${st.size} ${st.mtimeMs}\n`);
+  };
+  for (const e of entries) walk(e);
+}
+
+/** One configs tree's cache: its index, and entries keyed by the tree's digest and the code. */
+export class WarmCache {
+  readonly index: TreeIndex;
+  private readonly key: string;
+
+  /** Indexes `configs` (absolute) using the manifest under `dir`. */
+  constructor(
+    readonly dir: string,
+    configs: string,
+    code: string = codeKey(),
+  ) {
+    this.index = indexTree(configs, join(dir, "manifest"));
+    this.key = createHash("sha256").update(`${code}\n${this.index.digest}`).digest("hex");
+  }
+
+  /** The cache directory of one configs directory under a cache root. */
+  static dirFor(cacheRoot: string, configs: string): string {
+    return join(
+      cacheRoot,
+      createHash("sha256").update(resolve(configs)).digest("hex").slice(0, 16),
+    );
+  }
+
+  /** The stored value of `name` when it was computed from this very tree and code. */
+  read<T>(name: string): T | undefined {
+    try {
+      const entry = JSON.parse(readFileSync(join(this.dir, `${name}.json`), "utf8")) as {
+        key?: unknown;
+        value?: unknown;
+      };
+      return entry.key === this.key ? (entry.value as T) : undefined;
+    } catch {
+      return undefined; // missing, partial or not ours: recompute
+    }
+  }
+
+  /** The stored value of `name` whatever tree it was computed from: a hint, never an answer. */
+  readAnyTree<T>(name: string): T | undefined {
+    try {
+      return (JSON.parse(readFileSync(join(this.dir, `${name}.json`), "utf8")) as { value?: T })
+        .value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Bytes stored beside an entry (the entry names them by this tree's key). */
+  readBytes(name: string, length: number): Uint8Array | undefined {
+    try {
+      const bytes = readFileSync(join(this.dir, `${name}-${this.key.slice(0, 16)}.bin`));
+      return bytes.length === length ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Stores `value` (and `bytes`, first) for this tree — unless a file changed while the answer
+   * was being computed (the tree is indexed again: stat only for unchanged files), since the
+   * answer might then mix old and new bytes. Returns whether it was stored.
+   */
+  write(name: string, value: unknown, bytes?: Uint8Array): boolean {
+    const again = indexTree(this.index.root, join(this.dir, "manifest"));
+    if (again.digest !== this.index.digest) return false;
+    if (bytes !== undefined) {
+      const file = `${name}-${this.key.slice(0, 16)}.bin`;
+      if (!writeAtomically(join(this.dir, file), bytes)) return false;
+      this.removeOld(name, file);
+    }
+    return writeAtomically(
+      join(this.dir, `${name}.json`),
+      JSON.stringify({ key: this.key, value }),
+    );
+  }
+
+  /** Older bytes of `name` (other trees'); a concurrent reader that has read one keeps its copy. */
+  private removeOld(name: string, keep: string): void {
+    try {
+      for (const f of readdirSync(this.dir)) {
+        if (f.startsWith(`${name}-`) && f.endsWith(".bin") && f !== keep)
+          rmSync(join(this.dir, f), { force: true });
+      }
+    } catch {
+      // a cache that cannot be tidied is still a cache
+    }
+  }
+}

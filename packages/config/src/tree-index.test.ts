@@ -1,0 +1,136 @@
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { discoveredFiles, indexTree } from "./tree-index";
+
+const FIXTURE = join(__dirname, "..", "..", "..", "test", "fixtures", "base");
+const TABLE = "sources/lab/tables/orders.yaml";
+
+let dir: string;
+let root: string;
+let manifest: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "hdp-tree-index-"));
+  root = join(dir, "configs");
+  cpSync(FIXTURE, root, { recursive: true });
+  manifest = join(dir, "cache", "manifest");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Moves the manifest's scan time an hour ahead: every recorded stat counts as settled. */
+function settle(): void {
+  const buf = readFileSync(manifest);
+  const eol = buf.indexOf(10);
+  const later = BigInt(Date.now() + 3_600_000) * 1_000_000n;
+  const head = buf.toString("latin1", 0, eol).replace(/scan=\d+/, `scan=${later}`);
+  expect(head).toContain(`scan=${later}`);
+  writeFileSync(manifest, Buffer.concat([Buffer.from(head, "latin1"), buf.subarray(eol)]));
+}
+
+describe("indexTree", () => {
+  it("hashes every file the loader reads and reads none again once settled", () => {
+    const cold = indexTree(root, manifest);
+    const files = discoveredFiles(cold.discovered);
+    expect(files.length).toBeGreaterThan(5);
+    expect(files).toContain(TABLE);
+    expect(cold.reread).toBe(files.length);
+    expect([...cold.hashes.keys()].sort()).toEqual([...files].sort());
+    settle();
+    const warm = indexTree(root, manifest);
+    expect(warm.reread).toBe(0);
+    expect(warm.digest).toBe(cold.digest);
+    expect(indexTree(root).digest).toBe(cold.digest); // the same without any manifest
+  });
+
+  it("re-reads a file rewritten with the same size and an old mtime (ctime moves)", () => {
+    const before = indexTree(root, manifest);
+    const abs = join(root, TABLE);
+    const old = statSync(abs);
+    settle();
+    const text = readFileSync(abs, "utf8");
+    const edited = text.replace("description:", "descriptioN:");
+    expect(edited).not.toBe(text);
+    expect(edited.length).toBe(text.length);
+    writeFileSync(abs, edited);
+    utimesSync(abs, old.atime, old.mtime);
+    const after = indexTree(root, manifest);
+    expect(after.reread).toBe(1);
+    expect(after.hashes.get(TABLE)).not.toBe(before.hashes.get(TABLE));
+    expect(after.digest).not.toBe(before.digest);
+  });
+
+  it("re-reads racily clean files: changed too close to the scan that recorded them", () => {
+    const first = indexTree(root, manifest);
+    // Just written and just recorded: the recorded stat proves nothing yet.
+    const second = indexTree(root, manifest);
+    expect(second.reread).toBe(first.reread);
+    expect(second.digest).toBe(first.digest);
+  });
+
+  it.each([
+    ["garbage", () => Buffer.from("not a manifest at all\n\0\0")],
+    ["another format", () => Buffer.from("hdp-tree-index 0\nscan 99999999999999999999\nend")],
+    ["a truncated manifest", (m: Buffer) => m.subarray(0, Math.floor(m.length / 2))],
+    ["a manifest with bytes appended", (m: Buffer) => Buffer.concat([m, Buffer.from("xx")])],
+    [
+      "a manifest with a wrong count",
+      (m: Buffer) =>
+        Buffer.from(m.toString("latin1").replace(/files=(\d+)/, "files=1$1"), "latin1"),
+    ],
+  ])("ignores %s", (_, damage) => {
+    const cold = indexTree(root, manifest);
+    settle();
+    writeFileSync(manifest, damage(readFileSync(manifest)));
+    const again = indexTree(root, manifest);
+    expect(again.reread).toBe(discoveredFiles(again.discovered).length);
+    expect(again.digest).toBe(cold.digest);
+  });
+
+  it("finds records by name when files were added or removed since", () => {
+    indexTree(root, manifest);
+    settle();
+    writeFileSync(join(root, "sources/lab/tables/aaa.yaml"), "id: aaa\n");
+    const again = indexTree(root, manifest);
+    expect(again.reread).toBe(1); // only the new file
+  });
+
+  it("changes the digest when a file is added, removed or renamed, or a stray file appears", () => {
+    const digests = new Set<string>();
+    const step = (): void => {
+      const d = indexTree(root, manifest).digest;
+      expect(digests.has(d)).toBe(false);
+      digests.add(d);
+    };
+    step();
+    const copy = join(root, "sources/lab/tables/orders_copy.yaml");
+    writeFileSync(copy, readFileSync(join(root, TABLE)));
+    step();
+    renameSync(copy, join(root, "sources/lab/tables/orders_renamed.yaml"));
+    step();
+    rmSync(join(root, "sources/lab/tables/orders_renamed.yaml"));
+    writeFileSync(join(root, "sources/lab/notes.txt"), "stray");
+    step();
+    rmSync(join(root, "sources/lab/notes.txt"));
+    // Back to the original tree: the original digest again.
+    expect(digests.has(indexTree(root, manifest).digest)).toBe(true);
+  });
+
+  it("has no hash for a file it cannot read, and never throws", () => {
+    rmSync(join(root, TABLE));
+    mkdirSync(join(root, "sources/lab/tables/dir.yaml"));
+    const idx = indexTree(root, manifest);
+    expect(discoveredFiles(idx.discovered)).toContain("sources/lab/tables/dir.yaml");
+    expect(idx.hashes.has("sources/lab/tables/dir.yaml")).toBe(false);
+    expect(indexTree(join(dir, "missing"), manifest).discovered.errors.length).toBe(1);
+  });
+});
