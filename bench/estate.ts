@@ -2,7 +2,8 @@
  * The scale run: generates the health-system preset (`hdp simulate estate --preset
  * health-system`), then plans every stack of every environment with `hdp plan` as shipped (one
  * worker per core, levers on, an empty cache), then again unchanged (every stack from the
- * cache). Prints total resources, wall time, peak memory per worker and the re-run time. Each
+ * cache). Prints total resources (per environment, the largest stack), wall and CPU time, peak
+ * memory per worker and of the main process, the load average, and the re-run time. Each
  * run is a fresh process, like a user's command.
  *
  *   npx tsx --conditions=@hdp/source bench/estate.ts                 (the preset)
@@ -13,7 +14,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan } from "@hdp/plan";
 import { ESTATE_PRESETS, generateEstate, writeEstate } from "@hdp/simulate";
@@ -23,28 +24,51 @@ const mb = (bytes: number): string => `${n(bytes / 2 ** 20)} MB`;
 
 interface Report {
   readonly ms: number;
+  /** CPU time of the planning process and of its workers (user + system). */
+  readonly cpuMs: number;
   readonly resources: number;
+  readonly byEnvironment: Readonly<Record<string, number>>;
+  /** The largest stack's resources (the budget is 3,000). */
+  readonly largestStack: number;
   readonly stacks: number;
   readonly cached: number;
   readonly workerPeakRss: readonly number[];
+  readonly mainPeakRss: number;
   readonly problems: readonly string[];
+  readonly policyFindings: number;
 }
 
 async function child(configs: string, cacheDir: string): Promise<void> {
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await plan({
     configs,
     jobs: availableParallelism(),
     cacheDir,
     onOutput: () => undefined,
   });
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  const byEnvironment: Record<string, number> = {};
+  let largestStack = 0;
+  for (const s of r.head.stacks) {
+    if (!s.ok) continue;
+    const env = s.summary.environment;
+    byEnvironment[env] = (byEnvironment[env] ?? 0) + s.summary.resourceCount;
+    largestStack = Math.max(largestStack, s.summary.resourceCount);
+  }
   const report: Report = {
-    ms: performance.now() - started,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000 + r.stats.workerCpuMs.reduce((a, b) => a + b, 0),
     resources: r.stats.resources,
+    byEnvironment,
+    largestStack,
     stacks: r.head.stacks.length,
     cached: r.stats.stacksCached,
     workerPeakRss: [...r.stats.workerPeakRss],
+    mainPeakRss: process.resourceUsage().maxRSS * 1024,
     problems: r.problems.map((p) => p.message).slice(0, 20),
+    policyFindings: r.policy.findings.length,
   };
   console.log(`REPORT ${JSON.stringify(report)}`);
 }
@@ -87,15 +111,32 @@ async function main(): Promise<void> {
     console.log(
       `estate: ${s.hospitals} hospitals, ${n(s.sources)} sources, ${n(s.tables)} tables, ${n(s.pipelines)} DAGs per environment, ${n(estate.files.size)} files in ${n(performance.now() - t)} ms`,
     );
+    console.log(
+      `estimated: ${Object.entries(s.estimatedResources)
+        .map(([env, x]) => `${env} ${n(x)}`)
+        .join(", ")}`,
+    );
+    const load = (): string =>
+      loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ");
+    console.log(`load average before: ${load()} (${availableParallelism()} cores)`);
     t = performance.now();
     const cold = run(configs, cache);
     console.log(
-      `cold:      ${n(cold.resources)} resources in ${cold.stacks} stacks, ${(cold.ms / 1000).toFixed(1)} s (${n(cold.resources / (cold.ms / 1000))} resources/s), peak per worker ${cold.workerPeakRss.map(mb).join(", ")}`,
+      `cold:      ${n(cold.resources)} resources in ${cold.stacks} stacks (${Object.entries(
+        cold.byEnvironment,
+      )
+        .map(([env, x]) => `${env} ${n(x)}`)
+        .join(
+          ", ",
+        )}; largest stack ${n(cold.largestStack)}), ${(cold.ms / 1000).toFixed(1)} s (${n(cold.resources / (cold.ms / 1000))} resources/s), CPU ${(cold.cpuMs / 1000).toFixed(0)} s (${(cold.cpuMs / cold.resources).toFixed(2)} ms/resource), peak per worker ${cold.workerPeakRss.map(mb).join(", ")}, main process ${mb(cold.mainPeakRss)}, ${cold.policyFindings} policy findings`,
     );
     if (cold.problems.length > 0) console.log(`problems:\n  ${cold.problems.join("\n  ")}`);
+    console.log(`load average after the cold run: ${load()}`);
     const warm = run(configs, cache);
     console.log(
-      `unchanged: ${warm.cached}/${warm.stacks} stacks from the cache, ${(warm.ms / 1000).toFixed(1)} s`,
+      `unchanged: ${warm.cached}/${warm.stacks} stacks from the cache, ${(warm.ms / 1000).toFixed(1)} s (CPU ${(warm.cpuMs / 1000).toFixed(1)} s), load average ${load()}`,
     );
     console.log(
       `(whole bench ${((performance.now() - t) / 1000).toFixed(0)} s; targets: cold < 120 s, unchanged < 20 s, < 1,229 MB per worker, >= 500,000 resources)`,

@@ -16,7 +16,8 @@ test("the pipelines' HL7, VCF and FASTQ parsers read simulated raw files, row fo
   const dir = mkdtempSync(join(tmpdir(), "hdp-sim-raw-"));
   try {
     writeEstate(
-      generateEstate({ hospitals: 4, sources: 30, tablesPerSource: 4, seed: 5 }),
+      // Raw feeds are a small share of sources: 40 sources of seed 5 include all three kinds.
+      generateEstate({ hospitals: 4, sources: 40, tablesPerSource: 4, seed: 5 }),
       join(dir, "configs"),
     );
     const r = await simulateData(

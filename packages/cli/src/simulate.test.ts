@@ -106,7 +106,7 @@ describe("hdp simulate", () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
-      "hdp: --hospitals must be a whole number from 1 to 64 (got 0)\n--sources must be a whole number from 1 to 3,900 (got 9999)\n",
+      "hdp: --hospitals must be a whole number from 1 to 64 (got 0)\n--sources must be a whole number from 1 to 3,960 (got 9999)\n",
     );
     const data = await hdp(
       "simulate",

@@ -9,9 +9,11 @@ import {
   effectiveEstate,
   ingestRoleName,
   lakeKeyAlias,
+  perEnvironment,
   type ClassificationLevel,
   type EffectiveEstate,
   type EffectivePipeline,
+  type EffectiveSource,
   type EffectiveTable,
   type Environment,
   type Estate,
@@ -21,7 +23,7 @@ import {
 import { DAG_LAYERS, dagModels, type DagModel } from "@hdp/dags";
 import { INGEST_LAYERS, type IngestTaskSpec, type SchemaLayer } from "@hdp/spark";
 import { ingestTask } from "./ingest-paths";
-import { renderTableSpecs } from "./table-spec";
+import { renderSourceTableSpecs } from "./table-spec";
 import { assertEnvironmentDags } from "./dag-checks";
 import {
   clusterPolicyName,
@@ -128,16 +130,39 @@ export function statefulOptions(plan: Pick<StackPlan, "environment">): {
 const byId = (a: { readonly id: string }, b: { readonly id: string }): number =>
   a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-/** The plan of stack `stackName`; throws on an unknown stack (listing the valid ones). */
-export function planStack(estate: Estate, stackName: string): StackPlan {
-  const stack = stackSpec(estate, stackName);
-  const role = stackRole(stack);
-  const eff = effectiveEstate(estate, stack.environment);
+/**
+ * What every stack of an environment shares: the effective estate, the enabled sources, tables
+ * and pipelines grouped by source, the domains' shared objects and the environment's DAGs
+ * (checked once). Computed once per estate and environment: a shard plans only its own sources,
+ * and work over the whole environment per shard would grow with the estate squared (a 500,000
+ * resource estate has ~70 shards per environment).
+ */
+interface EnvironmentPlan {
+  readonly eff: EffectiveEstate;
+  readonly effectiveSources: ReadonlyMap<string, EffectiveSource>;
+  readonly names: NameContext;
+  readonly active: readonly Source[];
+  readonly tablesBySource: ReadonlyMap<string, readonly EffectiveTable[]>;
+  readonly pipelinesBySource: ReadonlyMap<string, readonly EffectivePipeline[]>;
+  readonly domainIds: readonly string[];
+  readonly domains: readonly DomainPlan[];
+  readonly dags: readonly DagModel[];
+}
+
+const environmentPlan = perEnvironment((estate: Estate, env: string): EnvironmentPlan => {
+  const eff = effectiveEstate(estate, env);
   const environment = eff.environment;
   const names = nameContext(estate, environment);
-  const env = environment.name;
-
   const active = activeSources(estate, eff);
+  const group = <T extends { readonly source: string }>(items: readonly T[]) => {
+    const by = new Map<string, T[]>();
+    for (const x of items) {
+      const list = by.get(x.source);
+      if (list === undefined) by.set(x.source, [x]);
+      else list.push(x);
+    }
+    return by;
+  };
   const pipelines = eff.pipelines.filter((p) => p.enabled);
   const domainIds = [...new Set(active.map((s) => s.domain))].sort();
   const domains = domainIds.map((id): DomainPlan => {
@@ -158,33 +183,43 @@ export function planStack(estate: Estate, stackName: string): StackPlan {
       poolCapacity: poolCapacity(environment.compute.maxWorkers, pipelineCount),
     };
   });
-
   const dags = dagModels(estate, env);
   assertEnvironmentDags(environment, dags);
+  return {
+    eff,
+    effectiveSources: new Map(eff.sources.map((s) => [s.id, s])),
+    names,
+    active,
+    tablesBySource: group(eff.tables.filter((t) => t.enabled)),
+    pipelinesBySource: group(pipelines),
+    domainIds,
+    domains,
+    dags,
+  };
+});
+
+/** The plan of stack `stackName`; throws on an unknown stack (listing the valid ones). */
+export function planStack(estate: Estate, stackName: string): StackPlan {
+  const stack = stackSpec(estate, stackName);
+  const role = stackRole(stack);
+  const shared = environmentPlan(estate, stack.environment);
+  const { names, domainIds, domains, dags } = shared;
+  const environment = shared.eff.environment;
+  const env = environment.name;
+
   const inStack = new Set(role === "core" ? [] : stack.sources);
-  const specs = new Map<string, { path: string; content: string }[]>();
-  if (inStack.size > 0) {
-    for (const r of renderTableSpecs(estate, env)) {
-      const source = r.key.slice(0, r.key.indexOf("/"));
-      if (!inStack.has(source)) continue;
-      const list = specs.get(source) ?? [];
-      list.push({ path: r.path, content: r.content });
-      specs.set(source, list);
-    }
-  }
-  const tables = eff.tables.filter((t) => t.enabled);
-  const sources = active
+  const sources = shared.active
     .filter((s) => inStack.has(s.id))
-    .map((s) =>
-      planSource(
-        estate,
-        names,
-        s,
-        tables.filter((t) => t.source === s.id),
-        pipelines.filter((p) => p.source === s.id),
-        specs.get(s.id) ?? [],
-      ),
-    );
+    .map((s) => {
+      const tables = shared.tablesBySource.get(s.id) ?? [];
+      const effective = shared.effectiveSources.get(s.id);
+      if (effective === undefined) throw new Error(`source "${s.id}" has no effective source`);
+      const specs = renderSourceTableSpecs(estate, env, effective, tables).map((r) => ({
+        path: r.path,
+        content: r.content,
+      }));
+      return planSource(estate, names, s, tables, shared.pipelinesBySource.get(s.id) ?? [], specs);
+    });
 
   return {
     stack,

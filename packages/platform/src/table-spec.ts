@@ -182,12 +182,38 @@ export function renderTableSpec(
 export function renderTableSpecs(estate: Estate, env: string): RenderedTableSpec[] {
   const view = effectiveEstate(estate, env);
   const sources = new Map(view.sources.map((s) => [s.id, s]));
-  const out: RenderedTableSpec[] = [];
-  const problems: string[] = [];
-  for (const table of view.tables) {
-    if (!table.enabled || !table.layers.some((l) => l !== "landing")) continue;
+  const sourceOf = (table: EffectiveTable): EffectiveSource => {
     const source = sources.get(table.source);
     if (source === undefined) throw new Error(`${table.key}: unknown source "${table.source}"`);
+    return source;
+  };
+  return renderSpecs(estate, env, sourceOf, view.tables);
+}
+
+/**
+ * The specs of one source's tables (those enabled and past landing), sorted by key: what a shard
+ * deploys for the source, without rendering the rest of the environment.
+ */
+export function renderSourceTableSpecs(
+  estate: Estate,
+  env: string,
+  source: EffectiveSource,
+  tables: readonly EffectiveTable[],
+): RenderedTableSpec[] {
+  return renderSpecs(estate, env, () => source, tables);
+}
+
+function renderSpecs(
+  estate: Estate,
+  env: string,
+  sourceOf: (t: EffectiveTable) => EffectiveSource,
+  tables: readonly EffectiveTable[],
+): RenderedTableSpec[] {
+  const out: RenderedTableSpec[] = [];
+  const problems: string[] = [];
+  for (const table of tables) {
+    if (!table.enabled || !table.layers.some((l) => l !== "landing")) continue;
+    const source = sourceOf(table);
     try {
       const spec = renderTableSpec(estate, env, source, table);
       out.push({

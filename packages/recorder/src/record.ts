@@ -8,11 +8,13 @@
  * Cost levers (on by default, `fast: false` turns them off; results are the same byte for
  * byte, which the tests check): `Error.stackTraceLimit = 0` while the program runs (the SDK
  * captures stack traces for several promises per output), the SDK's promise-leak debugging
- * wrapper bypassed, and the mock monitor's fast path (see `monitor.ts`).
+ * wrapper bypassed, the mock monitor's fast path (see `monitor.ts`), and register requests that
+ * keep their inputs as plain values (see `lazy-struct.ts`).
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
 import type * as Monitor from "./monitor";
+import type * as LazyStructs from "./lazy-struct";
 import type { RecordedResource } from "./monitor";
 
 // Loaded on first use, so that importing this package (for its types, marks and mocks, as the
@@ -20,6 +22,7 @@ import type { RecordedResource } from "./monitor";
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading, typed by the imports above */
 const sdk = (): typeof Pulumi => require("@pulumi/pulumi") as typeof Pulumi;
 const monitorHooks = (): typeof Monitor => require("./monitor") as typeof Monitor;
+const lazyStructs = (): typeof LazyStructs => require("./lazy-struct") as typeof LazyStructs;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export type { RecordedResource } from "./monitor";
@@ -63,6 +66,8 @@ export interface Levers {
   readonly noPromiseDebugging: boolean;
   /** The mock monitor's fast path (no protobuf round trip of responses). */
   readonly fastMonitor: boolean;
+  /** Register requests keep their inputs as plain values (no protobuf Struct; `lazy-struct.ts`). */
+  readonly lazyRequests: boolean;
 }
 
 /** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
@@ -72,10 +77,11 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
       noStackTraces: fast.noStackTraces === true,
       noPromiseDebugging: fast.noPromiseDebugging === true,
       fastMonitor: fast.fastMonitor === true,
+      lazyRequests: fast.lazyRequests === true,
     };
   }
   const on = fast ?? true;
-  return { noStackTraces: on, noPromiseDebugging: on, fastMonitor: on };
+  return { noStackTraces: on, noPromiseDebugging: on, fastMonitor: on, lazyRequests: on };
 }
 
 /** What {@link recordProgram} returns. */
@@ -205,6 +211,9 @@ export async function recordProgram<T>(
   const stackTraceLimit = Error.stackTraceLimit;
   const restorePromises = levers.noPromiseDebugging ? bypassPromiseDebugging() : () => undefined;
   const restoreCallsites = levers.noStackTraces ? skipCallsites() : () => undefined;
+  const restoreStructs = levers.lazyRequests
+    ? lazyStructs().deferRequestStructs()
+    : () => undefined;
   if (levers.noStackTraces) Error.stackTraceLimit = 0;
   try {
     let result: T;
@@ -223,6 +232,7 @@ export async function recordProgram<T>(
   } finally {
     restorePromises();
     restoreCallsites();
+    restoreStructs();
     Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
   }

@@ -110,7 +110,14 @@ export function registerSimulate(
     .option("--seed <n>", "random seed", int("--seed"))
     .requiredOption("--out <dir>", "a new or empty directory")
     .action((opts: EstateCliOptions) => {
-      const estate = generateEstate(estateOptions(opts));
+      const options = estateOptions(opts);
+      let estate: GeneratedEstate;
+      try {
+        estate = generateEstate(options);
+      } catch (e) {
+        // Options that are each in range but together need more DAGs than MWAA runs.
+        throw new UsageError((e as Error).message);
+      }
       const out = resolve(io.cwd, opts.out);
       try {
         writeEstate(estate, out);

@@ -11,7 +11,7 @@ import { INVENTORY_FORMAT, type StackSummary } from "../inventory/inventory";
 import type { WorkerPool } from "./pool";
 import type { StackOutputs } from "@hdp/recorder";
 import type { Revision } from "../revisions/revision";
-import { policyKey, stackPolicyContext, type PolicyFinding } from "../policy/policy";
+import { stackPolicyContext, stackPolicyKey, type PolicyFinding } from "../policy/policy";
 import { findStack, sha256, sliceHash } from "../revisions/slices";
 
 /** The result of one stack of one revision. */
@@ -74,13 +74,26 @@ export function coreOf(estate: Estate, stack: string): string | undefined {
 export const exportsHash = (e: StackOutputs): string =>
   sha256(canonicalJson({ outputs: e.outputs, secret: [...(e.secretOutputNames ?? [])].sort() }));
 
-/** Rough size of a stack, to start the largest first. */
-function weight(estate: Estate, stack: string): number {
-  const found = findStack(estate, stack);
-  if (found === undefined) return 0;
-  if (found.spec.shard === undefined) return estate.tables.length + 1e6;
-  const own = new Set(found.spec.sources);
-  return estate.tables.filter((t) => own.has(t.source)).length;
+/**
+ * Rough sizes of stacks, to start the largest first: its tables (unsharded stacks first). The
+ * tables are counted per source once, not per stack (nor per comparison of the sort).
+ */
+function weights(estate: Estate, stacks: Iterable<string>): Map<string, number> {
+  const perSource = new Map<string, number>();
+  for (const t of estate.tables) perSource.set(t.source, (perSource.get(t.source) ?? 0) + 1);
+  const out = new Map<string, number>();
+  for (const stack of stacks) {
+    const found = findStack(estate, stack);
+    out.set(
+      stack,
+      found === undefined
+        ? 0
+        : found.spec.shard === undefined
+          ? estate.tables.length + 1e6
+          : found.spec.sources.reduce((n, s) => n + (perSource.get(s) ?? 0), 0),
+    );
+  }
+  return out;
 }
 
 /**
@@ -99,8 +112,9 @@ export async function planStacks(
     const core = coreOf(estate, s);
     if (core !== undefined) all.add(core);
   }
+  const weight = weights(estate, all);
   const ordered = [...all].sort(
-    (a, b) => weight(estate, b) - weight(estate, a) || (a < b ? -1 : 1),
+    (a, b) => (weight.get(b) as number) - (weight.get(a) as number) || (a < b ? -1 : 1),
   );
   ctx.onEvent({ kind: "queued", revision: rev.label, stacks: ordered });
   const estateId = sha256(`${rev.label}\0${rev.configsDir}\0${rev.codeHash}`);
@@ -131,7 +145,7 @@ export async function planStacks(
     const policy = evaluatePolicy ? stackPolicyContext(estate, env.name, stack) : undefined;
     const key = sha256(
       [
-        policy !== undefined ? policyKey(policy) : "no-policy",
+        policy !== undefined ? stackPolicyKey(estate, env.name, stack) : "no-policy",
         INVENTORY_FORMAT,
         plannerHash(),
         rev.codeHash,

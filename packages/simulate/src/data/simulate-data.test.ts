@@ -21,7 +21,8 @@ const DAYS = 3;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "hdp-sim-data-"));
   writeEstate(
-    generateEstate({ hospitals: 4, sources: 30, tablesPerSource: 10, seed: 5 }),
+    // Raw feeds are a small share of sources: 40 sources of seed 5 include all three kinds.
+    generateEstate({ hospitals: 4, sources: 40, tablesPerSource: 10, seed: 5 }),
     join(root, "configs"),
   );
   estate = loadEstateOrThrow(join(root, "configs"));

@@ -6,7 +6,15 @@ import { parse } from "yaml";
 import { effectiveEstate, formatError, loadEstate } from "@hdp/config";
 import { checkEstateOptions, ESTATE_PRESETS, generateEstate } from "./generate";
 import { emitYaml } from "./emit-yaml";
-import { planShards, SHARD_FILL, sourceWeight } from "./sizing";
+import {
+  groupByTasks,
+  MAX_DAGS,
+  MAX_JOB_TASKS,
+  planShards,
+  RESOURCE_BUDGET,
+  SHARD_FILL,
+  sourceWeight,
+} from "./sizing";
 import { writeEstate } from "./write";
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "hdp-sim-estate-"));
@@ -75,6 +83,11 @@ describe("generateEstate", () => {
           sourceWeight(
             r.estate.tables.filter((t) => t.source === s.id).length,
             r.estate.pipelines.filter((p) => p.source === s.id).length,
+            Math.max(
+              ...r.estate.tables
+                .filter((t) => t.source === s.id)
+                .map((t) => t.layers.filter((l) => l !== "landing").length),
+            ),
           ),
         ]),
       );
@@ -88,10 +101,59 @@ describe("generateEstate", () => {
     }
   });
 
-  test("the health-system preset is the real system's size", () => {
+  test("the health-system preset is the real system's size: over 500,000 resources in 3 environments", () => {
     const p = ESTATE_PRESETS["health-system"];
     expect(p.hospitals).toBe(16);
-    expect(p.sources * p.tablesPerSource).toBeGreaterThanOrEqual(100_000);
+    const s = generateEstate(p).summary;
+    expect(s.tables).toBeGreaterThanOrEqual(100_000);
+    expect(s.pipelines).toBeLessThanOrEqual(MAX_DAGS);
+    expect(Object.keys(s.estimatedResources).sort()).toEqual(["dev", "prod", "stage"]);
+    // The estimate is the platform's count per source (test/simulate-estate-size.test.ts checks
+    // it against a plan); the bench plans the preset (bench/estate.ts).
+    const total = Object.values(s.estimatedResources).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(500_000);
+    for (const env of ["dev", "stage", "prod"]) {
+      expect(s.stacks[env]).toBeGreaterThan(Math.ceil(s.estimatedResources[env] / RESOURCE_BUDGET));
+    }
+  });
+
+  test("a source larger than one Databricks job runs as several pipelines of at most 100 tasks", () => {
+    const e = generateEstate({ hospitals: 2, sources: 6, tablesPerSource: 120, seed: 4 });
+    const dir = tmp();
+    try {
+      writeEstate(e, dir);
+      const r = loadEstate(dir);
+      expect(r.errors.map(formatError)).toEqual([]);
+      expect(r.estate.pipelines).toHaveLength(e.summary.pipelines);
+      expect(e.summary.pipelines).toBeGreaterThan(6 * 2);
+      for (const env of ["dev", "stage", "prod"]) {
+        const eff = effectiveEstate(r.estate, env);
+        const tables = new Map(eff.tables.map((t) => [t.key, t]));
+        const running = eff.pipelines.filter((x) => x.enabled);
+        expect(running.length).toBeGreaterThan(0);
+        for (const pipeline of running) {
+          const tasks = pipeline.tables
+            .map((id) => tables.get(`${pipeline.source}/${id}`)!)
+            .filter((t) => t.enabled)
+            .reduce((n, t) => n + t.layers.filter((l) => l !== "landing").length, 0);
+          expect(tasks).toBeLessThanOrEqual(MAX_JOB_TASKS);
+        }
+        // Every table of a source is in exactly one of its pipelines.
+        const keys = eff.pipelines.flatMap((x) => x.tables.map((t) => `${x.source}/${t}`));
+        expect(keys.sort()).toEqual(eff.tables.map((t) => t.key).sort());
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("more DAGs than one MWAA environment runs: a clear error, at once", () => {
+    // It stops at the first source past the limit, not after every table asked for (~2 million).
+    expect(() =>
+      generateEstate({ hospitals: 16, sources: 3900, tablesPerSource: 500, seed: 1 }),
+    ).toThrow(
+      "this estate needs more than 3,960 Airflow DAGs per environment, the most one MWAA environment runs here (a Databricks job runs at most 100 tasks, so a large source runs several): lower --sources or --tables-per-source",
+    );
   });
 
   test("bad options are all reported at once", () => {
@@ -99,7 +161,7 @@ describe("generateEstate", () => {
       checkEstateOptions({ hospitals: 0, sources: 5000, tablesPerSource: 1.5, seed: 1 }),
     ).toEqual([
       "--hospitals must be a whole number from 1 to 64 (got 0)",
-      "--sources must be a whole number from 1 to 3,900 (got 5000)",
+      "--sources must be a whole number from 1 to 3,960 (got 5000)",
       "--tables-per-source must be a whole number from 1 to 500 (got 1.5)",
     ]);
     expect(() => generateEstate({ hospitals: 0, sources: 1, tablesPerSource: 1, seed: 1 })).toThrow(
@@ -120,6 +182,17 @@ describe("generateEstate", () => {
   });
 });
 
+describe("groupByTasks", () => {
+  test("consecutive groups of at most 100 tasks, none empty", () => {
+    expect(groupByTasks([])).toEqual([]);
+    expect(groupByTasks([3, 3, 3])).toEqual([3]);
+    expect(groupByTasks(Array.from({ length: 50 }, () => 2))).toEqual([50]);
+    expect(groupByTasks(Array.from({ length: 51 }, () => 2))).toEqual([50, 1]);
+    expect(groupByTasks([60, 41, 59, 1])).toEqual([1, 2, 1]);
+    expect(groupByTasks([100, 1])).toEqual([1, 1]);
+  });
+});
+
 describe("planShards", () => {
   test("no shards when everything fits one stack", () => {
     expect(planShards([{ id: "a-1", domain: "clinical", weight: 100 }], 400)).toEqual([]);
@@ -128,7 +201,8 @@ describe("planShards", () => {
     const big = Array.from({ length: 30 }, (_, i) => ({
       id: `ehr-${i}`,
       domain: "clinical",
-      weight: 100,
+      // Twenty of them fill a shard.
+      weight: SHARD_FILL / 20,
     }));
     const small = [
       { id: "gl-1", domain: "financial", weight: 500 },

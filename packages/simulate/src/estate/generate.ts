@@ -15,7 +15,9 @@ import { emitYaml, type Doc } from "./emit-yaml";
 import { KINDS, PLACES, REGIONS } from "./places";
 import {
   environmentClassFor,
+  groupByTasks,
   MAX_DAGS,
+  MAX_JOB_TASKS,
   planShards,
   RESOURCE_BUDGET,
   sourceWeight,
@@ -25,19 +27,40 @@ import {
 export interface EstateOptions {
   /** Hospitals in platform.yaml (1-64). */
   readonly hospitals: number;
-  /** Source systems (1-3,900: every source is at least one Airflow DAG). */
+  /** Source systems (1-3,960: every source is at least one Airflow DAG). */
   readonly sources: number;
   /** Average tables per source (1-500). */
   readonly tablesPerSource: number;
   readonly seed: number | string;
 }
 
-/** Named sizes. `health-system`: the real system's scale (16 hospitals, ~100,000 tables). */
+/**
+ * Named sizes. `health-system`: the real system's scale — 16 hospitals, 3,750 source systems,
+ * ~124,000 tables and 3,960 Airflow DAGs per environment (as many as one MWAA environment runs,
+ * less 1% headroom), ~517,000 resources over dev, stage and prod.
+ */
 export const ESTATE_PRESETS = {
   small: { hospitals: 4, sources: 12, tablesPerSource: 4, seed: 1 },
-  "health-system": { hospitals: 16, sources: 3600, tablesPerSource: 36, seed: 1 },
+  "health-system": { hospitals: 16, sources: 3750, tablesPerSource: 35, seed: 1 },
 } as const satisfies Record<string, EstateOptions>;
 export type EstatePreset = keyof typeof ESTATE_PRESETS;
+
+const isRaw = (a: Archetype): boolean =>
+  a.connection.kind === "file-drop" && ["hl7", "vcf", "fastq"].includes(a.connection.format);
+
+/**
+ * Archetypes as drawn after the first five sources: systems with tables of rows four times as
+ * often as raw instrument and message feeds (HL7, VCF, FASTQ), which a health system runs few of
+ * (a lab interface engine, a few sequencers) next to its hundreds of databases and extracts.
+ */
+const ARCHETYPE_POOL: readonly Archetype[] = ARCHETYPES.flatMap((a) =>
+  isRaw(a) ? [a] : [a, a, a, a],
+);
+
+/** Estimated resources of an environment's core stack (lake, keys, catalog, MWAA, audit). */
+const CORE_WEIGHT = 400;
+/** Resources every shard has besides its sources: two providers, the core's reference, the DAG files. */
+const STACK_OVERHEAD = 4;
 
 export interface GeneratedEstate {
   /** Relative path -> file text, in path order. */
@@ -123,8 +146,47 @@ interface SourceOut {
   readonly archetype: Archetype;
   readonly tables: readonly TableTemplate[];
   readonly tableIds: readonly string[];
-  readonly pipelines: number;
+  /** Table documents, in table order, with their Spark task count (layers past landing). */
+  readonly tableDocs: readonly {
+    readonly doc: Doc;
+    readonly tasks: number;
+    readonly dev: boolean;
+  }[];
+  /** Drawn: a reference pipeline for its first, full-load table (if the DAG budget allows). */
+  readonly wantsReference: boolean;
+  /** Decided: declared pipelines (id, table ids); the implied `ingest` takes the other tables. */
+  declared: { id: string; description: string; tables: string[] }[];
 }
+
+/** The pipelines a source declares: `reference` first (if any), then parts past the first. */
+function declaredPipelines(s: SourceOut, reference: boolean): SourceOut["declared"] {
+  const out: SourceOut["declared"] = [];
+  const start = reference ? 1 : 0;
+  if (reference)
+    out.push({
+      id: "reference",
+      description: "Reference data the other tables join to",
+      tables: [s.tableIds[0]],
+    });
+  // The implied `ingest` pipeline takes the first group; each further group of at most
+  // MAX_JOB_TASKS tasks is its own pipeline (Databricks runs at most 100 tasks per job).
+  const groups = groupByTasks(s.tableDocs.slice(start).map((t) => t.tasks));
+  let at = start + groups[0];
+  groups.slice(1).forEach((size, g) => {
+    out.push({
+      id: `part-${g + 2}`,
+      description: `Tables ${at + 1}-${at + size} of the extract (a Databricks job runs at most ${MAX_JOB_TASKS} tasks)`,
+      tables: s.tableIds.slice(at, at + size),
+    });
+    at += size;
+  });
+  return out;
+}
+
+const pipelineCount = (s: SourceOut): number => s.declared.length + 1;
+/** Spark layers (schemas) a source's tables reach: their layers are landing, bronze[, silver[, gold]]. */
+const sparkLayers = (tables: readonly { readonly tasks: number }[]): number =>
+  tables.reduce((m, t) => Math.max(m, t.tasks), 0);
 
 export function generateEstate(options: EstateOptions): GeneratedEstate {
   const problems = checkEstateOptions(options);
@@ -141,21 +203,19 @@ export function generateEstate(options: EstateOptions): GeneratedEstate {
 
   const sources: SourceOut[] = [];
   const perSlug = new Map<string, number>();
-  let pipelinesLeft = MAX_DAGS - options.sources;
   const srng = rng.fork("sources");
+  let dags = 0;
   for (let i = 0; i < options.sources; i++) {
     // The first five sources cover the five domains; then any archetype.
     const archetype =
       i < DOMAINS.length
         ? srng.pick(ARCHETYPES.filter((a) => a.domain === DOMAINS[i].id))
-        : srng.pick(ARCHETYPES);
+        : srng.pick(ARCHETYPE_POOL);
     const n = (perSlug.get(archetype.slug) ?? 0) + 1;
     perSlug.set(archetype.slug, n);
     const id = `${archetype.slug}-${n}`;
     // Raw-format sources deliver exactly the tables their parser produces.
-    const raw =
-      archetype.connection.kind === "file-drop" &&
-      ["hl7", "vcf", "fastq"].includes(archetype.connection.format);
+    const raw = isRaw(archetype);
     const wanted = Math.max(1, Math.round(options.tablesPerSource * (0.75 + srng.next() * 0.5)));
     const count = raw ? archetype.tables.length : wanted;
     const tables = Array.from(
@@ -165,37 +225,63 @@ export function generateEstate(options: EstateOptions): GeneratedEstate {
     const tableIds = tables.map((t, k) =>
       k < archetype.tables.length ? t.id : `${t.id}_${Math.floor(k / archetype.tables.length) + 1}`,
     );
-    // A reference pipeline for sources whose first table is a full-load dimension.
-    const reference =
-      pipelinesLeft > 0 && tables.length >= 3 && tables[0].load.mode === "full" && srng.chance(0.5);
-    if (reference) pipelinesLeft--;
-    const source: SourceOut = { id, archetype, tables, tableIds, pipelines: reference ? 2 : 1 };
-    sources.push(source);
-    const domain = DOMAINS.find((d) => d.id === archetype.domain)!;
-    put(
-      `sources/${id}/source.yaml`,
-      sourceDoc(source, domain, hospitals, reference, srng.fork(id)),
-    );
+    const wantsReference = tables.length >= 3 && tables[0].load.mode === "full" && srng.chance(0.5);
     const trng = srng.fork(`${id}/tables`);
-    tables.forEach((t, k) => {
-      put(`sources/${id}/tables/${tableIds[k]}.yaml`, tableDoc(t, tableIds[k], k, archetype, trng));
-    });
+    const tableDocs = tables.map((t, k) => tableDoc(t, tableIds[k], k, archetype, trng));
+    const source: SourceOut = {
+      id,
+      archetype,
+      tables,
+      tableIds,
+      tableDocs,
+      wantsReference,
+      declared: [],
+    };
+    source.declared = declaredPipelines(source, false);
+    sources.push(source);
+    dags += pipelineCount(source);
+    // Stop as soon as the DAGs cannot fit: a large request fails in a moment, not after minutes.
+    if (dags > MAX_DAGS)
+      throw new Error(
+        `this estate needs more than ${MAX_DAGS.toLocaleString("en-US")} Airflow DAGs per environment, the most one MWAA environment runs here (a Databricks job runs at most ${MAX_JOB_TASKS} tasks, so a large source runs several): lower --sources or --tables-per-source`,
+      );
   }
+  // Reference pipelines are extras, added while the largest MWAA class has room for their DAGs.
+  for (const s of sources) {
+    if (!s.wantsReference) continue;
+    const declared = declaredPipelines(s, true);
+    const extra = declared.length - s.declared.length;
+    if (dags + extra > MAX_DAGS) continue;
+    dags += extra;
+    s.declared = declared;
+  }
+
+  const emitted = sources.map((s) => {
+    const domain = DOMAINS.find((d) => d.id === s.archetype.domain)!;
+    const { doc, stageEnabled } = sourceDoc(s, domain, hospitals, srng.fork(s.id));
+    put(`sources/${s.id}/source.yaml`, doc);
+    s.tableDocs.forEach((t, k) => put(`sources/${s.id}/tables/${s.tableIds[k]}.yaml`, t.doc));
+    return { s, stageEnabled };
+  });
 
   const sizes: SourceSize[] = sources.map((s) => ({
     id: s.id,
     domain: s.archetype.domain,
-    weight: sourceWeight(s.tables.length, s.pipelines),
+    weight: sourceWeight(s.tables.length, pipelineCount(s), sparkLayers(s.tableDocs)),
   }));
-  const dags = sources.reduce((n, s) => n + s.pipelines, 0);
+  // Resources an environment gets: the sources enabled there, with the tables enabled there.
+  const envWeight = (env: "dev" | "stage" | "prod"): number =>
+    emitted.reduce((n, { s, stageEnabled }) => {
+      if (env === "stage" && !stageEnabled) return n;
+      const tables = env === "dev" ? s.tableDocs.filter((t) => t.dev) : s.tableDocs;
+      return n + sourceWeight(tables.length, pipelineCount(s), sparkLayers(tables));
+    }, 0);
   const estimated: Record<string, number> = {};
   const stacks: Record<string, number> = {};
   const erng = rng.fork("environments");
   for (const env of ["dev", "stage", "prod"] as const) {
-    const core = 400;
-    const shards = planShards(sizes, core);
-    const total = sizes.reduce((n, s) => n + s.weight, core);
-    estimated[env] = total;
+    const shards = planShards(sizes, CORE_WEIGHT);
+    estimated[env] = envWeight(env) + CORE_WEIGHT + STACK_OVERHEAD * shards.length;
     stacks[env] = shards.length === 0 ? 1 : shards.length + 1;
     put(`environments/${env}.yaml`, environmentDoc(env, dags, sources.length, shards, erng));
   }
@@ -330,17 +416,17 @@ function sourceDoc(
   s: SourceOut,
   domain: (typeof DOMAINS)[number],
   hospitals: readonly Hospital[],
-  reference: boolean,
   rng: Random,
-): Doc {
+): { doc: Doc; stageEnabled: boolean } {
   const a = s.archetype;
   const served = rng.chance(0.6)
     ? "all"
     : [...new Set(Array.from({ length: rng.int(1, 3) }, () => rng.pick(hospitals).id))].sort();
   const environments: Record<string, Doc> = {};
   if (rng.chance(0.3)) environments.dev = { schedule: { cron: "0 6 * * 1" } };
-  if (rng.chance(0.1)) environments.stage = { enabled: false };
-  return {
+  const stageEnabled = !rng.chance(0.05);
+  if (!stageEnabled) environments.stage = { enabled: false };
+  const doc: Doc = {
     id: s.id,
     name: `${a.name} ${s.id.slice(a.slug.length + 1)}`,
     description: `Synthetic ${a.name.toLowerCase()} (${a.vendor}-like).`,
@@ -350,23 +436,20 @@ function sourceDoc(
     classification: a.classification,
     connection: connectionDoc(a.connection, s.id, rng),
     schedule: { cron: a.cron },
-    ...(reference
-      ? {
-          pipelines: [
-            {
-              id: "reference",
-              description: "Reference data the other tables join to",
-              tables: [s.tableIds[0]],
-            },
-          ],
-        }
-      : {}),
+    ...(s.declared.length > 0 ? { pipelines: s.declared.map((p) => ({ ...p })) } : {}),
     tags: { vendor: a.vendor },
     ...(Object.keys(environments).length > 0 ? { environments } : {}),
   };
+  return { doc, stageEnabled };
 }
 
-function tableDoc(t: TableTemplate, id: string, index: number, a: Archetype, rng: Random): Doc {
+function tableDoc(
+  t: TableTemplate,
+  id: string,
+  index: number,
+  a: Archetype,
+  rng: Random,
+): { doc: Doc; tasks: number; dev: boolean } {
   const raw =
     a.connection.kind === "file-drop" && ["hl7", "vcf", "fastq"].includes(a.connection.format);
   // Half the CDC feeds of row sources mark deletes in an operation column (I/U/D).
@@ -397,7 +480,7 @@ function tableDoc(t: TableTemplate, id: string, index: number, a: Archetype, rng
             ...(rng.chance(0.3) ? { lookbackMinutes: 60 } : {}),
           }
         : { mode: "full" };
-  return {
+  const doc: Doc = {
     id,
     description:
       id === t.id
@@ -416,6 +499,8 @@ function tableDoc(t: TableTemplate, id: string, index: number, a: Archetype, rng
     ...(t.partitionBy !== undefined ? { partitionBy: [...t.partitionBy] } : {}),
     ...(Object.keys(environments).length > 0 ? { environments } : {}),
   };
+  // A task per Spark layer (bronze, silver, gold) the table reaches.
+  return { doc, tasks: layers.length - 1, dev: environments.dev === undefined };
 }
 
 const hex = (rng: Random, n: number): string =>

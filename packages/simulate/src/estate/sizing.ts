@@ -16,20 +16,50 @@ export const MWAA_CLASSES: readonly (readonly [string, number])[] = [
 ];
 
 /** Most DAGs a generated environment gets: the largest class's capacity, less headroom. */
-export const MAX_DAGS = 3900;
+export const MAX_DAGS = 3960;
 
 /** The budget every generated environment declares, and the share of it a shard is filled to. */
 export const RESOURCE_BUDGET = 3000;
-export const SHARD_FILL = 2000;
+export const SHARD_FILL = 2600;
 
 /**
- * Estimated resources of one source in its stack: ingest role (component, role, policy,
- * attachment, plus a policy and attachment per ~40 tables as the document is split), schemas
- * (component, a schema and grants per layer), and per pipeline the job component, the job and
- * the DAG object.
+ * Most tasks in one Databricks job (a task per table and Spark layer): Databricks' limit, which
+ * `@hdp/spark` enforces. A source with more tables runs them as several pipelines (DAGs).
  */
-export function sourceWeight(tables: number, pipelines: number): number {
-  return 4 + 2 * Math.floor(tables / 40) + 7 + 3 * pipelines;
+export const MAX_JOB_TASKS = 100;
+
+/**
+ * Resources of one source in its stack, as the platform creates them (checked against a plan by
+ * test/simulate-estate-size.test.ts): ingest role (component, role, policy, attachment), schemas
+ * (component, a schema and its grants per Spark layer its tables reach: bronze, silver, gold),
+ * the tables' specs (component and a workspace file per table), and per pipeline the job
+ * component, the job and the DAG object. Shards are filled to {@link SHARD_FILL}; the rest of
+ * the budget is headroom (a role whose policy document splits, the stack's providers and core
+ * reference).
+ */
+export function sourceWeight(tables: number, pipelines: number, sparkLayers = 3): number {
+  return 4 + 1 + 2 * sparkLayers + 1 + tables + 3 * pipelines;
+}
+
+/**
+ * Splits tables (their task counts, in order) into consecutive groups of at most
+ * {@link MAX_JOB_TASKS} tasks: the pipelines that run them. Returns the group sizes.
+ */
+export function groupByTasks(tasks: readonly number[]): number[] {
+  const groups: number[] = [];
+  let n = 0;
+  let sum = 0;
+  for (const t of tasks) {
+    if (n > 0 && sum + t > MAX_JOB_TASKS) {
+      groups.push(n);
+      n = 0;
+      sum = 0;
+    }
+    n++;
+    sum += t;
+  }
+  if (n > 0) groups.push(n);
+  return groups;
 }
 
 /** The smallest MWAA class that runs `dags` DAGs. */
