@@ -57,8 +57,8 @@ const ARCHETYPE_POOL: readonly Archetype[] = ARCHETYPES.flatMap((a) =>
   isRaw(a) ? [a] : [a, a, a, a],
 );
 
-/** Estimated resources of an environment's core stack (lake, keys, catalog, MWAA, audit). */
-const CORE_WEIGHT = 400;
+/** Estimated resources of an environment's core stack (lake, keys, catalog, MWAA, audit, access; ~400-420). */
+const CORE_WEIGHT = 430;
 /** Resources every shard has besides its sources: two providers, the core's reference, the DAG files. */
 const STACK_OVERHEAD = 4;
 

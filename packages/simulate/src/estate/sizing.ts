@@ -33,12 +33,13 @@ export const MAX_JOB_TASKS = 100;
  * test/simulate-estate-size.test.ts): ingest role (component, role, policy, attachment), schemas
  * (component, a schema and its grants per Spark layer its tables reach: bronze, silver, gold),
  * the tables' specs (component and a workspace file per table), and per pipeline the job
- * component, the job and the DAG object. Shards are filled to {@link SHARD_FILL}; the rest of
+ * component, the job, its permissions (admins manage, the domain's groups run or view) and the
+ * DAG object. Shards are filled to {@link SHARD_FILL}; the rest of
  * the budget is headroom (a role whose policy document splits, the stack's providers and core
  * reference).
  */
 export function sourceWeight(tables: number, pipelines: number, sparkLayers = 3): number {
-  return 4 + 1 + 2 * sparkLayers + 1 + tables + 3 * pipelines;
+  return 4 + 1 + 2 * sparkLayers + 1 + tables + 4 * pipelines;
 }
 
 /**
