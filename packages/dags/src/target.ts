@@ -4,7 +4,7 @@
  * them. Airflow 2 output is not generated: nothing here verifies it.
  */
 
-import { validateDagAirflowVersion } from "@hdp/naming";
+import { airflowLine, validateDagAirflowVersion } from "@hdp/naming";
 
 /** One supported Airflow release line. */
 export interface AirflowTarget {
@@ -27,13 +27,10 @@ export const AIRFLOW_TARGETS: readonly AirflowTarget[] = [
   },
 ];
 
-const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
-
 /** The target of a pinned Airflow version, or undefined when DAGs are not generated for it. */
 export function airflowTarget(version: string): AirflowTarget | undefined {
-  const m = VERSION.exec(version);
-  if (m === null) return undefined;
-  return AIRFLOW_TARGETS.find((t) => t.line === `${m[1]}.${m[2]}`);
+  const line = airflowLine(version);
+  return AIRFLOW_TARGETS.find((t) => t.line === line);
 }
 
 /** Problems with generating DAGs for `version` (empty when supported; the config schema's check). */

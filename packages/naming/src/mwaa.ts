@@ -38,10 +38,15 @@ export const DAG_AIRFLOW_LINES = ["3.0"] as const;
 /** The Airflow version MWAA runs for the newest supported line: what errors suggest. */
 export const SUGGESTED_AIRFLOW_VERSION = "3.0.6";
 
+/** The release line (`major.minor`) of a pinned Airflow version `x.y.z`; undefined otherwise. */
+export function airflowLine(version: string): string | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  return m === null ? undefined : `${m[1]}.${m[2]}`;
+}
+
 /** Problems with generating DAGs for a pinned Airflow `version` (empty when supported). */
 export function validateDagAirflowVersion(version: string): string[] {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  const line = m === null ? undefined : `${m[1]}.${m[2]}`;
+  const line = airflowLine(version);
   if (line !== undefined && (DAG_AIRFLOW_LINES as readonly string[]).includes(line)) return [];
   return [
     `Airflow ${version}: DAG files are generated and verified for Airflow ${DAG_AIRFLOW_LINES.map((l) => `${l}.x`).join(", ")} only (MWAA runs ${SUGGESTED_AIRFLOW_VERSION}); set airflow.version to "${SUGGESTED_AIRFLOW_VERSION}"`,

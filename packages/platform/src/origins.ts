@@ -17,22 +17,25 @@ export interface ResourceLike {
   readonly parent?: string | null;
 }
 
-/** Top-level component types and the kind of entry their logical name is the id of. */
-const ENTRY_OF_TYPE: Readonly<Record<string, "domain" | "source" | "pipeline">> = {
-  "hdp:lake:LakeBuckets": "domain",
-  "hdp:spark:InstancePool": "domain",
-  "hdp:spark:ClusterPolicy": "domain",
-  "hdp:iam:SourceIngestRole": "source",
-  "hdp:platform:SourceSchemas": "source",
-  "hdp:spark:IngestJob": "pipeline",
-  "hdp:spark:WorkspaceFiles": "source",
-};
+type EntryKind = "domain" | "source" | "pipeline";
 
-/** The entry id a top-level component's logical name stands for (a source's specs: `<id>-specs`). */
-const entryId = (type: string, name: string): string =>
-  type === "hdp:spark:WorkspaceFiles" && name.endsWith(SOURCE_SPECS_SUFFIX)
-    ? name.slice(0, -SOURCE_SPECS_SUFFIX.length)
-    : name;
+/** Top-level component types: the kind of entry they are made for, and its id from their name. */
+const ENTRY_OF_TYPE: Readonly<
+  Record<string, { readonly kind: EntryKind; readonly id: (name: string) => string | undefined }>
+> = {
+  "hdp:lake:LakeBuckets": { kind: "domain", id: (n) => n },
+  "hdp:spark:InstancePool": { kind: "domain", id: (n) => n },
+  "hdp:spark:ClusterPolicy": { kind: "domain", id: (n) => n },
+  "hdp:iam:SourceIngestRole": { kind: "source", id: (n) => n },
+  "hdp:platform:SourceSchemas": { kind: "source", id: (n) => n },
+  "hdp:spark:IngestJob": { kind: "pipeline", id: (n) => n },
+  // A source's specs are `<id>-specs`; the ingest code's files belong to the environment.
+  "hdp:spark:WorkspaceFiles": {
+    kind: "source",
+    id: (n) =>
+      n.endsWith(SOURCE_SPECS_SUFFIX) ? n.slice(0, -SOURCE_SPECS_SUFFIX.length) : undefined,
+  },
+};
 
 const ROOT_TYPE = "pulumi:pulumi:Stack";
 
@@ -48,7 +51,7 @@ export function resourceOrigins(
   const env = estate.environments.find((e) => e.stacks.some((s) => s.name === stackName));
   const out = new Map<string, Origin>();
   if (env === undefined) return out;
-  const entries: Record<"domain" | "source" | "pipeline", ReadonlyMap<string, Origin>> = {
+  const entries: Record<EntryKind, ReadonlyMap<string, Origin>> = {
     domain: new Map(estate.platform.domains.map((d) => [d.id, d.origin])),
     source: new Map(estate.sources.map((s) => [s.id, s.origin])),
     pipeline: new Map(estate.pipelines.map((p) => [pipelineLogicalName(p.source, p.id), p.origin])),
@@ -65,11 +68,11 @@ export function resourceOrigins(
   };
   for (const r of resources) {
     const top = topOf(r);
-    const kind = ENTRY_OF_TYPE[top.type];
+    const entry = ENTRY_OF_TYPE[top.type];
+    const id = entry?.id(top.name);
     out.set(
       r.urn,
-      (kind !== undefined ? entries[kind].get(entryId(top.type, top.name)) : undefined) ??
-        env.origin,
+      (entry && id !== undefined ? entries[entry.kind].get(id) : undefined) ?? env.origin,
     );
   }
   return out;

@@ -24,6 +24,7 @@ import { statefulOptions, type DomainPlan, type SourcePlan, type StackPlan } fro
 import type { StackProviders } from "./providers";
 import type { CoreRefs, StackExports } from "./refs";
 import { sourceSpecsName } from "./names";
+import { sourceSpecFolder } from "./table-spec";
 
 /** Path of a source's managed tables inside a layer bucket (apart from raw `<source>/<table>/` prefixes). */
 export const MANAGED_PREFIX = "managed";
@@ -195,9 +196,9 @@ function sourceSpecFiles(
   source: string,
   specs: readonly { readonly path: string; readonly content: string }[],
 ): { root: string; files: { path: string; content: string }[] } {
-  const folder = `specs/${source}/`;
+  const folder = `${sourceSpecFolder(source)}/`;
   return {
-    root: `${INGEST_ROOT}/${folder.slice(0, -1)}`,
+    root: `${INGEST_ROOT}/${sourceSpecFolder(source)}`,
     files: specs.map((f) => {
       if (!f.path.startsWith(folder))
         throw new Error(`source "${source}": spec ${f.path} is not under ${folder}`);

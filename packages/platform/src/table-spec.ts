@@ -78,7 +78,10 @@ export interface RenderedTableSpec {
 
 /** Where a table's spec lives relative to the deployed code root. */
 export const tableSpecPath = (source: string, table: string): string =>
-  `specs/${source}/${table}.json`;
+  `${sourceSpecFolder(source)}/${table}.json`;
+
+/** The folder of a source's specs relative to the deployed code root: `specs/<source>`. */
+export const sourceSpecFolder = (source: string): string => `specs/${source}`;
 
 /** Suffix of a table's quarantine table, in its silver schema. */
 export const QUARANTINE_SUFFIX = "__quarantine";
