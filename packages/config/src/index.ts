@@ -6,7 +6,7 @@ export * from "./load";
 export { INGEST_FORMATS, landingFormatOf, type IngestFormat } from "./landing";
 export * from "./names";
 export * from "./overlay";
-export { perEnvironment } from "./per-environment";
+export { perEnvironment, releaseEnvironments } from "./per-environment";
 export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
 export { locateField } from "./locate";
 export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";

@@ -3,10 +3,11 @@
  * recording into the stack's inventory. Runs in a worker process or in the calling process;
  * knows nothing about scheduling or caching.
  */
-import type { Estate } from "@hdp/config";
+import { releaseEnvironments, type Estate } from "@hdp/config";
 import type { PolicyContext } from "@hdp/policy";
 import type { PolicyFinding } from "../policy/policy";
 import type { evaluateStack as EvaluateStack, ResourceOrigins } from "../policy/policy-eval";
+import { shareStrings } from "./share-strings";
 import { renderStack, stackInventory, summarize, type StackSummary } from "../inventory/inventory";
 import {
   ProgramError,
@@ -74,6 +75,9 @@ export interface Program {
 
 const programs = new Map<string, Program>();
 
+/** Estates whose strings already share instances (see `share-strings.ts`). */
+const compacted = new WeakSet<Estate>();
+
 /** Loads (once per process) the `buildStack` (and `resourceOrigins`) of a program module. */
 export function loadProgram(path: string): Program {
   let program = programs.get(path);
@@ -114,6 +118,13 @@ export async function runStack(
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
     const program = loadProgram(job.programModule);
+    // What the program and the planner memoized for other environments of this estate (each
+    // holds an effective estate) is let go: a process plans one environment after another.
+    releaseEnvironments(estate, job.environment);
+    if (!compacted.has(estate)) {
+      compacted.add(estate);
+      shareStrings(estate);
+    }
     // The duration is the stack's own: loading the program (once per process) is not in it.
     started = performance.now();
     let watched: ReturnType<typeof watchExports> | undefined;

@@ -5,6 +5,7 @@
  */
 import type { Estate } from "@hdp/config";
 import { loadProgram, runStack } from "./run-stack";
+import { BetweenStacks } from "./heap";
 import type { ToWorker, FromWorker } from "./pool";
 
 const estates = new Map<string, Estate>();
@@ -18,10 +19,8 @@ const send = (m: FromWorker): void => {
   process.send?.(m);
 };
 
-/** Collects garbage between stacks when the process allows it (`--expose-gc`). */
-const collect = (): void => {
-  (globalThis as { gc?: () => void }).gc?.();
-};
+/** Collects garbage between stacks when the process allows it (`--expose-gc`) and it pays. */
+const between = new BetweenStacks((globalThis as { gc?: () => void }).gc);
 
 process.on("message", (m: ToWorker) => {
   switch (m.type) {
@@ -57,7 +56,7 @@ process.on("message", (m: ToWorker) => {
       ).then((outcome) => {
         const peakRssBytes = process.resourceUsage().maxRSS * 1024;
         send({ type: "result", seq: m.seq, outcome, peakRssBytes, cpuMs: cpuMs() });
-        collect();
+        between.collect();
       });
       return;
     }

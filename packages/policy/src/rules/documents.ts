@@ -103,15 +103,26 @@ export function statementsOf(
 
 /** `*`-style wildcard match of an IAM action or ARN pattern (case-insensitive, as IAM actions). */
 export function wildcardMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split("*")
-      .map((part) => part.split("?").map(escape).join("."))
-      .join(".*")}$`,
-    "i",
-  );
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    re = new RegExp(
+      `^${pattern
+        .split("*")
+        .map((part) => part.split("?").map(escape).join("."))
+        .join(".*")}$`,
+      "i",
+    );
+    // The patterns of a stack's documents repeat (every role names the same actions and the
+    // same kinds of ARNs): compile each once. Bounded, so a long run does not grow it forever.
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(pattern, re);
+  }
   return re.test(value);
 }
+
+/** Compiled {@link wildcardMatches} patterns (a plain cache: the regexes carry no state). */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 50_000;
 
 function escape(s: string): string {
   return s.replace(/[.+^${}()|[\]\\]/g, "\\$&");
