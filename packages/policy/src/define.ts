@@ -167,6 +167,22 @@ function policyMeta(doc: RuleDoc) {
 const propsCache = new WeakMap<object, Props>();
 const stackCache = new WeakMap<readonly PolicyResource[], StackResource[]>();
 
+/**
+ * The resolved context of a config object: the offline evaluator hands every resource of a rule
+ * the same config object (`getConfig` is memoized per rule and evaluation), so it is resolved once.
+ */
+const contextCache = new WeakMap<object, RuleContext>();
+
+function contextOf(config: unknown): RuleContext {
+  if (config === null || typeof config !== "object") return resolveContext(config);
+  let ctx = contextCache.get(config);
+  if (ctx === undefined) {
+    ctx = resolveContext(config);
+    contextCache.set(config, ctx);
+  }
+  return ctx;
+}
+
 function propsOf(props: object): Props {
   let s = propsCache.get(props);
   if (s === undefined) {
@@ -216,7 +232,7 @@ export function resourcePolicy(doc: RuleDoc, check: ResourceCheck): HdpResourceP
       if (!all && !doc.resourceTypes.includes(args.type)) {
         args.notApplicable(`${doc.name} checks ${doc.resourceTypes.join(", ")}`);
       }
-      const ctx = resolveContext(args.getConfig());
+      const ctx = contextOf(args.getConfig());
       const view: ResourceView = {
         type: args.type,
         name: args.name,
@@ -238,7 +254,7 @@ export function stackPolicy(doc: RuleDoc, check: StackCheck): HdpStackPolicy {
   return {
     ...policyMeta(doc),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const ctx = resolveContext(args.getConfig());
+      const ctx = contextOf(args.getConfig());
       for (const f of check(stackResources(args.resources), ctx)) {
         report(doc, ctx, reportViolation, f.message, f.resource ?? {});
       }

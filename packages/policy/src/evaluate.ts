@@ -159,8 +159,12 @@ export function evaluate(
         },
       });
     };
+    // One config object per rule and evaluation (the engine, too, hands a policy its one config):
+    // copying the context (its per-schema counts run to thousands of entries) for every resource
+    // cost more than most rules.
+    let config: object | undefined;
     const getConfig = <T extends object>() =>
-      configFor(policy.name, policy.doc.uses ?? [], context) as T;
+      (config ??= configFor(policy.name, policy.doc.uses ?? [], context)) as T;
 
     if ("validateResource" in policy && policy.validateResource !== undefined) {
       const validations = [policy.validateResource].flat();

@@ -55,21 +55,22 @@ export interface StackSummary {
   readonly byType: Readonly<Record<string, number>>;
 }
 
+/** A resource's inventory entry; fields in canonical order, so rendering copies nothing more. */
 export function inventoryResource(r: RecordedResource): InventoryResource {
   return {
     urn: r.urn,
     type: r.type,
     name: r.name,
-    parent: r.parent ?? null,
     custom: r.custom,
-    read: r.read,
-    protect: r.protect,
-    retainOnDelete: r.retainOnDelete,
     deleteBeforeReplace: r.deleteBeforeReplace,
-    ignoreChanges: r.ignoreChanges,
     dependsOn: r.dependsOn,
-    provider: r.provider ?? null,
+    ignoreChanges: r.ignoreChanges,
     inputs: r.inputs,
+    parent: r.parent ?? null,
+    protect: r.protect,
+    provider: r.provider ?? null,
+    read: r.read,
+    retainOnDelete: r.retainOnDelete,
   };
 }
 
@@ -93,11 +94,11 @@ export function stackInventory(args: {
   return {
     stack: args.stack,
     environment: args.environment,
-    shard: args.shard ?? null,
+    exports,
     resourceBudget: args.resourceBudget,
     resourceCount: args.resources.length,
-    exports,
     resources: args.resources.map(inventoryResource).sort(byUrn),
+    shard: args.shard ?? null,
   };
 }
 

@@ -42,8 +42,7 @@ export function shareStrings(root: object): number {
       // (An own "__proto__" key cannot be assigned back: leave it.)
       if (typeof v === "string") {
         if (k !== "__proto__") record[k] = share(v);
-      }
-      else if (v !== null && typeof v === "object") visit(v, depth + 1);
+      } else if (v !== null && typeof v === "object") visit(v, depth + 1);
     }
   };
   visit(root, 0);
