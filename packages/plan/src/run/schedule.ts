@@ -84,14 +84,14 @@ export const exportsHash = (e: StackOutputs): string =>
 
 /** Resources the program creates per source, besides one or so per table (measured, rough). */
 const RESOURCES_PER_SOURCE = 14;
-/** Resources of an environment's shared part (keys, buckets, MWAA, catalogs), rough. */
-const RESOURCES_SHARED = 300;
+/** Resources of an environment's shared part, its core (keys, buckets, MWAA, catalogs), rough. */
+const RESOURCES_SHARED = 430;
 
 /**
  * Rough sizes of stacks in resources, to start the largest first and to tell a small plan (see
  * the pool's auto mode): 14 per source and one per table (the health-system preset: 3,750
- * sources and 123,625 tables make ~175,000 per environment). An unsharded stack or a core counts
- * the whole estate. The tables are counted per source once, not per stack (nor per comparison
+ * sources and 123,625 tables make ~175,000 per environment); a core holds the shared part
+ * (~430), an unsharded stack the whole estate. The tables are counted per source once, not per stack (nor per comparison
  * of the sort).
  */
 export function estimatedResources(estate: Estate, stacks: Iterable<string>): Map<string, number> {
@@ -106,12 +106,14 @@ export function estimatedResources(estate: Estate, stacks: Iterable<string>): Ma
       stack,
       found === undefined
         ? 0
-        : found.spec.shard === undefined || found.spec.shard === "core"
+        : found.spec.shard === undefined
           ? whole
-          : found.spec.sources.reduce(
-              (n, s) => n + RESOURCES_PER_SOURCE + (perSource.get(s) ?? 0),
-              0,
-            ),
+          : found.spec.shard === "core"
+            ? RESOURCES_SHARED
+            : found.spec.sources.reduce(
+                (n, s) => n + RESOURCES_PER_SOURCE + (perSource.get(s) ?? 0),
+                0,
+              ),
     );
   }
   return out;
