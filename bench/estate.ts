@@ -13,6 +13,7 @@
  * The machine's load changes the figures: compare runs made side by side.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +27,8 @@ interface Report {
   readonly ms: number;
   /** CPU time of the planning process and of its workers (user + system). */
   readonly cpuMs: number;
+  /** CPU time of the planning process alone (config loading, scheduling, cache, results). */
+  readonly mainCpuMs: number;
   readonly resources: number;
   readonly byEnvironment: Readonly<Record<string, number>>;
   /** The largest stack's resources (the budget is 3,000). */
@@ -36,19 +39,26 @@ interface Report {
   readonly mainPeakRss: number;
   readonly problems: readonly string[];
   readonly policyFindings: number;
+  /** SHA-256 over the stacks' inventory entries (read after the timing): cold and unchanged agree. */
+  readonly inventorySha: string;
 }
 
 async function child(configs: string, cacheDir: string): Promise<void> {
   const started = performance.now();
   const cpu0 = process.cpuUsage();
+  // As `hdp plan` runs by default: one worker per core (a plan this size never runs in-process).
   const r = await plan({
     configs,
-    jobs: availableParallelism(),
     cacheDir,
     onOutput: () => undefined,
   });
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
+  const mainPeakRss = process.resourceUsage().maxRSS * 1024;
+  // Stack by stack: the whole inventory of the preset (~1 GB) is over V8's string length limit.
+  const hash = createHash("sha256");
+  for (const s of r.head.stacks)
+    hash.update(s.ok ? `${s.stack}\n${s.json()}\n` : `${s.stack} failed\n`);
   const byEnvironment: Record<string, number> = {};
   let largestStack = 0;
   for (const s of r.head.stacks) {
@@ -60,15 +70,17 @@ async function child(configs: string, cacheDir: string): Promise<void> {
   const report: Report = {
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000 + r.stats.workerCpuMs.reduce((a, b) => a + b, 0),
+    mainCpuMs: (cpu.user + cpu.system) / 1000,
     resources: r.stats.resources,
     byEnvironment,
     largestStack,
     stacks: r.head.stacks.length,
     cached: r.stats.stacksCached,
     workerPeakRss: [...r.stats.workerPeakRss],
-    mainPeakRss: process.resourceUsage().maxRSS * 1024,
+    mainPeakRss,
     problems: r.problems.map((p) => p.message).slice(0, 20),
     policyFindings: r.policy.findings.length,
+    inventorySha: hash.digest("hex"),
   };
   console.log(`REPORT ${JSON.stringify(report)}`);
 }
@@ -130,11 +142,16 @@ async function main(): Promise<void> {
         .map(([env, x]) => `${env} ${n(x)}`)
         .join(
           ", ",
-        )}; largest stack ${n(cold.largestStack)}), ${(cold.ms / 1000).toFixed(1)} s (${n(cold.resources / (cold.ms / 1000))} resources/s), CPU ${(cold.cpuMs / 1000).toFixed(0)} s (${(cold.cpuMs / cold.resources).toFixed(2)} ms/resource), peak per worker ${cold.workerPeakRss.map(mb).join(", ")}, main process ${mb(cold.mainPeakRss)}, ${cold.policyFindings} policy findings`,
+        )}; largest stack ${n(cold.largestStack)}), ${(cold.ms / 1000).toFixed(1)} s (${n(cold.resources / (cold.ms / 1000))} resources/s), CPU ${(cold.cpuMs / 1000).toFixed(0)} s (${(cold.cpuMs / cold.resources).toFixed(2)} ms/resource; main process ${(cold.mainCpuMs / 1000).toFixed(1)} s), peak per worker ${cold.workerPeakRss.map(mb).join(", ")}, main process ${mb(cold.mainPeakRss)}, ${cold.policyFindings} policy findings`,
     );
     if (cold.problems.length > 0) console.log(`problems:\n  ${cold.problems.join("\n  ")}`);
     console.log(`load average after the cold run: ${load()}`);
     const warm = run(configs, cache);
+    if (warm.inventorySha !== cold.inventorySha) {
+      throw new Error(
+        `the unchanged run's inventory differs: ${cold.inventorySha} vs ${warm.inventorySha}`,
+      );
+    }
     console.log(
       `unchanged: ${warm.cached}/${warm.stacks} stacks from the cache, ${(warm.ms / 1000).toFixed(1)} s (CPU ${(warm.cpuMs / 1000).toFixed(1)} s), load average ${load()}`,
     );

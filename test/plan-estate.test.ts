@@ -4,6 +4,8 @@
  * same bytes run after run and in worker processes, and the recorder's cost levers change
  * nothing.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan, type PlanResult, type StackInventory } from "@hdp/plan";
 
@@ -110,5 +112,38 @@ describe("the sample estate under hdp plan", () => {
     expectAllPlanned(naive, ["prod-clinical", "prod-core"]);
     const all = inventories(inProcess);
     for (const [stack, inv] of inventories(naive)) expect(inv).toEqual(all.get(stack));
+  }, 300_000);
+
+  it("writes each stack's cache entry in the worker that planned it, and plans a small estate in this process by default: the same bytes", async () => {
+    const stacks = inProcess.head.stacks.map((s) => s.stack);
+    const cacheDir = mkdtempSync(join(tmpdir(), "hdp-plan-estate-cache-"));
+    try {
+      const workers = await plan({ configs: CONFIGS, jobs: 2, cacheDir });
+      expectAllPlanned(workers, stacks);
+      expect([workers.stats.stacksInProcess, workers.stats.workerCpuMs.length]).toEqual([0, 2]);
+      expect(workers.inventoryJson()).toBe(inProcess.inventoryJson());
+      expect(workers.policy).toEqual(inProcess.policy);
+      // On disk, each stack's one entry is its inventory entry as planned in this process.
+      for (const s of inProcess.head.stacks) {
+        if (!s.ok) throw new Error(s.stack);
+        const files = readdirSync(join(cacheDir, s.stack)).filter((f) =>
+          f.endsWith(".inventory.json"),
+        );
+        expect(files).toHaveLength(1);
+        expect(readFileSync(join(cacheDir, s.stack, files[0]), "utf8")).toBe(s.json());
+      }
+      const again = await plan({ configs: CONFIGS, jobs: 2, cacheDir });
+      expect([again.stats.stacksPlanned, again.stats.stacksCached]).toEqual([0, 6]);
+      expect(again.inventoryJson()).toBe(inProcess.inventoryJson());
+      expect(again.policy).toEqual(inProcess.policy);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+    // By default a plan this small runs in this process (no worker start-up), same bytes.
+    const auto = await plan({ configs: CONFIGS, cacheDir: false });
+    expectAllPlanned(auto, stacks);
+    expect([auto.stats.stacksInProcess, auto.stats.workerCpuMs.length]).toEqual([6, 0]);
+    expect(auto.inventoryJson()).toBe(inProcess.inventoryJson());
+    expect(auto.policy).toEqual(inProcess.policy);
   }, 300_000);
 });

@@ -41,7 +41,12 @@ export interface PlanOptions {
   readonly stacks?: readonly string[];
   /** Environments whose stacks to plan. */
   readonly envs?: readonly string[];
-  /** Worker processes; 0 plans in this process. @default os.availableParallelism() */
+  /**
+   * Worker processes; 0 plans in this process. @default one per core
+   * (`os.availableParallelism()`), except that a small plan — under ~{@link IN_PROCESS_BELOW}
+   * resources left to plan after the cache — runs in this process, where it finishes before
+   * workers would have started
+   */
   readonly jobs?: number;
   /**
    * Plan cache directory, or false for none. @default `<repo>/.hdp/cache/plan` of the configs'
@@ -104,6 +109,8 @@ export interface PlanStats {
   readonly workerPeakRss: readonly number[];
   /** CPU time each worker used (user + system), in ms; empty when planning in-process. */
   readonly workerCpuMs: readonly number[];
+  /** Stacks planned in the calling process (`jobs: 0`, or a small plan by default). */
+  readonly stacksInProcess: number;
 }
 
 export interface PlanResult {
@@ -128,6 +135,14 @@ export interface PlanResult {
   /** The working tree's inventory (canonical JSON). */
   inventoryJson(): string;
 }
+
+/**
+ * Without an explicit `jobs`, a plan with fewer estimated resources left to plan (after the
+ * cache) runs in the calling process: worker start-up (loading the program, ~1–2 s each)
+ * costs more than planning that many resources (~0.5 ms each) — and a core and its shard run
+ * one after the other anyway. Measured with `bench/plan.ts` (see the README).
+ */
+export const IN_PROCESS_BELOW = 6000;
 
 /** The stacks `options` select in `estate`, validated. */
 export function selectStacks(
@@ -167,8 +182,10 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const cacheDir = options.cacheDir ?? defaultCacheDir(ws);
   const onEvent = options.onEvent ?? (() => undefined);
   const revisions: Revision[] = [];
+  const usedKeys = new Map<string, Set<string>>();
   const pool = new WorkerPool({
     size: options.jobs ?? availableParallelism(),
+    ...(options.jobs === undefined ? { inProcessBelow: IN_PROCESS_BELOW } : {}),
     onProgress: (stack, recorded) => onEvent({ kind: "progress", stack, recorded }),
     onOutput: options.onOutput ?? ((t) => process.stderr.write(t)),
     execArgv: options.workerFlags,
@@ -177,13 +194,15 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     const head = workingTree(ws, configs, config);
     revisions.push(head);
     const selected = selectStacks(head.estate, options);
+    const cache = cacheDir === false ? undefined : new PlanCache(cacheDir);
     const ctx = {
       pool,
-      cache: cacheDir === false ? undefined : new PlanCache(cacheDir),
+      cache,
       project,
       organization,
       fast: options.fast ?? true,
       onEvent,
+      usedKeys,
     };
     const other = (ref: string): Revision => {
       const found = revisions.find((r) => r.label.startsWith(`${ref} (`));
@@ -253,6 +272,14 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
         message: findingMessage(f),
       });
     }
+    // Old entries go now, by this process alone (workers only write), sparing this plan's.
+    for (const [stack, keys] of usedKeys) {
+      try {
+        cache?.prune(stack, keys);
+      } catch {
+        // A read-only cache: nothing was written either.
+      }
+    }
     const everything = [...headResults.values(), ...baseResults.values()];
     return {
       project,
@@ -271,6 +298,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
         workers: pool.peakRss.filter((x) => x !== undefined).length,
         workerPeakRss: pool.peakRss.filter((x) => x !== undefined),
         workerCpuMs: pool.cpuMs.filter((x) => x !== undefined),
+        stacksInProcess: pool.ranHere,
       },
       inventoryJson: () =>
         renderInventory(

@@ -320,7 +320,11 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       "--changed-since <ref>",
       "plan only the stacks whose inputs changed since this revision",
     )
-    .option("--jobs <n>", "worker processes (default: one per core; 0: in this process)", jobsArg)
+    .option(
+      "--jobs <n>",
+      "worker processes (default: one per core, or none for a small plan; 0: in this process)",
+      jobsArg,
+    )
     .option("--no-cache", "do not read or write the plan cache (.hdp/cache)")
     .option(
       "--cache-dir <dir>",

@@ -14,6 +14,7 @@ export const REPO_ROOT = join(__dirname, "..", "..", "..", "..");
 export const BASE_TREE = join(REPO_ROOT, "test", "fixtures", "base");
 export const STANDIN_PROGRAM = join(__dirname, "standin-program.ts");
 export const FAILING_PROGRAM = join(__dirname, "failing-program.ts");
+export const CRASHING_PROGRAM = join(__dirname, "crashing-program.ts");
 
 /** A temp directory holding `configs/` (a copy of the base fixture); remove with `cleanup`. */
 export interface Tree {

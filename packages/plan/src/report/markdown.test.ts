@@ -32,6 +32,7 @@ function result(created: number): PlanResult {
       workers: 0,
       workerPeakRss: [],
       workerCpuMs: [],
+      stacksInProcess: 0,
     },
     inventoryJson: () => "",
   };

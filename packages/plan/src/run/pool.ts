@@ -1,8 +1,13 @@
 /**
  * Runs stack jobs in worker processes (`child_process.fork` of `worker.ts`), one stack at a
- * time per worker, spawning workers lazily up to the pool's size. From sources the workers run
- * TypeScript through tsx with the "@hdp/source" condition, as `pnpm hdp` does. Size 0 runs
- * jobs in this process instead, one after another.
+ * time per worker, spawning workers lazily up to the pool's size; or in this process, one after
+ * another (size 0, or a small plan in `auto` mode: see {@link WorkerPool.warm}). From sources
+ * the workers run TypeScript through tsx with the "@hdp/source" condition, as `pnpm hdp` does.
+ *
+ * Jobs wait in one queue ordered by priority (the scheduler's order: one environment after
+ * another, cores first, largest first); an idle worker takes the first. Each worker gets an
+ * estate once: serialized once here (`v8.serialize`) and the same bytes sent to every worker,
+ * which deserializes it — not one structured clone per worker.
  *
  * Worker flags (measured, see README): a 64 MB young generation (`--max-semi-space-size`),
  * room for a large stack (`--max-old-space-size`), and `--expose-gc` so the worker collects
@@ -11,25 +16,28 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { serialize } from "node:v8";
 import type { Estate } from "@hdp/config";
-import type { runStack as RunStackFn, StackJob, StackOutcome } from "./run-stack";
+import type { StackJob } from "./run-stack";
+import type { CacheTarget, JobOutcome, planJob as PlanJobFn } from "./plan-job";
 
-type RunStack = typeof RunStackFn;
+type PlanJob = typeof PlanJobFn;
 
 /** Messages to a worker. */
 export type ToWorker =
   | { type: "load"; programModule: string }
-  | { type: "estate"; id: string; estate: Estate }
-  | { type: "job"; seq: number; estateId: string; job: StackJob };
+  /** An estate, `v8.serialize`d. */
+  | { type: "estate"; id: string; bytes: Uint8Array }
+  | { type: "job"; seq: number; estateId: string; job: StackJob; cache?: CacheTarget };
 
 /** Messages from a worker. */
 export type FromWorker =
   | { type: "progress"; seq: number; recorded: number }
-  | { type: "result"; seq: number; outcome: StackOutcome; peakRssBytes: number; cpuMs: number };
+  | { type: "result"; seq: number; outcome: JobOutcome; peakRssBytes: number; cpuMs: number };
 
 /** What a job gives back: its outcome and the peak memory of the process that ran it. */
 export interface JobResult {
-  readonly outcome: StackOutcome;
+  readonly outcome: JobOutcome;
   readonly peakRssBytes: number;
   /** Which worker ran it (0-based; 0 in-process). */
   readonly worker: number;
@@ -38,6 +46,12 @@ export interface JobResult {
 export interface PoolOptions {
   /** Worker processes at most; 0 runs jobs in this process. */
   readonly size: number;
+  /**
+   * Decide per plan: a plan whose estimated work (resources) is under this runs in this process
+   * (no worker start-up), a larger one on `size` workers. Jobs wait for the decision, which
+   * {@link WorkerPool.warm} makes. Unset: always workers (or in-process for size 0).
+   */
+  readonly inProcessBelow?: number;
   /** Called with the running count of recorded resources of a job. */
   readonly onProgress?: (stack: string, recorded: number) => void;
   /** Receives what workers print (the program's console output), for stderr. */
@@ -46,11 +60,19 @@ export interface PoolOptions {
   readonly execArgv?: readonly string[];
 }
 
-interface Task {
-  readonly seq: number;
+/** A job to run, with where it goes in the queue. */
+export interface PoolJob {
   readonly estateId: string;
   readonly estate: Estate;
   readonly job: StackJob;
+  /** Where the job writes its stack's cache entry, if anywhere. */
+  readonly cache?: CacheTarget;
+  /** Lower runs first (ties: first come). */
+  readonly priority: readonly number[];
+}
+
+interface Task extends PoolJob {
+  readonly seq: number;
   readonly resolve: (r: JobResult) => void;
 }
 
@@ -72,36 +94,62 @@ export function workerExecArgv(extra: readonly string[] = []): string[] {
   return args;
 }
 
+const before = (a: readonly number[], b: readonly number[]): boolean => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y;
+  }
+  return false;
+};
+
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly queue: Task[] = [];
+  /** Each estate's bytes, serialized once for all workers. */
+  private readonly estateBytes = new Map<string, Uint8Array>();
   private seq = 0;
   private spawned = 0;
   private inProcess: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Where jobs run: undecided until `warm` (auto mode), then here or on workers. */
+  private mode: "undecided" | "here" | "workers";
+  /** Estimated work announced by `warm` so far (auto mode). */
+  private announced = 0;
   /** Peak resident memory of each worker that ran a job, in bytes. */
   readonly peakRss: number[] = [];
   /** CPU time (user + system) each worker has used so far, in ms. */
   readonly cpuMs: number[] = [];
+  /** Jobs run in this process. */
+  ranHere = 0;
 
-  constructor(private readonly options: PoolOptions) {}
+  constructor(private readonly options: PoolOptions) {
+    this.mode =
+      options.size === 0 ? "here" : options.inProcessBelow === undefined ? "workers" : "undecided";
+  }
 
   /** Plans one stack; never rejects (a crashed worker gives a failed outcome). */
-  run(estateId: string, estate: Estate, job: StackJob): Promise<JobResult> {
+  run(job: PoolJob): Promise<JobResult> {
     if (this.closed) throw new Error("the worker pool is closed");
-    if (this.options.size === 0) return this.runHere(estate, job);
+    if (this.mode === "here") return this.runHere(job);
     return new Promise((resolve) => {
-      this.queue.push({ seq: ++this.seq, estateId, estate, job, resolve });
+      const task: Task = { ...job, seq: ++this.seq, resolve };
+      let i = this.queue.length;
+      while (i > 0 && before(task.priority, this.queue[i - 1].priority)) i--;
+      this.queue.splice(i, 0, task);
       this.dispatch();
     });
   }
 
-  private runHere(estate: Estate, job: StackJob): Promise<JobResult> {
+  private runHere(job: PoolJob): Promise<JobResult> {
     const next = this.inProcess.then(async () => {
       // Loaded on first use: the SDK is only needed where stacks are planned.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runStack } = require("./run-stack") as { runStack: RunStack };
-      const outcome = await runStack(estate, job, (n) => this.options.onProgress?.(job.stack, n));
+      const { planJob } = require("./plan-job") as { planJob: PlanJob };
+      const outcome = await planJob(job.estate, job.job, job.cache, (n) =>
+        this.options.onProgress?.(job.job.stack, n),
+      );
+      this.ranHere++;
       const peakRssBytes = process.resourceUsage().maxRSS * 1024;
       this.peakRss[0] = Math.max(this.peakRss[0] ?? 0, peakRssBytes);
       return { outcome, peakRssBytes, worker: 0 };
@@ -111,17 +159,31 @@ export class WorkerPool {
   }
 
   /**
-   * Starts up to `count` workers now (within the pool's size) and has each load the program, so
-   * their start-up overlaps with whatever runs first (a core stack, the cache lookups).
+   * Announces `work` more estimated resources to plan with `programModule`. In auto mode the
+   * first call decides where the jobs run: under `inProcessBelow` in this process, else on
+   * workers (a later call that takes the total over it moves the remaining jobs to workers).
+   * With workers, starts up to `count` of them now and has each load the program, so their
+   * start-up overlaps with whatever runs first (a core stack, the cache lookups).
    */
-  warm(programModule: string, count: number): void {
-    if (this.closed) return;
+  warm(programModule: string, count: number, work = Infinity): void {
+    if (this.closed || this.options.size === 0) return;
+    if (this.mode !== "workers" && this.options.inProcessBelow !== undefined) {
+      this.announced += work;
+      if (this.announced < this.options.inProcessBelow) {
+        this.mode = "here";
+        for (const t of this.queue.splice(0)) void this.runHere(t).then(t.resolve);
+        return;
+      }
+      this.mode = "workers";
+    }
     while (this.workers.length < Math.min(count, this.options.size)) {
       this.send(this.spawn(), { type: "load", programModule });
     }
+    this.dispatch();
   }
 
   private dispatch(): void {
+    if (this.mode !== "workers") return;
     while (this.queue.length > 0) {
       let w = this.workers.find(
         (x) => x.task === undefined && x.estates.has(this.queue[0].estateId),
@@ -137,10 +199,24 @@ export class WorkerPool {
   private start(w: Worker, task: Task): void {
     w.task = task;
     if (!w.estates.has(task.estateId)) {
-      this.send(w, { type: "estate", id: task.estateId, estate: task.estate });
+      let bytes = this.estateBytes.get(task.estateId);
+      if (bytes === undefined) {
+        bytes = serialize(task.estate);
+        this.estateBytes.set(task.estateId, bytes);
+      }
+      this.send(w, { type: "estate", id: task.estateId, bytes });
       w.estates.add(task.estateId);
+      // Once every worker has it, the bytes go (a worker started later serializes it again).
+      const holders = this.workers.filter((x) => x.estates.has(task.estateId)).length;
+      if (holders >= this.options.size) this.estateBytes.delete(task.estateId);
     }
-    this.send(w, { type: "job", seq: task.seq, estateId: task.estateId, job: task.job });
+    this.send(w, {
+      type: "job",
+      seq: task.seq,
+      estateId: task.estateId,
+      job: task.job,
+      ...(task.cache !== undefined ? { cache: task.cache } : {}),
+    });
   }
 
   private send(w: Worker, m: ToWorker): void {
@@ -200,6 +276,7 @@ export class WorkerPool {
   /** Stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
+    this.estateBytes.clear();
     await this.inProcess;
     await Promise.all(
       this.workers.map(

@@ -1,7 +1,10 @@
 /**
  * Plans a set of stacks of one revision: cores before their shards (a shard's StackReference
- * reads its core's exports), everything else in parallel on the worker pool, largest first;
- * each stack served from the cache when its key is known.
+ * reads its core's exports), everything else in parallel on the worker pool, one environment
+ * after another (a worker then holds one environment's memoized plan at a time), largest first
+ * within it; each stack served from the cache when its key is known. A planned stack's cache
+ * entry is written by the process that planned it (see `plan-job.ts`); its inventory is read
+ * back from the cache only when asked for.
  */
 import type { Estate } from "@hdp/config";
 import type { PlanCache } from "./cache";
@@ -59,6 +62,11 @@ export interface ScheduleContext {
   readonly organization: string;
   readonly fast: boolean;
   readonly onEvent: (e: PlanEvent) => void;
+  /**
+   * Cache keys this plan uses, by stack (hits and entries written): pruning spares them, so an
+   * inventory read later is still there.
+   */
+  readonly usedKeys?: Map<string, Set<string>>;
 }
 
 /** The core stack a stack reads, or undefined. */
@@ -74,13 +82,23 @@ export function coreOf(estate: Estate, stack: string): string | undefined {
 export const exportsHash = (e: StackOutputs): string =>
   sha256(canonicalJson({ outputs: e.outputs, secret: [...(e.secretOutputNames ?? [])].sort() }));
 
+/** Resources the program creates per source, besides one or so per table (measured, rough). */
+const RESOURCES_PER_SOURCE = 14;
+/** Resources of an environment's shared part, its core (keys, buckets, MWAA, catalogs), rough. */
+const RESOURCES_SHARED = 430;
+
 /**
- * Rough sizes of stacks, to start the largest first: its tables (unsharded stacks first). The
- * tables are counted per source once, not per stack (nor per comparison of the sort).
+ * Rough sizes of stacks in resources, to start the largest first and to tell a small plan (see
+ * the pool's auto mode): 14 per source and one per table (the health-system preset: 3,750
+ * sources and 123,625 tables make ~175,000 per environment); a core holds the shared part
+ * (~430), an unsharded stack the whole estate. The tables are counted per source once, not per stack (nor per comparison
+ * of the sort).
  */
-function weights(estate: Estate, stacks: Iterable<string>): Map<string, number> {
+export function estimatedResources(estate: Estate, stacks: Iterable<string>): Map<string, number> {
   const perSource = new Map<string, number>();
   for (const t of estate.tables) perSource.set(t.source, (perSource.get(t.source) ?? 0) + 1);
+  const whole =
+    RESOURCES_SHARED + RESOURCES_PER_SOURCE * estate.sources.length + estate.tables.length;
   const out = new Map<string, number>();
   for (const stack of stacks) {
     const found = findStack(estate, stack);
@@ -89,12 +107,43 @@ function weights(estate: Estate, stacks: Iterable<string>): Map<string, number> 
       found === undefined
         ? 0
         : found.spec.shard === undefined
-          ? estate.tables.length + 1e6
-          : found.spec.sources.reduce((n, s) => n + (perSource.get(s) ?? 0), 0),
+          ? whole
+          : found.spec.shard === "core"
+            ? RESOURCES_SHARED
+            : found.spec.sources.reduce(
+                (n, s) => n + RESOURCES_PER_SOURCE + (perSource.get(s) ?? 0),
+                0,
+              ),
     );
   }
   return out;
 }
+
+/**
+ * The order stacks are handed to workers: one environment after another (in the estate's
+ * order), its core (or the unsharded stack) first, then its shards largest first. Each stack's
+ * place is its priority in the pool's queue; a shard enters the queue only once its core is
+ * planned, so a worker with nothing of the current environment ready takes the next one's core.
+ */
+export function stackOrder(estate: Estate, stacks: Iterable<string>): string[] {
+  const weight = estimatedResources(estate, stacks);
+  const envIndex = new Map(estate.environments.map((e, i) => [e.name, i]));
+  const key = (s: string): [number, number, number] => {
+    const found = findStack(estate, s);
+    if (found === undefined) return [Infinity, 1, 0];
+    const first = found.spec.shard === undefined || found.spec.shard === "core" ? 0 : 1;
+    return [envIndex.get(found.env.name) ?? Infinity, first, -(weight.get(s) as number)];
+  };
+  const keys = new Map([...weight.keys()].map((s) => [s, key(s)]));
+  return [...weight.keys()].sort((a, b) => {
+    const x = keys.get(a) as [number, number, number];
+    const y = keys.get(b) as [number, number, number];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || (a < b ? -1 : 1);
+  });
+}
+
+/** Numbers the calls of {@link planStacks}: an earlier call's stacks go first in the queue. */
+let nextBatch = 0;
 
 /**
  * Plans `stacks` of `rev` (adding the cores they read) and returns every result by stack name,
@@ -112,10 +161,10 @@ export async function planStacks(
     const core = coreOf(estate, s);
     if (core !== undefined) all.add(core);
   }
-  const weight = weights(estate, all);
-  const ordered = [...all].sort(
-    (a, b) => (weight.get(b) as number) - (weight.get(a) as number) || (a < b ? -1 : 1),
-  );
+  const ordered = stackOrder(estate, all);
+  const place = new Map(ordered.map((s, i) => [s, i]));
+  // Stacks of a revision planned after those of one asked for before it (the head before a base).
+  const batch = nextBatch++;
   ctx.onEvent({ kind: "queued", revision: rev.label, stacks: ordered });
   const estateId = sha256(`${rev.label}\0${rev.configsDir}\0${rev.codeHash}`);
   const results = new Map<string, Promise<StackResult>>();
@@ -156,6 +205,11 @@ export async function planStacks(
         coreKey,
       ].join("\0"),
     );
+    if (ctx.cache !== undefined && ctx.usedKeys !== undefined) {
+      const used = ctx.usedKeys.get(stack) ?? new Set<string>();
+      used.add(key);
+      ctx.usedKeys.set(stack, used);
+    }
     const hit = ctx.cache?.get(stack, key);
     if (hit !== undefined) {
       ctx.onEvent({
@@ -179,17 +233,24 @@ export async function planStacks(
         durationMs: 0,
       };
     }
-    const { outcome } = await ctx.pool.run(estateId, estate, {
-      programModule: rev.programModule,
-      stack,
-      environment: env.name,
-      shard: spec.shard,
-      resourceBudget: env.sharding.resourceBudget,
-      project: ctx.project,
-      organization: ctx.organization,
-      stackOutputs,
-      fast: ctx.fast,
-      ...(policy !== undefined ? { policy } : {}),
+    const cache = ctx.cache;
+    const { outcome } = await ctx.pool.run({
+      estateId,
+      estate,
+      job: {
+        programModule: rev.programModule,
+        stack,
+        environment: env.name,
+        shard: spec.shard,
+        resourceBudget: env.sharding.resourceBudget,
+        project: ctx.project,
+        organization: ctx.organization,
+        stackOutputs,
+        fast: ctx.fast,
+        ...(policy !== undefined ? { policy } : {}),
+      },
+      ...(cache !== undefined ? { cache: { dir: cache.dir, key } } : {}),
+      priority: [batch, place.get(stack) as number],
     });
     ctx.onEvent({
       kind: "done",
@@ -210,11 +271,8 @@ export async function planStacks(
         durationMs: outcome.durationMs,
       };
     }
-    try {
-      ctx.cache?.put(stack, key, outcome);
-    } catch {
-      // A cache that cannot be written (read-only checkout, full disk) only costs the next run.
-    }
+    // The planning process wrote the entry (json undefined), or there is no cache, or it could
+    // not be written (a read-only checkout, a full disk: that only costs the next run).
     const json = outcome.json;
     return {
       ok: true,
@@ -223,7 +281,7 @@ export async function planStacks(
       summary: outcome.summary,
       exports: outcome.exports,
       policy: outcome.policy,
-      json: () => json,
+      json: json !== undefined ? () => json : () => (cache as PlanCache).inventory(stack, key),
       cached: false,
       durationMs: outcome.durationMs,
     };
@@ -232,11 +290,14 @@ export async function planStacks(
   // Cores first: their promises must exist before the shards that await them start.
   const cores = ordered.filter((s) => findStack(estate, s)?.spec.shard === "core");
   for (const s of [...cores, ...ordered.filter((x) => !cores.includes(x))]) results.set(s, run(s));
-  // Cache hits settle at once; start (and load the program in) a worker per stack still to plan.
+  // Cache hits settle at once; start (and load the program in) a worker per stack still to plan
+  // — or, when what is left is small, plan it in this process (the pool's auto mode).
   const settled = new Set<string>();
   for (const [s, p] of results) void p.then(() => settled.add(s));
   await new Promise((resolve) => setImmediate(resolve));
-  ctx.pool.warm(rev.programModule, results.size - settled.size);
+  const toPlan = [...results.keys()].filter((s) => !settled.has(s));
+  const work = [...estimatedResources(estate, toPlan).values()].reduce((a, b) => a + b, 0);
+  ctx.pool.warm(rev.programModule, toPlan.length, work);
   const out = new Map<string, StackResult>();
   for (const [s, p] of results) out.set(s, await p);
   return out;

@@ -1,10 +1,13 @@
 /**
- * Entry point of a plan worker process (forked by `pool.ts`): receives estates and stack jobs
- * over IPC, plans one stack at a time (the SDK's mock runtime is global to the process) and
- * answers with the outcome and the process's peak memory.
+ * Entry point of a plan worker process (forked by `pool.ts`): receives estates (`v8.serialize`d)
+ * and stack jobs over IPC, plans one stack at a time (the SDK's mock runtime is global to the
+ * process), writes the stack's cache entry when the job names one, and answers with the outcome
+ * (without the inventory JSON when it went to the cache) and the process's peak memory.
  */
+import { deserialize } from "node:v8";
 import type { Estate } from "@hdp/config";
-import { loadProgram, runStack } from "./run-stack";
+import { loadProgram } from "./run-stack";
+import { planJob } from "./plan-job";
 import { BetweenStacks } from "./heap";
 import type { ToWorker, FromWorker } from "./pool";
 
@@ -32,7 +35,7 @@ process.on("message", (m: ToWorker) => {
       }
       return;
     case "estate":
-      estates.set(m.id, m.estate);
+      estates.set(m.id, deserialize(m.bytes) as Estate);
       return;
     case "job": {
       const estate = estates.get(m.estateId);
@@ -51,7 +54,7 @@ process.on("message", (m: ToWorker) => {
         });
         return;
       }
-      void runStack(estate, m.job, (recorded) =>
+      void planJob(estate, m.job, m.cache, (recorded) =>
         send({ type: "progress", seq: m.seq, recorded }),
       ).then((outcome) => {
         const peakRssBytes = process.resourceUsage().maxRSS * 1024;

@@ -1,0 +1,43 @@
+/**
+ * One job of the pool: plans a stack (`runStack`) and, when the scheduler gave a cache entry to
+ * fill, writes the stack's entry where it was planned — so the inventory JSON (the bulk of a
+ * result) never crosses the IPC channel nor the calling process's heap; the outcome carries only
+ * the counts, exports and policy findings, and the caller reads the inventory from the cache
+ * when it needs it (`--json`, a diff). Without a cache (or when it cannot be written) the JSON
+ * comes back in the outcome as before.
+ */
+import { PlanCache } from "./cache";
+import { runStack, type StackFailed, type StackJob, type StackPlanned } from "./run-stack";
+import type { Estate } from "@hdp/config";
+
+/** Where a job writes its stack's cache entry. */
+export interface CacheTarget {
+  /** The cache directory. */
+  readonly dir: string;
+  /** The entry's key (computed by the scheduler). */
+  readonly key: string;
+}
+
+/** A planned stack whose inventory is in the cache (`json` undefined) or in hand. */
+export type JobPlanned = Omit<StackPlanned, "json"> & { readonly json: string | undefined };
+
+/** What a job gives back. */
+export type JobOutcome = JobPlanned | StackFailed;
+
+/** Plans `job` and writes its cache entry to `cache` when given; never throws. */
+export async function planJob(
+  estate: Estate,
+  job: StackJob,
+  cache: CacheTarget | undefined,
+  onProgress?: (recorded: number) => void,
+): Promise<JobOutcome> {
+  const outcome = await runStack(estate, job, onProgress);
+  if (!outcome.ok || cache === undefined) return outcome;
+  try {
+    new PlanCache(cache.dir).write(job.stack, cache.key, outcome);
+  } catch {
+    // A cache that cannot be written (read-only checkout, full disk): the JSON goes back.
+    return outcome;
+  }
+  return { ...outcome, json: undefined };
+}

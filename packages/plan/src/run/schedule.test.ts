@@ -1,0 +1,57 @@
+/**
+ * The order stacks go to the workers: one environment after another, its core first, then its
+ * shards largest first (so a worker holds one environment's memoized plan at a time).
+ */
+import { loadEstateOrThrow } from "@hdp/config";
+import { tree, type Tree } from "../__fixtures__/trees";
+import { estimatedResources, stackOrder } from "./schedule";
+
+let t: Tree;
+beforeAll(() => {
+  t = tree();
+});
+afterAll(() => t.cleanup());
+
+describe("stackOrder", () => {
+  it("goes environment by environment, core first, then shards largest first", () => {
+    const estate = loadEstateOrThrow(t.configs);
+    const all = estate.environments.flatMap((e) => e.stacks.map((s) => s.name));
+    expect(all.length).toBeGreaterThan(2);
+    const size = estimatedResources(estate, all);
+    const order = stackOrder(estate, [...all].reverse());
+    expect([...order].sort()).toEqual([...all].sort());
+    const envOf = (s: string) =>
+      estate.environments.findIndex((e) => e.stacks.some((x) => x.name === s));
+    // Environments in the estate's order, each in one run.
+    expect(order.map(envOf)).toEqual([...order.map(envOf)].sort((a, b) => a - b));
+    for (const env of estate.environments) {
+      const mine = order.filter((s) => env.stacks.some((x) => x.name === s));
+      const core = env.stacks.find((s) => s.shard === undefined || s.shard === "core");
+      expect(mine[0]).toBe(core?.name);
+      const shards = mine.slice(1).map((s) => size.get(s) as number);
+      expect(shards).toEqual([...shards].sort((a, b) => b - a));
+    }
+  });
+
+  it("counts a shard by its own sources, a core by its shared part, an unsharded stack by the whole estate", () => {
+    const estate = loadEstateOrThrow(t.configs);
+    const prod = estate.environments.find((e) => e.stacks.length > 1);
+    if (prod === undefined) throw new Error("the fixture has no sharded environment");
+    const size = estimatedResources(
+      estate,
+      prod.stacks.map((s) => s.name),
+    );
+    const shards = prod.stacks.filter((s) => s.shard !== "core");
+    expect(shards.length).toBeGreaterThan(0);
+    for (const s of shards) {
+      const tables = estate.tables.filter((x) => s.sources.includes(x.source)).length;
+      expect(size.get(s.name)).toBe(14 * s.sources.length + tables);
+    }
+    const core = prod.stacks.find((s) => s.shard === "core")?.name as string;
+    expect(size.get(core)).toBe(430);
+    const dev = estate.environments.find((e) => e.stacks.length === 1)?.stacks[0].name as string;
+    expect(estimatedResources(estate, [dev]).get(dev)).toBe(
+      430 + 14 * estate.sources.length + estate.tables.length,
+    );
+  });
+});
