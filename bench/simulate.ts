@@ -90,7 +90,7 @@ interface Report {
   readonly peakRss: number;
 }
 
-async function child(label: string, rows: number): Promise<Report> {
+async function child(label: string, rows: number, threads: number | undefined): Promise<Report> {
   const out = mkdtempSync(join(tmpdir(), "hdp-bench-sim-"));
   try {
     const estate = wideEstate();
@@ -107,6 +107,7 @@ async function child(label: string, rows: number): Promise<Report> {
         days: 1,
         seed: 1,
         format: label as DataFormat,
+        threads,
       },
       localTarget(out),
     );
@@ -178,10 +179,19 @@ const cpuSince = (start: NodeJS.CpuUsage): number => {
   return (d.user + d.system) / 1e6;
 };
 
-function spawnChild(label: string, rows: number): Report {
+function spawnChild(label: string, rows: number, threads?: number): Report {
   const r = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--conditions=@hdp/source", __filename, "child", label, String(rows)],
+    [
+      "--import",
+      "tsx",
+      "--conditions=@hdp/source",
+      __filename,
+      "child",
+      label,
+      String(rows),
+      String(threads ?? ""),
+    ],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 },
   );
   const line = r.stdout.split("\n").find((l) => l.startsWith("REPORT "));
@@ -194,7 +204,8 @@ const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
 async function main(): Promise<void> {
   if (process.argv[2] === "child") {
-    const report = await child(process.argv[3], Number(process.argv[4]));
+    const threads = process.argv[5] === "" ? undefined : Number(process.argv[5]);
+    const report = await child(process.argv[3], Number(process.argv[4]), threads);
     console.log(`REPORT ${JSON.stringify(report)}`);
     return;
   }
