@@ -54,7 +54,10 @@ function startWorker(): Worker {
 
 function threadPool(threads: number): BlockPool {
   const workers = Array.from({ length: threads }, startWorker);
-  const pending = new Map<number, { resolve: (r: BlockResult) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (r: BlockResult) => void; reject: (e: Error) => void }
+  >();
   let failure: Error | undefined;
   let closing = false;
   const fail = (e: Error): void => {

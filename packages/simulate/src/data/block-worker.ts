@@ -8,7 +8,12 @@ import { prepareTable, type BlockResult, type BlockTask, type TableSpec } from "
 export type ToBlockWorker =
   | { readonly type: "table"; readonly id: number; readonly spec: TableSpec }
   | { readonly type: "forget"; readonly table: number }
-  | { readonly type: "block"; readonly seq: number; readonly table: number; readonly task: BlockTask };
+  | {
+      readonly type: "block";
+      readonly seq: number;
+      readonly table: number;
+      readonly task: BlockTask;
+    };
 
 export type FromBlockWorker =
   | { readonly type: "result"; readonly seq: number; readonly result: BlockResult }
@@ -35,10 +40,9 @@ if (port !== null) {
         const run = await tables.get(m.table)!;
         const result = run(m.task);
         const reply: FromBlockWorker = { type: "result", seq: m.seq, result };
-        port.postMessage(
-          reply,
-          [...new Set(result.block.bytes.map((b) => b.buffer as ArrayBuffer))],
-        );
+        port.postMessage(reply, [
+          ...new Set(result.block.bytes.map((b) => b.buffer as ArrayBuffer)),
+        ]);
       } catch (e) {
         const reply: FromBlockWorker = {
           type: "error",

@@ -123,7 +123,9 @@ export class KeyPlanner {
   plan(d: number, start: number, end: number): BlockPlan {
     if (d !== this.day) {
       this.day = d;
-      this.rng = new Random(`${String(this.o.seed)}/${this.source}/${this.t.id}/${dayOf(this.o.start, d)}/plan`);
+      this.rng = new Random(
+        `${String(this.o.seed)}/${this.source}/${this.t.id}/${dayOf(this.o.start, d)}/plan`,
+      );
     }
     const rng = this.rng!;
     const n = end - start;
@@ -252,7 +254,7 @@ export class BlockGenerator {
           values[this.journal] = `J-${day}-${String(Math.floor(i / 2)).padStart(7, "0")}`;
         if (plan.spoiled![j] === 1) {
           bad = "wrong-type";
-          values[(i % 2 === 0 ? this.debit : this.credit)] = "n/a";
+          values[i % 2 === 0 ? this.debit : this.credit] = "n/a";
         }
       } else if (op !== "D" && rng.chance(o.badShare)) {
         bad = spoil(t.columns, values, keyIdx, rng);
@@ -329,7 +331,13 @@ const epochDays = new Map<string, number>();
  */
 export function laterBy(time: string, hours: number): string {
   const c = (i: number): number => time.charCodeAt(i) - 48;
-  if (time.length !== 20 || time[10] !== "T" || time[13] !== ":" || time[16] !== ":" || time[19] !== "Z")
+  if (
+    time.length !== 20 ||
+    time[10] !== "T" ||
+    time[13] !== ":" ||
+    time[16] !== ":" ||
+    time[19] !== "Z"
+  )
     return `${new Date(Date.parse(time) + hours * 3_600_000).toISOString().slice(0, 19)}Z`;
   const date = time.slice(0, 10);
   let days = epochDays.get(date);

@@ -417,6 +417,61 @@ describe("simulateData", () => {
     }
   });
 
+  test("the bytes do not depend on the number of worker threads (blocks of rows across parts and days)", async () => {
+    const cdc = estate.tables.find(
+      (t) =>
+        t.load.mode === "cdc" &&
+        t.load.deletes !== undefined &&
+        clean.tables.some((c) => c.source === t.source && c.table === t.id),
+    )!;
+    const gl = sourceOf("gl", "gl_entries");
+    const picks = [
+      { source: cdc.source, table: cdc.id },
+      { source: gl, table: "gl_entries" },
+    ];
+    // 12,001 rows a day in parts of 11,000: blocks of 10,000 and 1,000 rows, then 1,001 (1,002 for
+    // the journal lines, always pairs); two days, so CDC updates and deletes cross blocks.
+    const run = async (format: "ndjson" | "parquet" | "csv", threads: number, dir: string) => {
+      const results: DataResult[] = [];
+      for (const p of picks)
+        results.push(
+          await simulateData(
+            {
+              estate,
+              env: "dev",
+              ...p,
+              rows: 12_001,
+              days: 2,
+              seed: 3,
+              format,
+              threads,
+              partRows: 11_000,
+            },
+            localTarget(join(root, dir)),
+          ),
+        );
+      return results.flatMap((r) => r.tables);
+    };
+    for (const format of ["ndjson", "parquet", "csv"] as const) {
+      const one = await run(format, 0, `threads-0-${format}`);
+      const two = await run(format, format === "csv" ? 3 : 2, `threads-n-${format}`);
+      expect(two).toEqual(one);
+      expect(one).toHaveLength(2);
+      for (const t of one) {
+        expect(t.files).toHaveLength(4);
+        expect(t.rows).toBeGreaterThanOrEqual(24_002);
+        for (const f of t.files)
+          expect(
+            readFileSync(join(root, `threads-n-${format}`, f)).equals(
+              readFileSync(join(root, `threads-0-${format}`, f)),
+            ),
+          ).toBe(true);
+      }
+      expect(one[0].ops.D).toBeGreaterThan(0);
+      expect(one[1].bad["wrong-type"]).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
   test("parquet and csv hold the same rows as ndjson (parquet read back with hyparquet)", async () => {
     const src = sourceOf("ehr", "encounters");
     const opts = {
