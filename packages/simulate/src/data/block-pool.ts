@@ -41,14 +41,21 @@ function inThread(): BlockPool {
   };
 }
 
+/**
+ * A larger young generation than V8's default for the workers: a block's strings die young
+ * in bulk, and scavenges were a large share of a worker's time (see the README).
+ */
+const YOUNG_MB = Number(process.env.HDP_SIM_YOUNG_MB ?? 64);
+
 function startWorker(): Worker {
   const file = join(__dirname, `block-worker${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
-  if (!__filename.endsWith(".ts")) return new Worker(file);
+  const resourceLimits = YOUNG_MB > 0 ? { maxYoungGenerationSizeMb: YOUNG_MB } : {};
+  if (!__filename.endsWith(".ts")) return new Worker(file, { resourceLimits });
   // From sources (tests, `pnpm hdp`): tsx compiles the worker's TypeScript.
   const tsx = require.resolve("tsx/cjs/api");
   return new Worker(
     `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`,
-    { eval: true },
+    { eval: true, resourceLimits },
   );
 }
 
