@@ -42,14 +42,14 @@ function inThread(): BlockPool {
 }
 
 /**
- * A larger young generation than V8's default for the workers: a block's strings die young
- * in bulk, and scavenges were a large share of a worker's time (see the README).
+ * A larger young generation than V8's default for the workers: a block's values live until the
+ * block is encoded, and garbage collection was a quarter of a worker's time (see the README).
  */
-const YOUNG_MB = Number(process.env.HDP_SIM_YOUNG_MB ?? 64);
+const YOUNG_MB = 64;
 
 function startWorker(): Worker {
   const file = join(__dirname, `block-worker${__filename.endsWith(".ts") ? ".ts" : ".js"}`);
-  const resourceLimits = YOUNG_MB > 0 ? { maxYoungGenerationSizeMb: YOUNG_MB } : {};
+  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_MB };
   if (!__filename.endsWith(".ts")) return new Worker(file, { resourceLimits });
   // From sources (tests, `pnpm hdp`): tsx compiles the worker's TypeScript.
   const tsx = require.resolve("tsx/cjs/api");

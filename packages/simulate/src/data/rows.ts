@@ -330,7 +330,6 @@ const epochDays = new Map<string, number>();
  * and toISOString per row cost more than the rest of the row); other text through Date.
  */
 export function laterBy(time: string, hours: number): string {
-  const c = (i: number): number => time.charCodeAt(i) - 48;
   if (
     time.length !== 20 ||
     time[10] !== "T" ||
@@ -345,7 +344,7 @@ export function laterBy(time: string, hours: number): string {
     days = Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
     epochDays.set(date, days);
   }
-  const h = c(11) * 10 + c(12) + hours;
+  const h = (time.charCodeAt(11) - 48) * 10 + time.charCodeAt(12) - 48 + hours;
   return `${civilDate(days + Math.floor(h / 24))}T${PAD2[h % 24]}${time.slice(13)}`;
 }
 
