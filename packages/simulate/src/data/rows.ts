@@ -1,6 +1,8 @@
 /**
- * The rows of one table over `days` daily partitions, generated one at a time (never a table in
- * memory). Load modes shape the feed: `full` is a daily snapshot of the same keys, `incremental`
+ * The rows of one table over `days` daily partitions, generated block by block (at most 10,000
+ * rows, never a table in memory): `KeyPlanner` draws, in order, which key each row carries and
+ * how it changes; `BlockGenerator` draws a block's values from the block's own random stream, so
+ * blocks can be generated on any thread in any order and give the same rows. Load modes shape the feed: `full` is a daily snapshot of the same keys, `incremental`
  * new rows each day, `cdc` inserts on day one and then inserts, updates and — where the table
  * declares how its feed marks them (`load.deletes`) — deletes of existing keys, the marker
  * column holding the first delete value. A share of rows is made bad on purpose (null key, wrong type,
