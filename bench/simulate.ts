@@ -1,16 +1,19 @@
 /**
  * `hdp simulate data` throughput: N rows (default 1,000,000) of one wide table (40 columns of
  * every kind the generator knows: names, MRNs, NPIs, codes, dates, timestamps, decimals, ints,
- * doubles, booleans, free text) to ndjson, csv and parquet, each format in a fresh process so
- * its peak RSS is its own. Baseline, in the same run: the same rows generated once into memory
- * (a sample of 100,000) and written as ndjson with a plain `JSON.stringify` loop — what
- * serialising rows costs at the least, with no generation at all. Ratio = simulate ÷ baseline.
+ * doubles, booleans, free text) per format, each run in a fresh process so its peak RSS is its
+ * own: in this thread (`threads: 0`), on worker threads (one per core, at most 4), and again at
+ * a tenth of the rows (memory stays flat). Rates are wall and per CPU-second (summed over all
+ * threads: steadier on a shared machine). `--against DIR` also runs DIR's copy of this bench
+ * (a checkout of an earlier commit with its dependencies installed) in the same session and
+ * prints each rate as a ratio to it. The format `baseline`: 100,000 rows prebuilt in memory,
+ * written N times over by a bare `JSON.stringify` loop, no generation at all.
  *
- *   pnpm bench:simulate [N=1000000] [formats=ndjson,parquet,csv]
+ *   pnpm bench:simulate [N=1000000] [formats=ndjson,parquet] [--against DIR]
  */
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEstateOrThrow, type Column, type Estate, type Table } from "@hdp/config";
 import { localTarget, simulateData, type DataFormat } from "@hdp/simulate";
@@ -90,7 +93,7 @@ interface Report {
   readonly peakRss: number;
 }
 
-async function child(label: string, rows: number): Promise<Report> {
+async function child(label: string, rows: number, threads: number | undefined): Promise<Report> {
   const out = mkdtempSync(join(tmpdir(), "hdp-bench-sim-"));
   try {
     const estate = wideEstate();
@@ -107,6 +110,7 @@ async function child(label: string, rows: number): Promise<Report> {
         days: 1,
         seed: 1,
         format: label as DataFormat,
+        threads,
       },
       localTarget(out),
     );
@@ -178,10 +182,19 @@ const cpuSince = (start: NodeJS.CpuUsage): number => {
   return (d.user + d.system) / 1e6;
 };
 
-function spawnChild(label: string, rows: number): Report {
+function spawnChild(label: string, rows: number, threads?: number): Report {
   const r = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--conditions=@hdp/source", __filename, "child", label, String(rows)],
+    [
+      "--import",
+      "tsx",
+      "--conditions=@hdp/source",
+      __filename,
+      "child",
+      label,
+      String(rows),
+      String(threads ?? ""),
+    ],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 },
   );
   const line = r.stdout.split("\n").find((l) => l.startsWith("REPORT "));
@@ -189,29 +202,79 @@ function spawnChild(label: string, rows: number): Report {
   return JSON.parse(line.slice("REPORT ".length)) as Report;
 }
 
+/** A run of an older checkout's bench child (the path before blocks and threads). */
+function spawnOld(dir: string, label: string, rows: number): Report {
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--conditions=@hdp/source",
+      join(dir, "bench/simulate.ts"),
+      "child",
+      label,
+      String(rows),
+    ],
+    { cwd: dir, encoding: "utf8", maxBuffer: 1 << 24 },
+  );
+  const line = r.stdout.split("\n").find((l) => l.startsWith("REPORT "));
+  if (r.status !== 0 || line === undefined) throw new Error(`old ${label} failed:\n${r.stderr}`);
+  return JSON.parse(line.slice("REPORT ".length)) as Report;
+}
+
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
+const flag = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
 
 async function main(): Promise<void> {
   if (process.argv[2] === "child") {
-    const report = await child(process.argv[3], Number(process.argv[4]));
+    const threads = process.argv[5] === "" ? undefined : Number(process.argv[5]);
+    const report = await child(process.argv[3], Number(process.argv[4]), threads);
     console.log(`REPORT ${JSON.stringify(report)}`);
     return;
   }
-  const rows = Number(process.argv[2] ?? 1_000_000);
-  const formats = (process.argv[3] ?? "ndjson,parquet,csv").split(",");
-  const base = spawnChild("baseline", rows);
-  const baseRate = base.rows / base.seconds;
-  const baseCpuRate = base.rows / base.cpuSeconds;
+  const positional = process.argv
+    .slice(2)
+    .filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
+  const rows = Number(positional[0] ?? 1_000_000);
+  const formats = (positional[1] ?? "ndjson,parquet").split(",");
+  const against = flag("--against");
+  const threads = Math.min(4, availableParallelism());
   console.log(
-    `baseline (JSON.stringify of prebuilt rows): ${fmt(baseRate)} rows/s, ${fmt(baseCpuRate)} rows per CPU-s, ${mb(base.bytes)}, peak RSS ${mb(base.peakRss)}`,
+    `${fmt(rows)} rows × ${WIDE_COLUMNS.length} columns, one day; ${availableParallelism()} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
   );
-  for (const f of formats) {
-    const r = spawnChild(f, rows);
+  const line = (label: string, r: Report, ref?: Report): void => {
     const rate = r.rows / r.seconds;
     const cpuRate = r.rows / r.cpuSeconds;
+    const vs =
+      ref === undefined
+        ? ""
+        : `  ×${(rate / (ref.rows / ref.seconds)).toFixed(2)} wall, ×${(cpuRate / (ref.rows / ref.cpuSeconds)).toFixed(2)} CPU`;
     console.log(
-      `${f.padEnd(8)} ${fmt(r.rows)} rows × ${WIDE_COLUMNS.length} columns in ${r.seconds.toFixed(1)} s: ${fmt(rate)} rows/s (${(rate / baseRate).toFixed(2)}× baseline), ${fmt(cpuRate)} rows per CPU-s (${(cpuRate / baseCpuRate).toFixed(2)}×), ${mb(r.bytes)}, peak RSS ${mb(r.peakRss)}`,
+      `  ${label.padEnd(26)} ${r.seconds.toFixed(1).padStart(6)} s ${fmt(rate).padStart(8)} rows/s ${fmt(cpuRate).padStart(8)} rows per CPU-s  ${mb(r.bytes)}, peak RSS ${mb(r.peakRss)}${vs}`,
+    );
+  };
+  for (const f of formats) {
+    console.log(f);
+    if (f === "baseline") {
+      line("JSON.stringify, prebuilt", spawnChild("baseline", rows));
+      continue;
+    }
+    const old = against !== undefined ? spawnOld(against, f, rows) : undefined;
+    if (old !== undefined) line("before (one row at a time)", old);
+    const one = spawnChild(f, rows, 0);
+    line("blocks, this thread", one, old);
+    const many = spawnChild(f, rows, threads);
+    line(`blocks, ${threads} worker threads`, many, old ?? one);
+    // Memory stays flat: the same run at a tenth of the rows.
+    const small = spawnChild(f, Math.max(1, Math.round(rows / 10)), threads);
+    console.log(
+      `  peak RSS ${mb(small.peakRss)} at ${fmt(small.rows)} rows, ${mb(many.peakRss)} at ${fmt(many.rows)}`,
     );
   }
 }

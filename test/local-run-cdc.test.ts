@@ -68,8 +68,9 @@ test("a CDC source's updates and deletes across days reach silver; bad rows are 
     String(DAYS),
     "--rows",
     String(ROWS),
+    // Seed 24: a feed with deletes and bad rows of two kinds (the assertions below need both).
     "--seed",
-    "7",
+    "24",
     "--out",
     out,
   ]);

@@ -152,6 +152,11 @@ export function registerSimulate(
       "an S3-compatible endpoint for s3:// outputs (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)",
     )
     .option("--overwrite", "write into a non-empty directory or prefix (same names are replaced)")
+    .option(
+      "--threads <n>",
+      "worker threads generating rows, 0 for none; the same bytes whatever the number (default: one per core, at most 4, from 50,000 rows on)",
+      int("--threads"),
+    )
     .action(
       async (opts: {
         configs: string;
@@ -167,6 +172,7 @@ export function registerSimulate(
         out: string;
         s3Endpoint?: string;
         overwrite?: boolean;
+        threads?: number;
       }) => {
         const loaded = loadEstate(resolve(io.cwd, opts.configs));
         if (!loaded.ok) {
@@ -187,6 +193,7 @@ export function registerSimulate(
           start: opts.start,
           badShare: opts.badRows,
           format: opts.format,
+          threads: opts.threads,
           onProgress: progressBar(io),
         };
         const problems = checkDataOptions(options);

@@ -417,6 +417,84 @@ describe("simulateData", () => {
     }
   });
 
+  test("the bytes do not depend on the number of worker threads (blocks of rows across parts and days)", async () => {
+    const cdc = estate.tables.find(
+      (t) =>
+        t.load.mode === "cdc" &&
+        t.load.deletes !== undefined &&
+        clean.tables.some((c) => c.source === t.source && c.table === t.id),
+    )!;
+    const gl = sourceOf("gl", "gl_entries");
+    const picks = [
+      { source: cdc.source, table: cdc.id },
+      { source: gl, table: "gl_entries" },
+    ];
+    // 12,001 rows a day in parts of 11,000: blocks of 10,000 and 1,000 rows, then 1,001 (1,002 for
+    // the journal lines, always pairs); two days, so CDC updates and deletes cross blocks.
+    const run = async (format: "ndjson" | "parquet" | "csv", threads: number, dir: string) => {
+      const results: DataResult[] = [];
+      for (const p of picks)
+        results.push(
+          await simulateData(
+            {
+              estate,
+              env: "dev",
+              ...p,
+              rows: 12_001,
+              days: 2,
+              seed: 3,
+              format,
+              threads,
+              partRows: 11_000,
+            },
+            localTarget(join(root, dir)),
+          ),
+        );
+      return results.flatMap((r) => r.tables);
+    };
+    for (const format of ["ndjson", "parquet", "csv"] as const) {
+      const one = await run(format, 0, `threads-0-${format}`);
+      const two = await run(format, format === "csv" ? 3 : 2, `threads-n-${format}`);
+      expect(two).toEqual(one);
+      expect(one).toHaveLength(2);
+      for (const t of one) {
+        expect(t.files).toHaveLength(4);
+        expect(t.rows).toBeGreaterThanOrEqual(24_002);
+        for (const f of t.files)
+          expect(
+            readFileSync(join(root, `threads-n-${format}`, f)).equals(
+              readFileSync(join(root, `threads-0-${format}`, f)),
+            ),
+          ).toBe(true);
+      }
+      expect(one[0].ops.D).toBeGreaterThan(0);
+      expect(one[1].bad["wrong-type"]).toBeGreaterThan(0);
+    }
+    // Parquet parts of several row groups (blocks placed one after another) read back whole:
+    // the same rows, in the same order, as the ndjson of the same run.
+    const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
+    const nd = await run("ndjson", 0, "threads-0-ndjson-again");
+    const pq = await run("parquet", 2, "threads-n-parquet-again");
+    for (const [i, t] of pq.entries()) {
+      const first = estate.tables.find((x) => x.source === t.source && x.id === t.table)!.columns[0]
+        .name;
+      for (const [j, f] of t.files.entries()) {
+        const buf = readFileSync(join(root, "threads-n-parquet-again", f));
+        const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+        const groups = parquetMetadata(file).row_groups.length;
+        expect(groups).toBe(j % 2 === 0 ? 2 : 1);
+        const rows = await parquetReadObjects({ file });
+        const lines = readFileSync(join(root, "threads-0-ndjson-again", nd[i].files[j]), "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Row);
+        expect(rows).toHaveLength(lines.length);
+        const key = (v: unknown): unknown => (typeof v === "bigint" ? Number(v) : v);
+        expect(rows.map((r) => key(r[first]))).toEqual(lines.map((r) => r[first]));
+      }
+    }
+  }, 180_000);
+
   test("parquet and csv hold the same rows as ndjson (parquet read back with hyparquet)", async () => {
     const src = sourceOf("ehr", "encounters");
     const opts = {

@@ -1,6 +1,23 @@
 import type { Column } from "@hdp/config";
 import type { Value } from "./values";
-import { csvWriter, ndjsonWriter, type Sink } from "./writers";
+import { blockEncoder, partWriter, type DataFormat, type Sink } from "./writers";
+
+/** Rows through a format's block encoder (blocks of `block` rows) into one part file. */
+async function writeRows(
+  format: DataFormat,
+  sink: Sink,
+  columns: Column[],
+  rows: Value[][],
+  block = 1000,
+): Promise<void> {
+  const w = partWriter(format, sink, columns, undefined);
+  for (let i = 0; i < rows.length; i += block) {
+    const e = blockEncoder(format, columns, undefined);
+    for (const r of rows.slice(i, i + block)) e.row(r);
+    await w.write(e.finish());
+  }
+  await w.close();
+}
 
 const memorySink = (): Sink & { text: () => string; chunks: number } => {
   const parts: Buffer[] = [];
@@ -18,7 +35,7 @@ const memorySink = (): Sink & { text: () => string; chunks: number } => {
 const cols = (...names: string[]): Column[] =>
   names.map((name) => ({ name, type: "string", nullable: true }) as Column);
 
-describe("row writers", () => {
+describe("block encoders and part writers", () => {
   test("ndjson lines are exactly JSON.stringify of the row, whatever the values", async () => {
     const columns = cols("a", 'q"uote', "c", "d", "e", "f");
     const rows: Value[][] = [
@@ -27,22 +44,24 @@ describe("row writers", () => {
       [true, false, null, ["x", 1, null], "", "</script>"],
     ];
     const sink = memorySink();
-    const w = ndjsonWriter(sink, columns);
-    for (const r of rows) await w.write(r);
-    await w.close();
+    await writeRows("ndjson", sink, columns, rows, 2);
     const want = rows
       .map((r) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, r[i]])))}\n`)
       .join("");
     expect(sink.text()).toBe(want);
   });
 
-  test("lines larger than a chunk and many small lines arrive whole and in order", async () => {
+  test("lines larger than a block's first buffer and many small lines arrive whole and in order", async () => {
     const sink = memorySink();
-    const w = csvWriter(sink, cols("v"));
     const big = "ü".repeat(300_000);
     const lines = ["a", big, ...Array.from({ length: 50_000 }, (_, i) => `row-${i}`), "z"];
-    for (const l of lines) await w.write([l]);
-    await w.close();
+    await writeRows(
+      "csv",
+      sink,
+      cols("v"),
+      lines.map((l) => [l]),
+      10_000,
+    );
     expect(sink.text()).toBe(`v\n${lines.join("\n")}\n`);
     expect(sink.chunks).toBeGreaterThan(2);
   });

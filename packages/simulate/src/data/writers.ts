@@ -1,8 +1,10 @@
 /**
- * Landing file formats. A writer takes rows one at a time and writes them to a sink; parquet
- * buffers one part (at most `partRows` rows) and writes it as a file when the part closes.
- * Values in landing files are as a source would deliver them: decimals, dates and timestamps
- * as text (exact; the pipelines cast them), integers, doubles and booleans typed.
+ * Landing file formats, in two steps so that blocks of rows can be encoded on other threads:
+ * a `BlockEncoder` turns one block's rows into bytes (csv or ndjson lines; for parquet, a row
+ * group and its metadata), and a `PartWriter` appends encoded blocks to a part file in order
+ * (the csv header first; parquet's magic first and its footer last). Values in landing files are
+ * as a source would deliver them: decimals, dates and timestamps as text (exact; the pipelines
+ * cast them), integers, doubles and booleans typed.
  */
 import type { Column } from "@hdp/config";
 import type * as HyparquetWriter from "hyparquet-writer" with { "resolution-mode": "import" };
@@ -16,8 +18,8 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+/** Takes rows one at a time (the raw formats' writers). */
 export interface RowWriter {
-  /** Returns a promise only when the caller must wait (a chunk went to the sink). */
   write(values: readonly Value[]): Promise<void> | undefined;
   /** The files written, when not just the one the writer was opened for. */
   readonly written?: () => readonly string[];
@@ -36,38 +38,6 @@ function csvField(v: Value): string {
   return /[",\n\r]/.test(s) || s === "" ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-const CHUNK = 1 << 18;
-
-/**
- * Buffers small writes into ~256 KiB chunks before they reach the sink: each line is encoded
- * (UTF-8) straight into the chunk, so no large string is ever joined or copied.
- */
-class Buffered {
-  private chunk = Buffer.allocUnsafe(CHUNK);
-  private used = 0;
-  constructor(private readonly sink: Sink) {}
-  /** Returns a promise only when it hands a chunk to the sink (callers await only then). */
-  add(s: string): Promise<void> | undefined {
-    // A UTF-16 code unit is at most 3 UTF-8 bytes.
-    if (this.used + s.length * 3 > CHUNK) {
-      if (s.length * 3 > CHUNK) return this.flush().then(() => this.sink.write(s));
-      const flushed = this.flush();
-      this.used = this.chunk.write(s, 0, "utf8");
-      return flushed;
-    }
-    this.used += this.chunk.write(s, this.used, "utf8");
-    return undefined;
-  }
-  flush(): Promise<void> {
-    if (this.used === 0) return Promise.resolve();
-    // The sink may hold the bytes until they are written: hand over this chunk, start another.
-    const full = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafe(CHUNK);
-    this.used = 0;
-    return Promise.resolve(this.sink.write(full));
-  }
-}
-
 /** A value as JSON: strings that need no escaping without JSON.stringify (same text). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -79,46 +49,100 @@ function jsonOf(v: Value): string {
   return JSON.stringify(v);
 }
 
-export function csvWriter(sink: Sink, columns: readonly Column[]): RowWriter {
-  const out = new Buffered(sink);
-  const header = columns.map((c) => c.name).join(",");
-  let started = false;
-  return {
-    write(values) {
-      const fields = values.map(csvField);
-      const line = `${fields.join(",")}\n`;
-      if (!started) {
-        started = true;
-        return out.add(`${header}\n${line}`);
-      }
-      return out.add(line);
-    },
-    async close() {
-      if (!started) await out.add(`${header}\n`);
-      await out.flush();
-      await sink.close();
-    },
-  };
-}
+const CHUNK = 1 << 18;
+const BATCH = 1 << 14;
 
-export function ndjsonWriter(sink: Sink, columns: readonly Column[]): RowWriter {
-  const out = new Buffered(sink);
-  // `"name":` for the first column, `,"name":` for the others.
-  const keys = columns.map((c, i) => `${i > 0 ? "," : ""}${JSON.stringify(c.name)}:`);
-  return {
-    write(values) {
-      let line = `{${keys[0]}${jsonOf(values[0])}`;
-      for (let i = 1; i < values.length; i++) line += `${keys[i]}${jsonOf(values[i])}`;
-      return out.add(`${line}}\n`);
-    },
-    async close() {
-      await out.flush();
-      await sink.close();
-    },
-  };
+/**
+ * UTF-8 text as a list of ~256 KiB chunks of their own (so they can move to another thread
+ * without a copy): lines are joined into strings of ~16 KiB and each encoded straight into the
+ * chunk, so neither a large string nor a growing buffer is ever copied.
+ */
+class TextChunks {
+  private readonly chunks: Uint8Array[] = [];
+  private chunk = Buffer.allocUnsafeSlow(CHUNK);
+  private used = 0;
+  private pending = "";
+  add(s: string): void {
+    this.pending += s;
+    if (this.pending.length >= BATCH) this.encode();
+  }
+  private encode(): void {
+    const s = this.pending;
+    this.pending = "";
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    if (this.used + s.length * 3 > this.chunk.length) {
+      this.seal();
+      if (s.length * 3 > CHUNK) {
+        this.chunks.push(Buffer.from(s, "utf8"));
+        return;
+      }
+    }
+    this.used += this.chunk.write(s, this.used, "utf8");
+  }
+  private seal(): void {
+    if (this.used > 0) this.chunks.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafeSlow(CHUNK);
+    this.used = 0;
+  }
+  finish(): Uint8Array[] {
+    if (this.pending !== "") this.encode();
+    this.seal();
+    return this.chunks;
+  }
 }
 
 type ParquetModule = typeof HyparquetWriter;
+type RowGroup = InstanceType<ParquetModule["ParquetWriter"]>["row_groups"][number];
+
+/** One block's rows, encoded. */
+export interface EncodedBlock {
+  readonly rows: number;
+  /** The bytes, in order; parquet: one row group, its offsets counted from byte 4 (after the magic). */
+  readonly bytes: readonly Uint8Array[];
+  readonly rowGroup?: RowGroup;
+}
+
+/** Encodes the rows of one block. */
+export interface BlockEncoder {
+  row(values: readonly Value[]): void;
+  finish(): EncodedBlock;
+}
+
+export const csvHeader = (columns: readonly Column[]): string =>
+  `${columns.map((c) => c.name).join(",")}\n`;
+
+export function csvEncoder(columns: readonly Column[]): BlockEncoder {
+  const out = new TextChunks();
+  let rows = 0;
+  const n = columns.length;
+  return {
+    row(values) {
+      let line = csvField(values[0]);
+      for (let i = 1; i < n; i++) line += `,${csvField(values[i])}`;
+      out.add(`${line}\n`);
+      rows++;
+    },
+    finish: () => ({ rows, bytes: out.finish() }),
+  };
+}
+
+export function ndjsonEncoder(columns: readonly Column[]): BlockEncoder {
+  const out = new TextChunks();
+  let rows = 0;
+  // `{"name":` for the first column, `,"name":` for the others.
+  const keys = columns.map((c, i) => `${i > 0 ? "," : "{"}${JSON.stringify(c.name)}:`);
+  const n = keys.length;
+  return {
+    row(values) {
+      let line = "";
+      for (let i = 0; i < n; i++) line += keys[i] + jsonOf(values[i]);
+      out.add(`${line}}\n`);
+      rows++;
+    },
+    finish: () => ({ rows, bytes: out.finish() }),
+  };
+}
+
 let parquetLib: Promise<ParquetModule> | undefined;
 /** hyparquet-writer is an ES module: loaded once, on first use. */
 export const loadParquet = (): Promise<ParquetModule> =>
@@ -132,9 +156,6 @@ function parquetType(type: string): ParquetType {
   return "STRING";
 }
 
-/** Rows per parquet row group: what a part holds in memory at most. */
-export const PARQUET_ROW_GROUP = 10_000;
-
 const PHYSICAL: Readonly<Record<ParquetType, Record<string, string>>> = {
   STRING: { type: "BYTE_ARRAY", converted_type: "UTF8" },
   INT64: { type: "INT64" },
@@ -142,50 +163,63 @@ const PHYSICAL: Readonly<Record<ParquetType, Record<string, string>>> = {
   BOOLEAN: { type: "BOOLEAN" },
 };
 
+type Schema = ConstructorParameters<ParquetModule["ParquetWriter"]>[0]["schema"];
+const parquetSchema = (columns: readonly Column[]): Schema =>
+  [
+    { name: "root", num_children: columns.length },
+    ...columns.map((c) => ({
+      name: c.name,
+      repetition_type: "OPTIONAL",
+      ...PHYSICAL[parquetType(c.type)],
+    })),
+  ] as Schema;
+
 /**
- * Parquet through hyparquet-writer's incremental `ParquetWriter`: rows are buffered one row
- * group at a time, encoded, and the bytes handed to the sink, so memory stays flat however
- * large the part.
+ * True when a sample of a text column is mostly distinct values: a dictionary would not pay
+ * (hyparquet-writer's own sample would reject it too), so the column is written PLAIN.
  */
-export function parquetWriter(
-  sink: Sink,
-  columns: readonly Column[],
-  lib: ParquetModule,
-): RowWriter {
-  const names = columns.map((c) => c.name);
+function mostlyDistinct(values: readonly (string | null)[]): boolean {
+  const n = Math.min(values.length, 1000);
+  if (n === 0) return false;
+  const seen = new Set<string | null>();
+  for (let i = 0; i < n; i++) seen.add(values[Math.floor((i * values.length) / n)]);
+  return seen.size > n * 0.9;
+}
+
+/**
+ * A text column as UTF-8 bytes per value, encoded in one call for the whole column (which
+ * hyparquet-writer takes as they are; it would otherwise run a TextEncoder per value).
+ */
+export function utf8Values(values: readonly (string | null)[]): (Uint8Array | null)[] {
+  let joined = "";
+  for (const v of values) if (v !== null) joined += v;
+  const all = Buffer.from(joined, "utf8");
+  if (all.length !== joined.length)
+    // Not all ASCII: byte offsets differ from string offsets, so value by value.
+    return values.map((v) => (v === null ? null : Buffer.from(v, "utf8")));
+  const out = new Array<Uint8Array | null>(values.length);
+  let at = all.byteOffset;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) out[i] = null;
+    else {
+      out[i] = new Uint8Array(all.buffer, at, v.length);
+      at += v.length;
+    }
+  }
+  return out;
+}
+
+/**
+ * A block as one parquet row group, through hyparquet-writer's `ParquetWriter` on a buffer of
+ * its own: the row group's bytes and metadata, to be placed in the part file by `partWriter`.
+ */
+export function parquetEncoder(columns: readonly Column[], lib: ParquetModule): BlockEncoder {
   const types: ParquetType[] = columns.map((c) => parquetType(c.type));
-  const bytes = new lib.ByteWriter(1 << 20);
-  const drain = (): Promise<void> => {
-    const chunk = bytes.getBytes().slice();
-    bytes.index = 0;
-    return Promise.resolve(sink.write(chunk));
-  };
-  // Writer.flush is optional in hyparquet-writer's types and absent from ByteWriter's.
-  // The writer awaits what flush() and finish() return (hyparquet-writer's Writer interface).
-  Object.assign(bytes, { flush: drain, finish: drain });
-  const schema = [
-    { name: "root", num_children: names.length },
-    ...names.map((name, i) => ({ name, repetition_type: "OPTIONAL", ...PHYSICAL[types[i]] })),
-  ];
-  type Options = ConstructorParameters<ParquetModule["ParquetWriter"]>[0];
-  const writer = new lib.ParquetWriter({
-    writer: bytes,
-    schema: schema as Options["schema"],
-    statistics: false,
-  });
-  let data: unknown[][] = names.map(() => []);
-  let buffered = 0;
-  const flushGroup = async (): Promise<void> => {
-    const columnData = names.map((name, i) => ({ name, data: data[i] }));
-    data = names.map(() => []);
-    buffered = 0;
-    await writer.write({
-      columnData,
-      rowGroupSize: PARQUET_ROW_GROUP,
-    });
-  };
+  const data: unknown[][] = columns.map(() => []);
+  let rows = 0;
   return {
-    write(values) {
+    row(values) {
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         const t = types[i];
@@ -197,12 +231,128 @@ export function parquetWriter(
         else if (t === "BOOLEAN") data[i].push(typeof v === "boolean" ? v : null);
         else data[i].push(typeof v === "object" ? JSON.stringify(v) : String(v));
       }
-      buffered++;
-      return buffered >= PARQUET_ROW_GROUP ? flushGroup() : undefined;
+      rows++;
+    },
+    finish() {
+      const bytes = new lib.ByteWriter(1 << 20);
+      const writer = new lib.ParquetWriter({
+        writer: bytes,
+        schema: parquetSchema(columns),
+        statistics: false,
+      });
+      // No flush on a ByteWriter: the write is synchronous.
+      void writer.write({
+        columnData: columns.map((c, i) =>
+          types[i] === "STRING" && mostlyDistinct(data[i] as (string | null)[])
+            ? {
+                name: c.name,
+                data: utf8Values(data[i] as (string | null)[]),
+                encoding: "PLAIN" as const,
+                offsetIndex: false,
+              }
+            : { name: c.name, data: data[i], offsetIndex: false },
+        ),
+        rowGroupSize: Math.max(1, rows),
+      });
+      const rowGroup = writer.row_groups[0];
+      return { rows, bytes: [new Uint8Array(bytes.getBuffer(), 4)], rowGroup };
+    },
+  };
+}
+
+export function blockEncoder(
+  format: DataFormat,
+  columns: readonly Column[],
+  lib: ParquetModule | undefined,
+): BlockEncoder {
+  if (format === "csv") return csvEncoder(columns);
+  if (format === "ndjson") return ndjsonEncoder(columns);
+  if (lib === undefined) throw new Error("parquet: hyparquet-writer not loaded");
+  return parquetEncoder(columns, lib);
+}
+
+/** A part file of a row format, written block by block, in order. */
+export interface PartWriter {
+  write(block: EncodedBlock): Promise<void>;
+  close(): Promise<void>;
+}
+
+const PAR1 = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
+
+/** Moves a row group's file offsets by `shift` bytes (it was encoded at byte 4 of its own file). */
+function shiftRowGroup(g: RowGroup, shift: bigint): RowGroup {
+  const at = (o: bigint | undefined): bigint | undefined => (o === undefined ? o : o + shift);
+  return {
+    ...g,
+    columns: g.columns.map((c) => ({
+      ...c,
+      file_offset: c.file_offset + shift,
+      offset_index_offset: at(c.offset_index_offset),
+      column_index_offset: at(c.column_index_offset),
+      meta_data:
+        c.meta_data === undefined
+          ? undefined
+          : {
+              ...c.meta_data,
+              data_page_offset: c.meta_data.data_page_offset + shift,
+              dictionary_page_offset: at(c.meta_data.dictionary_page_offset),
+              index_page_offset: at(c.meta_data.index_page_offset),
+              bloom_filter_offset: at(c.meta_data.bloom_filter_offset),
+            },
+    })),
+  };
+}
+
+export function partWriter(
+  format: DataFormat,
+  sink: Sink,
+  columns: readonly Column[],
+  lib: ParquetModule | undefined,
+): PartWriter {
+  if (format !== "parquet") {
+    let started = false;
+    const start = async (): Promise<void> => {
+      if (!started && format === "csv") await sink.write(csvHeader(columns));
+      started = true;
+    };
+    return {
+      async write(block) {
+        await start();
+        for (const b of block.bytes) await sink.write(b);
+      },
+      async close() {
+        await start();
+        await sink.close();
+      },
+    };
+  }
+  if (lib === undefined) throw new Error("parquet: hyparquet-writer not loaded");
+  const groups: RowGroup[] = [];
+  let offset = 0;
+  const put = async (bytes: Uint8Array): Promise<void> => {
+    offset += bytes.length;
+    await sink.write(bytes);
+  };
+  return {
+    async write(block) {
+      if (offset === 0) await put(PAR1);
+      if (block.rowGroup === undefined) throw new Error("parquet: a block without its row group");
+      groups.push(shiftRowGroup(block.rowGroup, BigInt(offset - 4)));
+      for (const b of block.bytes) await put(b);
     },
     async close() {
-      if (buffered > 0) await flushGroup();
+      if (offset === 0) await put(PAR1);
+      // The footer: hyparquet-writer's metadata for the row groups written, after its own magic.
+      const bytes = new lib.ByteWriter(1 << 16);
+      const writer = new lib.ParquetWriter({
+        writer: bytes,
+        schema: parquetSchema(columns),
+        statistics: false,
+      });
+      writer.row_groups.push(...groups);
+      writer.num_rows = groups.reduce((n, g) => n + g.num_rows, 0n);
       await writer.finish();
+      await put(new Uint8Array(bytes.getBuffer(), 4));
       await sink.close();
     },
   };
