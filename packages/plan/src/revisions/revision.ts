@@ -55,7 +55,10 @@ export class PlanConfigError extends Error {
 }
 
 interface ConfigModule {
-  loadEstate(dir: string): { ok: boolean; estate: Estate; errors: readonly ConfigError[] };
+  loadEstate(
+    dir: string,
+    options?: { cacheDir?: string | undefined },
+  ): { ok: boolean; estate: Estate; errors: readonly ConfigError[] };
 }
 
 /** Where the planner finds the workspace and the program. */
@@ -77,19 +80,31 @@ export interface Workspace {
 
 const fromSource = __filename.endsWith(".ts");
 
-function loadConfigs(configModule: ConfigModule, dir: string, label: string): Estate {
-  const r = configModule.loadEstate(dir);
+function loadConfigs(
+  configModule: ConfigModule,
+  dir: string,
+  label: string,
+  cacheDir?: string,
+): Estate {
+  const r =
+    cacheDir === undefined
+      ? configModule.loadEstate(dir)
+      : configModule.loadEstate(dir, { cacheDir });
   if (!r.ok) throw new PlanConfigError(label, r.errors);
   return r.estate;
 }
 
-/** The working tree: configs and program as they are on disk. */
+/**
+ * The working tree: configs and program as they are on disk. With `parseCacheDir`, files
+ * parsed before (same path, same bytes) come from @hdp/config's per-file parse cache there.
+ */
 export function workingTree(
   ws: Workspace,
   configsDir: string,
   configModule: ConfigModule,
+  parseCacheDir?: string,
 ): Revision {
-  const estate = loadConfigs(configModule, configsDir, "working tree");
+  const estate = loadConfigs(configModule, configsDir, "working tree", parseCacheDir);
   return {
     label: "working tree",
     commit: undefined,
