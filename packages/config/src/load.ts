@@ -17,6 +17,7 @@ import type {
   Source,
   Table,
 } from "./estate";
+import { readEstateSnapshot, writeEstateSnapshot } from "./estate-snapshot";
 import { ParseCache } from "./parse-cache";
 import { buildPipelines } from "./pipelines";
 import { environment, platform, source, table } from "./schema";
@@ -38,6 +39,11 @@ export interface LoadResult {
   readonly errors: readonly ConfigError[];
   /** Files left out of the estate because of their own errors, sorted. */
   readonly skippedFiles: readonly string[];
+  /**
+   * The tree's content digest (see `indexTree`) when the load indexed the tree and every file's
+   * result is of the bytes the index hashed: equal digests, equal results (for the same code).
+   */
+  readonly digest?: string;
 }
 
 export type { LoadedSource } from "./loaded-source";
@@ -67,6 +73,12 @@ export interface LoadOptions {
    * `cacheDir`, the tree is indexed with a stat manifest kept there.
    */
   readonly index?: TreeIndex | undefined;
+  /**
+   * With `cacheDir`: also keep the whole result for the tree's digest (see estate-snapshot.ts),
+   * so loading an unchanged tree again skips the cross-file checks too. For callers that load
+   * the same tree often and write little else (`hdp plan`).
+   */
+  readonly snapshot?: boolean | undefined;
 }
 
 /** Loads and validates the tree under `dir`. Never throws for bad input: see `errors`. */
@@ -77,7 +89,16 @@ export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
     (options.cacheDir === undefined
       ? undefined
       : indexTree(root, join(options.cacheDir, "manifest")));
+  const snapshot =
+    options.snapshot === true && options.cacheDir !== undefined ? options.cacheDir : undefined;
+  if (snapshot !== undefined && index !== undefined) {
+    const saved = readEstateSnapshot<LoadResult>(snapshot, index.digest);
+    if (saved !== undefined) return saved;
+  }
   const cache = options.cacheDir === undefined ? undefined : new ParseCache(options.cacheDir);
+  // Whether every file's result is of the very bytes the index hashed (then the result is the
+  // tree of `index.digest`, and may be kept as its snapshot).
+  let consistent = index !== undefined;
   const found = index?.discovered ?? discover(root);
   const errors: ConfigError[] = [...found.errors];
   const skipped = new Set<string>();
@@ -93,7 +114,8 @@ export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
       let bytes: Uint8Array | undefined;
       const r = readYamlFile(root, file, cache === undefined ? undefined : (b) => (bytes = b));
       result = r.ok ? validate(r.parsed) : r;
-      if (bytes !== undefined) cache?.set(file, bytes, result);
+      const hash = bytes === undefined ? undefined : cache?.set(file, bytes, result);
+      if (hash !== index?.hashes.get(file)) consistent = false;
     }
     if (!result.ok) {
       errors.push(...result.errors);
@@ -209,7 +231,17 @@ export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
     pipelines,
   };
   const sorted = sortErrors(errors);
-  return { ok: sorted.length === 0, estate, errors: sorted, skippedFiles: [...skipped].sort() };
+  const result: LoadResult = {
+    ok: sorted.length === 0,
+    estate,
+    errors: sorted,
+    skippedFiles: [...skipped].sort(),
+    ...(index !== undefined && consistent ? { digest: index.digest } : {}),
+  };
+  if (snapshot !== undefined && index !== undefined && consistent) {
+    writeEstateSnapshot(snapshot, index.digest, result);
+  }
+  return result;
 }
 
 /** Loads the tree and throws a {@link ConfigValidationError} listing every error. */

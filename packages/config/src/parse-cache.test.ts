@@ -13,7 +13,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
+import { writeEstateSnapshot } from "./estate-snapshot";
 import { loadEstate, type LoadResult } from "./load";
+import { indexTree } from "./tree-index";
 
 const FIXTURE = join(__dirname, "..", "..", "..", "test", "fixtures", "base");
 const TABLE = "sources/lab/tables/orders.yaml";
@@ -146,5 +148,25 @@ describe("loadEstate with a parse cache", () => {
     expect(segments()).toHaveLength(1);
     expect(keys().size).toBe(all.length);
     expect(loadAndCompare()).toEqual([]);
+  });
+
+  it("keeps a snapshot of the whole result per tree digest, used only for that very tree", () => {
+    const cold = answer(loadEstate(root));
+    expect(answer(loadEstate(root, { cacheDir: cache, snapshot: true }))).toBe(cold);
+    settle();
+    expect(answer(loadEstate(root, { cacheDir: cache, snapshot: true }))).toBe(cold);
+    // A doctored snapshot of this digest shows through: the snapshot is what answers.
+    const digest = indexTree(root, join(cache, "manifest")).digest;
+    const marker = { ok: true, estate: { root: "doctored" }, errors: [], skippedFiles: [] };
+    writeEstateSnapshot(cache, digest, marker);
+    expect(loadEstate(root, { cacheDir: cache, snapshot: true })).toEqual(marker);
+    // Any edit: another digest, so the snapshot is not used (and is replaced).
+    const abs = join(root, TABLE);
+    writeFileSync(abs, readFileSync(abs, "utf8").replace("description: ", "description: Z"));
+    const edited = loadEstate(root, { cacheDir: cache, snapshot: true });
+    expect(answer(edited)).toBe(answer(loadEstate(root)));
+    expect(answer(edited)).not.toBe(cold);
+    settle();
+    expect(answer(loadEstate(root, { cacheDir: cache, snapshot: true }))).toBe(answer(edited));
   });
 });

@@ -83,13 +83,15 @@ export class ParseCache {
     return r;
   }
 
-  /** Records the result of parsing `bytes` of `file` (keyed by those very bytes). */
-  set(file: string, bytes: Uint8Array, result: FileResult): void {
-    const key = `${file}\0${createHash("sha256").update(bytes).digest("hex")}`;
-    if (this.used.has(key)) return;
+  /** Records the result of parsing `bytes` of `file` (keyed by those very bytes); their hash. */
+  set(file: string, bytes: Uint8Array, result: FileResult): string {
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const key = `${file}\0${sha256}`;
+    if (this.used.has(key)) return sha256;
     this.used.add(key);
     this.known.set(key, result);
     this.added.push([key, result]);
+    return sha256;
   }
 
   /**
