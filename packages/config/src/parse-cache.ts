@@ -52,7 +52,7 @@ export class ParseCache {
   /** Reads the segments under `dir` (absent, unreadable or foreign ones are skipped). */
   constructor(readonly dir: string) {
     const code = codeStamp();
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir).filter((f) => f.startsWith("parsed-") && f.endsWith(".v8"));
     } catch {
