@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deserialize } from "node:v8";
 import { run } from "./program";
 import { defaultIndexCacheDir, WarmCache } from "./warm-cache";
 
@@ -147,6 +148,23 @@ describe("the warm cache of hdp validate and hdp query", () => {
     const dev = join(configs, "environments/dev.yaml");
     writeFileSync(dev, readFileSync(dev, "utf8").replace(/phi: \w+/, "phi: real"));
     await expectWarmEqualsCold();
+  });
+
+  it("after an edit parses only the edited file, and answers as a cold run", async () => {
+    await expectWarmEqualsCold();
+    const segments = (): string[] =>
+      readdirSync(cacheDir()).filter((f) => f.startsWith("parsed-") && f.endsWith(".v8"));
+    const before = new Set(segments());
+    expect(before.size).toBeGreaterThan(0);
+    const t = readFileSync(join(configs, TABLE), "utf8");
+    writeFileSync(join(configs, TABLE), t.replace(/^description: /m, "description: Edited. "));
+    await expectWarmEqualsCold();
+    const added = segments().filter((f) => !before.has(f));
+    expect(added).toHaveLength(1);
+    const seg = deserialize(readFileSync(join(cacheDir(), added[0]))) as {
+      entries: [string, unknown][];
+    };
+    expect(seg.entries.map(([k]) => k.split("\0")[0])).toEqual([TABLE]);
   });
 
   it.each([

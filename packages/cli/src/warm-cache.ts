@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { indexTree, writeAtomically, type TreeIndex } from "@hdp/config";
+import { indexTree, writeAtomically, type LoadOptions, type TreeIndex } from "@hdp/config";
 
 /** Bumped when what the cache stores changes shape: entries of other formats are ignored. */
 export const CACHE_FORMAT = 1;
@@ -156,6 +156,11 @@ export class WarmCache {
   ) {
     this.index = indexTree(configs, join(dir, "manifest"));
     this.key = createHash("sha256").update(`${code}\n${this.index.digest}`).digest("hex");
+  }
+
+  /** How `loadEstate` reuses this cache: its per-file parse cache and this very index. */
+  loadOptions(): LoadOptions {
+    return { cacheDir: this.dir, index: this.index };
   }
 
   /** The cache directory of one configs directory under a cache root. */

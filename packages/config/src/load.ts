@@ -3,7 +3,7 @@
  * validate each against its schema, then check what spans files (references, uniqueness,
  * cycles, derived names). Every problem is collected; nothing stops at the first.
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { checkEstate } from "./checks";
 import { discover } from "./discover";
 import type { ConfigError, Origin } from "./errors";
@@ -17,10 +17,13 @@ import type {
   Source,
   Table,
 } from "./estate";
+import { readEstateSnapshot, writeEstateSnapshot } from "./estate-snapshot";
+import { ParseCache } from "./parse-cache";
 import { buildPipelines } from "./pipelines";
 import { environment, platform, source, table } from "./schema";
 import type { LoadedSource } from "./loaded-source";
 import { buildStacks } from "./stacks";
+import { indexTree, type TreeIndex } from "./tree-index";
 import { readYamlFile, type ParsedYaml } from "./yaml-file";
 import { validateWith } from "./zod-issues";
 
@@ -36,6 +39,11 @@ export interface LoadResult {
   readonly errors: readonly ConfigError[];
   /** Files left out of the estate because of their own errors, sorted. */
   readonly skippedFiles: readonly string[];
+  /**
+   * The tree's content digest (see `indexTree`) when the load indexed the tree and every file's
+   * result is of the bytes the index hashed: equal digests, equal results (for the same code).
+   */
+  readonly digest?: string;
 }
 
 export type { LoadedSource } from "./loaded-source";
@@ -53,97 +61,146 @@ const originOf = (parsed: ParsedYaml, node: Entry): Origin => ({
 const raw = (parsed: ParsedYaml, key: string, index: number): Entry =>
   ((parsed.data as Record<string, unknown[]>)[key] ?? [])[index] as Entry;
 
+/** How {@link loadEstate} may reuse earlier work. */
+export interface LoadOptions {
+  /**
+   * A directory for the per-file parse cache (see parse-cache.ts): files whose bytes were
+   * parsed before are not parsed again. Undefined: every file is parsed.
+   */
+  readonly cacheDir?: string | undefined;
+  /**
+   * The tree's index, when the caller has one (its hashes find the cached results); else, with
+   * `cacheDir`, the tree is indexed with a stat manifest kept there.
+   */
+  readonly index?: TreeIndex | undefined;
+  /**
+   * With `cacheDir`: also keep the whole result for the tree's digest (see estate-snapshot.ts),
+   * so loading an unchanged tree again skips the cross-file checks too. For callers that load
+   * the same tree often and write little else (`hdp plan`).
+   */
+  readonly snapshot?: boolean | undefined;
+}
+
 /** Loads and validates the tree under `dir`. Never throws for bad input: see `errors`. */
-export function loadEstate(dir: string): LoadResult {
+export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
   const root = resolve(dir);
-  const found = discover(root);
+  const index =
+    options.index ??
+    (options.cacheDir === undefined
+      ? undefined
+      : indexTree(root, join(options.cacheDir, "manifest")));
+  const snapshot =
+    options.snapshot === true && options.cacheDir !== undefined ? options.cacheDir : undefined;
+  if (snapshot !== undefined && index !== undefined) {
+    const saved = readEstateSnapshot<LoadResult>(snapshot, index.digest);
+    if (saved !== undefined) return saved;
+  }
+  const cache = options.cacheDir === undefined ? undefined : new ParseCache(options.cacheDir);
+  // Whether every file's result is of the very bytes the index hashed (then the result is the
+  // tree of `index.digest`, and may be kept as its snapshot).
+  let consistent = index !== undefined;
+  const found = index?.discovered ?? discover(root);
   const errors: ConfigError[] = [...found.errors];
   const skipped = new Set<string>();
 
+  /** One file's located value (from the cache when its bytes were parsed before). */
   const read = <T>(
     file: string,
     validate: (p: ParsedYaml) => { ok: true; value: T } | { ok: false; errors: ConfigError[] },
-  ) => {
-    const r = readYamlFile(root, file);
-    if (!r.ok) {
-      errors.push(...r.errors);
+  ): T | undefined => {
+    let result = cache?.get(file, index?.hashes.get(file)) as
+      { ok: true; value: T } | { ok: false; errors: readonly ConfigError[] } | undefined;
+    if (result === undefined) {
+      let bytes: Uint8Array | undefined;
+      const r = readYamlFile(root, file, cache === undefined ? undefined : (b) => (bytes = b));
+      result = r.ok ? validate(r.parsed) : r;
+      const hash = bytes === undefined ? undefined : cache?.set(file, bytes, result);
+      if (hash !== index?.hashes.get(file)) consistent = false;
+    }
+    if (!result.ok) {
+      errors.push(...result.errors);
       skipped.add(file);
       return undefined;
     }
-    const v = validate(r.parsed);
-    if (!v.ok) {
-      errors.push(...v.errors);
-      skipped.add(file);
-      return undefined;
-    }
-    return { value: v.value, parsed: r.parsed };
+    return result.value;
   };
 
   let plat: Platform | undefined;
   if (found.platformFile !== undefined) {
-    const r = read(found.platformFile, (p) => validateWith(platform, p));
-    if (r !== undefined) {
-      const { $schema: _, ...cfg } = r.value;
-      plat = {
+    plat = read(found.platformFile, (p) => {
+      const v = validateWith(platform, p);
+      if (!v.ok) return v;
+      const { $schema: _, ...cfg } = v.value;
+      const value: Platform = {
         ...cfg,
         hospitals: cfg.hospitals.map((h, i): HospitalEntry => ({
           ...h,
-          origin: originOf(r.parsed, raw(r.parsed, "hospitals", i)),
+          origin: originOf(p, raw(p, "hospitals", i)),
         })),
         domains: cfg.domains.map((d, i): DomainEntry => ({
           ...d,
-          origin: originOf(r.parsed, raw(r.parsed, "domains", i)),
+          origin: originOf(p, raw(p, "domains", i)),
         })),
-        origin: originOf(r.parsed, r.parsed.data as Entry),
+        origin: originOf(p, p.data as Entry),
       };
-    }
+      return { ok: true, value };
+    });
   }
 
   const envs: Omit<Environment, "stacks">[] = [];
   for (const file of found.environmentFiles) {
-    const r = read(file, (p) => validateWith(environment, p));
-    if (r !== undefined) {
-      const { $schema: _, ...cfg } = r.value;
-      envs.push({ ...cfg, origin: originOf(r.parsed, r.parsed.data as Entry) });
-    }
+    const e = read(file, (p) => {
+      const v = validateWith(environment, p);
+      if (!v.ok) return v;
+      const { $schema: _, ...cfg } = v.value;
+      const value: Omit<Environment, "stacks"> = { ...cfg, origin: originOf(p, p.data as Entry) };
+      return { ok: true, value };
+    });
+    if (e !== undefined) envs.push(e);
   }
 
   const sources: LoadedSource[] = [];
   const tablesByDir = new Map<string, Table[]>();
   for (const sd of found.sourceDirs) {
     if (sd.sourceFile !== undefined) {
-      const r = read(sd.sourceFile, (p) => validateWith(source, p));
-      if (r !== undefined) {
-        sources.push({
-          config: r.value,
-          file: sd.sourceFile,
+      const file = sd.sourceFile;
+      const s = read(file, (p) => {
+        const v = validateWith(source, p);
+        if (!v.ok) return v;
+        const value: LoadedSource = {
+          config: v.value,
+          file,
           dir: sd.dir,
-          origin: originOf(r.parsed, r.parsed.data as Entry),
-          pipelineOrigins: r.value.pipelines.map((_, i) =>
-            originOf(r.parsed, raw(r.parsed, "pipelines", i)),
-          ),
-        });
-      }
+          origin: originOf(p, p.data as Entry),
+          pipelineOrigins: v.value.pipelines.map((_, i) => originOf(p, raw(p, "pipelines", i))),
+        };
+        return { ok: true, value };
+      });
+      if (s !== undefined) sources.push(s);
     }
     const tables: Table[] = [];
     for (const file of sd.tableFiles) {
-      const r = read(file, (p) => validateWith(table, p));
-      if (r !== undefined) {
-        const { $schema: _, ...cfg } = r.value;
-        tables.push({
+      const t = read(file, (p) => {
+        const v = validateWith(table, p);
+        if (!v.ok) return v;
+        const { $schema: _, ...cfg } = v.value;
+        const value: Table = {
           ...cfg,
           source: "", // set once the source's id is known
           key: "",
           columns: cfg.columns.map((c, i) => ({
             ...c,
-            origin: originOf(r.parsed, raw(r.parsed, "columns", i)),
+            origin: originOf(p, raw(p, "columns", i)),
           })),
-          origin: originOf(r.parsed, r.parsed.data as Entry),
-        });
-      }
+          origin: originOf(p, p.data as Entry),
+        };
+        return { ok: true, value };
+      });
+      if (t !== undefined) tables.push(t);
     }
     tablesByDir.set(sd.dir, tables);
   }
+  cache?.save();
 
   const checked = checkEstate({
     root,
@@ -174,7 +231,17 @@ export function loadEstate(dir: string): LoadResult {
     pipelines,
   };
   const sorted = sortErrors(errors);
-  return { ok: sorted.length === 0, estate, errors: sorted, skippedFiles: [...skipped].sort() };
+  const result: LoadResult = {
+    ok: sorted.length === 0,
+    estate,
+    errors: sorted,
+    skippedFiles: [...skipped].sort(),
+    ...(index !== undefined && consistent ? { digest: index.digest } : {}),
+  };
+  if (snapshot !== undefined && index !== undefined && consistent) {
+    writeEstateSnapshot(snapshot, index.digest, result);
+  }
+  return result;
 }
 
 /** Loads the tree and throws a {@link ConfigValidationError} listing every error. */

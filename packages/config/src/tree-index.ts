@@ -21,7 +21,7 @@ import { dirname } from "node:path";
 import { discover, type Discovered } from "./discover";
 
 /** Bumped whenever the manifest's meaning changes: other formats are ignored. */
-const MANIFEST_FORMAT = "hdp-tree-index-3";
+const MANIFEST_FORMAT = "hdp-tree-index-4";
 /** Files changed this close to (or after) the recording scan's start are always re-read. */
 export const RACY_MARGIN_NS = 2_000_000_000n;
 
@@ -87,19 +87,17 @@ export function indexTree(root: string, manifestFile?: string): TreeIndex {
     const at = new Map(previous.paths.split("\n").map((p, i) => [p, i]));
     slot = (i) => at.get(files[i]) ?? -1;
   }
-  const hashes = new Map<string, string>();
   const stats = new Float64Array(files.length * FIELDS);
   const raw = Buffer.alloc(files.length * HASH_BYTES);
+  // 1 where the file was read and hashed (its hash is in `raw`), 0 where it has no hash.
+  const present = new Uint8Array(files.length);
   const recordable: boolean[] = new Array<boolean>(files.length).fill(false);
   let reread = 0;
-  const parts: string[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
-    const abs = `${root}/${file}`;
-    let hash: string | undefined;
     try {
       // Milliseconds as doubles (sub-microsecond steps today): bigint stats cost twice as much.
-      const st = statSync(abs, { throwIfNoEntry: false });
+      const st = statSync(`${root}/${file}`, { throwIfNoEntry: false });
       if (st?.isFile() === true) {
         const j = slot(i);
         const o = i * FIELDS;
@@ -122,26 +120,41 @@ export function indexTree(root: string, manifestFile?: string): TreeIndex {
           previous!.hashes.copy(raw, i * HASH_BYTES, j * HASH_BYTES, (j + 1) * HASH_BYTES);
         } else {
           createHash("sha256")
-            .update(readFileSync(abs))
+            .update(readFileSync(`${root}/${file}`))
             .digest()
             .copy(raw, i * HASH_BYTES);
           reread++;
         }
-        hash = raw.toString("hex", i * HASH_BYTES, (i + 1) * HASH_BYTES);
+        present[i] = 1;
         // A name with a line break cannot be a manifest entry: such a file is always re-read.
         recordable[i] = !file.includes("\n");
       }
     } catch {
       // Unreadable, gone, or not a file: no hash, and the loader reports what is wrong.
-      hash = undefined;
+      present[i] = 0;
+      raw.fill(0, i * HASH_BYTES, (i + 1) * HASH_BYTES);
     }
-    if (hash !== undefined) hashes.set(file, hash);
-    parts.push(file, "\0", hash ?? "-", "\n");
   }
+  // The layout (every path, NUL-separated: a path holds no NUL), which files have a hash, and
+  // the hashes themselves, in order: equal digests mean the same files with the same bytes.
   const digest = createHash("sha256")
     .update(`${MANIFEST_FORMAT}\0${root}\0${JSON.stringify(discovered.errors)}\0`)
-    .update(parts.join(""))
+    .update(files.join("\0"))
+    .update("\0")
+    .update(present)
+    .update(raw)
     .digest("hex");
+  let hashes: Map<string, string> | undefined;
+  const hashesOf = (): Map<string, string> => {
+    if (hashes === undefined) {
+      hashes = new Map();
+      for (let i = 0; i < files.length; i++) {
+        if (present[i] === 1)
+          hashes.set(files[i], raw.toString("hex", i * HASH_BYTES, (i + 1) * HASH_BYTES));
+      }
+    }
+    return hashes;
+  };
   const all = recordable.every(Boolean);
   const changed = previous === undefined || reread > 0 || !all || previous.paths !== joined;
   if (manifestFile !== undefined && changed) {
@@ -160,7 +173,16 @@ export function indexTree(root: string, manifestFile?: string): TreeIndex {
         };
     writeAtomically(manifestFile, encodeManifest(m));
   }
-  return { root, discovered, hashes, digest, reread };
+  return {
+    root,
+    discovered,
+    digest,
+    reread,
+    // Built on first use: a warm run that only compares digests never needs 100,000 strings.
+    get hashes() {
+      return hashesOf();
+    },
+  };
 }
 
 /**

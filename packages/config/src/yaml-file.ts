@@ -49,8 +49,15 @@ const fileError = (
   message,
 });
 
-/** Reads and parses `root/file`; every problem comes back as a {@link ConfigError}, never a throw. */
-export function readYamlFile(root: string, file: string): ReadResult {
+/**
+ * Reads and parses `root/file`; every problem comes back as a {@link ConfigError}, never a throw.
+ * `onBytes` sees the bytes read (the parse cache keys a result by them).
+ */
+export function readYamlFile(
+  root: string,
+  file: string,
+  onBytes?: (bytes: Uint8Array) => void,
+): ReadResult {
   const abs = join(root, file);
   let bytes: Buffer;
   try {
@@ -66,6 +73,7 @@ export function readYamlFile(root: string, file: string): ReadResult {
     }
     return { ok: false, errors: [fileError(file, `cannot be read: ${(e as Error).message}`)] };
   }
+  onBytes?.(bytes);
   if (bytes.length > MAX_FILE_BYTES) {
     const mb = (bytes.length / 1024 / 1024).toFixed(1);
     return {

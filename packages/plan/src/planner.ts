@@ -4,7 +4,8 @@
  * and optionally a base revision, with the diff between them, budget checks and a cache.
  */
 import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
 import type { Estate } from "@hdp/config";
 import * as config from "@hdp/config";
 import { PlanCache } from "./run/cache";
@@ -172,6 +173,10 @@ export function selectStacks(
   return allNames.filter((n) => out.has(n));
 }
 
+/** The parse cache of one configs directory beside the plan cache (see @hdp/config). */
+const parseCacheDirOf = (cacheDir: string, configs: string): string =>
+  join(cacheDir, ".configs", createHash("sha256").update(configs).digest("hex").slice(0, 16));
+
 /** Plans the selected stacks; see {@link PlanOptions}. */
 export async function plan(options: PlanOptions): Promise<PlanResult> {
   const started = performance.now();
@@ -191,7 +196,12 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     execArgv: options.workerFlags,
   });
   try {
-    const head = workingTree(ws, configs, config);
+    const head = workingTree(
+      ws,
+      configs,
+      config,
+      cacheDir === false ? undefined : parseCacheDirOf(cacheDir, configs),
+    );
     revisions.push(head);
     const selected = selectStacks(head.estate, options);
     const cache = cacheDir === false ? undefined : new PlanCache(cacheDir);

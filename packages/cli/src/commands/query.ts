@@ -125,7 +125,7 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
   try {
     let db = await openSaved(cache, saved, needed, env);
     if (db === undefined) {
-      const loaded = loadEstate(root);
+      const loaded = loadEstate(root, cache?.loadOptions() ?? {});
       skipped = skippedOf(loaded);
       db = await EstateDatabase.open(loaded.estate, { ...env, snapshots: cache !== undefined });
       fresh = { db, envs: loaded.estate.environments.map((e) => e.name) };

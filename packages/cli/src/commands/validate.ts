@@ -60,7 +60,7 @@ export function runValidate(options: ValidateOptions): ValidateResult {
       : new WarmCache(WarmCache.dirFor(options.cacheDir, root), root);
   let v = cache?.read<Validation>("validate");
   if (v === undefined) {
-    v = validateTree(root);
+    v = validateTree(root, cache);
     cache?.write("validate", v);
   }
   if (options.env !== undefined && v.ok && !v.names.includes(options.env)) {
@@ -78,8 +78,8 @@ export function runValidate(options: ValidateOptions): ValidateResult {
   };
 }
 
-function validateTree(root: string): Validation {
-  const loaded = loadEstate(root);
+function validateTree(root: string, cache: WarmCache | undefined): Validation {
+  const loaded = loadEstate(root, cache?.loadOptions() ?? {});
   const estate = loaded.estate;
   const names = estate.environments.map((e) => e.name);
   return {

@@ -39,6 +39,11 @@ export interface Revision {
   readonly estate: Estate;
   /** Hash of the program's code (see code-hash.ts). */
   readonly codeHash: string;
+  /**
+   * The configs tree's content digest when its estate was loaded through the cache (equal
+   * digests and code, equal estates): the stacks' slice hashes are kept under it.
+   */
+  readonly treeDigest?: string | undefined;
   /** Removes temporary files. */
   readonly cleanup: () => void;
 }
@@ -55,7 +60,10 @@ export class PlanConfigError extends Error {
 }
 
 interface ConfigModule {
-  loadEstate(dir: string): { ok: boolean; estate: Estate; errors: readonly ConfigError[] };
+  loadEstate(
+    dir: string,
+    options?: { cacheDir?: string | undefined; snapshot?: boolean | undefined },
+  ): { ok: boolean; estate: Estate; errors: readonly ConfigError[]; digest?: string };
 }
 
 /** Where the planner finds the workspace and the program. */
@@ -77,25 +85,39 @@ export interface Workspace {
 
 const fromSource = __filename.endsWith(".ts");
 
-function loadConfigs(configModule: ConfigModule, dir: string, label: string): Estate {
-  const r = configModule.loadEstate(dir);
+function loadConfigs(
+  configModule: ConfigModule,
+  dir: string,
+  label: string,
+  cacheDir?: string,
+): { estate: Estate; digest: string | undefined } {
+  const r =
+    cacheDir === undefined
+      ? configModule.loadEstate(dir)
+      : configModule.loadEstate(dir, { cacheDir, snapshot: true });
   if (!r.ok) throw new PlanConfigError(label, r.errors);
-  return r.estate;
+  return { estate: r.estate, digest: r.digest };
 }
 
-/** The working tree: configs and program as they are on disk. */
+/**
+ * The working tree: configs and program as they are on disk. With `parseCacheDir`, @hdp/config
+ * caches there: an unchanged tree's estate is read back whole, a changed one re-parses only
+ * its changed files (same path, same bytes: the rest come from the per-file parse cache).
+ */
 export function workingTree(
   ws: Workspace,
   configsDir: string,
   configModule: ConfigModule,
+  parseCacheDir?: string,
 ): Revision {
-  const estate = loadConfigs(configModule, configsDir, "working tree");
+  const { estate, digest } = loadConfigs(configModule, configsDir, "working tree", parseCacheDir);
   return {
     label: "working tree",
     commit: undefined,
     configsDir,
     programModule: ws.programModule,
     estate,
+    treeDigest: digest,
     codeHash: codeHashOf(ws, workingTreeCodeHash(ws.codeRoot)),
     cleanup: () => undefined,
   };
@@ -138,7 +160,7 @@ export function gitRevision(
     const dirConfigs = join(dir, configsRel);
     const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
     try {
-      const estate = loadConfigs(configModule, dirConfigs, label);
+      const { estate } = loadConfigs(configModule, dirConfigs, label);
       return {
         label,
         commit,
@@ -165,7 +187,7 @@ export function gitRevision(
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the revision's own config loader
     const refConfig = require(configEntry) as ConfigModule;
-    const estate = loadConfigs(refConfig, join(dir, configsRel), label);
+    const { estate } = loadConfigs(refConfig, join(dir, configsRel), label);
     return {
       label,
       commit,

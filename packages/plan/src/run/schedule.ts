@@ -6,7 +6,9 @@
  * entry is written by the process that planned it (see `plan-job.ts`); its inventory is read
  * back from the cache only when asked for.
  */
-import type { Estate } from "@hdp/config";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { writeAtomically, type Estate } from "@hdp/config";
 import type { PlanCache } from "./cache";
 import { canonicalJson } from "../inventory/canonical-json";
 import { plannerHash } from "../revisions/code-hash";
@@ -167,6 +169,7 @@ export async function planStacks(
   const batch = nextBatch++;
   ctx.onEvent({ kind: "queued", revision: rev.label, stacks: ordered });
   const estateId = sha256(`${rev.label}\0${rev.configsDir}\0${rev.codeHash}`);
+  const slices = sliceHashes(rev, ctx.cache);
   const results = new Map<string, Promise<StackResult>>();
 
   const run = async (stack: string): Promise<StackResult> => {
@@ -201,7 +204,7 @@ export async function planStacks(
         ctx.project,
         ctx.organization,
         stack,
-        safeSliceHash(estate, stack),
+        slices.get(stack),
         coreKey,
       ].join("\0"),
     );
@@ -300,7 +303,60 @@ export async function planStacks(
   ctx.pool.warm(rev.programModule, toPlan.length, work);
   const out = new Map<string, StackResult>();
   for (const [s, p] of results) out.set(s, await p);
+  slices.save();
   return out;
+}
+
+/**
+ * The stacks' slice hashes, kept in the plan cache under the tree's content digest and the
+ * code (equal digests and code, equal estates, so equal slices): hashing every slice of a
+ * 500,000-resource estate costs seconds, and an unchanged tree needs none of it again.
+ */
+function sliceHashes(
+  rev: Revision,
+  cache: PlanCache | undefined,
+): { get(stack: string): string; save(): void } {
+  const file =
+    cache === undefined || rev.treeDigest === undefined
+      ? undefined
+      : join(
+          cache.dir,
+          ".slices",
+          `${sha256(`${plannerHash()}\0${rev.codeHash}\0${rev.treeDigest}`)}.json`,
+        );
+  let known: Record<string, string> = {};
+  if (file !== undefined) {
+    try {
+      known = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+    } catch {
+      known = {}; // none yet, or damaged: computed afresh
+    }
+  }
+  let added = false;
+  return {
+    get(stack) {
+      let h = Object.hasOwn(known, stack) ? known[stack] : undefined;
+      if (typeof h !== "string") {
+        h = safeSliceHash(rev.estate, stack);
+        known[stack] = h;
+        added = true;
+      }
+      return h;
+    },
+    save() {
+      if (file === undefined || !added) return;
+      if (!writeAtomically(file, JSON.stringify(known))) return;
+      // Only the latest tree's are kept: older trees' hashes are never asked for again.
+      try {
+        for (const f of readdirSync(dirname(file))) {
+          if (f.endsWith(".json") && join(dirname(file), f) !== file)
+            rmSync(join(dirname(file), f), { force: true });
+        }
+      } catch {
+        // an untidy cache is still a cache
+      }
+    },
+  };
 }
 
 /** The slice hash, or the whole estate's when the slice cannot be taken (another revision's shape). */

@@ -1,0 +1,45 @@
+/**
+ * A whole loaded tree kept on disk for one tree digest: `hdp plan` over a tree that did not
+ * change since the last load reads its estate back (`v8.deserialize`) instead of running the
+ * cross-file checks over every file's cached result again. Keyed by the tree's content digest
+ * (see tree-index.ts) and this package's code: any other tree or code reads nothing. One
+ * snapshot per cache directory (the latest tree's), written whole and renamed into place.
+ */
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { deserialize, serialize } from "node:v8";
+import { codeStamp } from "./parse-cache";
+import { writeAtomically } from "./tree-index";
+
+const FORMAT = "hdp-estate-snapshot-1";
+const FILE = "estate.v8";
+
+/** The header line naming what the snapshot was computed from. */
+const header = (digest: string): string => `${FORMAT} ${codeStamp()} ${digest}\n`;
+
+/** The load result of the tree with this digest, if the snapshot under `dir` is of it. */
+export function readEstateSnapshot<T>(dir: string, digest: string): T | undefined {
+  const want = Buffer.from(header(digest));
+  const file = join(dir, FILE);
+  try {
+    // Compare the header first: a snapshot of another tree is not deserialized at all.
+    const head = Buffer.alloc(want.length);
+    const fd = openSync(file, "r");
+    try {
+      if (readSync(fd, head, 0, head.length, 0) !== head.length || !head.equals(want))
+        return undefined;
+    } finally {
+      closeSync(fd);
+    }
+    const bytes = readFileSync(file);
+    if (!bytes.subarray(0, want.length).equals(want)) return undefined; // replaced meanwhile
+    return deserialize(bytes.subarray(want.length)) as T;
+  } catch {
+    return undefined; // missing, damaged or not ours: load afresh
+  }
+}
+
+/** Stores the load result of the tree with this digest (a cache: failures are ignored). */
+export function writeEstateSnapshot(dir: string, digest: string, result: unknown): void {
+  writeAtomically(join(dir, FILE), Buffer.concat([Buffer.from(header(digest)), serialize(result)]));
+}
