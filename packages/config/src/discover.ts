@@ -74,7 +74,8 @@ export function discover(root: string): Discovered {
     } else if (name === "sources" && entry.isDirectory()) {
       for (const s of list(root, name)) {
         const dir = `${name}/${s.name}`;
-        if (!isDir(root, dir)) {
+        // The entry's own type spares a stat; a symbolic link is followed, as before.
+        if (!(s.isDirectory() || (s.isSymbolicLink() && isDir(root, dir)))) {
           errors.push(
             at(
               dir,
