@@ -152,6 +152,17 @@ function hashTree(h: ReturnType<typeof createHash>, root: string, entries: reado
   for (const e of entries) walk(e);
 }
 
+/**
+ * `HDP_INDEX_PARALLEL_FROM=<files>`: from how many files on the tree is stat-ed on a worker
+ * thread too (default `PARALLEL_FROM` of @hdp/config; 0 always), so tests and benchmarks can
+ * switch the lever. Anything but a whole number ≥ 0 is ignored.
+ */
+function indexOptionsFromEnv(): IndexOptions {
+  const v = process.env.HDP_INDEX_PARALLEL_FROM;
+  if (v === undefined || !/^\d+$/.test(v)) return {};
+  return { parallelFrom: Number(v) };
+}
+
 /** One configs tree's cache: its index, and entries keyed by the tree's digest and the code. */
 export class WarmCache {
   private readonly pending: PendingIndex;
@@ -167,7 +178,7 @@ export class WarmCache {
     readonly dir: string,
     configs: string,
     private readonly code: string = codeKey(),
-    options?: IndexOptions,
+    options: IndexOptions = indexOptionsFromEnv(),
   ) {
     this.pending = startIndexTree(configs, join(dir, "manifest"), options);
   }

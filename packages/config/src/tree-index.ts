@@ -37,6 +37,8 @@ export interface TreeIndex {
   readonly digest: string;
   /** Files whose bytes were read and hashed in this scan (the rest came from the manifest). */
   readonly reread: number;
+  /** Files stat-ed on the worker thread (0: all on the calling thread). */
+  readonly statsOnWorker: number;
 }
 
 /** Numbers recorded per file: size, mtime and ctime (milliseconds, doubles), inode, device. */
@@ -174,7 +176,7 @@ function startStats(
   root: string,
   files: readonly string[],
   parallelFrom: number,
-): () => { stats: Float64Array; kinds: Uint8Array } {
+): () => { stats: Float64Array; kinds: Uint8Array; onWorker: number } {
   const n = files.length;
   const chunks = Math.ceil(n / CHUNK);
   let worker: Worker | undefined;
@@ -221,6 +223,7 @@ function startStats(
     const stats = new Float64Array(n * FIELDS);
     const kinds = new Uint8Array(n);
     const mine = new Uint8Array(chunks);
+    let onWorker = 0;
     for (;;) {
       const c = Atomics.add(ctl, 0, 1);
       if (c >= chunks) break;
@@ -238,10 +241,11 @@ function startStats(
       if (Atomics.load(done, c) === 1) {
         stats.set(shared.stats.subarray(from * FIELDS, to * FIELDS), from * FIELDS);
         kinds.set(shared.kinds.subarray(from, to), from);
+        onWorker += to - from;
       } else statRange(root, files, from, to, stats, kinds);
     }
     void worker?.terminate();
-    return { stats, kinds };
+    return { stats, kinds, onWorker };
   };
 }
 
@@ -283,7 +287,7 @@ function completeIndex(
   scanStart: bigint,
   discovered: Discovered,
   files: readonly string[],
-  { stats, kinds }: { stats: Float64Array; kinds: Uint8Array },
+  { stats, kinds, onWorker }: { stats: Float64Array; kinds: Uint8Array; onWorker: number },
 ): TreeIndex {
   const previous = manifestFile === undefined ? undefined : readManifest(manifestFile);
   const trust =
@@ -376,6 +380,7 @@ function completeIndex(
     discovered,
     digest,
     reread,
+    statsOnWorker: onWorker,
     // Built on first use: a warm run that only compares digests never needs 100,000 strings.
     get hashes() {
       return hashesOf();
