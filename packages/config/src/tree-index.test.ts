@@ -188,6 +188,21 @@ describe("indexTree", () => {
       expect(first.statsOnWorker).toBeGreaterThan(0);
       expect(pending.finish()).toBe(first);
       expect(first.digest).toBe(indexTree(root, undefined, SEQ).digest);
+      // Settled: the worker stats the manifest's files while the tree is listed.
+      settle();
+      const again = startIndexTree(root, manifest, PAR);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      const warm = again.finish();
+      expect(warm.statsOnWorker).toBeGreaterThan(0);
+      expect(warm.reread).toBe(0);
+      expect(warm.digest).toBe(first.digest);
+      // A file added since the manifest: the early stats are dropped, the new list stat-ed.
+      writeFileSync(join(root, "sources/lab/tables/added.yaml"), "id: added\n");
+      settle();
+      const changed = indexTree(root, manifest, PAR);
+      expect(changed.reread).toBe(1);
+      expect(changed.digest).toBe(indexTree(root, undefined, SEQ).digest);
+      expect(changed.digest).not.toBe(first.digest);
     });
   });
 });

@@ -106,7 +106,7 @@ const NOT_A_FILE = 2;
 const WORKER = `
 const { statSync } = require("node:fs");
 const { workerData: d } = require("node:worker_threads");
-const files = d.files.split("\\0");
+const files = d.files.split(d.separator);
 const stats = new Float64Array(d.stats);
 const kinds = new Uint8Array(d.kinds);
 const ctl = new Int32Array(d.ctl);
@@ -165,23 +165,31 @@ function statRange(
   }
 }
 
+/** Stats under way: `finish(names)` completes them (`names`: the listed files, in order). */
+interface PendingStats {
+  finish(names: readonly string[]): { stats: Float64Array; kinds: Uint8Array; onWorker: number };
+  cancel(): void;
+}
+
 /**
- * Stats every file of `files`, on a worker thread as well when there are many: the worker
- * starts now and claims chunks while the caller does other work; `finish()` claims the rest on
- * the calling thread and waits for the worker's chunks (a chunk the worker leaves unfinished
- * is stat-ed again here, so a dead worker costs time, never an answer). Returns the stats (FIELDS
- * per file) and kinds.
+ * Stats `count` files (`joined` by `separator`), on a worker thread as well when `parallel`:
+ * the worker starts now and claims chunks while the caller does other work; `finish()` claims
+ * the rest on the calling thread and waits for the worker's chunks (a chunk the worker leaves
+ * unfinished is stat-ed again here, so a dead worker costs time, never an answer). The stats
+ * come FIELDS per file.
  */
 function startStats(
   root: string,
-  files: readonly string[],
-  parallelFrom: number,
-): () => { stats: Float64Array; kinds: Uint8Array; onWorker: number } {
-  const n = files.length;
+  joined: string,
+  separator: "\n" | "\0",
+  count: number,
+  parallel: boolean,
+): PendingStats {
+  const n = count;
   const chunks = Math.ceil(n / CHUNK);
   let worker: Worker | undefined;
   let shared: { stats: Float64Array; kinds: Uint8Array; ctl: Int32Array; done: Int32Array };
-  if (n >= parallelFrom && n > 0) {
+  if (parallel && n > 0) {
     shared = {
       stats: new Float64Array(new SharedArrayBuffer(n * FIELDS * 8)),
       kinds: new Uint8Array(new SharedArrayBuffer(n)),
@@ -195,7 +203,8 @@ function startStats(
         execArgv: [],
         workerData: {
           root,
-          files: files.join("\0"),
+          files: joined,
+          separator,
           chunk: CHUNK,
           stats: shared.stats.buffer,
           kinds: shared.kinds.buffer,
@@ -211,13 +220,17 @@ function startStats(
     }
   } else {
     shared = {
-      stats: new Float64Array(n * FIELDS),
-      kinds: new Uint8Array(n),
+      stats: new Float64Array(0),
+      kinds: new Uint8Array(0),
       ctl: new Int32Array(1),
       done: new Int32Array(chunks),
     };
   }
-  return () => {
+  const cancel = (): void => {
+    Atomics.store(shared.ctl, 0, chunks); // no more claims
+    void worker?.terminate();
+  };
+  const finish = (files: readonly string[]) => {
     const { ctl, done } = shared;
     // The caller's own results go to arrays of its own, so a late worker never overwrites them.
     const stats = new Float64Array(n * FIELDS);
@@ -235,10 +248,10 @@ function startStats(
       const from = c * CHUNK;
       const to = Math.min(n, from + CHUNK);
       const deadline = Date.now() + STALL_MS;
-      while (Atomics.load(done, c) === 0 && Date.now() < deadline) {
+      while (worker !== undefined && Atomics.load(done, c) === 0 && Date.now() < deadline) {
         Atomics.wait(done, c, 0, Math.max(1, deadline - Date.now()));
       }
-      if (Atomics.load(done, c) === 1) {
+      if (worker !== undefined && Atomics.load(done, c) === 1) {
         stats.set(shared.stats.subarray(from * FIELDS, to * FIELDS), from * FIELDS);
         kinds.set(shared.kinds.subarray(from, to), from);
         onWorker += to - from;
@@ -247,6 +260,7 @@ function startStats(
     void worker?.terminate();
     return { stats, kinds, onWorker };
   };
+  return { finish, cancel };
 }
 
 /**
@@ -270,14 +284,38 @@ export function startIndexTree(
 ): PendingIndex {
   // The wall clock, as file timestamps are (taken before any stat: see the racy rule).
   const scanStart = BigInt(Date.now()) * 1_000_000n;
+  const previous = manifestFile === undefined ? undefined : readManifest(manifestFile);
+  const parallelFrom = options.parallelFrom ?? PARALLEL_FROM;
+  // Usually the tree holds the very files the manifest lists: a worker starts stat-ing them
+  // now, while this thread lists the tree (stats taken after scanStart, whoever takes them).
+  const listed = previous === undefined ? 0 : previous.stats.length / FIELDS;
+  const early =
+    previous !== undefined && listed >= parallelFrom
+      ? startStats(root, previous.paths, "\n", listed, true)
+      : undefined;
   const discovered = discover(root);
   const files = discoveredFiles(discovered);
-  const statted = startStats(root, files, options.parallelFrom ?? PARALLEL_FROM);
+  const joined = files.join("\n");
+  let statted: PendingStats;
+  if (early !== undefined && previous!.paths === joined) statted = early;
+  else {
+    early?.cancel(); // another list of files: stat this one
+    statted = startStats(root, files.join("\0"), "\0", files.length, files.length >= parallelFrom);
+  }
   let result: TreeIndex | undefined;
   return {
     root,
     finish: () =>
-      (result ??= completeIndex(root, manifestFile, scanStart, discovered, files, statted())),
+      (result ??= completeIndex(
+        root,
+        manifestFile,
+        scanStart,
+        previous,
+        discovered,
+        files,
+        joined,
+        statted.finish(files),
+      )),
   };
 }
 
@@ -285,15 +323,15 @@ function completeIndex(
   root: string,
   manifestFile: string | undefined,
   scanStart: bigint,
+  previous: Manifest | undefined,
   discovered: Discovered,
   files: readonly string[],
+  joined: string,
   { stats, kinds, onWorker }: { stats: Float64Array; kinds: Uint8Array; onWorker: number },
 ): TreeIndex {
-  const previous = manifestFile === undefined ? undefined : readManifest(manifestFile);
   const trust =
     previous === undefined ? -Infinity : Number((previous.scanStart - RACY_MARGIN_NS) / 1_000_000n);
   // Where each file's record is in the previous manifest (-1: none).
-  const joined = files.join("\n");
   let slot: (i: number) => number = () => -1;
   if (previous !== undefined && previous.paths === joined) slot = (i) => i;
   else if (previous !== undefined) {
