@@ -1,7 +1,7 @@
 /** `hdp query`: SQL over the config tree; with --write, UPDATE and DELETE change the YAML files. */
 import { statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import Table from "cli-table3";
+import type CliTable from "cli-table3";
 import { Option, type Command } from "commander";
 import type * as Config from "@hdp/config";
 import type { ConfigError, LoadResult } from "@hdp/config";
@@ -23,6 +23,7 @@ import { configsDir, displayPath } from "../paths";
 import { configErrorLine } from "../report";
 import { colors, type Colors } from "../terminal";
 import { indexCacheOptions, indexCacheRoot } from "../options";
+import { plainTable } from "../plain-table";
 import { WarmCache } from "../warm-cache";
 
 export const QUERY_FORMATS = ["table", "json", "csv", "paths"] as const;
@@ -286,6 +287,10 @@ function skippedNote(s: Skipped, cwd: string, c: Colors): string {
   return `hdp query: ${s.files.length} file(s) with errors were left out; the answer covers the rest:\n${errors}\n`;
 }
 
+/** cli-table3, loaded for what {@link plainTable} leaves to it (and the schema). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see above
+const Table = (): typeof CliTable => require("cli-table3") as typeof CliTable;
+
 /** No colours (output is often piped), no rule between rows. */
 const PLAIN = { head: [], border: [], compact: true };
 
@@ -294,9 +299,14 @@ const show = (v: SqlValue): string => (v === null ? "NULL" : String(v));
 export function renderRows(r: QueryResult, format: QueryFormat, root: string, cwd: string): string {
   switch (format) {
     case "table": {
-      const t = new Table({ head: [...r.columns], style: PLAIN });
-      for (const row of r.rows) t.push(row.map(show));
-      return `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? "" : "s"})\n`;
+      const cells = r.rows.map((row) => row.map(show));
+      let drawn = plainTable(r.columns, cells);
+      if (drawn === undefined) {
+        const t = new (Table())({ head: [...r.columns], style: PLAIN });
+        for (const row of cells) t.push(row);
+        drawn = t.toString();
+      }
+      return `${drawn}\n(${r.rows.length} row${r.rows.length === 1 ? "" : "s"})\n`;
     }
     case "json": {
       const seen = new Map<string, number>();
@@ -336,7 +346,7 @@ function csvField(v: SqlValue): string {
 function renderSchema(tables: readonly TableSchema[]): string {
   return tables
     .map((t) => {
-      const table = new Table({
+      const table = new (Table())({
         head: ["column", "type", "writes to (YAML)", "description"],
         style: PLAIN,
       });
