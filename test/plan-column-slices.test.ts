@@ -6,14 +6,7 @@
  * loudly (even when it swallows the error) and writes no cache entry; a core stack, whose slice
  * is its whole environment, is served every table's columns.
  */
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEstateOrThrow } from "@hdp/config";
@@ -32,7 +25,9 @@ let inProcess: PlanResult;
 function shardByDomain(root: string): string[] {
   const domains = new Set<string>();
   for (const s of readdirSync(join(root, "sources"))) {
-    const m = /^domain: (\S+)$/m.exec(readFileSync(join(root, "sources", s, "source.yaml"), "utf8"));
+    const m = /^domain: (\S+)$/m.exec(
+      readFileSync(join(root, "sources", s, "source.yaml"), "utf8"),
+    );
     if (m === null) throw new Error(`no domain in ${s}`);
     domains.add(m[1]);
   }
@@ -119,7 +114,10 @@ it("serves a core stack every table's columns: its slice is the whole environmen
     // Each core counted every column of the estate, in a worker.
     const columns = loadEstateOrThrow(configs).tables.reduce((n, t) => n + t.columns.length, 0);
     expect(columns).toBeGreaterThan(0);
-    const reads = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" "));
+    const reads = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split(" "));
     expect(reads.map(([, stack]) => stack).sort()).toEqual(
       stackNames(inProcess).filter((s) => s.endsWith("-core")),
     );

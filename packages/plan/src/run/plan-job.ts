@@ -47,7 +47,12 @@ export async function planJob(
   const outcome: StackOutcome =
     outside === undefined
       ? planned
-      : { ok: false, stack: job.stack, messages: [outside.message], durationMs: planned.durationMs };
+      : {
+          ok: false,
+          stack: job.stack,
+          messages: [outside.message],
+          durationMs: planned.durationMs,
+        };
   if (!outcome.ok || cache === undefined) return outcome;
   try {
     new PlanCache(cache.dir).write(job.stack, cache.key, outcome);
