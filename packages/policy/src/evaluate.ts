@@ -75,11 +75,34 @@ const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
 };
 
+/**
+ * `v` with `mark` replaced by the engine's unknown string. Copy on write: a value holding no mark
+ * (under mocks, nearly every resource's inputs) comes back as is rather than deep-copied, since
+ * the rules read props only through their own snapshot (`define.ts`).
+ */
 function withEngineUnknowns(v: unknown, mark: string): unknown {
   if (v === mark) return ENGINE_UNKNOWN;
-  if (Array.isArray(v)) return v.map((x) => withEngineUnknowns(x, mark));
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = withEngineUnknowns(x, mark);
+      if (y !== x && out === undefined) out = v.slice(0, i);
+      if (out !== undefined) out.push(y);
+    }
+    return out ?? v;
+  }
   if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withEngineUnknowns(x, mark)]));
+    const entries = Object.entries(v);
+    let changed = false;
+    for (const e of entries) {
+      const y = withEngineUnknowns(e[1], mark);
+      if (y !== e[1]) {
+        e[1] = y;
+        changed = true;
+      }
+    }
+    return changed ? Object.fromEntries(entries) : v;
   }
   return v;
 }

@@ -21,7 +21,6 @@
  * Touches an SDK internal (`transferProperties`, which `runtime/resource.js` calls through the
  * module's exports): checked before use.
  */
-import type * as OutputModule from "@pulumi/pulumi/output";
 
 interface RpcModule {
   transferProperties: (onto: object, label: string, props: Record<string, unknown>) => Resolvers;
@@ -43,6 +42,12 @@ interface ErrorsModule {
   isGrpcError(err: Error): boolean;
 }
 
+/** The parts of the SDK's `output.js` used here (`OutputToStringError` is internal). */
+interface OutputModule {
+  Output: OutputClass & { isInstance(v: unknown): boolean };
+  OutputToStringError: { isInstance(v: unknown): boolean };
+}
+
 type OutputClass = new (
   resources: unknown,
   promise: Promise<unknown>,
@@ -52,7 +57,7 @@ type OutputClass = new (
 ) => unknown;
 
 /** `${v}` as the SDK's `safeToString` spells a property for its promise labels. */
-function safeToString(v: unknown, output: typeof OutputModule): string {
+function safeToString(v: unknown, output: OutputModule): string {
   if (output.Output.isInstance(v)) return "Output<T>";
   try {
     return `${String(v)}`;
@@ -70,7 +75,12 @@ interface Settlers {
 /** One property of one resource: its Output, built on first read. */
 class LazyProperty {
   private settled:
-    | { readonly v: unknown; readonly isKnown: boolean; readonly isSecret: boolean; readonly deps: unknown[] }
+    | {
+        readonly v: unknown;
+        readonly isKnown: boolean;
+        readonly isSecret: boolean;
+        readonly deps: unknown[];
+      }
     | { readonly err: Error }
     | undefined;
   private settlers: Settlers | undefined;
@@ -146,7 +156,7 @@ class LazyProperty {
   }
 
   /** The resolver the SDK calls once the registration answered (`transferProperties`' own). */
-  settle(v: unknown, isKnown: boolean, isSecret: boolean, deps: unknown[], err?: Error): void {
+  settle(v: unknown, isKnown: boolean, isSecret: boolean, deps: unknown[] = [], err?: Error): void {
     if (err) {
       if (this.sdk.errors.isGrpcError(err)) {
         if (this.sdk.debuggable.debugPromiseLeaks) {
@@ -177,9 +187,35 @@ class LazyProperty {
   }
 }
 
+const CELLS = Symbol("hdp.lazyOutputs");
+type WithCells = { readonly [CELLS]: Record<string, LazyProperty> };
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- bound to each property's cell
+const settle = LazyProperty.prototype.settle;
+
+/** One accessor pair per property name, shared by every resource (found through `this`). */
+const accessors = new Map<string, PropertyDescriptor>();
+function accessorOf(key: string): PropertyDescriptor {
+  let d = accessors.get(key);
+  if (d === undefined) {
+    d = {
+      get(this: WithCells): unknown {
+        return this[CELLS][key].output();
+      },
+      set(this: WithCells, value: unknown): void {
+        this[CELLS][key].assign(value);
+      },
+      enumerable: true,
+      configurable: true,
+    };
+    accessors.set(key, d);
+  }
+  return d;
+}
+
 interface Sdk {
   readonly Output: OutputClass;
-  readonly output: typeof OutputModule;
+  readonly output: OutputModule;
   readonly debuggable: DebuggableModule;
   readonly errors: ErrorsModule;
 }
@@ -190,7 +226,7 @@ interface Sdk {
 export function deferPropertyOutputs(): () => void {
   /* eslint-disable @typescript-eslint/no-require-imports -- SDK internals, no types */
   const rpc = require("@pulumi/pulumi/runtime/rpc") as Partial<RpcModule>;
-  const output = require("@pulumi/pulumi/output") as typeof OutputModule;
+  const output = require("@pulumi/pulumi/output") as Partial<OutputModule>;
   const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Partial<DebuggableModule>;
   const errors = require("@pulumi/pulumi/errors") as Partial<ErrorsModule>;
   /* eslint-enable @typescript-eslint/no-require-imports */
@@ -209,28 +245,29 @@ export function deferPropertyOutputs(): () => void {
     );
   }
   const sdk: Sdk = {
-    Output: output.Output as unknown as OutputClass,
-    output,
+    Output: output.Output,
+    output: output as OutputModule,
     debuggable: debuggable as DebuggableModule,
     errors: errors as ErrorsModule,
   };
   rpc.transferProperties = (onto, label, props) => {
     const resolvers: Resolvers = {};
+    let cells: Record<string, LazyProperty> | undefined;
     for (const k of Object.keys(props)) {
       // "id" and "urn" are the SDK's own (resolved separately).
       if (k === "id" || k === "urn") continue;
       if (Object.prototype.hasOwnProperty.call(onto, k)) {
         throw new Error(`Property '${k}' is already initialized on target '${label}`);
       }
+      if (cells === undefined) {
+        cells = Object.create(null) as Record<string, LazyProperty>;
+        Object.defineProperty(onto, CELLS, { value: cells });
+      }
       const p = new LazyProperty(onto, k, label, props[k], sdk);
-      resolvers[k] = (v, isKnown, isSecret, deps = [], err) =>
-        p.settle(v, isKnown, isSecret, deps, err);
-      Object.defineProperty(onto, k, {
-        get: () => p.output(),
-        set: (value: unknown) => p.assign(value),
-        enumerable: true,
-        configurable: true,
-      });
+      cells[k] = p;
+      // Bound, not a closure per property: this runs for every property of every resource.
+      resolvers[k] = settle.bind(p);
+      Object.defineProperty(onto, k, accessorOf(k));
     }
     return resolvers;
   };
