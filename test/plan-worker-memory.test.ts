@@ -1,12 +1,15 @@
 /**
  * What a plan worker does to hold less between stacks changes no byte: planning one environment
- * after another in one process lets go of the other environments' memos (`releaseEnvironments`)
- * and points the estate's equal strings at one instance (`share-strings.ts`); a stack planned
- * again after another environment, or from a fresh estate, gives the same inventory, and the
- * estate stays the same data.
+ * after another in one process lets go of the other environments' memos (`releaseEnvironments`);
+ * an estate read through `v8.deserialize`, as a worker and the estate snapshot read it, has its
+ * equal strings pointed at one instance (@hdp/config's `shareStrings`); a stack planned again
+ * after another environment, from a fresh estate, or from a deserialized and shared one gives
+ * the same inventory, and the estate stays the same data. (Workers also hold the estate without
+ * its columns: test/plan-column-slices.test.ts.)
  */
 import { join } from "node:path";
-import { loadEstateOrThrow, type Estate } from "@hdp/config";
+import { deserialize, serialize } from "node:v8";
+import { loadEstateOrThrow, shareStrings, type Estate } from "@hdp/config";
 import { runStack, type StackJob, type StackOutcome } from "@hdp/plan";
 
 const CONFIGS = join(__dirname, "..", "configs");
@@ -45,4 +48,9 @@ it("gives the same inventory after another environment, and from a fresh estate"
 
   const fresh = loadEstateOrThrow(CONFIGS);
   expect(planned(await runStack(fresh, job(fresh, "stage")))).toBe(stage);
+
+  const copy = deserialize(serialize(loadEstateOrThrow(CONFIGS))) as Estate;
+  expect(shareStrings(copy)).toBeGreaterThan(1000);
+  expect(JSON.stringify(copy)).toBe(before);
+  expect(planned(await runStack(copy, job(copy, "stage")))).toBe(stage);
 }, 300_000);

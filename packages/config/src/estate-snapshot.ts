@@ -3,12 +3,14 @@
  * change since the last load reads its estate back (`v8.deserialize`) instead of running the
  * cross-file checks over every file's cached result again. Keyed by the tree's content digest
  * (see tree-index.ts) and this package's code: any other tree or code reads nothing. One
- * snapshot per cache directory (the latest tree's), written whole and renamed into place.
+ * snapshot per cache directory (the latest tree's), written whole and renamed into place. Read
+ * back, its equal strings share one instance (see share-strings.ts).
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { codeStamp } from "./parse-cache";
+import { shareStrings } from "./share-strings";
 import { writeAtomically } from "./tree-index";
 
 const FORMAT = "hdp-estate-snapshot-1";
@@ -33,7 +35,10 @@ export function readEstateSnapshot<T>(dir: string, digest: string): T | undefine
     }
     const bytes = readFileSync(file);
     if (!bytes.subarray(0, want.length).equals(want)) return undefined; // replaced meanwhile
-    return deserialize(bytes.subarray(want.length)) as T;
+    const saved = deserialize(bytes.subarray(want.length)) as T & object;
+    // `deserialize` copies every string on its own: equal ones share one instance again.
+    shareStrings(saved);
+    return saved;
   } catch {
     return undefined; // missing, damaged or not ours: load afresh
   }

@@ -7,6 +7,7 @@ export { INGEST_FORMATS, landingFormatOf, type IngestFormat } from "./landing";
 export * from "./names";
 export * from "./overlay";
 export { perEnvironment, releaseEnvironments } from "./per-environment";
+export { shareStrings } from "./share-strings";
 export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
 export { locateField } from "./locate";
 export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";

@@ -1,8 +1,17 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
+
+/**
+ * SHA-256 as hex: the one-shot `crypto.hash` (Node >= 20.12; several times cheaper than a Hash
+ * object for short input, and this runs for every resource), else `createHash`. Same digest.
+ */
+const sha256Hex: (s: string) => string =
+  typeof crypto.hash === "function"
+    ? (s) => crypto.hash("sha256", s, "hex")
+    : (s) => crypto.createHash("sha256").update(s).digest("hex");
 
 /** A short, stable hex digest of `input` (sha256), for deterministic name discriminators. */
 export function shortHash(input: string, length = 8): string {
-  return createHash("sha256").update(input).digest("hex").slice(0, length);
+  return sha256Hex(input).slice(0, length);
 }
 
 /**

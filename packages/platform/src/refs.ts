@@ -113,10 +113,22 @@ function entry(
 
 /** {@link CoreRefs} read from the core stack's exports. */
 export function refsFromStackReference(ref: pulumi.StackReference): CoreRefs {
+  // One Output per export and domain, shared by the domain's sources (a shard has hundreds):
+  // the same value, secrecy and dependency (the StackReference) for each of them.
+  const entries = new Map<string, pulumi.Output<string>>();
+  const shared = (key: CoreExportKey, domain: string): pulumi.Output<string> => {
+    const k = `${key}/${domain}`;
+    let o = entries.get(k);
+    if (o === undefined) {
+      o = entry(ref, key, domain);
+      entries.set(k, o);
+    }
+    return o;
+  };
   return {
-    kmsKeyArn: (domain) => entry(ref, "lakeKmsKeyArns", domain),
-    clusterPolicyId: (domain) => entry(ref, "clusterPolicyIds", domain),
-    instancePoolId: (domain) => entry(ref, "instancePoolIds", domain),
+    kmsKeyArn: (domain) => shared("lakeKmsKeyArns", domain),
+    clusterPolicyId: (domain) => shared("clusterPolicyIds", domain),
+    instancePoolId: (domain) => shared("instancePoolIds", domain),
     catalogName: ref.requireOutput("catalogName") as pulumi.Output<string>,
     mwaaExecutionRoleArn: ref.requireOutput("mwaaExecutionRoleArn") as pulumi.Output<string>,
     waitFor: () => [],

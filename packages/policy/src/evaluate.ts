@@ -75,11 +75,34 @@ const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
 };
 
+/**
+ * `v` with `mark` replaced by the engine's unknown string. Copy on write: a value holding no mark
+ * (under mocks, nearly every resource's inputs) comes back as is rather than deep-copied, since
+ * the rules read props only through their own snapshot (`define.ts`).
+ */
 function withEngineUnknowns(v: unknown, mark: string): unknown {
   if (v === mark) return ENGINE_UNKNOWN;
-  if (Array.isArray(v)) return v.map((x) => withEngineUnknowns(x, mark));
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = withEngineUnknowns(x, mark);
+      if (y !== x && out === undefined) out = v.slice(0, i);
+      if (out !== undefined) out.push(y);
+    }
+    return out ?? v;
+  }
   if (v !== null && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withEngineUnknowns(x, mark)]));
+    const entries = Object.entries(v);
+    let changed = false;
+    for (const e of entries) {
+      const y = withEngineUnknowns(e[1], mark);
+      if (y !== e[1]) {
+        e[1] = y;
+        changed = true;
+      }
+    }
+    return changed ? Object.fromEntries(entries) : v;
   }
   return v;
 }
@@ -135,6 +158,33 @@ export function evaluate(
     return p && { type: p.type, name: p.name, urn: p.urn, props: props.get(p.urn) as object };
   };
 
+  /** What every rule's arguments for one resource share, built on first use. */
+  interface PerResource {
+    readonly props: Record<string, unknown>;
+    readonly opts: PolicyResourceOptions;
+    readonly provider: PolicyProviderResource | undefined;
+    readonly isType: ResourceValidationArgs["isType"];
+    readonly asType: ResourceValidationArgs["asType"];
+  }
+  const perResourceArgs = new Map<EvaluatedResource, PerResource>();
+  const perResource = (r: EvaluatedResource): PerResource => {
+    let a = perResourceArgs.get(r);
+    if (a === undefined) {
+      const p = props.get(r.urn) as Record<string, unknown>;
+      const isType = isTypeOf(r.type);
+      a = {
+        props: p,
+        opts: optionsOf(r),
+        provider: providerOf(r.provider),
+        isType,
+        asType: ((cls: unknown) =>
+          isType(cls) ? p : undefined) as ResourceValidationArgs["asType"],
+      };
+      perResourceArgs.set(r, a);
+    }
+    return a;
+  };
+
   const results: { order: number; result: PolicyResult }[] = [];
   selected.forEach((policy, order) => {
     const collect = (target: EvaluatedResource | undefined) => (v: unknown, urn?: string) => {
@@ -169,27 +219,29 @@ export function evaluate(
     if ("validateResource" in policy && policy.validateResource !== undefined) {
       const validations = [policy.validateResource].flat();
       const types = policy.doc.resourceTypes;
+      const all = types.includes("*");
       for (const r of resources) {
-        if (r.read === true || !(types.includes("*") || types.includes(r.type))) continue;
-        const p = props.get(r.urn) as Record<string, unknown>;
-        const provider = providerOf(r.provider);
+        if (r.read === true || !(all || types.includes(r.type))) continue;
+        const shared = perResource(r);
+        // A fresh bag per rule (as the engine hands each policy its own); what is in it is
+        // built once per resource and evaluation.
         const args: ResourceValidationArgs = {
           type: r.type,
-          props: p,
+          props: shared.props,
           urn: r.urn,
           name: r.name,
-          opts: optionsOf(r),
-          ...(provider !== undefined ? { provider } : {}),
+          opts: shared.opts,
+          ...(shared.provider !== undefined ? { provider: shared.provider } : {}),
           stackTags: new Map(),
-          isType: isTypeOf(r.type),
-          asType: ((cls: unknown) =>
-            isTypeOf(r.type)(cls) ? p : undefined) as ResourceValidationArgs["asType"],
+          isType: shared.isType,
+          asType: shared.asType,
           getConfig,
           notApplicable,
         };
+        const report = collect(r);
         for (const validate of validations) {
           try {
-            assertSync(validate(args, collect(r)), policy.name);
+            assertSync(validate(args, report), policy.name);
           } catch (e) {
             if (!(e instanceof NotApplicable)) throw e;
           }

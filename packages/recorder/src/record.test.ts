@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { recordProgram, type RecordedResource } from "./record";
+import { leversOf, recordProgram, type Levers, type RecordedResource } from "./record";
 import { engineUrn, providerRefUrn, qualifiedType } from "./urn";
 
 class Raw extends pulumi.CustomResource {
@@ -50,6 +50,41 @@ function program(): { arn: pulumi.Output<string> } {
     { dependsOn: [other], protect: true, retainOnDelete: true, ignoreChanges: ["tags"] },
   );
   return { arn: inner.bucket.urn };
+}
+
+/**
+ * A bucket whose property Outputs are read before its registration answers (`bucket`, into the
+ * role's inputs), in an apply once its URN resolved (`password`, `tags`), and only after the run
+ * (`token`: built from the settled registration).
+ */
+class Bucketish extends Raw {
+  declare readonly bucket: pulumi.Output<string>;
+  declare readonly password: pulumi.Output<string>;
+  declare readonly token: pulumi.Output<string>;
+  declare readonly tags: pulumi.Output<Record<string, string>>;
+}
+
+function outputsProgram() {
+  const bucket = new Bucketish("aws:s3/bucket:Bucket", "b", {
+    bucket: "b-1",
+    password: pulumi.secret("hunter2"),
+    token: pulumi.secret("t-1"),
+    tags: { a: "1" },
+  });
+  new Raw("aws:iam/role:Role", "early", { name: bucket.bucket });
+  const later = bucket.urn.apply(() =>
+    pulumi.all([bucket.bucket, bucket.password]).apply(([b, p]) => `${b}/${p}`),
+  );
+  new Raw("aws:iam/role:Role", "late", { name: later, secretName: bucket.password });
+  const kind = (o: object, k: string) =>
+    Object.getOwnPropertyDescriptor(o, k)?.get !== undefined ? "accessor" : "data";
+  const before = kind(bucket, "tags");
+  const unread = { before, after: "", output: false };
+  void bucket.urn.apply(() => {
+    unread.output = pulumi.Output.isInstance(bucket.tags);
+    unread.after = kind(bucket, "tags");
+  });
+  return { bucket, later, unread };
 }
 
 const byName = (rs: readonly RecordedResource[], name: string): RecordedResource => {
@@ -113,6 +148,61 @@ describe("recordProgram", () => {
     const sorted = (rs: readonly RecordedResource[]) =>
       [...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1));
     expect(sorted(fast.resources)).toEqual(sorted(sdk.resources));
+  });
+
+  it("gives the same recording with each lever alone and with all but one", async () => {
+    const all = leversOf(true);
+    const names = Object.keys(all) as (keyof Levers)[];
+    expect(names).toContain("lazyOutputs");
+    const sorted = (rs: readonly RecordedResource[]) =>
+      JSON.stringify([...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1)));
+    const reference = sorted((await recordProgram(outputsProgram, { fast: false })).resources);
+    expect(reference).toContain("[secret]");
+    for (const name of names) {
+      const alone = await recordProgram(outputsProgram, { fast: { [name]: true } });
+      expect(sorted(alone.resources)).toBe(reference);
+      const allBut = await recordProgram(outputsProgram, { fast: { ...all, [name]: false } });
+      expect(sorted(allBut.resources)).toBe(reference);
+    }
+  });
+
+  it("builds a resource's property Outputs when read, equal to the SDK's (lazyOutputs)", async () => {
+    const observe = async (fast: boolean) => {
+      const { result } = await recordProgram(outputsProgram, { fast });
+      const { bucket, later, unread } = result;
+      const value = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
+      return {
+        value: await value(bucket.bucket),
+        secret: await pulumi.isSecret(bucket.password),
+        password: await value(bucket.password),
+        later: await value(later),
+        token: await value(bucket.token),
+        tokenSecret: await pulumi.isSecret(bucket.token),
+        // An SDK internal, read to compare the dependencies the Output carries.
+        tokenResources: (
+          await (
+            bucket.token as unknown as { allResources(): Promise<Set<unknown>> }
+          ).allResources()
+        ).has(bucket),
+        unread,
+      };
+    };
+    const { unread, ...lazy } = await observe(true);
+    const { unread: sdkUnread, ...sdk } = await observe(false);
+    expect(lazy).toEqual(sdk);
+    expect(lazy).toEqual({
+      value: "b-1",
+      secret: true,
+      password: "hunter2",
+      later: "b-1/hunter2",
+      token: "t-1",
+      tokenSecret: true,
+      tokenResources: true,
+    });
+    // Never read during the run: an accessor (no Output built) until read, then a data property
+    // holding an Output, as the SDK's own property always is.
+    expect(unread).toEqual({ before: "accessor", after: "data", output: true });
+    expect(sdkUnread).toEqual({ before: "data", after: "data", output: true });
   });
 
   it("restores stack traces and the SDK's promise wrapper after a run", async () => {

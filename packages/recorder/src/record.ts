@@ -9,12 +9,14 @@
  * byte, which the tests check): `Error.stackTraceLimit = 0` while the program runs (the SDK
  * captures stack traces for several promises per output), the SDK's promise-leak debugging
  * wrapper bypassed, the mock monitor's fast path (see `monitor.ts`), and register requests that
- * keep their inputs as plain values (see `lazy-struct.ts`).
+ * keep their inputs as plain values (see `lazy-struct.ts`), and resources' property Outputs built
+ * when first read (see `lazy-outputs.ts`).
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
 import type * as Monitor from "./monitor";
 import type * as LazyStructs from "./lazy-struct";
+import type * as LazyOutputs from "./lazy-outputs";
 import type { RecordedResource } from "./monitor";
 
 // Loaded on first use, so that importing this package (for its types, marks and mocks, as the
@@ -23,6 +25,7 @@ import type { RecordedResource } from "./monitor";
 const sdk = (): typeof Pulumi => require("@pulumi/pulumi") as typeof Pulumi;
 const monitorHooks = (): typeof Monitor => require("./monitor") as typeof Monitor;
 const lazyStructs = (): typeof LazyStructs => require("./lazy-struct") as typeof LazyStructs;
+const lazyOutputs = (): typeof LazyOutputs => require("./lazy-outputs") as typeof LazyOutputs;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export type { RecordedResource } from "./monitor";
@@ -68,6 +71,8 @@ export interface Levers {
   readonly fastMonitor: boolean;
   /** Register requests keep their inputs as plain values (no protobuf Struct; `lazy-struct.ts`). */
   readonly lazyRequests: boolean;
+  /** A resource's property Outputs built when first read, not all at construction (`lazy-outputs.ts`). */
+  readonly lazyOutputs: boolean;
 }
 
 /** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
@@ -78,10 +83,17 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
       noPromiseDebugging: fast.noPromiseDebugging === true,
       fastMonitor: fast.fastMonitor === true,
       lazyRequests: fast.lazyRequests === true,
+      lazyOutputs: fast.lazyOutputs === true,
     };
   }
   const on = fast ?? true;
-  return { noStackTraces: on, noPromiseDebugging: on, fastMonitor: on, lazyRequests: on };
+  return {
+    noStackTraces: on,
+    noPromiseDebugging: on,
+    fastMonitor: on,
+    lazyRequests: on,
+    lazyOutputs: on,
+  };
 }
 
 /** What {@link recordProgram} returns. */
@@ -214,6 +226,9 @@ export async function recordProgram<T>(
   const restoreStructs = levers.lazyRequests
     ? lazyStructs().deferRequestStructs()
     : () => undefined;
+  const restoreOutputs = levers.lazyOutputs
+    ? lazyOutputs().deferPropertyOutputs()
+    : () => undefined;
   if (levers.noStackTraces) Error.stackTraceLimit = 0;
   try {
     let result: T;
@@ -233,6 +248,7 @@ export async function recordProgram<T>(
     restorePromises();
     restoreCallsites();
     restoreStructs();
+    restoreOutputs();
     Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
   }

@@ -21,7 +21,26 @@ describe("BetweenStacks", () => {
     expect(collected).toEqual([151, 171]);
   });
 
+  it("collects now when told, whatever the growth, and counts from there", () => {
+    let heap = 100;
+    let collections = 0;
+    const between = new BetweenStacks(
+      () => {
+        collections += 1;
+        heap = 90;
+      },
+      () => heap,
+      50,
+    );
+    expect(between.collect(true)).toBe(true);
+    expect(collections).toBe(1);
+    heap = 140; // 90 + 50
+    expect(between.collect()).toBe(false);
+    expect(collections).toBe(1);
+  });
+
   it("does nothing without gc()", () => {
+    expect(new BetweenStacks(undefined, () => 1e12, 0).collect(true)).toBe(false);
     expect(new BetweenStacks(undefined, () => 1e12, 0).collect()).toBe(false);
   });
 });

@@ -21,9 +21,14 @@ export class BetweenStacks {
     this.afterLast = heapUsed();
   }
 
-  /** Collects when the heap grew by more than the slack since the last collection; true if it did. */
-  collect(): boolean {
-    if (this.gc === undefined || this.heapUsed() - this.afterLast <= this.slack) return false;
+  /**
+   * Collects when the heap grew by more than the slack since the last collection, or when
+   * `now` (a worker moving to another environment: what it let go of is ~100–200 MB at the
+   * preset's size, and the new environment's memos come on top); true if it did.
+   */
+  collect(now = false): boolean {
+    if (this.gc === undefined || (!now && this.heapUsed() - this.afterLast <= this.slack))
+      return false;
     this.gc();
     this.afterLast = this.heapUsed();
     return true;

@@ -7,7 +7,13 @@
  * comes back in the outcome as before.
  */
 import { PlanCache } from "./cache";
-import { runStack, type StackFailed, type StackJob, type StackPlanned } from "./run-stack";
+import {
+  runStack,
+  type StackFailed,
+  type StackJob,
+  type StackOutcome,
+  type StackPlanned,
+} from "./run-stack";
 import type { Estate } from "@hdp/config";
 
 /** Where a job writes its stack's cache entry. */
@@ -24,14 +30,29 @@ export type JobPlanned = Omit<StackPlanned, "json"> & { readonly json: string | 
 /** What a job gives back. */
 export type JobOutcome = JobPlanned | StackFailed;
 
-/** Plans `job` and writes its cache entry to `cache` when given; never throws. */
+/**
+ * Plans `job` and writes its cache entry to `cache` when given; never throws. `outsideSlice`,
+ * asked after the program ran, names a read the job was not allowed (see column-slices.ts):
+ * then the job fails with that message, whatever the program made of it, and writes nothing.
+ */
 export async function planJob(
   estate: Estate,
   job: StackJob,
   cache: CacheTarget | undefined,
   onProgress?: (recorded: number) => void,
+  outsideSlice?: () => Error | undefined,
 ): Promise<JobOutcome> {
-  const outcome = await runStack(estate, job, onProgress);
+  const planned = await runStack(estate, job, onProgress);
+  const outside = outsideSlice?.();
+  const outcome: StackOutcome =
+    outside === undefined
+      ? planned
+      : {
+          ok: false,
+          stack: job.stack,
+          messages: [outside.message],
+          durationMs: planned.durationMs,
+        };
   if (!outcome.ok || cache === undefined) return outcome;
   try {
     new PlanCache(cache.dir).write(job.stack, cache.key, outcome);

@@ -6,8 +6,10 @@
  *
  * Jobs wait in one queue ordered by priority (the scheduler's order: one environment after
  * another, cores first, largest first); an idle worker takes the first. Each worker gets an
- * estate once: serialized once here (`v8.serialize`) and the same bytes sent to every worker,
- * which deserializes it — not one structured clone per worker.
+ * estate once, without its tables' columns: serialized once here (`v8.serialize`) and the same
+ * bytes sent to every worker, which deserializes it — not one structured clone per worker. Each
+ * job brings the columns of its stack's config slice (see column-slices.ts); a core stack that
+ * read columns runs again with all of them.
  *
  * Worker flags (measured, see README): a 64 MB young generation (`--max-semi-space-size`),
  * room for a large stack (`--max-old-space-size`), and `--expose-gc` so the worker collects
@@ -18,6 +20,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serialize } from "node:v8";
 import type { Estate } from "@hdp/config";
+import { findStack } from "../revisions/slices";
+import { columnsOf, withoutColumns, type JobColumns } from "./column-slices";
 import type { StackJob } from "./run-stack";
 import type { CacheTarget, JobOutcome, planJob as PlanJobFn } from "./plan-job";
 
@@ -28,12 +32,28 @@ export type ToWorker =
   | { type: "load"; programModule: string }
   /** An estate, `v8.serialize`d. */
   | { type: "estate"; id: string; bytes: Uint8Array }
-  | { type: "job"; seq: number; estateId: string; job: StackJob; cache?: CacheTarget };
+  | {
+      type: "job";
+      seq: number;
+      estateId: string;
+      job: StackJob;
+      cache?: CacheTarget;
+      /** The columns of the stack's config slice (the estate came without them). */
+      columns: JobColumns;
+    };
 
 /** Messages from a worker. */
 export type FromWorker =
   | { type: "progress"; seq: number; recorded: number }
-  | { type: "result"; seq: number; outcome: JobOutcome; peakRssBytes: number; cpuMs: number };
+  | {
+      type: "result";
+      seq: number;
+      outcome: JobOutcome;
+      peakRssBytes: number;
+      cpuMs: number;
+      /** A table whose columns the program read outside the job's slice (the job failed). */
+      outsideSlice?: string;
+    };
 
 /** What a job gives back: its outcome and the peak memory of the process that ran it. */
 export interface JobResult {
@@ -74,6 +94,8 @@ export interface PoolJob {
 interface Task extends PoolJob {
   readonly seq: number;
   readonly resolve: (r: JobResult) => void;
+  /** Sent with every table's columns (a core stack that read some). */
+  readonly allColumns?: boolean;
 }
 
 interface Worker {
@@ -93,6 +115,13 @@ export function workerExecArgv(extra: readonly string[] = []): string[] {
   args.push("--max-semi-space-size=64", "--max-old-space-size=6144", "--expose-gc", ...extra);
   return args;
 }
+
+/**
+ * The sources whose tables' columns a job brings: its stack's own (none for a core; every
+ * source for an unsharded stack). An unknown stack brings none (the program reports it).
+ */
+const sliceSources = (task: Task): readonly string[] =>
+  findStack(task.estate, task.job.stack)?.spec.sources ?? [];
 
 const before = (a: readonly number[], b: readonly number[]): boolean => {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -201,7 +230,7 @@ export class WorkerPool {
     if (!w.estates.has(task.estateId)) {
       let bytes = this.estateBytes.get(task.estateId);
       if (bytes === undefined) {
-        bytes = serialize(task.estate);
+        bytes = serialize(withoutColumns(task.estate));
         this.estateBytes.set(task.estateId, bytes);
       }
       this.send(w, { type: "estate", id: task.estateId, bytes });
@@ -216,6 +245,7 @@ export class WorkerPool {
       estateId: task.estateId,
       job: task.job,
       ...(task.cache !== undefined ? { cache: task.cache } : {}),
+      columns: columnsOf(task.estate, task.allColumns === true ? "all" : sliceSources(task)),
     });
   }
 
@@ -245,6 +275,12 @@ export class WorkerPool {
       this.peakRss[w.index] = Math.max(this.peakRss[w.index] ?? 0, m.peakRssBytes);
       this.cpuMs[w.index] = m.cpuMs;
       w.task = undefined;
+      if (m.outsideSlice !== undefined && task.allColumns !== true && task.job.shard === "core") {
+        // A core's slice is its whole environment: again, with every table's columns, first.
+        this.queue.unshift({ ...task, seq: ++this.seq, allColumns: true });
+        this.dispatch();
+        return;
+      }
       task.resolve({ outcome: m.outcome, peakRssBytes: m.peakRssBytes, worker: w.index });
       this.dispatch();
     });

@@ -7,7 +7,6 @@ import { releaseEnvironments, type Estate } from "@hdp/config";
 import type { PolicyContext } from "@hdp/policy";
 import type { PolicyFinding } from "../policy/policy";
 import type { evaluateStack as EvaluateStack, ResourceOrigins } from "../policy/policy-eval";
-import { shareStrings } from "./share-strings";
 import { renderStack, stackInventory, summarize, type StackSummary } from "../inventory/inventory";
 import {
   ProgramError,
@@ -75,9 +74,6 @@ export interface Program {
 
 const programs = new Map<string, Program>();
 
-/** Estates whose strings already share instances (see `share-strings.ts`). */
-const compacted = new WeakSet<Estate>();
-
 /** Loads (once per process) the `buildStack` (and `resourceOrigins`) of a program module. */
 export function loadProgram(path: string): Program {
   let program = programs.get(path);
@@ -121,10 +117,6 @@ export async function runStack(
     // What the program and the planner memoized for other environments of this estate (each
     // holds an effective estate) is let go: a process plans one environment after another.
     releaseEnvironments(estate, job.environment);
-    if (!compacted.has(estate)) {
-      compacted.add(estate);
-      shareStrings(estate);
-    }
     // The duration is the stack's own: loading the program (once per process) is not in it.
     started = performance.now();
     let watched: ReturnType<typeof watchExports> | undefined;

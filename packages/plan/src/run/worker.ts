@@ -1,17 +1,19 @@
 /**
- * Entry point of a plan worker process (forked by `pool.ts`): receives estates (`v8.serialize`d)
- * and stack jobs over IPC, plans one stack at a time (the SDK's mock runtime is global to the
- * process), writes the stack's cache entry when the job names one, and answers with the outcome
- * (without the inventory JSON when it went to the cache) and the process's peak memory.
+ * Entry point of a plan worker process (forked by `pool.ts`): receives estates (`v8.serialize`d,
+ * without their tables' columns: each job brings its slice's, see column-slices.ts) and stack
+ * jobs over IPC, plans one stack at a time (the SDK's mock runtime is global to the process),
+ * writes the stack's cache entry when the job names one, and answers with the outcome (without
+ * the inventory JSON when it went to the cache) and the process's peak memory.
  */
 import { deserialize } from "node:v8";
-import type { Estate } from "@hdp/config";
+import { releaseEnvironments, shareStrings, type Estate } from "@hdp/config";
+import { ColumnSlots } from "./column-slices";
 import { loadProgram } from "./run-stack";
 import { planJob } from "./plan-job";
 import { BetweenStacks } from "./heap";
 import type { ToWorker, FromWorker } from "./pool";
 
-const estates = new Map<string, Estate>();
+const estates = new Map<string, { estate: Estate; slots: ColumnSlots }>();
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
@@ -34,12 +36,17 @@ process.on("message", (m: ToWorker) => {
         // Reported by the first job, which loads it again.
       }
       return;
-    case "estate":
-      estates.set(m.id, deserialize(m.bytes) as Estate);
+    case "estate": {
+      const estate = deserialize(m.bytes) as Estate;
+      // `deserialize` copies every string on its own: equal ones share one instance again
+      // (before the slots go in: a slot outside a job's slice may not be read).
+      shareStrings(estate);
+      estates.set(m.id, { estate, slots: new ColumnSlots(estate) });
       return;
+    }
     case "job": {
-      const estate = estates.get(m.estateId);
-      if (estate === undefined) {
+      const held = estates.get(m.estateId);
+      if (held === undefined) {
         send({
           type: "result",
           seq: m.seq,
@@ -54,11 +61,29 @@ process.on("message", (m: ToWorker) => {
         });
         return;
       }
-      void planJob(estate, m.job, m.cache, (recorded) =>
-        send({ type: "progress", seq: m.seq, recorded }),
+      const { estate, slots } = held;
+      // Moving to another environment: its memos go (as runStack would let them go), and are
+      // collected before this environment's are computed on top of them.
+      if (releaseEnvironments(estate, m.job.environment) > 0) between.collect(true);
+      slots.serve(m.job.stack, m.columns);
+      void planJob(
+        estate,
+        m.job,
+        m.cache,
+        (recorded) => send({ type: "progress", seq: m.seq, recorded }),
+        () => slots.outsideRead,
       ).then((outcome) => {
+        const outside = slots.outsideRead;
+        slots.serve("", {});
         const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-        send({ type: "result", seq: m.seq, outcome, peakRssBytes, cpuMs: cpuMs() });
+        send({
+          type: "result",
+          seq: m.seq,
+          outcome,
+          peakRssBytes,
+          cpuMs: cpuMs(),
+          ...(outside !== undefined ? { outsideSlice: outside.table } : {}),
+        });
         between.collect();
       });
       return;

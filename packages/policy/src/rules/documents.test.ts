@@ -24,6 +24,56 @@ test.each([
   expect(wildcardMatches(pattern, value)).toBe(expected);
 });
 
+/** The reference: the pattern compiled to a case-insensitive regex, as IAM's matcher reads it. */
+function wildcardReference(pattern: string, value: string): boolean {
+  const esc = (x: string): string => x.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  const body = pattern
+    .split("*")
+    .map((part) => part.split("?").map(esc).join("."))
+    .join(".*");
+  return new RegExp(`^${body}$`, "i").test(value);
+}
+
+test("wildcardMatches answers as the compiled regex does (its literal-prefix shortcut included)", () => {
+  // Case variants, wildcards, regex metacharacters, a newline, and non-ASCII characters whose
+  // lower case is ASCII (the Kelvin sign, dotted capital I) or whose case folds outside ASCII,
+  // and the two lower-case sigmas (the regex matches them to each other: one upper case).
+  const chars = [
+    "a",
+    "A",
+    "k",
+    "K",
+    "\u212a",
+    "i",
+    "I",
+    "\u0130",
+    "\u00e9",
+    "\u00c9",
+    "\u03c2",
+    "\u03c3",
+    ":",
+    ".",
+    "/",
+    "\n",
+    "*",
+    "?",
+  ];
+  const text = fc.array(fc.constantFrom(...chars), { maxLength: 8 }).map((a) => a.join(""));
+  let matched = 0;
+  fc.assert(
+    fc.property(text, text, (pattern, value) => {
+      const expected = wildcardReference(pattern, value);
+      if (expected) matched++;
+      expect(wildcardMatches(pattern, value)).toBe(expected);
+    }),
+    { numRuns: 3000 },
+  );
+  // Both sides of the shortcut were exercised, not only rejections.
+  expect(matched).toBeGreaterThan(50);
+  expect(wildcardMatches("arn:aws:KMS:*", "arn:aws:kms:us-east-1:1:key/x")).toBe(true);
+  expect(wildcardMatches("arn:aws:s3:::b/*", "arn:aws:kms:us-east-1:1:key/x")).toBe(false);
+});
+
 test.each([
   ["123456789012", "123456789012"],
   ["arn:aws:iam::123456789012:root", "123456789012"],

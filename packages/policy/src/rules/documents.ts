@@ -106,6 +106,18 @@ export function wildcardMatches(pattern: string, value: string): boolean {
   // A pattern without wildcards matches only a value of its length (the case-insensitive regex
   // compares code unit by code unit): most ARNs a probe meets are answered here.
   if (pattern.length !== value.length && !pattern.includes("*")) return false;
+  // The literal text before the first wildcard must open the value. Checked without the regex
+  // when that text is ASCII (then case-insensitive equality is equality of lower case, and a
+  // non-ASCII character of the value never matches it): a stack's patterns are mostly distinct
+  // ARNs (one bucket per source), and compiling each to test it once cost more than the rules.
+  const open = literalPrefix(pattern);
+  if (
+    open.length > 0 &&
+    isAscii(open) &&
+    (value.length < open.length || value.slice(0, open.length).toLowerCase() !== open.toLowerCase())
+  ) {
+    return false;
+  }
   let re = compiled.get(pattern);
   if (re === undefined) {
     re = new RegExp(
@@ -121,6 +133,19 @@ export function wildcardMatches(pattern: string, value: string): boolean {
     compiled.set(pattern, re);
   }
   return re.test(value);
+}
+
+/** The text of `pattern` before its first `*` or `?`. */
+function literalPrefix(pattern: string): string {
+  const star = pattern.indexOf("*");
+  const mark = pattern.indexOf("?");
+  const end = star < 0 ? mark : mark < 0 ? star : Math.min(star, mark);
+  return end < 0 ? pattern : pattern.slice(0, end);
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** Compiled {@link wildcardMatches} patterns (a plain cache: the regexes carry no state). */

@@ -1,9 +1,10 @@
 /**
- * A plan worker's estate arrives through `v8.deserialize` (structured clone), which copies every
- * string on its own: the 930,000 columns of a 500,000-resource estate each get their own copy of
- * their file's path, type and classification. Pointing equal strings at one instance, in place,
- * takes the estate from ~450 MB to ~280 MB of heap, and every major garbage collection of the
- * worker marks millions fewer objects. Strings are values: no reader can tell the difference.
+ * An estate read through `v8.deserialize` (the estate snapshot of `hdp plan`, a plan worker's
+ * copy) has every string on its own: the 930,000 columns of a 500,000-resource estate each get
+ * their own copy of their file's path, type and classification. Pointing equal strings at one
+ * instance, in place, takes the estate from ~450 MB to ~280 MB of heap, and every major garbage
+ * collection marks millions fewer objects. Strings are values: no reader can tell the
+ * difference. (A freshly parsed estate gains little: ~7% of its heap, for as much CPU.)
  */
 
 /** Objects deeper than this are left as they are (an estate is a few levels deep). */

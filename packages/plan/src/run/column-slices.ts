@@ -1,0 +1,126 @@
+/**
+ * Column slices: a plan worker holds the estate without its tables' columns, and each job brings
+ * the columns its stack's config slice holds (`revisions/slices.ts`, which keys the plan cache):
+ * a shard's own sources' tables, none for an environment's core, every table for an unsharded
+ * stack. The columns are ~57% of an estate's heap (930,000 of them at the health-system
+ * preset's size, ~160 MB per worker); a shard's tables are ~1/70 of them.
+ *
+ * In the worker, every table's `columns` is a slot (an array proxy) that reads the current
+ * job's columns. A program that reads the columns of a table outside its stack's slice fails
+ * loudly instead of planning something else: the read throws {@link ColumnsOutsideSlice}, and
+ * the job fails even if the program caught it (its plan cache key would not see those columns
+ * change). A core stack's slice is its whole environment: the pool runs it again with every
+ * table's columns when it read any (the platform program's cores read none).
+ */
+import type { Column, Estate, Table } from "@hdp/config";
+
+/** The columns a job brings, by table key. */
+export type JobColumns = Readonly<Record<string, readonly Column[]>>;
+
+/** The estate as a worker gets it: every table's `columns` left out (`null`). */
+export function withoutColumns(estate: Estate): unknown {
+  return { ...estate, tables: estate.tables.map((t) => ({ ...t, columns: null })) };
+}
+
+/** Tables by source, once per estate. */
+const tablesBySource = new WeakMap<Estate, ReadonlyMap<string, readonly Table[]>>();
+
+/** The columns of every table of `sources` (a stack's own sources), or of every table. */
+export function columnsOf(estate: Estate, sources: readonly string[] | "all"): JobColumns {
+  const out: Record<string, readonly Column[]> = {};
+  if (sources === "all") {
+    for (const t of estate.tables) out[t.key] = t.columns;
+    return out;
+  }
+  let by = tablesBySource.get(estate);
+  if (by === undefined) {
+    const m = new Map<string, Table[]>();
+    for (const t of estate.tables) {
+      const list = m.get(t.source);
+      if (list === undefined) m.set(t.source, [t]);
+      else list.push(t);
+    }
+    by = m;
+    tablesBySource.set(estate, by);
+  }
+  for (const s of sources) for (const t of by.get(s) ?? []) out[t.key] = t.columns;
+  return out;
+}
+
+/** A read of a table's columns outside the current job's slice. */
+export class ColumnsOutsideSlice extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly table: string,
+  ) {
+    super(
+      `stack "${stackName}" read the columns of table "${table}", outside its config slice (a shard's slice holds its own sources' tables): ` +
+        `its plan cache key would not see them change; read them in the environment's core stack, or plan the table in this shard`,
+    );
+    this.name = "ColumnsOutsideSlice";
+  }
+}
+
+/** The traps of a slot: `this` is the slot's handler, which knows its table. */
+class Slot implements ProxyHandler<Column[]> {
+  constructor(
+    private readonly owner: ColumnSlots,
+    private readonly table: string,
+  ) {}
+  get(_: Column[], p: string | symbol): unknown {
+    return Reflect.get(this.owner.columns(this.table), p);
+  }
+  has(_: Column[], p: string | symbol): boolean {
+    return Reflect.has(this.owner.columns(this.table), p);
+  }
+  ownKeys(): (string | symbol)[] {
+    return Reflect.ownKeys(this.owner.columns(this.table));
+  }
+  getOwnPropertyDescriptor(_: Column[], p: string | symbol): PropertyDescriptor | undefined {
+    return Reflect.getOwnPropertyDescriptor(this.owner.columns(this.table), p);
+  }
+  set(): boolean {
+    throw new TypeError(`the columns of table "${this.table}" are read-only`);
+  }
+  defineProperty(): boolean {
+    throw new TypeError(`the columns of table "${this.table}" are read-only`);
+  }
+  deleteProperty(): boolean {
+    throw new TypeError(`the columns of table "${this.table}" are read-only`);
+  }
+}
+
+/** A worker's column slots for one estate, and the current job's columns. */
+export class ColumnSlots {
+  private served: JobColumns = {};
+  private stack = "";
+  private outside: ColumnsOutsideSlice | undefined;
+
+  /** Puts a slot in place of every table's `columns` (left out by {@link withoutColumns}). */
+  constructor(estate: Estate) {
+    for (const t of estate.tables as unknown as { key: string; columns: unknown }[]) {
+      t.columns = new Proxy<Column[]>([], new Slot(this, t.key));
+    }
+  }
+
+  /** From now on the slots read `columns`, for the job of `stack` (the last job's are let go). */
+  serve(stack: string, columns: JobColumns): void {
+    this.stack = stack;
+    this.served = columns;
+    this.outside = undefined;
+  }
+
+  /** The first read outside the slice since {@link serve}, if any. */
+  get outsideRead(): ColumnsOutsideSlice | undefined {
+    return this.outside;
+  }
+
+  /** The columns of `table` for the current job; throws outside its slice. */
+  columns(table: string): readonly Column[] {
+    const c = Object.hasOwn(this.served, table) ? this.served[table] : undefined;
+    if (c !== undefined) return c;
+    const e = new ColumnsOutsideSlice(this.stack, table);
+    this.outside ??= e;
+    throw e;
+  }
+}
