@@ -208,6 +208,57 @@ describe("the warm cache of hdp validate and hdp query", () => {
   });
 });
 
+describe("the tree stat-ed on a worker thread while the saved database answers", () => {
+  const before = process.env.HDP_INDEX_PARALLEL_FROM;
+  beforeEach(() => {
+    process.env.HDP_INDEX_PARALLEL_FROM = "0"; // a worker for this small tree too
+  });
+  afterEach(() => {
+    if (before === undefined) delete process.env.HDP_INDEX_PARALLEL_FROM;
+    else process.env.HDP_INDEX_PARALLEL_FROM = before;
+  });
+
+  it("never shows the saved database's answer once a file changed (run before the check)", async () => {
+    const sql = "SELECT key, description FROM tables ORDER BY key";
+    const cold = await hdp("query", "--configs", configs, "--cache-dir", cacheRoot, sql);
+    expect(cold.stdout).toContain("lab/orders");
+    expect(await hdp("query", "--configs", configs, "--cache-dir", cacheRoot, sql)).toEqual(cold);
+    // The same size, the same second: only the content hash tells (the manifest's racy rule).
+    const t = readFileSync(join(configs, TABLE), "utf8");
+    const edited = t.replace(
+      /^description: (.)/m,
+      (_, c: string) => `description: ${c === "X" ? "Y" : "X"}`,
+    );
+    expect(edited.length).toBe(t.length);
+    expect(edited).not.toBe(t);
+    writeFileSync(join(configs, TABLE), edited);
+    const warm = await hdp("query", "--configs", configs, "--cache-dir", cacheRoot, sql);
+    expect(warm).toEqual(await hdp("query", "--configs", configs, "--no-cache", sql));
+    expect(warm.stdout).not.toBe(cold.stdout);
+    // An unknown --env on the old database is no answer either once the tree changed.
+    writeFileSync(join(configs, TABLE), t);
+    const env = ["--env", "nosuch", "SELECT 1"];
+    expect(await hdp("query", "--configs", configs, "--cache-dir", cacheRoot, ...env)).toEqual(
+      await hdp("query", "--configs", configs, "--no-cache", ...env),
+    );
+  });
+
+  it("equals a cold run byte for byte across edits, additions and removals", async () => {
+    await expectWarmEqualsCold();
+    const t = readFileSync(join(configs, TABLE), "utf8");
+    writeFileSync(join(configs, TABLE), t.replace(/classification: \w+/, "classification: secret"));
+    await expectWarmEqualsCold();
+    writeFileSync(
+      join(configs, "sources/lab/tables/extra.yaml"),
+      t.replace(/^id: \S+$/m, "id: extra").replace(/^dependsOn:.*$/m, ""),
+    );
+    await expectWarmEqualsCold();
+    writeFileSync(join(configs, TABLE), t);
+    rmSync(join(configs, "sources/lab/tables/extra.yaml"));
+    await expectWarmEqualsCold();
+  });
+});
+
 describe("concurrent runs", () => {
   it("leave a cache every later run reads correctly, and no partial files", async () => {
     const BIN = join(ROOT, "packages/cli/bin/hdp.cjs");

@@ -13,7 +13,16 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { indexTree, writeAtomically, type LoadOptions, type TreeIndex } from "@hdp/config";
+import type { LoadOptions } from "@hdp/config";
+// The tree index's own door: a warm run loads neither the schemas nor the YAML parsers.
+import {
+  indexTree,
+  startIndexTree,
+  writeAtomically,
+  type IndexOptions,
+  type PendingIndex,
+  type TreeIndex,
+} from "@hdp/config/tree-index";
 
 /** Bumped when what the cache stores changes shape: entries of other formats are ignored. */
 export const CACHE_FORMAT = 1;
@@ -143,19 +152,46 @@ function hashTree(h: ReturnType<typeof createHash>, root: string, entries: reado
   for (const e of entries) walk(e);
 }
 
+/**
+ * `HDP_INDEX_PARALLEL_FROM=<files>`: from how many files on the tree is stat-ed on a worker
+ * thread too (default `PARALLEL_FROM` of @hdp/config; 0 always), so tests and benchmarks can
+ * switch the lever. Anything but a whole number ≥ 0 is ignored.
+ */
+function indexOptionsFromEnv(): IndexOptions {
+  const v = process.env.HDP_INDEX_PARALLEL_FROM;
+  if (v === undefined || !/^\d+$/.test(v)) return {};
+  return { parallelFrom: Number(v) };
+}
+
 /** One configs tree's cache: its index, and entries keyed by the tree's digest and the code. */
 export class WarmCache {
-  readonly index: TreeIndex;
-  private readonly key: string;
+  private readonly pending: PendingIndex;
+  private treeKey: string | undefined;
 
-  /** Indexes `configs` (absolute) using the manifest under `dir`. */
+  /**
+   * Starts indexing `configs` (absolute) with the manifest under `dir`: the files are stat-ed
+   * (on a worker thread too, for a large tree) while the caller goes on; whatever needs the
+   * tree's digest ({@link index}, {@link read}, {@link write}, {@link peek}'s `current`) waits
+   * for the index to finish.
+   */
   constructor(
     readonly dir: string,
     configs: string,
-    code: string = codeKey(),
+    private readonly code: string = codeKey(),
+    options: IndexOptions = indexOptionsFromEnv(),
   ) {
-    this.index = indexTree(configs, join(dir, "manifest"));
-    this.key = createHash("sha256").update(`${code}\n${this.index.digest}`).digest("hex");
+    this.pending = startIndexTree(configs, join(dir, "manifest"), options);
+  }
+
+  /** The tree's index (finished on first use). */
+  get index(): TreeIndex {
+    return this.pending.finish();
+  }
+
+  private get key(): string {
+    return (this.treeKey ??= createHash("sha256")
+      .update(`${this.code}\n${this.index.digest}`)
+      .digest("hex"));
   }
 
   /** How `loadEstate` reuses this cache: its per-file parse cache and this very index. */
@@ -196,9 +232,38 @@ export class WarmCache {
 
   /** Bytes stored beside an entry (the entry names them by this tree's key). */
   readBytes(name: string, length: number): Uint8Array | undefined {
+    return this.bytesOf(name, this.key, length);
+  }
+
+  private bytesOf(name: string, key: string, length: number): Uint8Array | undefined {
     try {
-      const bytes = readFileSync(join(this.dir, `${name}-${this.key.slice(0, 16)}.bin`));
+      const bytes = readFileSync(join(this.dir, `${name}-${key.slice(0, 16)}.bin`));
       return bytes.length === length ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The stored entry `name` and its bytes before the tree is known to match: work may start on
+   * them while the index finishes, but nothing computed from them may be shown before
+   * `current()` (which waits for the index) says they belong to this very tree and code.
+   */
+  peek<T>(
+    name: string,
+  ): { value: T; bytes(length: number): Uint8Array | undefined; current(): boolean } | undefined {
+    try {
+      const entry = JSON.parse(readFileSync(join(this.dir, `${name}.json`), "utf8")) as {
+        key?: unknown;
+        value?: unknown;
+      };
+      const key = entry.key;
+      if (typeof key !== "string" || entry.value === undefined) return undefined;
+      return {
+        value: entry.value as T,
+        bytes: (length) => this.bytesOf(name, key, length),
+        current: () => key === this.key,
+      };
     } catch {
       return undefined;
     }

@@ -35,6 +35,14 @@ function list(root: string, rel: string): Dirent[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** {@link list} without the entries' types; the same names in the same order. */
+function listNames(root: string, rel: string): string[] {
+  // sort() without a comparator orders by UTF-16 code units, as list()'s comparison does.
+  return readdirSync(join(root, rel))
+    .filter((n) => !IGNORED(n))
+    .sort();
+}
+
 const isDir = (root: string, rel: string): boolean => {
   try {
     return statSync(join(root, rel)).isDirectory();
@@ -74,7 +82,8 @@ export function discover(root: string): Discovered {
     } else if (name === "sources" && entry.isDirectory()) {
       for (const s of list(root, name)) {
         const dir = `${name}/${s.name}`;
-        if (!isDir(root, dir)) {
+        // The entry's own type spares a stat; a symbolic link is followed, as before.
+        if (!(s.isDirectory() || (s.isSymbolicLink() && isDir(root, dir)))) {
           errors.push(
             at(
               dir,
@@ -110,11 +119,12 @@ function discoverSource(root: string, dir: string, errors: ConfigError[]): Sourc
     const rel = `${dir}/${e.name}`;
     if (e.name === "source.yaml") sourceFile = rel;
     else if (e.name === "tables" && e.isDirectory()) {
-      for (const t of list(root, rel)) {
-        if (t.name.endsWith(".yaml")) tableFiles.push(`${rel}/${t.name}`);
+      // Names only (no entry types needed here): the largest listing of a tree, kept cheap.
+      for (const t of listNames(root, rel)) {
+        if (t.endsWith(".yaml")) tableFiles.push(`${rel}/${t}`);
         else
           errors.push(
-            at(`${rel}/${t.name}`, 'unexpected here; tables/ holds one "<table>.yaml" per table'),
+            at(`${rel}/${t}`, 'unexpected here; tables/ holds one "<table>.yaml" per table'),
           );
       }
     } else

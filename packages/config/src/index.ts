@@ -37,7 +37,11 @@ export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";
 export {
   discoveredFiles,
   indexTree,
+  PARALLEL_FROM,
   RACY_MARGIN_NS,
+  startIndexTree,
+  type IndexOptions,
+  type PendingIndex,
   writeAtomically,
   type TreeIndex,
 } from "./tree-index";

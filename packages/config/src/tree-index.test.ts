@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { discoveredFiles, indexTree } from "./tree-index";
+import { discoveredFiles, indexTree, startIndexTree } from "./tree-index";
 
 const FIXTURE = join(__dirname, "..", "..", "..", "test", "fixtures", "base");
 const TABLE = "sources/lab/tables/orders.yaml";
@@ -132,5 +132,77 @@ describe("indexTree", () => {
     expect(discoveredFiles(idx.discovered)).toContain("sources/lab/tables/dir.yaml");
     expect(idx.hashes.has("sources/lab/tables/dir.yaml")).toBe(false);
     expect(indexTree(join(dir, "missing"), manifest).discovered.errors.length).toBe(1);
+  });
+
+  describe("with a worker thread stat-ing alongside (parallelFrom: 0)", () => {
+    const PAR = { parallelFrom: 0 };
+    const SEQ = { parallelFrom: Infinity };
+
+    it("finds the same digest, hashes and manifest as one thread", () => {
+      // Many files, so the worker and the caller each get chunks (512 files a chunk).
+      for (let i = 0; i < 1500; i++) {
+        writeFileSync(join(root, `sources/lab/tables/t${i}.yaml`), `id: t${i}\n`);
+      }
+      const seqManifest = join(dir, "seq", "manifest");
+      const seq = indexTree(root, seqManifest, SEQ);
+      const par = indexTree(root, manifest, PAR);
+      expect(seq.statsOnWorker).toBe(0);
+      expect(par.digest).toBe(seq.digest);
+      expect(par.reread).toBe(seq.reread);
+      expect([...par.hashes]).toEqual([...seq.hashes]);
+      // The manifests differ only in the scan time of their headers.
+      const body = (f: string) => {
+        const b = readFileSync(f);
+        return b.subarray(b.indexOf(10));
+      };
+      expect(body(manifest).equals(body(seqManifest))).toBe(true);
+      settle();
+      const warm = indexTree(root, manifest, PAR);
+      expect(warm.reread).toBe(0);
+      expect(warm.digest).toBe(seq.digest);
+    });
+
+    it("re-reads a same-size edit with an old mtime, and sees removals", () => {
+      const before = indexTree(root, manifest, PAR);
+      const abs = join(root, TABLE);
+      const old = statSync(abs);
+      settle();
+      const text = readFileSync(abs, "utf8");
+      writeFileSync(abs, text.replace("description:", "descriptioN:"));
+      utimesSync(abs, old.atime, old.mtime);
+      const after = indexTree(root, manifest, PAR);
+      expect(after.reread).toBe(1);
+      expect(after.digest).not.toBe(before.digest);
+      expect(after.digest).toBe(indexTree(root, undefined, SEQ).digest);
+      rmSync(abs);
+      expect(indexTree(root, manifest, PAR).digest).toBe(indexTree(root, undefined, SEQ).digest);
+    });
+
+    it("lets the caller work before finishing (the worker stats meanwhile), and finishes once", () => {
+      for (let i = 0; i < 1500; i++) {
+        writeFileSync(join(root, `sources/lab/tables/t${i}.yaml`), `id: t${i}\n`);
+      }
+      const pending = startIndexTree(root, manifest, PAR);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); // the caller's work
+      const first = pending.finish();
+      expect(first.statsOnWorker).toBeGreaterThan(0);
+      expect(pending.finish()).toBe(first);
+      expect(first.digest).toBe(indexTree(root, undefined, SEQ).digest);
+      // Settled: the worker stats the manifest's files while the tree is listed.
+      settle();
+      const again = startIndexTree(root, manifest, PAR);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      const warm = again.finish();
+      expect(warm.statsOnWorker).toBeGreaterThan(0);
+      expect(warm.reread).toBe(0);
+      expect(warm.digest).toBe(first.digest);
+      // A file added since the manifest: the early stats are dropped, the new list stat-ed.
+      writeFileSync(join(root, "sources/lab/tables/added.yaml"), "id: added\n");
+      settle();
+      const changed = indexTree(root, manifest, PAR);
+      expect(changed.reread).toBe(1);
+      expect(changed.digest).toBe(indexTree(root, undefined, SEQ).digest);
+      expect(changed.digest).not.toBe(first.digest);
+    });
   });
 });

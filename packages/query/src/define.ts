@@ -5,7 +5,14 @@
  * write-back, so they cannot disagree.
  */
 import type { EffectiveEstate, EffectiveSource, Estate, Origin } from "@hdp/config";
-import { effectiveEstate, effectiveSource } from "@hdp/config";
+import type * as Config from "@hdp/config";
+
+/**
+ * @hdp/config's overlays, loaded when rows are first computed: a query on a saved database
+ * (`hdp query`'s warm cache) never computes one, nor loads the schemas and YAML parsers.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see above
+const config = (): typeof Config => require("@hdp/config") as typeof Config;
 
 /** A value as SQLite holds it (blobs never occur in the estate tables). */
 export type SqlValue = string | number | null;
@@ -72,14 +79,14 @@ export class EstateView {
   effectiveSources(env: string): readonly EffectiveSource[] {
     return (
       this.effectiveByEnv.get(env)?.sources ??
-      this.estate.sources.map((s) => effectiveSource(s, env))
+      this.estate.sources.map((s) => config().effectiveSource(s, env))
     );
   }
 
   effective(env: string): EffectiveEstate {
     let e = this.effectiveByEnv.get(env);
     if (e === undefined) {
-      e = effectiveEstate(this.estate, env);
+      e = config().effectiveEstate(this.estate, env);
       this.effectiveByEnv.set(env, e);
     }
     return e;

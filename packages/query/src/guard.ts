@@ -1,5 +1,5 @@
 /** What a statement may be, and the errors and hints of the guard rails around the engine. */
-import { didYouMean } from "@hdp/config";
+import type * as Config from "@hdp/config";
 import { TABLES } from "./catalog";
 import { QueryError } from "./errors";
 
@@ -34,7 +34,8 @@ export function hintFor(msg: string): { hint?: string } {
   const table = /^no such table: (?:.*\.)?(\S+)$/.exec(msg);
   const ambiguous = /^ambiguous column name: (\S+)$/.exec(msg);
   const suggest = (word: string, from: readonly string[]) =>
-    didYouMean(word, from).replace(/^; /, "");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: an error's hint only
+    (require("@hdp/config") as typeof Config).didYouMean(word, from).replace(/^; /, "");
   let hint = "";
   if (col !== null) hint = suggest(col[1], ALL_COLUMNS) || "hdp query --schema lists every column";
   else if (table !== null)

@@ -1,9 +1,10 @@
 /** `hdp query`: SQL over the config tree; with --write, UPDATE and DELETE change the YAML files. */
 import { statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import Table from "cli-table3";
+import type CliTable from "cli-table3";
 import { Option, type Command } from "commander";
-import { formatError, loadEstate, type ConfigError } from "@hdp/config";
+import type * as Config from "@hdp/config";
+import type { ConfigError, LoadResult } from "@hdp/config";
 import {
   EstateDatabase,
   formatQueryError,
@@ -22,6 +23,7 @@ import { configsDir, displayPath } from "../paths";
 import { configErrorLine } from "../report";
 import { colors, type Colors } from "../terminal";
 import { indexCacheOptions, indexCacheRoot } from "../options";
+import { plainTable } from "../plain-table";
 import { WarmCache } from "../warm-cache";
 
 export const QUERY_FORMATS = ["table", "json", "csv", "paths"] as const;
@@ -73,6 +75,13 @@ export type QueryOutcome =
   | { readonly kind: "write"; readonly result: WriteBackResult; readonly dryRun: boolean }
   | { readonly kind: "error"; readonly error: QueryError; readonly skipped: Skipped };
 
+/**
+ * @hdp/config, loaded only when the estate is loaded (or an error of it shown): a warm query
+ * answers from the saved database without the schemas and the YAML parsers.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see above
+const config = (): typeof Config => require("@hdp/config") as typeof Config;
+
 const NONE: Skipped = { files: [], errors: [] };
 const usage = (message: string) => new QueryError(message, { kind: "usage" });
 
@@ -98,7 +107,7 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
   }
   const env = o.env === undefined ? {} : { env: o.env };
   if (o.write === true || o.dryRun === true) {
-    const loaded = loadEstate(o.configs);
+    const loaded = config().loadEstate(o.configs);
     const skipped = skippedOf(loaded);
     try {
       const diffRoot = relative(o.cwd ?? process.cwd(), loaded.estate.root)
@@ -119,27 +128,12 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
   const cache =
     o.cacheDir === undefined ? undefined : new WarmCache(WarmCache.dirFor(o.cacheDir, root), root);
   const needed = EstateDatabase.tablesNamedBy(o.sql);
-  const saved = cache?.read<QuerySnapshot>("query");
-  let skipped: Skipped = saved?.skipped ?? NONE;
-  let fresh: { db: EstateDatabase; envs: readonly string[] } | undefined;
+  const answer =
+    (await answerFromSaved(cache, needed, (db) => db.query(o.sql!), env)) ??
+    (await answerAfresh(root, cache, (db) => db.query(o.sql!), env));
+  if (answer.kind === "error") return answer;
+  const { result, skipped } = answer;
   try {
-    let db = await openSaved(cache, saved, needed, env);
-    if (db === undefined) {
-      const loaded = loadEstate(root, cache?.loadOptions() ?? {});
-      skipped = skippedOf(loaded);
-      db = await EstateDatabase.open(loaded.estate, { ...env, snapshots: cache !== undefined });
-      fresh = { db, envs: loaded.estate.environments.map((e) => e.name) };
-      // Keep what earlier queries of this tree needed, so a query of another table stays warm.
-      const before = cache?.readAnyTree<QuerySnapshot>("query")?.filled ?? [];
-      if (cache !== undefined) db.fill(before);
-    }
-    let result: QueryResult;
-    try {
-      result = db.query(o.sql);
-    } finally {
-      if (fresh !== undefined && cache !== undefined) save(cache, fresh, skipped);
-      db.close();
-    }
     if (o.format === "paths") {
       const names = result.columns.map((c) => c.toLowerCase());
       if (!names.includes("file") || !names.includes("line")) {
@@ -156,30 +150,79 @@ export async function runQuery(o: QueryOptions): Promise<QueryOutcome> {
   }
 }
 
-const skippedOf = (loaded: ReturnType<typeof loadEstate>): Skipped => ({
+type Answer =
+  | { readonly kind: "rows"; readonly result: QueryResult; readonly skipped: Skipped }
+  | { readonly kind: "error"; readonly error: QueryError; readonly skipped: Skipped };
+
+/**
+ * The answer from the saved database, or undefined when there is none for this very tree and
+ * code (or it lacks a table the query names). The database is opened and the query run while
+ * the tree is still being indexed (its files stat-ed on a worker thread): the answer is
+ * returned only once the finished index shows the saved database is this tree's, and thrown
+ * away otherwise — a guess never reaches the output.
+ */
+async function answerFromSaved(
+  cache: WarmCache | undefined,
+  needed: readonly string[],
+  ask: (db: EstateDatabase) => QueryResult,
+  env: { env?: string },
+): Promise<Answer | undefined> {
+  const saved = cache?.peek<QuerySnapshot>("query");
+  if (saved === undefined) return undefined;
+  const { value } = saved;
+  if (!Array.isArray(value.filled) || !needed.every((t) => value.filled.includes(t)))
+    return undefined;
+  const bytes = saved.bytes(value.bytes);
+  if (bytes === undefined) return undefined;
+  let answer: Answer | undefined;
+  try {
+    const db = await EstateDatabase.openSnapshot(bytes, value.envs, value.filled, env);
+    try {
+      answer = { kind: "rows", result: ask(db), skipped: value.skipped };
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    // A QueryError (the SQL, an unknown --env) is the answer; anything else (bytes that are no
+    // database after all) means building it afresh, where a bug would show again.
+    if (e instanceof QueryError) answer = { kind: "error", error: e, skipped: value.skipped };
+  }
+  // Another tree's (or code's) answer is never shown.
+  return saved.current() ? answer : undefined;
+}
+
+/** Loads the estate, fills SQLite, answers, and saves the database for the next query. */
+async function answerAfresh(
+  root: string,
+  cache: WarmCache | undefined,
+  ask: (db: EstateDatabase) => QueryResult,
+  env: { env?: string },
+): Promise<Answer> {
+  const loaded = config().loadEstate(root, cache?.loadOptions() ?? {});
+  const skipped = skippedOf(loaded);
+  try {
+    const db = await EstateDatabase.open(loaded.estate, { ...env, snapshots: cache !== undefined });
+    const fresh = { db, envs: loaded.estate.environments.map((e) => e.name) };
+    // Keep what earlier queries of this tree needed, so a query of another table stays warm.
+    const before = cache?.readAnyTree<QuerySnapshot>("query")?.filled ?? [];
+    if (cache !== undefined) db.fill(before);
+    try {
+      return { kind: "rows", result: ask(db), skipped };
+    } finally {
+      if (cache !== undefined) save(cache, fresh, skipped);
+      db.close();
+    }
+  } catch (e) {
+    if (e instanceof QueryError) return { kind: "error", error: e, skipped };
+    throw e;
+  }
+}
+
+const skippedOf = (loaded: LoadResult): Skipped => ({
   root: loaded.estate.root,
   files: loaded.skippedFiles,
   errors: loaded.errors,
 });
-
-/** The saved database of this very tree, when it holds every table `needed`. */
-async function openSaved(
-  cache: WarmCache | undefined,
-  saved: QuerySnapshot | undefined,
-  needed: readonly string[],
-  env: { env?: string },
-): Promise<EstateDatabase | undefined> {
-  if (cache === undefined || saved === undefined) return undefined;
-  if (!needed.every((t) => saved.filled.includes(t))) return undefined;
-  const bytes = cache.readBytes("query", saved.bytes);
-  if (bytes === undefined) return undefined;
-  try {
-    return await EstateDatabase.openSnapshot(bytes, saved.envs, saved.filled, env);
-  } catch (e) {
-    if (e instanceof QueryError) throw e; // an unknown --env, as without the cache
-    return undefined; // not a database after all: build it afresh
-  }
-}
 
 function save(
   cache: WarmCache,
@@ -239,10 +282,14 @@ export function renderQuery(
 function skippedNote(s: Skipped, cwd: string, c: Colors): string {
   if (s.files.length === 0) return "";
   const line = (e: ConfigError): string =>
-    s.root === undefined ? formatError(e) : configErrorLine(e, s.root, cwd, c);
+    s.root === undefined ? config().formatError(e) : configErrorLine(e, s.root, cwd, c);
   const errors = s.errors.map((e) => `  ${line(e)}`).join("\n");
   return `hdp query: ${s.files.length} file(s) with errors were left out; the answer covers the rest:\n${errors}\n`;
 }
+
+/** cli-table3, loaded for what {@link plainTable} leaves to it (and the schema). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see above
+const Table = (): typeof CliTable => require("cli-table3") as typeof CliTable;
 
 /** No colours (output is often piped), no rule between rows. */
 const PLAIN = { head: [], border: [], compact: true };
@@ -252,9 +299,14 @@ const show = (v: SqlValue): string => (v === null ? "NULL" : String(v));
 export function renderRows(r: QueryResult, format: QueryFormat, root: string, cwd: string): string {
   switch (format) {
     case "table": {
-      const t = new Table({ head: [...r.columns], style: PLAIN });
-      for (const row of r.rows) t.push(row.map(show));
-      return `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? "" : "s"})\n`;
+      const cells = r.rows.map((row) => row.map(show));
+      let drawn = plainTable(r.columns, cells);
+      if (drawn === undefined) {
+        const t = new (Table())({ head: [...r.columns], style: PLAIN });
+        for (const row of cells) t.push(row);
+        drawn = t.toString();
+      }
+      return `${drawn}\n(${r.rows.length} row${r.rows.length === 1 ? "" : "s"})\n`;
     }
     case "json": {
       const seen = new Map<string, number>();
@@ -294,7 +346,7 @@ function csvField(v: SqlValue): string {
 function renderSchema(tables: readonly TableSchema[]): string {
   return tables
     .map((t) => {
-      const table = new Table({
+      const table = new (Table())({
         head: ["column", "type", "writes to (YAML)", "description"],
         style: PLAIN,
       });
@@ -321,7 +373,9 @@ function renderWrite(r: WriteBackResult, dryRun: boolean): Rendered {
       return { stdout: r.diff, stderr: notes + summary };
     }
     case "invalid": {
-      const lines = [...r.problems, ...r.errors.map(formatError)].map((l) => `  ${l}\n`).join("");
+      const lines = [...r.problems, ...r.errors.map((e) => config().formatError(e))]
+        .map((l) => `  ${l}\n`)
+        .join("");
       const head =
         r.diff === ""
           ? "hdp query: nothing written:\n"
