@@ -4,6 +4,7 @@
  * line, the text renderer and the exit code.
  */
 import { isAbsolute, resolve } from "node:path";
+import type { Writable } from "node:stream";
 import Table from "cli-table3";
 import { InvalidArgumentError, type Command } from "commander";
 import type { ConfigError } from "@hdp/config";
@@ -22,6 +23,7 @@ import {
 } from "@hdp/plan";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
 import { writeOutput } from "../output";
+import { writePieces } from "../stream-output";
 import { configsDir, displayPath } from "../paths";
 import { configErrorLine } from "../report";
 import { colors, type Colors } from "../terminal";
@@ -33,6 +35,8 @@ export interface PlanIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** stdout as a stream (`--json -` is written to it with backpressure); see the CLI's Io. */
+  readonly stdoutStream?: Writable;
   /** Draw a live progress line; default: stderr is a terminal and CI is not set. */
   readonly interactive?: boolean;
 }
@@ -123,7 +127,16 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
     });
     display.end();
     const shown = displayPath(configs, io.cwd);
-    if (o.json !== undefined) writeOutput("--json", o.json, result.inventoryJson(), io.cwd);
+    if (o.json !== undefined) {
+      // Stack by stack: the preset's inventory (~1 GB) is beyond V8's longest string.
+      await writePieces(
+        "--json",
+        o.json,
+        result.inventoryPieces(),
+        io.cwd,
+        io.stdoutStream ?? io.stdout,
+      );
+    }
     if (o.markdown !== undefined) {
       writeOutput("--markdown", o.markdown, renderMarkdown(result, shown), io.cwd);
     }
@@ -312,7 +325,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .addOption(configsOption())
     .option("--stack <names...>", "stacks to plan (default: every stack); not with --env")
     .option("--env <envs...>", "plan every stack of these environments; not with --stack")
-    .option("--json <file>", "write the full inventory (deterministic JSON)")
+    .option(
+      "--json <file>",
+      "write the full inventory (deterministic JSON); - writes it to stdout (the report goes to stderr)",
+    )
     .option("--policy-json <file>", "write the policy findings (JSON, for CI tooling)")
     .option("--markdown <file>", "write a pull-request comment of the plan or diff")
     .option("--base <ref>", "also plan this git revision and show the diff from it")
@@ -338,7 +354,9 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       const r = await runPlan(opts, io);
       if (r.kind === "config-errors") io.stderr(renderPlanConfigErrors(r, io.cwd, ctx.err));
       else {
-        io.stdout(renderPlanText(r, io.cwd, ctx.out));
+        // With `--json -` stdout holds the inventory alone: the report goes to stderr.
+        if (opts.json === "-") io.stderr(renderPlanText(r, io.cwd, ctx.err));
+        else io.stdout(renderPlanText(r, io.cwd, ctx.out));
         io.stderr(renderPlanStats(r));
       }
       ctx.setExit(planExitCode(r));

@@ -35,6 +35,7 @@ function result(created: number): PlanResult {
       stacksInProcess: 0,
     },
     inventoryJson: () => "",
+    inventoryPieces: () => [],
   };
 }
 
