@@ -90,7 +90,7 @@ const CLOSED = new Error("the output closed before it drained");
 /** Resolves when `stream` drains; rejects on an error, or {@link CLOSED} if it closes first. */
 function drained(stream: Writable): Promise<void> {
   return new Promise((res, rej) => {
-    const done = (e?: unknown): void => {
+    const done = (e?: Error): void => {
       stream.off("drain", onDrain);
       stream.off("error", onError);
       stream.off("close", onClose);
@@ -98,7 +98,7 @@ function drained(stream: Writable): Promise<void> {
       else rej(e);
     };
     const onDrain = (): void => done();
-    const onError = (e: unknown): void => done(e);
+    const onError = (e: Error): void => done(e);
     const onClose = (): void => done(CLOSED);
     stream.on("drain", onDrain);
     stream.on("error", onError);
@@ -114,8 +114,8 @@ async function toStream(
   end: boolean,
 ): Promise<StreamEnd> {
   // An error between writes (EPIPE arrives asynchronously) is seen at the next wait.
-  let failure: unknown;
-  const onError = (e: unknown): void => {
+  let failure: Error | undefined;
+  const onError = (e: Error): void => {
     failure ??= e;
   };
   stream.on("error", onError);
