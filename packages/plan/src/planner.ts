@@ -112,6 +112,11 @@ export interface PlanStats {
   readonly workerCpuMs: readonly number[];
   /** Stacks planned in the calling process (`jobs: 0`, or a small plan by default). */
   readonly stacksInProcess: number;
+  /**
+   * Peak resident memory of the calling process, in bytes, when it planned stacks itself
+   * (`stacksInProcess > 0`; its whole peak, loaded estate included); else undefined.
+   */
+  readonly inProcessPeakRss: number | undefined;
 }
 
 export interface PlanResult {
@@ -318,6 +323,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
         workerPeakRss: pool.peakRss.filter((x) => x !== undefined),
         workerCpuMs: pool.cpuMs.filter((x) => x !== undefined),
         stacksInProcess: pool.ranHere,
+        inProcessPeakRss: pool.peakRssHere,
       },
       inventoryJson: () => [...inventoryPieces(project, okStacks(headPlan))].join(""),
       inventoryPieces: () => inventoryPieces(project, okStacks(headPlan)),

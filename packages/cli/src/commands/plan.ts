@@ -298,15 +298,30 @@ function diffTable(d: StackDiff): string[] {
   return [t.toString()];
 }
 
-/** One line on stderr: how the plan ran (not part of the report: it varies between runs). */
+/**
+ * One line on stderr: how the plan ran (not part of the report: it varies between runs) —
+ * where the stacks were planned (worker processes, this process, or both) and the peak memory
+ * of each place: per worker (the largest worker's), or this process's whole peak.
+ */
 export function renderPlanStats(r: PlanCommandResult): string {
   if (r.kind !== "planned") return "";
   const s = r.result.stats;
-  const peak =
-    s.workerPeakRss.length > 0
-      ? `, peak ${Math.round(Math.max(...s.workerPeakRss) / 2 ** 20)} MB per worker`
-      : "";
-  return `planned ${n(s.stacksPlanned)} stack(s), ${n(s.stacksCached)} from cache, in ${(s.durationMs / 1000).toFixed(1)} s${peak}\n`;
+  const mb = (bytes: number): string => `${n(Math.round(bytes / 2 ** 20))} MB`;
+  const here =
+    s.stacksInProcess > 0 && s.inProcessPeakRss !== undefined
+      ? `in this process (peak ${mb(s.inProcessPeakRss)})`
+      : undefined;
+  const workers =
+    s.workerPeakRss.length > 0 ? `peak ${mb(Math.max(...s.workerPeakRss))} per worker` : undefined;
+  const where =
+    here !== undefined && workers !== undefined
+      ? `, ${n(s.stacksInProcess)} ${here}, the rest on ${n(s.workerPeakRss.length)} worker(s), ${workers}`
+      : here !== undefined
+        ? `, ${here}`
+        : workers !== undefined
+          ? `, ${workers}`
+          : "";
+  return `planned ${n(s.stacksPlanned)} stack(s), ${n(s.stacksCached)} from cache, in ${(s.durationMs / 1000).toFixed(1)} s${where}\n`;
 }
 
 export const jobsArg = (v: string): number => {

@@ -33,6 +33,7 @@ function result(created: number): PlanResult {
       workerPeakRss: [],
       workerCpuMs: [],
       stacksInProcess: 0,
+      inProcessPeakRss: undefined,
     },
     inventoryJson: () => "",
     inventoryPieces: () => [],
