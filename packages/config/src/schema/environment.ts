@@ -1,6 +1,7 @@
 /** `configs/environments/<env>.yaml`: one deployment environment (dev, stage, prod). */
 import { z } from "zod";
 import { ENVIRONMENT_CLASSES } from "@hdp/naming";
+import { DEFAULT_RESOURCE_BUDGET } from "../stack-size";
 import { access } from "./access";
 import { DOMAIN_IDS, kebabId } from "./common";
 import { databricksGroups } from "./groups";
@@ -191,11 +192,11 @@ export const environment = z.strictObject({
   sharding: z
     .strictObject({
       /** Most resources one stack may hold. */
-      resourceBudget: z.int().min(100).max(50000).default(3000),
+      resourceBudget: z.int().min(100).max(50000).default(DEFAULT_RESOURCE_BUDGET),
       /** Without shards, the environment is one stack named after it. */
       shards: z.array(shard).default([]),
     })
-    .default({ resourceBudget: 3000, shards: [] }),
+    .default({ resourceBudget: DEFAULT_RESOURCE_BUDGET, shards: [] }),
   /** Where reads of PHI are recorded, and for how long (the audit trail). */
   audit: audit.prefault({}),
   /**

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeAtomically, type Estate } from "@hdp/config";
+import { estimateStackResources, writeAtomically, type Estate } from "@hdp/config";
 import type { PlanCache } from "./cache";
 import { canonicalJson } from "../inventory/canonical-json";
 import { plannerHash } from "../revisions/code-hash";
@@ -84,42 +84,13 @@ export function coreOf(estate: Estate, stack: string): string | undefined {
 export const exportsHash = (e: StackOutputs): string =>
   sha256(canonicalJson({ outputs: e.outputs, secret: [...(e.secretOutputNames ?? [])].sort() }));
 
-/** Resources the program creates per source, besides one or so per table (measured, rough). */
-const RESOURCES_PER_SOURCE = 14;
-/** Resources of an environment's shared part, its core (keys, buckets, MWAA, catalogs), rough. */
-const RESOURCES_SHARED = 430;
-
 /**
- * Rough sizes of stacks in resources, to start the largest first and to tell a small plan (see
- * the pool's auto mode): 14 per source and one per table (the health-system preset: 3,750
- * sources and 123,625 tables make ~175,000 per environment); a core holds the shared part
- * (~430), an unsharded stack the whole estate. The tables are counted per source once, not per stack (nor per comparison
- * of the sort).
+ * Estimated sizes of stacks in resources, to start the largest first and to tell a small plan
+ * (see the pool's auto mode): @hdp/config's estimate, the one `hdp simulate estate` sizes shards
+ * with (a core holds the shared part, ~430; a shard its sources; an unsharded stack both).
  */
-export function estimatedResources(estate: Estate, stacks: Iterable<string>): Map<string, number> {
-  const perSource = new Map<string, number>();
-  for (const t of estate.tables) perSource.set(t.source, (perSource.get(t.source) ?? 0) + 1);
-  const whole =
-    RESOURCES_SHARED + RESOURCES_PER_SOURCE * estate.sources.length + estate.tables.length;
-  const out = new Map<string, number>();
-  for (const stack of stacks) {
-    const found = findStack(estate, stack);
-    out.set(
-      stack,
-      found === undefined
-        ? 0
-        : found.spec.shard === undefined
-          ? whole
-          : found.spec.shard === "core"
-            ? RESOURCES_SHARED
-            : found.spec.sources.reduce(
-                (n, s) => n + RESOURCES_PER_SOURCE + (perSource.get(s) ?? 0),
-                0,
-              ),
-    );
-  }
-  return out;
-}
+export const estimatedResources = (estate: Estate, stacks: Iterable<string>): Map<string, number> =>
+  estimateStackResources(estate, stacks);
 
 /**
  * The order stacks are handed to workers: one environment after another (in the estate's
