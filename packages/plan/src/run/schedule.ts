@@ -6,8 +6,8 @@
  * entry is written by the process that planned it (see `plan-job.ts`); its inventory is read
  * back from the cache only when asked for.
  */
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { estimateStackResources, writeAtomically, type Estate } from "@hdp/config";
 import type { PlanCache } from "./cache";
 import { canonicalJson } from "../inventory/canonical-json";
@@ -18,6 +18,7 @@ import type { StackOutputs } from "@hdp/recorder";
 import type { Revision } from "../revisions/revision";
 import { stackPolicyContext, stackPolicyKey, type PolicyFinding } from "../policy/policy";
 import { findStack, sha256, sliceHash } from "../revisions/slices";
+import { pruneSliceFiles, touchSliceFile } from "./slice-files";
 
 /** The result of one stack of one revision. */
 export type StackResult =
@@ -299,6 +300,7 @@ function sliceHashes(
   if (file !== undefined) {
     try {
       known = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+      touchSliceFile(file);
     } catch {
       known = {}; // none yet, or damaged: computed afresh
     }
@@ -317,15 +319,8 @@ function sliceHashes(
     save() {
       if (file === undefined || !added) return;
       if (!writeAtomically(file, JSON.stringify(known))) return;
-      // Only the latest tree's are kept: older trees' hashes are never asked for again.
-      try {
-        for (const f of readdirSync(dirname(file))) {
-          if (f.endsWith(".json") && join(dirname(file), f) !== file)
-            rmSync(join(dirname(file), f), { force: true });
-        }
-      } catch {
-        // an untidy cache is still a cache
-      }
+      // The few most recently used trees' are kept: other checkouts share this cache.
+      pruneSliceFiles(file);
     },
   };
 }
