@@ -9,8 +9,8 @@
 import type { Estate, Source, Table } from "./estate";
 import { CORE_SHARD } from "./stacks";
 
-/** The budget of an environment that sets none (`sharding.resourceBudget`). */
-export const DEFAULT_RESOURCE_BUDGET = 3000;
+/** The budget of an environment that sets none (`sharding.resourceBudget`), defined with the schema. */
+export { DEFAULT_RESOURCE_BUDGET } from "./schema/environment";
 
 /** Resources of an environment's shared part, its core (keys, lake, catalog, MWAA, audit, access; ~400-420). */
 export const CORE_RESOURCES = 430;

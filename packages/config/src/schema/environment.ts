@@ -1,11 +1,16 @@
 /** `configs/environments/<env>.yaml`: one deployment environment (dev, stage, prod). */
 import { z } from "zod";
 import { ENVIRONMENT_CLASSES } from "@hdp/naming";
-import { DEFAULT_RESOURCE_BUDGET } from "../stack-size";
 import { access } from "./access";
 import { DOMAIN_IDS, kebabId } from "./common";
 import { databricksGroups } from "./groups";
 import { audit, offAccountCopy, workspaceHardening } from "./hardening";
+
+/**
+ * The budget of an environment that sets none (`sharding.resourceBudget`): the most resources one
+ * stack may hold. Stacks are sized against it with `estimateStackResources` (stack-size.ts).
+ */
+export const DEFAULT_RESOURCE_BUDGET = 3000;
 
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
