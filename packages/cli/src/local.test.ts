@@ -81,7 +81,10 @@ describe("hdp local run refuses bad options", () => {
     );
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    const lines = r.stderr.trim().replace(/^hdp: /, "").split("\n");
+    const lines = r.stderr
+      .trim()
+      .replace(/^hdp: /, "")
+      .split("\n");
     expect(lines).toContain(line);
     expect(lines).toContain("--days: must be a whole number from 1 to 31 (got 0)");
     expect(lines).toHaveLength(2);
