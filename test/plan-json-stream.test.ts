@@ -1,5 +1,5 @@
 /**
- * `hdp plan --json` written stack by stack (the health-system preset's inventory, ~1 GB, is
+ * `hdp plan --json` written stack by stack (the health-system preset's inventory, 2.46 GB, is
  * beyond V8's longest string): the same bytes as the one-string rendering it replaced, over the
  * sample estate and a generated one, to a file and to stdout (`-`), and no write larger than
  * one stack's entry.

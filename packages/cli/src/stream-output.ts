@@ -1,5 +1,5 @@
 /**
- * Output too large for one string (`hdp plan --json` of the health-system preset is ~1 GB,
+ * Output too large for one string (`hdp plan --json` of the health-system preset is 2.46 GB,
  * beyond V8's longest string), written piece by piece: to stdout (`-`) with backpressure, to a
  * device or pipe given by path (`/dev/stdout`) as it is, or to a file all or nothing (a
  * temporary file beside it, then a rename). No piece is joined to another.

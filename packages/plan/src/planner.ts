@@ -140,7 +140,7 @@ export interface PlanResult {
   readonly stats: PlanStats;
   /**
    * The working tree's inventory (canonical JSON) as one string. Beyond V8's longest string
-   * (~0.5–1 GB; the health-system preset's inventory is ~1 GB) this throws: write large
+   * (~0.5–1 GB; the health-system preset's inventory is 2.46 GB) this throws: write large
    * inventories with {@link PlanResult.inventoryPieces}.
    */
   inventoryJson(): string;

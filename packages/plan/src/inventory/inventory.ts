@@ -126,7 +126,7 @@ export const renderStack = (inv: StackInventory): string => canonicalJson(inv, S
 /**
  * The inventory document in pieces, one stack entry at a time (stacks sorted here by name), so
  * a caller can write an inventory of any size without holding it: the whole document of the
- * health-system preset (~1 GB) is beyond V8's longest string. Each stack's `json()` is called
+ * health-system preset (2.46 GB) is beyond V8's longest string. Each stack's `json()` is called
  * once, when its turn comes (a cached stack is read back from disk then). The pieces joined are
  * exactly {@link renderInventory}'s bytes; the longest piece is one stack entry.
  */
