@@ -127,6 +127,13 @@ async function calibrate(dir: string): Promise<{ perSource: number; core: number
   };
 }
 
+/** SHA-256 of a document written in pieces (a large inventory is beyond V8's longest string). */
+function sha256Of(pieces: Iterable<string>): string {
+  const hash = createHash("sha256");
+  for (const p of pieces) hash.update(p);
+  return hash.digest("hex");
+}
+
 interface RunReport {
   ms: number;
   /** CPU time of this process and its workers (user + system). */
@@ -209,9 +216,13 @@ async function runMode(mode: "naive" | "plan", configs: string, cacheDir: string
     stacks: r.head.stacks.length,
     cached: r.stats.stacksCached,
     peakRss: process.resourceUsage().maxRSS * 1024,
-    workerPeakRss: [...r.stats.workerPeakRss],
+    // In-process runs: the calling process's peak stands in for the (one) worker's.
+    workerPeakRss:
+      r.stats.inProcessPeakRss !== undefined
+        ? [...r.stats.workerPeakRss, r.stats.inProcessPeakRss]
+        : [...r.stats.workerPeakRss],
     inProcess: r.stats.stacksInProcess,
-    inventorySha: createHash("sha256").update(r.inventoryJson()).digest("hex"),
+    inventorySha: sha256Of(r.inventoryPieces()),
     problems: [
       ...r.problems.map((p) => p.message),
       ...r.policy.findings.map((f) => `policy ${f.level} ${f.rule} ${f.stack}: ${f.message}`),

@@ -10,6 +10,8 @@ import { landingRows, localRun, localRunConfigs } from "./support/local-run";
 
 const DAYS = 2;
 const ROWS = 40;
+/** The share of rows made bad (`--bad-rows`); the default, 1%, would give ~one of 80. */
+const BAD_ROWS = 0.2;
 
 /** A landed or read-back scalar as text. */
 const text = (v: unknown): string =>
@@ -68,9 +70,9 @@ test("a CDC source's updates and deletes across days reach silver; bad rows are 
     String(DAYS),
     "--rows",
     String(ROWS),
-    // Seed 24: a feed with deletes and bad rows of two kinds (the assertions below need both).
-    "--seed",
-    "24",
+    // Bad rows on purpose, a fifth of them: quarantine gets work whatever the seed draws.
+    "--bad-rows",
+    String(BAD_ROWS),
     "--out",
     out,
   ]);
@@ -124,9 +126,12 @@ test("a CDC source's updates and deletes across days reach silver; bad rows are 
   expect(table!.layers.silver!.rows).toBe(expected.size);
   expect(table!.layers.bronze!.rows).toBe(DAYS * ROWS);
 
-  // Bad rows are in quarantine, each with its reason; the summary groups the reasons.
+  // Bad rows are in quarantine, each with its reason; the summary groups the reasons. They are
+  // there because of --bad-rows: about a fifth of the rows (the default 1% gives ~one of 80).
   const bad = changes.filter((c) => !accepted(c.row));
-  expect(bad.length).toBeGreaterThan(0);
+  expect(s.simulated.tables[0].badOnPurpose).toBeGreaterThanOrEqual(0.1 * DAYS * ROWS);
+  expect(bad.length).toBeGreaterThanOrEqual(0.1 * DAYS * ROWS);
+  expect(table!.layers.quarantine!.rows).toBeGreaterThan(0);
   expect(table!.layers.quarantine!.rows).toBe(bad.length);
   const quarantine = await readDeltaTable(table!.layers.quarantine!.location!);
   expect(quarantine).toHaveLength(bad.length);

@@ -45,7 +45,11 @@ describe("hdp plan", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatchSnapshot();
     expect(r.stderr).toContain("plan: dev: 24 resources");
-    expect(r.stderr).toMatch(/planned 1 stack\(s\), 0 from cache, in \d+\.\d s/);
+    // --jobs 0 plans in this process: the stats line says so, and names no worker.
+    expect(r.stderr).toMatch(
+      /planned 1 stack\(s\), 0 from cache, in \d+\.\d s, in this process \(peak [\d,]+ MB\)\n/,
+    );
+    expect(r.stderr).not.toContain("worker");
   });
 
   it("writes the same inventory bytes on every run", async () => {

@@ -14,6 +14,7 @@ for (const stream of [process.stdout, process.stderr]) {
 run(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stdoutStream: process.stdout,
   cwd: process.cwd(),
   color: {
     stdout: colorEnabled(process.env, process.stdout.isTTY === true),

@@ -59,6 +59,38 @@ describe("hdp local run refuses bad options", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it.each([
+    ["lots", '--bad-rows: must be a share from 0 to 1, e.g. 0.05 (got "lots")'],
+    ["5%", '--bad-rows: must be a share from 0 to 1, e.g. 0.05 (got "5%")'],
+    ["-0.1", '--bad-rows: must be a share from 0 to 1, e.g. 0.05 (got "-0.1")'],
+    ["1.5", "--bad-rows: must be a share from 0 to 1, e.g. 0.05 (got 1.5)"],
+  ])("refuses --bad-rows %s with the other problems, and writes nothing", async (value, line) => {
+    const r = await hdp(
+      "local",
+      "run",
+      "--configs",
+      CONFIGS,
+      "--source",
+      "sunquest-lab",
+      "--days",
+      "0",
+      "--bad-rows",
+      value,
+      "--out",
+      "run",
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr
+      .trim()
+      .replace(/^hdp: /, "")
+      .split("\n");
+    expect(lines).toContain(line);
+    expect(lines).toContain("--days: must be a whole number from 1 to 31 (got 0)");
+    expect(lines).toHaveLength(2);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("asks for --source", async () => {
     const r = await hdp("local", "run", "--configs", CONFIGS, "--out", "run");
     expect(r.code).toBe(2);

@@ -18,13 +18,14 @@ export function writeOutput(option: string, file: string, content: string, cwd: 
   } catch (e) {
     rmSync(temp, { force: true });
     throw new CliError(
-      `cannot write ${option} ${displayPath(target, cwd)}: ${reason(e)}`,
+      `cannot write ${option} ${displayPath(target, cwd)}: ${writeFailure(e)}`,
       EXIT.problems,
     );
   }
 }
 
-function reason(e: unknown): string {
+/** Why a write failed, in words (`no such directory`, `permission denied`, …). */
+export function writeFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case "ENOENT":

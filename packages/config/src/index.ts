@@ -12,6 +12,13 @@ export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./s
 export { locateField } from "./locate";
 export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";
 export { CORE_SHARD } from "./stacks";
+export {
+  CORE_RESOURCES,
+  DEFAULT_RESOURCE_BUDGET,
+  estimateStackResources,
+  SHARD_OVERHEAD_RESOURCES,
+  sourceResources,
+} from "./stack-size";
 export { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG } from "./project";
 export { tableAuditRecord, type TableAuditRecord } from "./audit-location";
 export { DEFAULT_PIPELINE, DEFAULT_TASK_RETRIES, DEFAULT_TASK_TIMEOUT_MINUTES } from "./pipelines";

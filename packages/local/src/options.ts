@@ -17,13 +17,25 @@ export interface LocalRunOptions {
   /** Rows per table per day. */
   readonly rows: number;
   readonly seed: number;
+  /**
+   * Share of the simulated rows made bad on purpose (a wrong type, a null key, an overflow), to
+   * exercise quarantine; 0 to 1, as `hdp simulate data --bad-rows`. @default 0.01
+   */
+  readonly badRows: number;
   /** First day (`YYYY-MM-DD`). @default "2025-01-06" (as `hdp simulate data`) */
   readonly start: string;
   /** Absolute output folder: landing files, specs, the plan, the Delta tables, the log. */
   readonly out: string;
 }
 
-export const DEFAULTS = { env: "dev", days: 2, rows: 50, seed: 1, start: "2025-01-06" } as const;
+export const DEFAULTS = {
+  env: "dev",
+  days: 2,
+  rows: 50,
+  seed: 1,
+  badRows: 0.01,
+  start: "2025-01-06",
+} as const;
 /** Upper bounds that keep a local run local (one machine, one Spark driver). */
 export const LIMITS = { days: 31, rows: 100_000 } as const;
 
@@ -62,6 +74,8 @@ export function checkLocalRunOptions(estate: Estate, o: LocalRunOptions): string
   if (!Number.isInteger(o.rows) || o.rows < 1 || o.rows > LIMITS.rows)
     p.push(`--rows: must be a whole number from 1 to ${LIMITS.rows} (got ${o.rows})`);
   if (!Number.isSafeInteger(o.seed)) p.push(`--seed: must be a whole number (got ${o.seed})`);
+  if (!(Number.isFinite(o.badRows) && o.badRows >= 0 && o.badRows <= 1))
+    p.push(`--bad-rows: must be a share from 0 to 1, e.g. 0.05 (got ${o.badRows})`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start) || Number.isNaN(Date.parse(`${o.start}T00:00:00Z`)))
     p.push(`--start: must be a date YYYY-MM-DD (got ${o.start})`);
   const out = outDirProblem(o.out);

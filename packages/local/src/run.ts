@@ -148,7 +148,7 @@ export async function localRun(
   mkdirSync(o.out, { recursive: true });
   writeFileSync(
     join(o.out, MARKER),
-    `${JSON.stringify({ source: o.source, environment: o.env, days: o.days, rows: o.rows, seed: o.seed }, null, 2)}\n`,
+    `${JSON.stringify({ source: o.source, environment: o.env, days: o.days, rows: o.rows, seed: o.seed, badRows: o.badRows }, null, 2)}\n`,
   );
 
   progress(`simulating ${o.source} (${o.env}): ${o.rows} rows per table per day, ${o.days} day(s)`);
@@ -161,6 +161,7 @@ export async function localRun(
       days: o.days,
       seed: o.seed,
       start: o.start,
+      badShare: o.badRows,
     },
     localTarget(paths.landing),
   );

@@ -14,7 +14,7 @@ import { configChanges } from "./guard/config-changes";
 import { guardChanges, type GuardReport } from "./guard/guard";
 import { findingMessage } from "./report/guard-report";
 import { failureOriginLine, failureOrigins } from "./report/failure-origin";
-import { renderInventory } from "./inventory/inventory";
+import { inventoryPieces } from "./inventory/inventory";
 import { WorkerPool } from "./run/pool";
 import { gitRevision, workingTree, type Revision } from "./revisions/revision";
 import { changedStacks } from "./revisions/changed-since";
@@ -112,6 +112,11 @@ export interface PlanStats {
   readonly workerCpuMs: readonly number[];
   /** Stacks planned in the calling process (`jobs: 0`, or a small plan by default). */
   readonly stacksInProcess: number;
+  /**
+   * Peak resident memory of the calling process, in bytes, when it planned stacks itself
+   * (`stacksInProcess > 0`; its whole peak, loaded estate included); else undefined.
+   */
+  readonly inProcessPeakRss: number | undefined;
 }
 
 export interface PlanResult {
@@ -133,8 +138,17 @@ export interface PlanResult {
    */
   readonly policy: PolicyReport;
   readonly stats: PlanStats;
-  /** The working tree's inventory (canonical JSON). */
+  /**
+   * The working tree's inventory (canonical JSON) as one string. Beyond V8's longest string
+   * (~0.5–1 GB; the health-system preset's inventory is 2.46 GB) this throws: write large
+   * inventories with {@link PlanResult.inventoryPieces}.
+   */
   inventoryJson(): string;
+  /**
+   * The same bytes as {@link PlanResult.inventoryJson}, one stack entry at a time (each read
+   * back from the cache when its turn comes), for writing an inventory of any size.
+   */
+  inventoryPieces(): Iterable<string>;
 }
 
 /**
@@ -309,18 +323,20 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
         workerPeakRss: pool.peakRss.filter((x) => x !== undefined),
         workerCpuMs: pool.cpuMs.filter((x) => x !== undefined),
         stacksInProcess: pool.ranHere,
+        inProcessPeakRss: pool.peakRssHere,
       },
-      inventoryJson: () =>
-        renderInventory(
-          project,
-          headPlan.stacks.flatMap((r) => (r.ok ? [{ stack: r.stack, json: r.json() }] : [])),
-        ),
+      inventoryJson: () => [...inventoryPieces(project, okStacks(headPlan))].join(""),
+      inventoryPieces: () => inventoryPieces(project, okStacks(headPlan)),
     };
   } finally {
     await pool.close();
     for (const r of revisions) r.cleanup();
   }
 }
+
+/** The stacks of a plan that have an inventory, their JSON read only when asked for. */
+const okStacks = (p: RevisionPlan): { stack: string; json: () => string }[] =>
+  p.stacks.flatMap((r) => (r.ok ? [{ stack: r.stack, json: r.json }] : []));
 
 const pick = (results: Map<string, StackResult>, names: readonly string[]): StackResult[] =>
   [...names].sort().map((n) => results.get(n) as StackResult);

@@ -17,6 +17,7 @@ export {
   type TableStats,
 } from "./data/simulate-data";
 export { localTarget, TargetError, type Target } from "./data/sinks";
+export { BlockWorkerError } from "./data/block-pool";
 export { parseS3Url, s3Target, type S3TargetOptions } from "./data/s3-target";
 export { type DataFormat, type Sink } from "./data/writers";
 export { isValidNpi, npiFor, RESTRICTED_ZIP3 } from "./data/health";

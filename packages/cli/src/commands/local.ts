@@ -29,9 +29,17 @@ interface Flags {
   days: string;
   rows: string;
   seed: string;
+  badRows: string;
   configs?: string;
   out?: string;
   format: "text" | "json";
+}
+
+/** A share from 0 to 1 from a flag (`0.05`, `.05`, `1`), or a problem line. */
+function share(flag: string, v: string, problems: string[]): number {
+  if (/^(\d+(\.\d*)?|\.\d+)$/.test(v.trim())) return Number(v);
+  problems.push(`${flag}: must be a share from 0 to 1, e.g. 0.05 (got "${v}")`);
+  return Number.NaN;
 }
 
 /** A whole number from a flag, or a problem line. */
@@ -57,6 +65,11 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
     .option("--days <n>", "daily landing partitions to simulate and run", String(DEFAULTS.days))
     .option("--rows <n>", "rows per table per day", String(DEFAULTS.rows))
     .option("--seed <n>", "random seed of the simulated data", String(DEFAULTS.seed))
+    .option(
+      "--bad-rows <share>",
+      "share of simulated rows made bad on purpose (wrong type, null key, overflow) to exercise quarantine, 0-1",
+      String(DEFAULTS.badRows),
+    )
     .addOption(configsOption())
     .option("--out <dir>", "output folder (default: .hdp/local/<source> beside configs/)")
     .addOption(
@@ -79,6 +92,7 @@ export function registerLocal(program: Command, ctx: CommandContext): void {
         days: whole("--days", flags.days, problems),
         rows: whole("--rows", flags.rows, problems),
         seed: whole("--seed", flags.seed, problems),
+        badRows: share("--bad-rows", flags.badRows, problems),
         start: DEFAULTS.start,
         out:
           flags.out !== undefined

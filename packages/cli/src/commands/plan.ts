@@ -4,6 +4,7 @@
  * line, the text renderer and the exit code.
  */
 import { isAbsolute, resolve } from "node:path";
+import type { Writable } from "node:stream";
 import Table from "cli-table3";
 import { InvalidArgumentError, type Command } from "commander";
 import type { ConfigError } from "@hdp/config";
@@ -22,6 +23,7 @@ import {
 } from "@hdp/plan";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
 import { writeOutput } from "../output";
+import { writePieces } from "../stream-output";
 import { configsDir, displayPath } from "../paths";
 import { configErrorLine } from "../report";
 import { colors, type Colors } from "../terminal";
@@ -33,6 +35,8 @@ export interface PlanIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** stdout as a stream (`--json -` is written to it with backpressure); see the CLI's Io. */
+  readonly stdoutStream?: Writable;
   /** Draw a live progress line; default: stderr is a terminal and CI is not set. */
   readonly interactive?: boolean;
 }
@@ -123,7 +127,16 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
     });
     display.end();
     const shown = displayPath(configs, io.cwd);
-    if (o.json !== undefined) writeOutput("--json", o.json, result.inventoryJson(), io.cwd);
+    if (o.json !== undefined) {
+      // Stack by stack: the preset's inventory (2.46 GB measured) is beyond V8's longest string.
+      await writePieces(
+        "--json",
+        o.json,
+        result.inventoryPieces(),
+        io.cwd,
+        io.stdoutStream ?? io.stdout,
+      );
+    }
     if (o.markdown !== undefined) {
       writeOutput("--markdown", o.markdown, renderMarkdown(result, shown), io.cwd);
     }
@@ -285,15 +298,30 @@ function diffTable(d: StackDiff): string[] {
   return [t.toString()];
 }
 
-/** One line on stderr: how the plan ran (not part of the report: it varies between runs). */
+/**
+ * One line on stderr: how the plan ran (not part of the report: it varies between runs) —
+ * where the stacks were planned (worker processes, this process, or both) and the peak memory
+ * of each place: per worker (the largest worker's), or this process's whole peak.
+ */
 export function renderPlanStats(r: PlanCommandResult): string {
   if (r.kind !== "planned") return "";
   const s = r.result.stats;
-  const peak =
-    s.workerPeakRss.length > 0
-      ? `, peak ${Math.round(Math.max(...s.workerPeakRss) / 2 ** 20)} MB per worker`
-      : "";
-  return `planned ${n(s.stacksPlanned)} stack(s), ${n(s.stacksCached)} from cache, in ${(s.durationMs / 1000).toFixed(1)} s${peak}\n`;
+  const mb = (bytes: number): string => `${n(Math.round(bytes / 2 ** 20))} MB`;
+  const here =
+    s.stacksInProcess > 0 && s.inProcessPeakRss !== undefined
+      ? `in this process (peak ${mb(s.inProcessPeakRss)})`
+      : undefined;
+  const workers =
+    s.workerPeakRss.length > 0 ? `peak ${mb(Math.max(...s.workerPeakRss))} per worker` : undefined;
+  const where =
+    here !== undefined && workers !== undefined
+      ? `, ${n(s.stacksInProcess)} ${here}, the rest on ${n(s.workerPeakRss.length)} worker(s), ${workers}`
+      : here !== undefined
+        ? `, ${here}`
+        : workers !== undefined
+          ? `, ${workers}`
+          : "";
+  return `planned ${n(s.stacksPlanned)} stack(s), ${n(s.stacksCached)} from cache, in ${(s.durationMs / 1000).toFixed(1)} s${where}\n`;
 }
 
 export const jobsArg = (v: string): number => {
@@ -312,7 +340,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .addOption(configsOption())
     .option("--stack <names...>", "stacks to plan (default: every stack); not with --env")
     .option("--env <envs...>", "plan every stack of these environments; not with --stack")
-    .option("--json <file>", "write the full inventory (deterministic JSON)")
+    .option(
+      "--json <file>",
+      "write the full inventory (deterministic JSON); - writes it to stdout (the report goes to stderr)",
+    )
     .option("--policy-json <file>", "write the policy findings (JSON, for CI tooling)")
     .option("--markdown <file>", "write a pull-request comment of the plan or diff")
     .option("--base <ref>", "also plan this git revision and show the diff from it")
@@ -338,7 +369,9 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       const r = await runPlan(opts, io);
       if (r.kind === "config-errors") io.stderr(renderPlanConfigErrors(r, io.cwd, ctx.err));
       else {
-        io.stdout(renderPlanText(r, io.cwd, ctx.out));
+        // With `--json -` stdout holds the inventory alone: the report goes to stderr.
+        if (opts.json === "-") io.stderr(renderPlanText(r, io.cwd, ctx.err));
+        else io.stdout(renderPlanText(r, io.cwd, ctx.out));
         io.stderr(renderPlanStats(r));
       }
       ctx.setExit(planExitCode(r));

@@ -17,6 +17,7 @@ import {
   s3Target,
   simulateData,
   TargetError,
+  BlockWorkerError,
   writeEstate,
   type DataFormat,
   type DataResult,
@@ -217,6 +218,12 @@ export function registerSimulate(
           io.stdout(renderData(result, out));
         } catch (e) {
           if (e instanceof TargetError) throw new CliError(e.message, EXIT.problems);
+          if (e instanceof BlockWorkerError) {
+            throw new CliError(
+              `simulate data failed: ${e.message}; the files it had not finished were removed (${out} holds only whole files, not every table)`,
+              EXIT.problems,
+            );
+          }
           throw e;
         }
         setExit(EXIT.ok);

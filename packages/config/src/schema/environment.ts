@@ -6,6 +6,12 @@ import { DOMAIN_IDS, kebabId } from "./common";
 import { databricksGroups } from "./groups";
 import { audit, offAccountCopy, workspaceHardening } from "./hardening";
 
+/**
+ * The budget of an environment that sets none (`sharding.resourceBudget`): the most resources one
+ * stack may hold. Stacks are sized against it with `estimateStackResources` (stack-size.ts).
+ */
+export const DEFAULT_RESOURCE_BUDGET = 3000;
+
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -191,11 +197,11 @@ export const environment = z.strictObject({
   sharding: z
     .strictObject({
       /** Most resources one stack may hold. */
-      resourceBudget: z.int().min(100).max(50000).default(3000),
+      resourceBudget: z.int().min(100).max(50000).default(DEFAULT_RESOURCE_BUDGET),
       /** Without shards, the environment is one stack named after it. */
       shards: z.array(shard).default([]),
     })
-    .default({ resourceBudget: 3000, shards: [] }),
+    .default({ resourceBudget: DEFAULT_RESOURCE_BUDGET, shards: [] }),
   /** Where reads of PHI are recorded, and for how long (the audit trail). */
   audit: audit.prefault({}),
   /**

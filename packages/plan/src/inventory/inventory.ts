@@ -124,15 +124,43 @@ const STACK_DEPTH = 2;
 export const renderStack = (inv: StackInventory): string => canonicalJson(inv, STACK_DEPTH);
 
 /**
+ * The inventory document in pieces, one stack entry at a time (stacks sorted here by name), so
+ * a caller can write an inventory of any size without holding it: the whole document of the
+ * health-system preset (2.46 GB) is beyond V8's longest string. Each stack's `json()` is called
+ * once, when its turn comes (a cached stack is read back from disk then). The pieces joined are
+ * exactly {@link renderInventory}'s bytes; the longest piece is one stack entry.
+ */
+export function* inventoryPieces(
+  project: string,
+  stacks: readonly { stack: string; json: () => string }[],
+): Generator<string, void, undefined> {
+  const sorted = [...stacks].sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+  const head = `{\n  "format": ${INVENTORY_FORMAT},\n  "project": ${JSON.stringify(project)},\n  "stacks": `;
+  if (sorted.length === 0) {
+    yield `${head}[]\n}\n`;
+    return;
+  }
+  yield `${head}[\n`;
+  for (const [i, s] of sorted.entries()) {
+    yield `${i === 0 ? "" : ",\n"}    `;
+    yield s.json();
+  }
+  yield "\n  ]\n}\n";
+}
+
+/**
  * The whole inventory document from rendered stack entries (sorted here by stack name), so
- * cached stacks are pasted in without parsing them.
+ * cached stacks are pasted in without parsing them. One string: for small plans and tests;
+ * write large ones with {@link inventoryPieces}.
  */
 export function renderInventory(
   project: string,
   stacks: readonly { stack: string; json: string }[],
 ): string {
-  const sorted = [...stacks].sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
-  const head = `{\n  "format": ${INVENTORY_FORMAT},\n  "project": ${JSON.stringify(project)},\n  "stacks": `;
-  if (sorted.length === 0) return `${head}[]\n}\n`;
-  return `${head}[\n${sorted.map((s) => `    ${s.json}`).join(",\n")}\n  ]\n}\n`;
+  return [
+    ...inventoryPieces(
+      project,
+      stacks.map((s) => ({ stack: s.stack, json: () => s.json })),
+    ),
+  ].join("");
 }

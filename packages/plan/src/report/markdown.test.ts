@@ -33,8 +33,10 @@ function result(created: number): PlanResult {
       workerPeakRss: [],
       workerCpuMs: [],
       stacksInProcess: 0,
+      inProcessPeakRss: undefined,
     },
     inventoryJson: () => "",
+    inventoryPieces: () => [],
   };
 }
 

@@ -151,6 +151,12 @@ export class WorkerPool {
   readonly cpuMs: number[] = [];
   /** Jobs run in this process. */
   ranHere = 0;
+  /**
+   * This process's peak resident memory once it ran jobs (its whole peak, not the jobs' alone),
+   * in bytes; undefined when no job ran here. Kept apart from the workers': worker 0 is another
+   * process.
+   */
+  peakRssHere: number | undefined;
 
   constructor(private readonly options: PoolOptions) {
     this.mode =
@@ -180,7 +186,7 @@ export class WorkerPool {
       );
       this.ranHere++;
       const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-      this.peakRss[0] = Math.max(this.peakRss[0] ?? 0, peakRssBytes);
+      this.peakRssHere = Math.max(this.peakRssHere ?? 0, peakRssBytes);
       return { outcome, peakRssBytes, worker: 0 };
     });
     this.inProcess = next;

@@ -2,7 +2,12 @@
  * The order stacks go to the workers: one environment after another, its core first, then its
  * shards largest first (so a worker holds one environment's memoized plan at a time).
  */
-import { loadEstateOrThrow } from "@hdp/config";
+import {
+  CORE_RESOURCES,
+  loadEstateOrThrow,
+  SHARD_OVERHEAD_RESOURCES,
+  sourceResources,
+} from "@hdp/config";
 import { tree, type Tree } from "../__fixtures__/trees";
 import { estimatedResources, stackOrder } from "./schedule";
 
@@ -41,17 +46,35 @@ describe("stackOrder", () => {
       estate,
       prod.stacks.map((s) => s.name),
     );
+    // @hdp/config's estimate per source (the one hdp simulate estate sizes shards with).
+    // Tables disabled in an environment do not count there.
+    const source = (id: string, env: string): number => {
+      const tables = estate.tables.filter(
+        (x) => x.source === id && x.environments[env]?.enabled !== false,
+      );
+      return sourceResources(
+        tables.length,
+        estate.pipelines.filter((p) => p.source === id).length,
+        Math.max(0, ...tables.map((x) => x.layers.filter((l) => l !== "landing").length)),
+      );
+    };
     const shards = prod.stacks.filter((s) => s.shard !== "core");
     expect(shards.length).toBeGreaterThan(0);
     for (const s of shards) {
-      const tables = estate.tables.filter((x) => s.sources.includes(x.source)).length;
-      expect(size.get(s.name)).toBe(14 * s.sources.length + tables);
+      expect(s.sources.length).toBeGreaterThan(0);
+      expect(size.get(s.name)).toBe(
+        SHARD_OVERHEAD_RESOURCES + s.sources.reduce((n, id) => n + source(id, prod.name), 0),
+      );
     }
     const core = prod.stacks.find((s) => s.shard === "core")?.name as string;
-    expect(size.get(core)).toBe(430);
-    const dev = estate.environments.find((e) => e.stacks.length === 1)?.stacks[0].name as string;
+    expect(size.get(core)).toBe(CORE_RESOURCES);
+    const devEnv = estate.environments.find((e) => e.stacks.length === 1);
+    const dev = devEnv?.stacks[0].name as string;
+    const devSources = estate.sources.filter((s) => s.environments[dev]?.enabled !== false);
+    expect(devSources.length).toBeGreaterThan(0);
     expect(estimatedResources(estate, [dev]).get(dev)).toBe(
-      430 + 14 * estate.sources.length + estate.tables.length,
+      CORE_RESOURCES + devSources.reduce((n, s) => n + source(s.id, dev), 0),
     );
+    expect(estimatedResources(estate, ["no-such-stack"]).get("no-such-stack")).toBe(0);
   });
 });

@@ -6,9 +6,9 @@
  * entry is written by the process that planned it (see `plan-job.ts`); its inventory is read
  * back from the cache only when asked for.
  */
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { writeAtomically, type Estate } from "@hdp/config";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { estimateStackResources, writeAtomically, type Estate } from "@hdp/config";
 import type { PlanCache } from "./cache";
 import { canonicalJson } from "../inventory/canonical-json";
 import { plannerHash } from "../revisions/code-hash";
@@ -18,6 +18,7 @@ import type { StackOutputs } from "@hdp/recorder";
 import type { Revision } from "../revisions/revision";
 import { stackPolicyContext, stackPolicyKey, type PolicyFinding } from "../policy/policy";
 import { findStack, sha256, sliceHash } from "../revisions/slices";
+import { pruneSliceFiles, touchSliceFile } from "./slice-files";
 
 /** The result of one stack of one revision. */
 export type StackResult =
@@ -84,42 +85,13 @@ export function coreOf(estate: Estate, stack: string): string | undefined {
 export const exportsHash = (e: StackOutputs): string =>
   sha256(canonicalJson({ outputs: e.outputs, secret: [...(e.secretOutputNames ?? [])].sort() }));
 
-/** Resources the program creates per source, besides one or so per table (measured, rough). */
-const RESOURCES_PER_SOURCE = 14;
-/** Resources of an environment's shared part, its core (keys, buckets, MWAA, catalogs), rough. */
-const RESOURCES_SHARED = 430;
-
 /**
- * Rough sizes of stacks in resources, to start the largest first and to tell a small plan (see
- * the pool's auto mode): 14 per source and one per table (the health-system preset: 3,750
- * sources and 123,625 tables make ~175,000 per environment); a core holds the shared part
- * (~430), an unsharded stack the whole estate. The tables are counted per source once, not per stack (nor per comparison
- * of the sort).
+ * Estimated sizes of stacks in resources, to start the largest first and to tell a small plan
+ * (see the pool's auto mode): @hdp/config's estimate, the one `hdp simulate estate` sizes shards
+ * with (a core holds the shared part, ~430; a shard its sources; an unsharded stack both).
  */
-export function estimatedResources(estate: Estate, stacks: Iterable<string>): Map<string, number> {
-  const perSource = new Map<string, number>();
-  for (const t of estate.tables) perSource.set(t.source, (perSource.get(t.source) ?? 0) + 1);
-  const whole =
-    RESOURCES_SHARED + RESOURCES_PER_SOURCE * estate.sources.length + estate.tables.length;
-  const out = new Map<string, number>();
-  for (const stack of stacks) {
-    const found = findStack(estate, stack);
-    out.set(
-      stack,
-      found === undefined
-        ? 0
-        : found.spec.shard === undefined
-          ? whole
-          : found.spec.shard === "core"
-            ? RESOURCES_SHARED
-            : found.spec.sources.reduce(
-                (n, s) => n + RESOURCES_PER_SOURCE + (perSource.get(s) ?? 0),
-                0,
-              ),
-    );
-  }
-  return out;
-}
+export const estimatedResources = (estate: Estate, stacks: Iterable<string>): Map<string, number> =>
+  estimateStackResources(estate, stacks);
 
 /**
  * The order stacks are handed to workers: one environment after another (in the estate's
@@ -328,6 +300,7 @@ function sliceHashes(
   if (file !== undefined) {
     try {
       known = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+      touchSliceFile(file);
     } catch {
       known = {}; // none yet, or damaged: computed afresh
     }
@@ -346,15 +319,8 @@ function sliceHashes(
     save() {
       if (file === undefined || !added) return;
       if (!writeAtomically(file, JSON.stringify(known))) return;
-      // Only the latest tree's are kept: older trees' hashes are never asked for again.
-      try {
-        for (const f of readdirSync(dirname(file))) {
-          if (f.endsWith(".json") && join(dirname(file), f) !== file)
-            rmSync(join(dirname(file), f), { force: true });
-        }
-      } catch {
-        // an untidy cache is still a cache
-      }
+      // The few most recently used trees' are kept: other checkouts share this cache.
+      pruneSliceFiles(file);
     },
   };
 }

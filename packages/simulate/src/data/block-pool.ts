@@ -9,6 +9,17 @@ import { Worker } from "node:worker_threads";
 import { prepareTable, type BlockResult, type BlockTask, type TableSpec } from "./blocks";
 import type { FromBlockWorker, ToBlockWorker } from "./block-worker";
 
+/**
+ * A worker thread generating rows died (crashed, ran out of memory, was killed) before it
+ * finished its blocks: the run cannot complete. One line for the user.
+ */
+export class BlockWorkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BlockWorkerError";
+  }
+}
+
 export interface BlockPool {
   /** Worker threads (0: this thread). */
   readonly threads: number;
@@ -80,10 +91,17 @@ function threadPool(threads: number): BlockPool {
       if (m.type === "result") p?.resolve(m.result);
       else p?.reject(new Error(`block worker: ${m.message}`));
     });
-    w.on("error", fail);
-    w.on("exit", (code) => {
-      if (code !== 0) fail(new Error(`block worker exited with code ${code}`));
-    });
+    w.on("error", (e) =>
+      fail(new BlockWorkerError(`a worker thread generating rows failed: ${e.message}`)),
+    );
+    // Any exit before close() is a death mid-run, even with code 0: its blocks never come back.
+    w.on("exit", (code) =>
+      fail(
+        new BlockWorkerError(
+          `a worker thread generating rows died (exit code ${code}) before finishing its blocks`,
+        ),
+      ),
+    );
   }
   let tables = 0;
   let seq = 0;

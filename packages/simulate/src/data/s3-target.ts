@@ -108,6 +108,8 @@ export function s3Target(url: string, o: S3TargetOptions = {}): Target {
   const sdk = (): Promise<S3Client> => (s3 ??= client(endpoint));
   const limit = Math.max(1, o.concurrency ?? 4);
   const inFlight = new Set<Promise<void>>();
+  /** Uploads opened and not closed: aborted when the run fails. */
+  const unfinished = new Set<{ upload: { abort(): Promise<void> }; body: PassThrough }>();
   let failure: unknown;
   const settle = async (): Promise<void> => {
     while (inFlight.size >= limit) await Promise.race(inFlight);
@@ -156,6 +158,8 @@ export function s3Target(url: string, o: S3TargetOptions = {}): Target {
       );
       const failed = done.then(() => new Promise<never>(() => undefined));
       failed.catch(() => undefined);
+      const entry = { upload, body };
+      unfinished.add(entry);
       return {
         async write(chunk) {
           if (failure !== undefined) fail(failure);
@@ -167,6 +171,7 @@ export function s3Target(url: string, o: S3TargetOptions = {}): Target {
           }
         },
         async close() {
+          unfinished.delete(entry);
           body.end();
           const tracked: Promise<void> = done
             .catch(() => undefined)
@@ -177,6 +182,16 @@ export function s3Target(url: string, o: S3TargetOptions = {}): Target {
           await settle();
         },
       };
+    },
+    async abort() {
+      // Not completed, an upload leaves no object; aborting it drops the parts sent so far.
+      for (const { upload, body } of unfinished) {
+        body.destroy();
+        await upload.abort().catch(() => undefined);
+      }
+      unfinished.clear();
+      await Promise.all(inFlight);
+      if (s3 !== undefined) (await s3).destroy();
     },
     async finish() {
       await Promise.all(inFlight);

@@ -168,9 +168,13 @@ export async function simulateData(o: DataOptions, target: Target): Promise<Data
       total += stats.rows;
       o.onProgress?.(n + 1, tables.length, t.key, total);
     }
-  } finally {
+  } catch (e) {
+    // No file is left half written under its name (files closed before are whole and stay).
     await pool.close();
+    await target.abort();
+    throw e;
   }
+  await pool.close();
   await target.finish();
   return { tables: out, rows: total };
 }

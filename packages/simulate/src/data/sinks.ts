@@ -1,6 +1,6 @@
 /** Where files go: a local directory or an S3 prefix (`s3-target.ts`), streamed with back-pressure. */
-import { createWriteStream, existsSync, mkdirSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Sink } from "./writers";
 
 export interface Target {
@@ -12,6 +12,12 @@ export interface Target {
   isEmpty(): Promise<boolean>;
   /** Waits until every file is complete (uploads still in flight); after the last close. */
   finish(): Promise<void>;
+  /**
+   * After a failed run: drops every file not yet closed, so none is left under its name half
+   * written (a local file is written beside it under a temporary name until it is closed; an
+   * upload is aborted). Files closed before stay: they are whole.
+   */
+  abort(): Promise<void>;
 }
 
 /** A target that cannot be written (no credentials, no bucket, a directory it cannot create): one line for the user. */
@@ -28,6 +34,8 @@ const fsFailure = (e: unknown, path: string): TargetError =>
   );
 
 export function localTarget(root: string): Target {
+  /** Files being written: each under a temporary name beside its own until it is closed. */
+  const open = new Map<string, { stream: ReturnType<typeof createWriteStream>; full: string }>();
   return {
     open(path) {
       const full = join(root, path);
@@ -36,7 +44,10 @@ export function localTarget(root: string): Target {
       } catch (e) {
         return Promise.reject(fsFailure(e, full));
       }
-      const stream = createWriteStream(full);
+      // A dot name: Spark and the pipelines skip it, and nothing reads it as a part file.
+      const temp = join(dirname(full), `.${basename(full)}.${process.pid}.tmp`);
+      const stream = createWriteStream(temp);
+      open.set(temp, { stream, full });
       const failed = new Promise<never>((_, reject) =>
         stream.once("error", (e) => reject(fsFailure(e, full))),
       );
@@ -46,11 +57,28 @@ export function localTarget(root: string): Target {
           if (!stream.write(chunk))
             await Promise.race([new Promise<void>((r) => stream.once("drain", () => r())), failed]);
         },
-        close: () => Promise.race([new Promise<void>((r) => stream.end(() => r())), failed]),
+        async close() {
+          await Promise.race([new Promise<void>((r) => stream.end(() => r())), failed]);
+          try {
+            renameSync(temp, full);
+          } catch (e) {
+            throw fsFailure(e, full);
+          } finally {
+            open.delete(temp);
+          }
+        },
       });
     },
     describe: (path) => join(root, path),
     isEmpty: () => Promise.resolve(!existsSync(root) || readdirSync(root).length === 0),
     finish: () => Promise.resolve(),
+    abort() {
+      for (const [temp, { stream }] of open) {
+        stream.destroy();
+        rmSync(temp, { force: true });
+      }
+      open.clear();
+      return Promise.resolve();
+    },
   };
 }

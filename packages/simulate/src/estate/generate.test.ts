@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { parse } from "yaml";
-import { effectiveEstate, formatError, loadEstate } from "@hdp/config";
+import { createHash } from "node:crypto";
+import {
+  effectiveEstate,
+  estimateStackResources,
+  formatError,
+  loadEstate,
+  sourceResources,
+} from "@hdp/config";
 import { checkEstateOptions, ESTATE_PRESETS, generateEstate } from "./generate";
 import { emitYaml } from "./emit-yaml";
 import {
@@ -99,6 +106,53 @@ describe("generateEstate", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("sizes stacks with @hdp/config's estimate: the one hdp plan reads back from the written estate", () => {
+    // Sharded (400 sources) and not (30); declared pipelines, sources off in stage, dev tables.
+    for (const o of [
+      { hospitals: 16, sources: 400, tablesPerSource: 3, seed: 7 },
+      { hospitals: 4, sources: 30, tablesPerSource: 40, seed: 11 },
+    ]) {
+      const e = generateEstate(o);
+      const dir = tmp();
+      try {
+        writeEstate(e, dir);
+        const r = loadEstate(dir);
+        expect(r.errors.map(formatError)).toEqual([]);
+        expect(sourceWeight).toBe(sourceResources);
+        for (const env of r.estate.environments) {
+          const stacks = env.stacks.map((s) => s.name);
+          expect(stacks.length).toBe(e.summary.stacks[env.name]);
+          const sizes = estimateStackResources(r.estate, stacks);
+          const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+          expect(total).toBe(e.summary.estimatedResources[env.name]);
+          for (const s of env.stacks) {
+            if (s.shard !== undefined && s.shard !== "core") {
+              expect(sizes.get(s.name)).toBeLessThanOrEqual(SHARD_FILL + 4);
+            }
+          }
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  test("gives the bytes it gave before the estimate moved to @hdp/config (same seed, same bytes)", () => {
+    // Pinned from main at 6e0c5a4 (the preset's 127,379 files were also compared with diff -r).
+    const digest = (o: Parameters<typeof generateEstate>[0]): string => {
+      const h = createHash("sha256");
+      for (const [path, text] of generateEstate(o).files) h.update(`${path}\0${text}\0`);
+      return h.digest("hex");
+    };
+    expect([
+      digest({ hospitals: 16, sources: 400, tablesPerSource: 3, seed: 7 }),
+      digest({ hospitals: 4, sources: 30, tablesPerSource: 40, seed: 11 }),
+    ]).toEqual([
+      "b01c723f12080ff09e0fcb817f623f905dc435702e2f0f3649e60e36886d5246",
+      "cf4f180ec0f9394b8c7739fc4e3183df69dfc5b06db3d4683240a745d3a999f0",
+    ]);
   });
 
   test("the health-system preset is the real system's size: over 500,000 resources in 3 environments", () => {

@@ -2,6 +2,7 @@
  * `hdp simulate estate`: a valid config tree of any size from a seed. Pure: returns the files
  * (relative path -> text, sorted), so the same options always give the same bytes.
  */
+import { CORE_RESOURCES, SHARD_OVERHEAD_RESOURCES } from "@hdp/config";
 import { Random } from "../random";
 import {
   ARCHETYPES,
@@ -57,10 +58,9 @@ const ARCHETYPE_POOL: readonly Archetype[] = ARCHETYPES.flatMap((a) =>
   isRaw(a) ? [a] : [a, a, a, a],
 );
 
-/** Estimated resources of an environment's core stack (lake, keys, catalog, MWAA, audit, access; ~400-420). */
-const CORE_WEIGHT = 430;
-/** Resources every shard has besides its sources: two providers, the core's reference, the DAG files. */
-const STACK_OVERHEAD = 4;
+/** Estimated resources of an environment's core stack and of every shard's own part (@hdp/config). */
+const CORE_WEIGHT = CORE_RESOURCES;
+const STACK_OVERHEAD = SHARD_OVERHEAD_RESOURCES;
 
 export interface GeneratedEstate {
   /** Relative path -> file text, in path order. */

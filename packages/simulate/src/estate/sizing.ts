@@ -5,6 +5,8 @@
  * generated estates): they err high, so a shard never exceeds the real budget.
  */
 
+import { DEFAULT_RESOURCE_BUDGET, sourceResources } from "@hdp/config";
+
 /** DAG capacity per MWAA environment class (AWS documentation; see @hdp/airflow). */
 export const MWAA_CLASSES: readonly (readonly [string, number])[] = [
   ["mw1.micro", 25],
@@ -19,7 +21,7 @@ export const MWAA_CLASSES: readonly (readonly [string, number])[] = [
 export const MAX_DAGS = 3960;
 
 /** The budget every generated environment declares, and the share of it a shard is filled to. */
-export const RESOURCE_BUDGET = 3000;
+export const RESOURCE_BUDGET = DEFAULT_RESOURCE_BUDGET;
 export const SHARD_FILL = 2600;
 
 /**
@@ -29,18 +31,11 @@ export const SHARD_FILL = 2600;
 export const MAX_JOB_TASKS = 100;
 
 /**
- * Resources of one source in its stack, as the platform creates them (checked against a plan by
- * test/simulate-estate-size.test.ts): ingest role (component, role, policy, attachment), schemas
- * (component, a schema and its grants per Spark layer its tables reach: bronze, silver, gold),
- * the tables' specs (component and a workspace file per table), and per pipeline the job
- * component, the job, its permissions (admins manage, the domain's groups run or view) and the
- * DAG object. Shards are filled to {@link SHARD_FILL}; the rest of
- * the budget is headroom (a role whose policy document splits, the stack's providers and core
- * reference).
+ * Resources of one source in its stack: @hdp/config's estimate (`sourceResources`), the one
+ * `hdp plan` uses too. Shards are filled to {@link SHARD_FILL}; the rest of the budget is
+ * headroom (a role whose policy document splits, the stack's providers and core reference).
  */
-export function sourceWeight(tables: number, pipelines: number, sparkLayers = 3): number {
-  return 4 + 1 + 2 * sparkLayers + 1 + tables + 4 * pipelines;
-}
+export const sourceWeight = sourceResources;
 
 /**
  * Splits tables (their task counts, in order) into consecutive groups of at most
