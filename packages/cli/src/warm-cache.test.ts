@@ -72,6 +72,41 @@ async function expectWarmEqualsCold(): Promise<void> {
   }
 }
 
+/**
+ * Edits, additions, a stray file, a rename, removals and an environment edit, one after another:
+ * after each, every command warm equals cold (see {@link expectWarmEqualsCold}).
+ */
+async function expectWarmEqualsColdAcrossChanges(): Promise<void> {
+  await expectWarmEqualsCold();
+  // An error in a table file (a line and column to point at).
+  const t = readFileSync(join(configs, TABLE), "utf8");
+  writeFileSync(join(configs, TABLE), t.replace(/classification: \w+/, "classification: secret"));
+  await expectWarmEqualsCold();
+  // A new table that depends on nothing known, and a stray file.
+  writeFileSync(
+    join(configs, "sources/lab/tables/extra.yaml"),
+    t.replace(/^id: \S+$/m, "id: extra").replace(/^dependsOn:.*$/m, "") +
+      "\ndependsOn: [lab/nosuch]\n",
+  );
+  writeFileSync(join(configs, "sources/lab/stray.txt"), "x");
+  await expectWarmEqualsCold();
+  // Fixed, renamed, the stray file removed.
+  writeFileSync(join(configs, TABLE), t);
+  rmSync(join(configs, "sources/lab/stray.txt"));
+  renameSync(
+    join(configs, "sources/lab/tables/extra.yaml"),
+    join(configs, "sources/lab/tables/renamed.yaml"),
+  );
+  await expectWarmEqualsCold();
+  // Removed: the original tree again.
+  rmSync(join(configs, "sources/lab/tables/renamed.yaml"));
+  await expectWarmEqualsCold();
+  // An environment file edited (every effective row depends on it).
+  const dev = join(configs, "environments/dev.yaml");
+  writeFileSync(dev, readFileSync(dev, "utf8").replace(/phi: \w+/, "phi: real"));
+  await expectWarmEqualsCold();
+}
+
 const cacheDir = (): string => WarmCache.dirFor(cacheRoot, configs);
 const TABLE = "sources/lab/tables/orders.yaml";
 
@@ -120,34 +155,7 @@ describe("the warm cache of hdp validate and hdp query", () => {
   });
 
   it("equals a cold run byte for byte across edits, additions, removals and renames", async () => {
-    await expectWarmEqualsCold();
-    // An error in a table file (a line and column to point at).
-    const t = readFileSync(join(configs, TABLE), "utf8");
-    writeFileSync(join(configs, TABLE), t.replace(/classification: \w+/, "classification: secret"));
-    await expectWarmEqualsCold();
-    // A new table that depends on nothing known, and a stray file.
-    writeFileSync(
-      join(configs, "sources/lab/tables/extra.yaml"),
-      t.replace(/^id: \S+$/m, "id: extra").replace(/^dependsOn:.*$/m, "") +
-        "\ndependsOn: [lab/nosuch]\n",
-    );
-    writeFileSync(join(configs, "sources/lab/stray.txt"), "x");
-    await expectWarmEqualsCold();
-    // Fixed, renamed, the stray file removed.
-    writeFileSync(join(configs, TABLE), t);
-    rmSync(join(configs, "sources/lab/stray.txt"));
-    renameSync(
-      join(configs, "sources/lab/tables/extra.yaml"),
-      join(configs, "sources/lab/tables/renamed.yaml"),
-    );
-    await expectWarmEqualsCold();
-    // Removed: the original tree again.
-    rmSync(join(configs, "sources/lab/tables/renamed.yaml"));
-    await expectWarmEqualsCold();
-    // An environment file edited (every effective row depends on it).
-    const dev = join(configs, "environments/dev.yaml");
-    writeFileSync(dev, readFileSync(dev, "utf8").replace(/phi: \w+/, "phi: real"));
-    await expectWarmEqualsCold();
+    await expectWarmEqualsColdAcrossChanges();
   });
 
   it("after an edit parses only the edited file, and answers as a cold run", async () => {
@@ -243,19 +251,8 @@ describe("the tree stat-ed on a worker thread while the saved database answers",
     );
   });
 
-  it("equals a cold run byte for byte across edits, additions and removals", async () => {
-    await expectWarmEqualsCold();
-    const t = readFileSync(join(configs, TABLE), "utf8");
-    writeFileSync(join(configs, TABLE), t.replace(/classification: \w+/, "classification: secret"));
-    await expectWarmEqualsCold();
-    writeFileSync(
-      join(configs, "sources/lab/tables/extra.yaml"),
-      t.replace(/^id: \S+$/m, "id: extra").replace(/^dependsOn:.*$/m, ""),
-    );
-    await expectWarmEqualsCold();
-    writeFileSync(join(configs, TABLE), t);
-    rmSync(join(configs, "sources/lab/tables/extra.yaml"));
-    await expectWarmEqualsCold();
+  it("equals a cold run byte for byte across edits, additions, removals and renames", async () => {
+    await expectWarmEqualsColdAcrossChanges();
   });
 });
 
