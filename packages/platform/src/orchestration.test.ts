@@ -138,6 +138,47 @@ describe("the DAGs in the DAG bucket", () => {
     expect(env.requirementsS3ObjectVersion.length).toBeGreaterThan(0);
   });
 
+  it("Airflow's identity may run every job its DAGs trigger (CAN_MANAGE_RUN), nothing more", () => {
+    const PERMS = "databricks:index/permissions:Permissions";
+    const airflow = "9d3b7e21-5a4c-4f8e-b1d2-7c6a0e3f5b49";
+    let jobs = 0;
+    for (const name of ["prod-clinical", "prod-business", "dev"]) {
+      const { resources } = stack(name);
+      for (const j of ofType(resources, JOB)) {
+        const perms = ofType(resources, PERMS).find((p) => p.dependencies.includes(j.urn));
+        const principals = ((perms?.inputs as Json)?.accessControls as Json[]).filter(
+          (a) => a.servicePrincipalName !== undefined,
+        );
+        // The base estate's dev names no Airflow principal: only prod's jobs carry one.
+        expect([j.name, principals]).toEqual([
+          j.name,
+          name === "dev"
+            ? []
+            : [{ servicePrincipalName: airflow, permissionLevel: "CAN_MANAGE_RUN" }],
+        ]);
+        jobs++;
+      }
+      // What CAN_MANAGE_RUN was sized for: each DAG task is a DatabricksRunNowOperator on the
+      // job (run-now, runs/get, runs/get-output, runs/cancel), through the one connection.
+      for (const o of ofType(resources, OBJ).filter((r) =>
+        (r.inputs.key as string).startsWith("dags/"),
+      )) {
+        const content = o.inputs.content as string;
+        const operators = [...content.matchAll(/= (\w+Operator)\(/g)].map((m) => m[1]);
+        expect(operators.length).toBeGreaterThan(0);
+        expect(new Set(operators)).toEqual(
+          new Set(
+            content.includes("EmptyOperator(")
+              ? ["DatabricksRunNowOperator", "EmptyOperator"]
+              : ["DatabricksRunNowOperator"],
+          ),
+        );
+        expect(content).toContain('"databricks_conn_id": "databricks_default"');
+      }
+    }
+    expect(jobs).toBeGreaterThan(2);
+  });
+
   it("one scheduler of record: no job has a schedule; every one is triggered by a DAG", () => {
     let jobs = 0;
     for (const s of stacks.values()) {

@@ -140,7 +140,9 @@ describe("generateEstate", () => {
   });
 
   test("gives the bytes it gave before the estimate moved to @hdp/config (same seed, same bytes)", () => {
-    // Pinned from main at 6e0c5a4 (the preset's 127,379 files were also compared with diff -r).
+    // Pinned from main at 6e0c5a4 (the preset's 127,379 files were also compared with diff -r),
+    // then once on purpose: every environment file gained `hardening.airflowPrincipal` (the only
+    // change, compared file by file).
     const digest = (o: Parameters<typeof generateEstate>[0]): string => {
       const h = createHash("sha256");
       for (const [path, text] of generateEstate(o).files) h.update(`${path}\0${text}\0`);
@@ -150,8 +152,8 @@ describe("generateEstate", () => {
       digest({ hospitals: 16, sources: 400, tablesPerSource: 3, seed: 7 }),
       digest({ hospitals: 4, sources: 30, tablesPerSource: 40, seed: 11 }),
     ]).toEqual([
-      "b01c723f12080ff09e0fcb817f623f905dc435702e2f0f3649e60e36886d5246",
-      "cf4f180ec0f9394b8c7739fc4e3183df69dfc5b06db3d4683240a745d3a999f0",
+      "dfddf7709dc865d1b23597a4ea1de71cacc9c94f1fa00ec19f7094d97f2fb6a3",
+      "67eb900e586f74fe86908de9098eb610c6284f27f8b1d9ed21d55ebbca9cf713",
     ]);
   });
 
