@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { ofType, type RecordedResource } from "@hdp/testing";
 import { airflowRequirements, dagModels } from "@hdp/dags";
 import { baseEstate, recordAll, type RecordedStack } from "./__fixtures__";
-import { ingestCode, ingestCodeDir, readIngestCode } from "./ingest-code";
+import {
+  deployedIngestCode,
+  ingestCode,
+  ingestCodeDir,
+  LOCAL_ONLY_INGEST_FILES,
+  readIngestCode,
+} from "./ingest-code";
 import { INGEST_ENTRY_POINT, INGEST_ROOT } from "./ingest-paths";
 
 /** Recorded inputs are untyped JSON; the tests read them by path. */
@@ -77,6 +83,29 @@ describe("the ingest code and specs in the workspace", () => {
       }
     }
     expect(checked).toBeGreaterThan(5);
+  });
+
+  it("leaves the local-only runner out, and every deployed import of hdp_pipelines is deployed", () => {
+    const all = readIngestCode(ingestCodeDir());
+    expect(all.map((f) => f.path)).toContain("hdp_pipelines/local_run.py");
+    const deployed = ingestCode().map((f) => f.path);
+    expect(deployed).not.toContain("hdp_pipelines/local_run.py");
+    expect(deployed).toEqual(
+      all.map((f) => f.path).filter((p) => !LOCAL_ONLY_INGEST_FILES.includes(p)),
+    );
+    let imports = 0;
+    for (const f of ingestCode()) {
+      for (const m of f.content.matchAll(/^\s*from (hdp_pipelines|)\.?([\w.]+) import/gm)) {
+        if (m[1] === "" && !m[0].includes("from .")) continue; // a third-party module
+        const module = `hdp_pipelines/${(m[2]).replace(/\./g, "/")}.py`;
+        expect([f.path, deployed.includes(module) ? module : `missing ${module}`]).toEqual([
+          f.path,
+          module,
+        ]);
+        imports++;
+      }
+    }
+    expect(imports).toBeGreaterThan(5);
   });
 
   it("finds the code in a packed package (pipelines/hdp_pipelines) before the repository's", () => {
@@ -194,7 +223,7 @@ describe("the DAGs in the DAG bucket", () => {
 });
 
 describe("the packed copy of the ingest code", () => {
-  it("prepack copies exactly the files the program deploys from the repository", () => {
+  it("prepack copies exactly the ingest code of the repository", () => {
     const dest = mkdtempSync(join(tmpdir(), "hdp-platform-prepack-"));
     try {
       const script = join(__dirname, "..", "scripts", "copy-ingest-code.mjs");
@@ -203,7 +232,10 @@ describe("the packed copy of the ingest code", () => {
       // Its one log line goes to stderr: `pnpm pack --json` keeps stdout for its JSON.
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/^copy-ingest-code: .+ -> .+\n$/);
-      expect(readIngestCode(ingestCodeDir(dest))).toEqual(ingestCode());
+      // All of it (`hdp local run` from an install starts local_run.py from the copy), and
+      // the program deploys the same files from it as from the repository.
+      expect(readIngestCode(ingestCodeDir(dest))).toEqual(readIngestCode(ingestCodeDir()));
+      expect(deployedIngestCode(readIngestCode(ingestCodeDir(dest)))).toEqual(ingestCode());
     } finally {
       rmSync(dest, { recursive: true, force: true });
     }
