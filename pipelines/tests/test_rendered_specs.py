@@ -19,7 +19,6 @@ UNPARSED_RAW_TABLES = {
     "sequencer-runs/sequencing_runs",
     "sunquest-lab/micro_cultures",
     "sunquest-lab/micro_susceptibilities",
-    "sunquest-lab/specimens",
     "variant-calls/pgx_diplotypes",
     "variant-calls/sample_qc",
 }
