@@ -38,6 +38,7 @@ export {
   AIRFLOW_VERSION,
   BROAD_GROUPS,
   LTS_RUNTIME_ALIASES,
+  MAX_JOB_TASKS,
   RUNTIME_KEY,
 } from "./component-checks";
 export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";
