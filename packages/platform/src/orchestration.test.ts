@@ -97,7 +97,7 @@ describe("the ingest code and specs in the workspace", () => {
     for (const f of ingestCode()) {
       for (const m of f.content.matchAll(/^\s*from (hdp_pipelines|)\.?([\w.]+) import/gm)) {
         if (m[1] === "" && !m[0].includes("from .")) continue; // a third-party module
-        const module = `hdp_pipelines/${(m[2]).replace(/\./g, "/")}.py`;
+        const module = `hdp_pipelines/${m[2].replace(/\./g, "/")}.py`;
         expect([f.path, deployed.includes(module) ? module : `missing ${module}`]).toEqual([
           f.path,
           module,

@@ -144,7 +144,8 @@ export const databricksJobTriggerAccess = stackPolicy(
       // CAN_MANAGE runs it too (reported above as more than it needs).
       if (
         found !== undefined &&
-        (isUnknown(found.p.props.accessControls) || found.levels.some((l) => l === JOB_TRIGGER_LEVEL || l === "CAN_MANAGE"))
+        (isUnknown(found.p.props.accessControls) ||
+          found.levels.some((l) => l === JOB_TRIGGER_LEVEL || l === "CAN_MANAGE"))
       ) {
         continue;
       }
