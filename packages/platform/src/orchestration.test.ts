@@ -169,7 +169,11 @@ describe("the DAGs in the DAG bucket", () => {
 
   it("Airflow's identity may run every job its DAGs trigger (CAN_MANAGE_RUN), nothing more", () => {
     const PERMS = "databricks:index/permissions:Permissions";
-    const airflow = "9d3b7e21-5a4c-4f8e-b1d2-7c6a0e3f5b49";
+    // Each environment's own (environments/<env>.yaml databricks.hardening.airflowPrincipal).
+    const airflowOf = (stackName: string) =>
+      stackName === "dev"
+        ? "1a5c9e72-3f4b-4e8d-9c0a-6b2d8f1e7a34"
+        : "9d3b7e21-5a4c-4f8e-b1d2-7c6a0e3f5b49";
     let jobs = 0;
     for (const name of ["prod-clinical", "prod-business", "dev"]) {
       const { resources } = stack(name);
@@ -178,12 +182,9 @@ describe("the DAGs in the DAG bucket", () => {
         const principals = ((perms?.inputs as Json)?.accessControls as Json[]).filter(
           (a) => a.servicePrincipalName !== undefined,
         );
-        // The base estate's dev names no Airflow principal: only prod's jobs carry one.
         expect([j.name, principals]).toEqual([
           j.name,
-          name === "dev"
-            ? []
-            : [{ servicePrincipalName: airflow, permissionLevel: "CAN_MANAGE_RUN" }],
+          [{ servicePrincipalName: airflowOf(name), permissionLevel: "CAN_MANAGE_RUN" }],
         ]);
         jobs++;
       }
