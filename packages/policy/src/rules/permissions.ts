@@ -108,47 +108,38 @@ export const databricksJobTriggerAccess = stackPolicy(
   },
   (resources) => {
     const out: StackFinding[] = [];
-    const triggers = new Map<string, { p: StackResource; levels: string[] }>();
+    /** Per job (URN): may a service principal run it, as far as its Permissions say. */
+    const runnable = new Map<string, boolean>();
     for (const p of resources.filter((r) => r.type === PERMISSIONS)) {
       const object = governed(p);
       if (object?.kind !== "job") continue;
-      if (isUnknown(p.props.accessControls)) {
-        if (object.target !== undefined) triggers.set(object.target.urn, { p, levels: [] });
-        continue;
-      }
-      const sps = list(p.props.accessControls)
-        .map(rec)
-        .filter(
-          (a) => str(a.servicePrincipalName) !== undefined || isUnknown(a.servicePrincipalName),
-        );
+      const job = object.target?.urn;
+      // Unknown at preview: not guessed either way.
+      let runs = isUnknown(p.props.accessControls);
+      const sps = runs
+        ? []
+        : list(p.props.accessControls)
+            .map(rec)
+            .filter(
+              (a) => str(a.servicePrincipalName) !== undefined || isUnknown(a.servicePrincipalName),
+            );
       for (const a of sps) {
-        const level = str(a.permissionLevel) ?? "";
-        if (level !== JOB_TRIGGER_LEVEL && level !== "CAN_VIEW" && !isUnknown(a.permissionLevel)) {
+        const level = isUnknown(a.permissionLevel)
+          ? JOB_TRIGGER_LEVEL
+          : (str(a.permissionLevel) ?? "");
+        // CAN_MANAGE runs it too; it is reported as more than a trigger needs.
+        if (level === JOB_TRIGGER_LEVEL || level === "CAN_MANAGE") runs = true;
+        if (level !== JOB_TRIGGER_LEVEL && level !== "CAN_VIEW") {
           out.push({
             resource: { urn: p.urn, name: p.name },
             message: `the service principal ${str(a.servicePrincipalName) ?? "(unknown)"} holds ${level} on job ${object.target?.name ?? "(another stack's)"}: triggering runs needs ${JOB_TRIGGER_LEVEL}, not the right to edit, delete or re-permission the job`,
           });
         }
       }
-      if (object.target !== undefined) {
-        triggers.set(object.target.urn, {
-          p,
-          levels: sps.map((a) =>
-            isUnknown(a.permissionLevel) ? JOB_TRIGGER_LEVEL : (str(a.permissionLevel) ?? ""),
-          ),
-        });
-      }
+      if (job !== undefined) runnable.set(job, (runnable.get(job) ?? false) || runs);
     }
     for (const job of resources.filter((r) => r.type === JOB && triggeredFromOutside(r))) {
-      const found = triggers.get(job.urn);
-      // CAN_MANAGE runs it too (reported above as more than it needs).
-      if (
-        found !== undefined &&
-        (isUnknown(found.p.props.accessControls) ||
-          found.levels.some((l) => l === JOB_TRIGGER_LEVEL || l === "CAN_MANAGE"))
-      ) {
-        continue;
-      }
+      if (runnable.get(job.urn) === true) continue;
       out.push({
         resource: { urn: job.urn, name: job.name },
         message: `no schedule starts job ${job.name} and no service principal may run it (${JOB_TRIGGER_LEVEL}): Airflow's Databricks connection gets PERMISSION_DENIED on jobs/run-now`,
