@@ -20,7 +20,6 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serialize } from "node:v8";
 import type { Estate } from "@hdp/config";
-import { findStack } from "../revisions/slices";
 import { columnsOf, withoutColumns, type JobColumns } from "./column-slices";
 import type { StackJob } from "./run-stack";
 import type { CacheTarget, JobOutcome, planJob as PlanJobFn } from "./plan-job";
@@ -85,6 +84,11 @@ export interface PoolJob {
   readonly estateId: string;
   readonly estate: Estate;
   readonly job: StackJob;
+  /**
+   * The sources whose tables' columns the job brings: its stack's own (none for a core; every
+   * source for an unsharded stack), as the scheduler found the stack.
+   */
+  readonly sliceSources: readonly string[];
   /** Where the job writes its stack's cache entry, if anywhere. */
   readonly cache?: CacheTarget;
   /** Lower runs first (ties: first come). */
@@ -115,13 +119,6 @@ export function workerExecArgv(extra: readonly string[] = []): string[] {
   args.push("--max-semi-space-size=64", "--max-old-space-size=6144", "--expose-gc", ...extra);
   return args;
 }
-
-/**
- * The sources whose tables' columns a job brings: its stack's own (none for a core; every
- * source for an unsharded stack). An unknown stack brings none (the program reports it).
- */
-const sliceSources = (task: Task): readonly string[] =>
-  findStack(task.estate, task.job.stack)?.spec.sources ?? [];
 
 const before = (a: readonly number[], b: readonly number[]): boolean => {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -181,9 +178,9 @@ export class WorkerPool {
       // Loaded on first use: the SDK is only needed where stacks are planned.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { planJob } = require("./plan-job") as { planJob: PlanJob };
-      const outcome = await planJob(job.estate, job.job, job.cache, (n) =>
-        this.options.onProgress?.(job.job.stack, n),
-      );
+      const outcome = await planJob(job.estate, job.job, job.cache, {
+        onProgress: (n) => this.options.onProgress?.(job.job.stack, n),
+      });
       this.ranHere++;
       const peakRssBytes = process.resourceUsage().maxRSS * 1024;
       this.peakRssHere = Math.max(this.peakRssHere ?? 0, peakRssBytes);
@@ -251,7 +248,7 @@ export class WorkerPool {
       estateId: task.estateId,
       job: task.job,
       ...(task.cache !== undefined ? { cache: task.cache } : {}),
-      columns: columnsOf(task.estate, task.allColumns === true ? "all" : sliceSources(task)),
+      columns: columnsOf(task.estate, task.allColumns === true ? "all" : task.sliceSources),
     });
   }
 

@@ -86,21 +86,14 @@ export const exportsHash = (e: StackOutputs): string =>
   sha256(canonicalJson({ outputs: e.outputs, secret: [...(e.secretOutputNames ?? [])].sort() }));
 
 /**
- * Estimated sizes of stacks in resources, to start the largest first and to tell a small plan
- * (see the pool's auto mode): @hdp/config's estimate, the one `hdp simulate estate` sizes shards
- * with (a core holds the shared part, ~430; a shard its sources; an unsharded stack both).
- */
-export const estimatedResources = (estate: Estate, stacks: Iterable<string>): Map<string, number> =>
-  estimateStackResources(estate, stacks);
-
-/**
  * The order stacks are handed to workers: one environment after another (in the estate's
  * order), its core (or the unsharded stack) first, then its shards largest first. Each stack's
  * place is its priority in the pool's queue; a shard enters the queue only once its core is
  * planned, so a worker with nothing of the current environment ready takes the next one's core.
  */
 export function stackOrder(estate: Estate, stacks: Iterable<string>): string[] {
-  const weight = estimatedResources(estate, stacks);
+  // @hdp/config's estimate, the one `hdp simulate estate` sizes shards with.
+  const weight = estimateStackResources(estate, stacks);
   const envIndex = new Map(estate.environments.map((e, i) => [e.name, i]));
   const key = (s: string): [number, number, number] => {
     const found = findStack(estate, s);
@@ -224,6 +217,7 @@ export async function planStacks(
         fast: ctx.fast,
         ...(policy !== undefined ? { policy } : {}),
       },
+      sliceSources: spec.sources,
       ...(cache !== undefined ? { cache: { dir: cache.dir, key } } : {}),
       priority: [batch, place.get(stack) as number],
     });
@@ -271,7 +265,7 @@ export async function planStacks(
   for (const [s, p] of results) void p.then(() => settled.add(s));
   await new Promise((resolve) => setImmediate(resolve));
   const toPlan = [...results.keys()].filter((s) => !settled.has(s));
-  const work = [...estimatedResources(estate, toPlan).values()].reduce((a, b) => a + b, 0);
+  const work = [...estimateStackResources(estate, toPlan).values()].reduce((a, b) => a + b, 0);
   ctx.pool.warm(rev.programModule, toPlan.length, work);
   const out = new Map<string, StackResult>();
   for (const [s, p] of results) out.set(s, await p);

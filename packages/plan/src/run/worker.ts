@@ -6,7 +6,7 @@
  * the inventory JSON when it went to the cache) and the process's peak memory.
  */
 import { deserialize } from "node:v8";
-import { releaseEnvironments, shareStrings, type Estate } from "@hdp/config";
+import { shareStrings, type Estate } from "@hdp/config";
 import { ColumnSlots } from "./column-slices";
 import { loadProgram } from "./run-stack";
 import { planJob } from "./plan-job";
@@ -62,17 +62,16 @@ process.on("message", (m: ToWorker) => {
         return;
       }
       const { estate, slots } = held;
-      // Moving to another environment: its memos go (as runStack would let them go), and are
-      // collected before this environment's are computed on top of them.
-      if (releaseEnvironments(estate, m.job.environment) > 0) between.collect(true);
       slots.serve(m.job.stack, m.columns);
-      void planJob(
-        estate,
-        m.job,
-        m.cache,
-        (recorded) => send({ type: "progress", seq: m.seq, recorded }),
-        () => slots.outsideRead,
-      ).then((outcome) => {
+      void planJob(estate, m.job, m.cache, {
+        onProgress: (recorded) => send({ type: "progress", seq: m.seq, recorded }),
+        outsideSlice: () => slots.outsideRead,
+        // Moving to another environment: the memos runStack let go are collected before this
+        // environment's are computed on top of them.
+        afterRelease: (released) => {
+          if (released > 0) between.collect(true);
+        },
+      }).then((outcome) => {
         const outside = slots.outsideRead;
         slots.serve("", {});
         const peakRssBytes = process.resourceUsage().maxRSS * 1024;
