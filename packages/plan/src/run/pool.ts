@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serialize } from "node:v8";
 import type { Estate } from "@hdp/config";
-import { columnsOf, withoutColumns, type JobColumns } from "./column-slices";
+import { columnsJson, withoutColumns } from "./column-slices";
 import type { StackJob } from "./run-stack";
 import type { CacheTarget, JobOutcome, planJob as PlanJobFn } from "./plan-job";
 
@@ -37,8 +37,11 @@ export type ToWorker =
       estateId: string;
       job: StackJob;
       cache?: CacheTarget;
-      /** The columns of the stack's config slice (the estate came without them). */
-      columns: JobColumns;
+      /**
+       * The columns of the stack's config slice (the estate came without them): a
+       * `JobColumns` as JSON text (see `columnsJson`).
+       */
+      columns: string;
     };
 
 /** Messages from a worker. */
@@ -248,7 +251,7 @@ export class WorkerPool {
       estateId: task.estateId,
       job: task.job,
       ...(task.cache !== undefined ? { cache: task.cache } : {}),
-      columns: columnsOf(task.estate, task.allColumns === true ? "all" : task.sliceSources),
+      columns: columnsJson(task.estate, task.allColumns === true ? "all" : task.sliceSources),
     });
   }
 

@@ -17,6 +17,7 @@ import type { WorkerPool } from "./pool";
 import type { StackOutputs } from "@hdp/recorder";
 import type { Revision } from "../revisions/revision";
 import { stackPolicyContext, stackPolicyKey, type PolicyFinding } from "../policy/policy";
+import type { PolicyContext } from "@hdp/policy";
 import { findStack, sha256, sliceHash } from "../revisions/slices";
 import { pruneSliceFiles, touchSliceFile } from "./slice-files";
 
@@ -137,6 +138,36 @@ export async function planStacks(
   const slices = sliceHashes(rev, ctx.cache);
   const results = new Map<string, Promise<StackResult>>();
 
+  // What a stack's cache key takes besides its core's exports (the slice hash, the policy
+  // context), once per stack: prepared in the background while the cores plan (see below), so a
+  // shard is queued as soon as its core is planned instead of after every shard's hashing.
+  interface Prepared {
+    readonly policy: PolicyContext | undefined;
+    readonly keyParts: readonly (string | number)[];
+  }
+  const prepared = new Map<string, Prepared>();
+  const prepare = (stack: string, environment: string): Prepared => {
+    let p = prepared.get(stack);
+    if (p === undefined) {
+      const policy = evaluatePolicy ? stackPolicyContext(estate, environment, stack) : undefined;
+      p = {
+        policy,
+        keyParts: [
+          policy !== undefined ? stackPolicyKey(estate, environment, stack) : "no-policy",
+          INVENTORY_FORMAT,
+          plannerHash(),
+          rev.codeHash,
+          ctx.project,
+          ctx.organization,
+          stack,
+          slices.get(stack),
+        ],
+      };
+      prepared.set(stack, p);
+    }
+    return p;
+  };
+
   const run = async (stack: string): Promise<StackResult> => {
     const found = findStack(estate, stack);
     if (found === undefined) throw new Error(`unknown stack "${stack}"`);
@@ -159,20 +190,8 @@ export async function planStacks(
       stackOutputs = { [`${ctx.organization}/${ctx.project}/${coreName}`]: core.exports };
       coreKey = exportsHash(core.exports);
     }
-    const policy = evaluatePolicy ? stackPolicyContext(estate, env.name, stack) : undefined;
-    const key = sha256(
-      [
-        policy !== undefined ? stackPolicyKey(estate, env.name, stack) : "no-policy",
-        INVENTORY_FORMAT,
-        plannerHash(),
-        rev.codeHash,
-        ctx.project,
-        ctx.organization,
-        stack,
-        slices.get(stack),
-        coreKey,
-      ].join("\0"),
-    );
+    const { policy, keyParts } = prepare(stack, env.name);
+    const key = sha256([...keyParts, coreKey].join("\0"));
     if (ctx.cache !== undefined && ctx.usedKeys !== undefined) {
       const used = ctx.usedKeys.get(stack) ?? new Set<string>();
       used.add(key);
@@ -267,8 +286,23 @@ export async function planStacks(
   const toPlan = [...results.keys()].filter((s) => !settled.has(s));
   const work = [...estimateStackResources(estate, toPlan).values()].reduce((a, b) => a + b, 0);
   ctx.pool.warm(rev.programModule, toPlan.length, work);
+  // Stacks still waiting for their core: their keys' parts now, one per turn of the event loop
+  // (the workers' messages go between), in the order they will be planned.
+  const preparing = (async () => {
+    for (const s of ordered) {
+      if (settled.has(s) || prepared.has(s)) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      const found = findStack(estate, s);
+      try {
+        if (found !== undefined && !prepared.has(s)) prepare(s, found.env.name);
+      } catch {
+        // The stack's own run asks again and fails there, where its failure belongs.
+      }
+    }
+  })();
   const out = new Map<string, StackResult>();
   for (const [s, p] of results) out.set(s, await p);
+  await preparing;
   slices.save();
   return out;
 }

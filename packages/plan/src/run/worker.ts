@@ -7,7 +7,7 @@
  */
 import { deserialize } from "node:v8";
 import { shareStrings, type Estate } from "@hdp/config";
-import { ColumnSlots } from "./column-slices";
+import { ColumnSlots, type JobColumns } from "./column-slices";
 import { loadProgram } from "./run-stack";
 import { planJob } from "./plan-job";
 import { BetweenStacks } from "./heap";
@@ -62,7 +62,7 @@ process.on("message", (m: ToWorker) => {
         return;
       }
       const { estate, slots } = held;
-      slots.serve(m.job.stack, m.columns);
+      slots.serve(m.job.stack, JSON.parse(m.columns) as JobColumns);
       void planJob(estate, m.job, m.cache, {
         onProgress: (recorded) => send({ type: "progress", seq: m.seq, recorded }),
         outsideSlice: () => slots.outsideRead,
