@@ -61,7 +61,10 @@ export function stackSlice(estate: Estate, name: string): unknown {
   const own = new Set(spec.sources);
   const at = entriesBySource(estate);
   const pick = <T>(all: readonly T[], index: ReadonlyMap<string, readonly number[]>): T[] =>
-    inEstateOrder(all, [...own].flatMap((id) => index.get(id) ?? []));
+    inEstateOrder(
+      all,
+      [...own].flatMap((id) => index.get(id) ?? []),
+    );
   const pipelines = pick(estate.pipelines, at.pipelines);
   const upstream = new Set(pipelines.flatMap((p) => p.dependsOn));
   return {

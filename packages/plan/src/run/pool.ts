@@ -109,8 +109,17 @@ interface Worker {
   readonly index: number;
   readonly child: ChildProcess;
   readonly estates: Set<string>;
-  task: Task | undefined;
+  /** The jobs sent to it, in order: the first is being planned, the others wait in the worker. */
+  readonly tasks: Task[];
 }
+
+/**
+ * Jobs a worker holds at most: the one it plans and the next, so that it starts the next as soon
+ * as it is done instead of waiting for this process (busy with other results, hashing, or
+ * collecting its own garbage) to answer. Only while more jobs wait than there are workers: at
+ * the end of a plan, a job waits here for whichever worker is free first.
+ */
+export const JOBS_PER_WORKER = 2;
 
 /** Node flags of a worker process (see the module comment). */
 export function workerExecArgv(extra: readonly string[] = []): string[] {
@@ -168,12 +177,15 @@ export class WorkerPool {
     if (this.closed) throw new Error("the worker pool is closed");
     if (this.mode === "here") return this.runHere(job);
     return new Promise((resolve) => {
-      const task: Task = { ...job, seq: ++this.seq, resolve };
-      let i = this.queue.length;
-      while (i > 0 && before(task.priority, this.queue[i - 1].priority)) i--;
-      this.queue.splice(i, 0, task);
+      this.enqueue({ ...job, seq: ++this.seq, resolve });
       this.dispatch();
     });
+  }
+
+  private enqueue(task: Task): void {
+    let i = this.queue.length;
+    while (i > 0 && before(task.priority, this.queue[i - 1].priority)) i--;
+    this.queue.splice(i, 0, task);
   }
 
   private runHere(job: PoolJob): Promise<JobResult> {
@@ -217,22 +229,46 @@ export class WorkerPool {
     this.dispatch();
   }
 
-  private dispatch(): void {
-    if (this.mode !== "workers") return;
+  /**
+   * Hands waiting jobs to idle workers (one holding the job's estate first), spawning workers up
+   * to the pool's size; then, on the next turn of the event loop (when the jobs queued in this
+   * one are all in, in priority order), gives busy workers their next job.
+   */
+  private dispatch(ahead = false): void {
+    if (this.mode !== "workers" || this.closed) return;
     while (this.queue.length > 0) {
-      let w = this.workers.find(
-        (x) => x.task === undefined && x.estates.has(this.queue[0].estateId),
-      );
-      w ??= this.workers.find((x) => x.task === undefined);
+      const estateId = this.queue[0].estateId;
+      const holding = (most: number): Worker | undefined =>
+        this.workers.find((x) => x.tasks.length < most && x.estates.has(estateId)) ??
+        this.workers.find((x) => x.tasks.length < most);
+      let w = holding(1);
       if (w === undefined && this.workers.length < this.options.size) w = this.spawn();
+      if (w === undefined && this.queue.length >= this.options.size) {
+        if (!ahead) {
+          this.dispatchAhead();
+          return;
+        }
+        w = holding(JOBS_PER_WORKER);
+      }
       if (w === undefined) return;
       const task = this.queue.shift() as Task;
       this.start(w, task);
     }
   }
 
+  private aheadPending = false;
+
+  private dispatchAhead(): void {
+    if (this.aheadPending) return;
+    this.aheadPending = true;
+    setImmediate(() => {
+      this.aheadPending = false;
+      this.dispatch(true);
+    });
+  }
+
   private start(w: Worker, task: Task): void {
-    w.task = task;
+    w.tasks.push(task);
     if (!w.estates.has(task.estateId)) {
       let bytes = this.estateBytes.get(task.estateId);
       if (bytes === undefined) {
@@ -266,21 +302,22 @@ export class WorkerPool {
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const w: Worker = { index: this.spawned++, child, estates: new Set(), task: undefined };
+    const w: Worker = { index: this.spawned++, child, estates: new Set(), tasks: [] };
     this.workers.push(w);
     const forward = (chunk: Buffer): void => this.options.onOutput?.(chunk.toString());
     child.stdout?.on("data", forward);
     child.stderr?.on("data", forward);
     child.on("message", (m: FromWorker) => {
-      const task = w.task;
-      if (task === undefined || m.seq !== task.seq) return;
+      const at = w.tasks.findIndex((t) => t.seq === m.seq);
+      if (at < 0) return;
+      const task = w.tasks[at];
       if (m.type === "progress") {
         this.options.onProgress?.(task.job.stack, m.recorded);
         return;
       }
       this.peakRss[w.index] = Math.max(this.peakRss[w.index] ?? 0, m.peakRssBytes);
       this.cpuMs[w.index] = m.cpuMs;
-      w.task = undefined;
+      w.tasks.splice(at, 1);
       if (m.outsideSlice !== undefined && task.allColumns !== true && task.job.shard === "core") {
         // A core's slice is its whole environment: again, with every table's columns, first.
         this.queue.unshift({ ...task, seq: ++this.seq, allColumns: true });
@@ -293,8 +330,9 @@ export class WorkerPool {
     child.on("exit", (code, signal) => {
       const i = this.workers.indexOf(w);
       if (i >= 0) this.workers.splice(i, 1);
-      const task = w.task;
-      w.task = undefined;
+      const [task, ...waiting] = w.tasks.splice(0);
+      // The jobs it had not started go to another worker.
+      for (const t of waiting) this.enqueue(t);
       if (task !== undefined) {
         const why = signal !== null ? `signal ${signal}` : `code ${code}`;
         task.resolve({
