@@ -92,9 +92,12 @@ export const exportsHash = (e: StackOutputs): string =>
  * place is its priority in the pool's queue; a shard enters the queue only once its core is
  * planned, so a worker with nothing of the current environment ready takes the next one's core.
  */
-export function stackOrder(estate: Estate, stacks: Iterable<string>): string[] {
+export function stackOrder(
+  estate: Estate,
+  stacks: Iterable<string>,
   // @hdp/config's estimate, the one `hdp simulate estate` sizes shards with.
-  const weight = estimateStackResources(estate, stacks);
+  weight: ReadonlyMap<string, number> = estimateStackResources(estate, stacks),
+): string[] {
   const envIndex = new Map(estate.environments.map((e, i) => [e.name, i]));
   const key = (s: string): [number, number, number] => {
     const found = findStack(estate, s);
@@ -129,7 +132,8 @@ export async function planStacks(
     const core = coreOf(estate, s);
     if (core !== undefined) all.add(core);
   }
-  const ordered = stackOrder(estate, all);
+  const weight = estimateStackResources(estate, all);
+  const ordered = stackOrder(estate, all, weight);
   const place = new Map(ordered.map((s, i) => [s, i]));
   // Stacks of a revision planned after those of one asked for before it (the head before a base).
   const batch = nextBatch++;
@@ -284,7 +288,7 @@ export async function planStacks(
   for (const [s, p] of results) void p.then(() => settled.add(s));
   await new Promise((resolve) => setImmediate(resolve));
   const toPlan = [...results.keys()].filter((s) => !settled.has(s));
-  const work = [...estimateStackResources(estate, toPlan).values()].reduce((a, b) => a + b, 0);
+  const work = toPlan.reduce((n, s) => n + (weight.get(s) as number), 0);
   ctx.pool.warm(rev.programModule, toPlan.length, work);
   // Stacks still waiting for their core: their keys' parts now, one per turn of the event loop
   // (the workers' messages go between), in the order they will be planned.
