@@ -5,10 +5,11 @@
  * the workers run TypeScript through tsx with the "@hdp/source" condition, as `pnpm hdp` does.
  *
  * Jobs wait in one queue ordered by priority (the scheduler's order: one environment after
- * another, cores first, largest first); an idle worker takes the first. Each worker gets an
- * estate once, without its tables' columns: serialized once here (`v8.serialize`) and the same
- * bytes sent to every worker, which deserializes it — not one structured clone per worker. Each
- * job brings the columns of its stack's config slice (see column-slices.ts); a core stack that
+ * another, cores first, largest first); an idle worker takes the first, and a busy one its next
+ * while enough jobs wait (see {@link JOBS_PER_WORKER}). Each worker gets an estate once, without
+ * its tables' columns: serialized once here (`v8.serialize`) and the same bytes sent to every
+ * worker, which deserializes it — not one structured clone per worker. Each job brings the
+ * columns of its stack's config slice as JSON text (see column-slices.ts); a core stack that
  * read columns runs again with all of them.
  *
  * Worker flags (measured, see README): a 64 MB young generation (`--max-semi-space-size`),
