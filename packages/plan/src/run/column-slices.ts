@@ -52,8 +52,15 @@ export function columnsOf(estate: Estate, sources: readonly string[] | "all"): J
   return out;
 }
 
-/** Each source's part of {@link columnsJson} (`"<table key>":[…],…`), once per estate and source. */
-const sourceJson = new WeakMap<Estate, Map<string, string>>();
+/**
+ * Each source's part of {@link columnsJson} (`"<table key>":[…],…`), once per estate and source,
+ * and how many stacks list the source (a part goes once they all had it: ~190 MB of text at the
+ * health-system preset's size otherwise stays in the calling process).
+ */
+const sourceJson = new WeakMap<
+  Estate,
+  { readonly parts: Map<string, string>; readonly uses: Map<string, number> }
+>();
 
 /**
  * {@link columnsOf} as JSON text, which `JSON.parse` turns back into equal columns: a column is
@@ -65,17 +72,20 @@ const sourceJson = new WeakMap<Estate, Map<string, string>>();
  */
 export function columnsJson(estate: Estate, sources: readonly string[] | "all"): string {
   if (sources === "all") return JSON.stringify(columnsOf(estate, "all"));
-  let parts = sourceJson.get(estate);
-  if (parts === undefined) {
-    parts = new Map();
-    sourceJson.set(estate, parts);
+  let held = sourceJson.get(estate);
+  if (held === undefined) {
+    const uses = new Map<string, number>();
+    for (const e of estate.environments) {
+      for (const st of e.stacks)
+        for (const s of new Set(st.sources)) uses.set(s, (uses.get(s) ?? 0) + 1);
+    }
+    held = { parts: new Map(), uses };
+    sourceJson.set(estate, held);
   }
+  const { parts, uses } = held;
   const by = bySource(estate);
   const pieces: string[] = [];
-  const seen = new Set<string>();
-  for (const s of sources) {
-    if (seen.has(s)) continue;
-    seen.add(s);
+  for (const s of new Set(sources)) {
     let part = parts.get(s);
     if (part === undefined) {
       part = (by.get(s) ?? [])
@@ -83,6 +93,10 @@ export function columnsJson(estate: Estate, sources: readonly string[] | "all"):
         .join(",");
       parts.set(s, part);
     }
+    // The last stack listing the source had its part: it goes (asked again, it is rendered again).
+    const left = (uses.get(s) ?? 0) - 1;
+    uses.set(s, left);
+    if (left <= 0) parts.delete(s);
     if (part !== "") pieces.push(part);
   }
   return `{${pieces.join(",")}}`;
