@@ -233,23 +233,23 @@ export class WorkerPool {
   /**
    * Hands waiting jobs to idle workers (one holding the job's estate first), spawning workers up
    * to the pool's size; then, on the next turn of the event loop (when the jobs queued in this
-   * one are all in, in priority order), gives busy workers their next job.
+   * one are all in, in priority order), gives busy workers their next job of the same
+   * environment.
    */
   private dispatch(ahead = false): void {
     if (this.mode !== "workers" || this.closed) return;
     while (this.queue.length > 0) {
       const estateId = this.queue[0].estateId;
-      const holding = (most: number): Worker | undefined =>
-        this.workers.find((x) => x.tasks.length < most && x.estates.has(estateId)) ??
-        this.workers.find((x) => x.tasks.length < most);
-      let w = holding(1);
+      let w =
+        this.workers.find((x) => x.tasks.length === 0 && x.estates.has(estateId)) ??
+        this.workers.find((x) => x.tasks.length === 0);
       if (w === undefined && this.workers.length < this.options.size) w = this.spawn();
       if (w === undefined && this.queue.length >= this.options.size) {
         if (!ahead) {
           this.dispatchAhead();
           return;
         }
-        w = holding(JOBS_PER_WORKER);
+        w = this.planningAlike(this.queue[0]);
       }
       if (w === undefined) return;
       const task = this.queue.shift() as Task;
@@ -258,6 +258,23 @@ export class WorkerPool {
   }
 
   private aheadPending = false;
+
+  /**
+   * A busy worker with room for a next job, whose last job is of `task`'s estate and environment
+   * (a worker moving to another environment lets go of its memos and collects its garbage: the
+   * next job never makes it switch early).
+   */
+  private planningAlike(task: Task): Worker | undefined {
+    return this.workers.find((x) => {
+      const last = x.tasks[x.tasks.length - 1];
+      return (
+        x.tasks.length < JOBS_PER_WORKER &&
+        last !== undefined &&
+        last.estateId === task.estateId &&
+        last.job.environment === task.job.environment
+      );
+    });
+  }
 
   private dispatchAhead(): void {
     if (this.aheadPending) return;
