@@ -87,6 +87,73 @@ function outputsProgram() {
   return { bucket, later, unread };
 }
 
+class Point {
+  constructor(
+    readonly x = 1,
+    readonly skipped: undefined = undefined,
+  ) {}
+}
+
+class Keyish extends Raw {
+  declare readonly description: pulumi.Output<string>;
+}
+
+/**
+ * Every kind of input the SDK serializes: plain trees (with undefined members, undefined and
+ * function list elements, class instances), Outputs and resources nested in plain objects, a
+ * promise, a secret, an unknown, assets and archives, component and custom resources, an
+ * explicit provider, and `id`/`urn` keys (which the SDK leaves out).
+ */
+function inputsProgram() {
+  const provider = new (class extends pulumi.ProviderResource {
+    constructor() {
+      super("aws", "main", { region: "us-east-2", skip: undefined });
+    }
+  })();
+  const box = new Box("hdp:test:Inner", "box");
+  const key = new Keyish(
+    "aws:kms/key:Key",
+    "key",
+    {
+      description: "k",
+      tags: { a: "1", skip: undefined },
+      list: [1, undefined, "x", null, () => 1, [true, { n: 2.5 }]],
+      fn: () => 2,
+      deep: { a: { b: [{ c: true, d: "" }] } },
+      instance: new Point(),
+      empty: {},
+      none: null,
+      id: "left-out",
+      urn: "left-out",
+    },
+    { provider },
+  );
+  // An SDK internal, exported: the value an Output holds when it is unknown.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const unknown = (require("@pulumi/pulumi/output") as { unknown: unknown }).unknown;
+  new Raw(
+    "aws:iam/role:Role",
+    "mixed",
+    {
+      plain: { a: 1, b: ["x"] },
+      nested: { id: key.id, list: ["a", key.urn], description: key.description },
+      promise: Promise.resolve({ x: 1, y: [key.urn] }),
+      secret: pulumi.secret({ s: "hunter2" }),
+      secretInList: ["p", pulumi.secret("q")],
+      unknown,
+      resource: key,
+      component: box,
+      inList: [box, key],
+      asset: new pulumi.asset.StringAsset("hello"),
+      archive: new pulumi.asset.AssetArchive({ f: new pulumi.asset.StringAsset("x") }),
+      after: "last",
+    },
+    { dependsOn: [box], provider },
+  );
+  new Raw("aws:s3/bucket:Bucket", "plain-only", { bucket: "p", tags: { t: "1" } }, { parent: box });
+  return { key };
+}
+
 const byName = (rs: readonly RecordedResource[], name: string): RecordedResource => {
   const r = rs.find((x) => x.name === name);
   if (r === undefined) throw new Error(`no ${name} in ${rs.map((x) => x.name).join(", ")}`);
@@ -156,13 +223,17 @@ describe("recordProgram", () => {
     expect(names).toContain("lazyOutputs");
     const sorted = (rs: readonly RecordedResource[]) =>
       JSON.stringify([...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1)));
-    const reference = sorted((await recordProgram(outputsProgram, { fast: false })).resources);
-    expect(reference).toContain("[secret]");
-    for (const name of names) {
-      const alone = await recordProgram(outputsProgram, { fast: { [name]: true } });
-      expect(sorted(alone.resources)).toBe(reference);
-      const allBut = await recordProgram(outputsProgram, { fast: { ...all, [name]: false } });
-      expect(sorted(allBut.resources)).toBe(reference);
+    expect(names).toContain("syncSerialize");
+    const programs: (() => unknown)[] = [outputsProgram, inputsProgram];
+    for (const run of programs) {
+      const reference = sorted((await recordProgram(run, { fast: false })).resources);
+      expect(reference).toContain("[secret]");
+      for (const name of names) {
+        const alone = await recordProgram(run, { fast: { [name]: true } });
+        expect(sorted(alone.resources)).toBe(reference);
+        const allBut = await recordProgram(run, { fast: { ...all, [name]: false } });
+        expect(sorted(allBut.resources)).toBe(reference);
+      }
     }
   });
 
@@ -256,6 +327,36 @@ describe("recordProgram", () => {
         throw new Error("no such source");
       }),
     ).rejects.toThrow("the program failed under mocks:\nno such source");
+  });
+
+  it("fails a program whose inputs do not serialize as the SDK does, with each lever (outside jest)", () => {
+    const script = [
+      'const pulumi = require("@pulumi/pulumi");',
+      'const { recordProgram } = require("./record");',
+      "class Raw extends pulumi.CustomResource { constructor(t, n, p) { super(t, n, p); } }",
+      "const program = () => {",
+      '  new Raw("aws:s3/bucket:Bucket", "getter", { ok: "1", bad: { get boom() { throw new Error("boom in getter"); } } });',
+      '  new Raw("aws:s3/bucket:Bucket", "apply", { v: { n: pulumi.output("x").apply(() => { throw new Error("boom in apply"); }) } });',
+      "};",
+      'const run = (fast) => recordProgram(program, { fast }).then(() => "no error", (e) => e.message);',
+      "(async () => {",
+      "  const out = [];",
+      "  for (const fast of [false, { syncSerialize: true }, true]) out.push(await run(fast));",
+      "  console.log(JSON.stringify(out));",
+      "  process.exit(0);",
+      "})();",
+    ].join("\n");
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@hdp/source", "-e", script],
+      { cwd: __dirname, encoding: "utf8" },
+    );
+    expect(run.status).toBe(0);
+    const [sdk, alone, all] = JSON.parse(run.stdout.trim().split("\n").pop() ?? "[]") as string[];
+    expect(sdk).toContain('error serializing property "bad": boom in getter');
+    expect(sdk).toContain("boom in apply");
+    expect(alone).toBe(sdk);
+    expect(all).toBe(sdk);
   });
 
   it("collects errors thrown inside apply() (outside jest, which intercepts them itself)", () => {

@@ -9,14 +9,16 @@
  * byte, which the tests check): `Error.stackTraceLimit = 0` while the program runs (the SDK
  * captures stack traces for several promises per output), the SDK's promise-leak debugging
  * wrapper bypassed, the mock monitor's fast path (see `monitor.ts`), and register requests that
- * keep their inputs as plain values (see `lazy-struct.ts`), and resources' property Outputs built
- * when first read (see `lazy-outputs.ts`).
+ * keep their inputs as plain values (see `lazy-struct.ts`), resources' property Outputs built
+ * when first read (see `lazy-outputs.ts`), and plain-data inputs serialized synchronously (see
+ * `sync-serialize.ts`).
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
 import type * as Monitor from "./monitor";
 import type * as LazyStructs from "./lazy-struct";
 import type * as LazyOutputs from "./lazy-outputs";
+import type * as SyncSerialize from "./sync-serialize";
 import type { RecordedResource } from "./monitor";
 
 // Loaded on first use, so that importing this package (for its types, marks and mocks, as the
@@ -26,6 +28,8 @@ const sdk = (): typeof Pulumi => require("@pulumi/pulumi") as typeof Pulumi;
 const monitorHooks = (): typeof Monitor => require("./monitor") as typeof Monitor;
 const lazyStructs = (): typeof LazyStructs => require("./lazy-struct") as typeof LazyStructs;
 const lazyOutputs = (): typeof LazyOutputs => require("./lazy-outputs") as typeof LazyOutputs;
+const syncSerialize = (): typeof SyncSerialize =>
+  require("./sync-serialize") as typeof SyncSerialize;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export type { RecordedResource } from "./monitor";
@@ -73,6 +77,11 @@ export interface Levers {
   readonly lazyRequests: boolean;
   /** A resource's property Outputs built when first read, not all at construction (`lazy-outputs.ts`). */
   readonly lazyOutputs: boolean;
+  /**
+   * Inputs that are plain data (no Output, Promise, resource, asset or unknown inside)
+   * serialized synchronously, the rest by the SDK (`sync-serialize.ts`).
+   */
+  readonly syncSerialize: boolean;
 }
 
 /** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
@@ -84,6 +93,7 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
       fastMonitor: fast.fastMonitor === true,
       lazyRequests: fast.lazyRequests === true,
       lazyOutputs: fast.lazyOutputs === true,
+      syncSerialize: fast.syncSerialize === true,
     };
   }
   const on = fast ?? true;
@@ -93,6 +103,7 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
     fastMonitor: on,
     lazyRequests: on,
     lazyOutputs: on,
+    syncSerialize: on,
   };
 }
 
@@ -229,6 +240,9 @@ export async function recordProgram<T>(
   const restoreOutputs = levers.lazyOutputs
     ? lazyOutputs().deferPropertyOutputs()
     : () => undefined;
+  const restoreSerialize = levers.syncSerialize
+    ? syncSerialize().serializePlainInputsSynchronously()
+    : () => undefined;
   if (levers.noStackTraces) Error.stackTraceLimit = 0;
   try {
     let result: T;
@@ -249,6 +263,7 @@ export async function recordProgram<T>(
     restoreCallsites();
     restoreStructs();
     restoreOutputs();
+    restoreSerialize();
     Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
   }
