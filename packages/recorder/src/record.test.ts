@@ -146,6 +146,7 @@ function inputsProgram() {
       inList: [box, key],
       asset: new pulumi.asset.StringAsset("hello"),
       archive: new pulumi.asset.AssetArchive({ f: new pulumi.asset.StringAsset("x") }),
+      duck: { __pulumiAsset: true, text: "duck-typed" },
       after: "last",
     },
     { dependsOn: [box], provider },

@@ -19,7 +19,8 @@
  * Off when the SDK's `excessiveDebugOutput` is set (the SDK then logs every node). Touches SDK
  * internals (`runtime/rpc`'s `serializeResourceProperties` and `serializeProperty`, the
  * `isInstance` predicates of Output, Asset, Archive and the resource classes, `isUnknown`):
- * each is checked before use.
+ * each is checked before use, and so is the member each predicate reads (`__pulumiOutput`, …),
+ * which the walk reads directly on plain objects and lists instead of calling six predicates.
  */
 
 type SerializeOptions = unknown;
@@ -71,7 +72,22 @@ function plainSerialized(sdk: Sdk, prop: unknown, depth: number): unknown {
   }
   // Bigints and symbols: rare, left to the SDK.
   if (typeof prop !== "object" || depth > MAX_DEPTH) return NOT_PLAIN;
-  if (
+  const proto: unknown = Object.getPrototypeOf(prop);
+  if (proto === Object.prototype || proto === Array.prototype || proto === null) {
+    // A plain object or list: not a Promise, and each predicate below reads one member (checked
+    // when the lever is installed), which only an own member could set.
+    const marks = prop as Record<string, unknown>;
+    if (
+      marks.__pulumiAsset === true ||
+      marks.__pulumiArchive === true ||
+      marks.__pulumiOutput === true ||
+      marks.__pulumiUnknown === true ||
+      marks.__pulumiCustomResource === true ||
+      marks.__pulumiComponentResource === true
+    ) {
+      return NOT_PLAIN;
+    }
+  } else if (
     sdk.Asset.isInstance(prop) ||
     sdk.Archive.isInstance(prop) ||
     prop instanceof Promise ||
@@ -144,6 +160,31 @@ export function serializePlainInputsSynchronously(): () => void {
   ) {
     throw new Error(
       "@hdp/recorder: the SDK's serializeResourceProperties/serializeProperty (runtime/rpc), excessiveDebugOutput or an isInstance predicate changed shape; update packages/recorder/src/sync-serialize.ts",
+    );
+  }
+  const members: [Predicate | undefined, string][] = [
+    [asset.Asset, "__pulumiAsset"],
+    [asset.Archive, "__pulumiArchive"],
+    [output.Output, "__pulumiOutput"],
+    [{ isInstance: output.isUnknown }, "__pulumiUnknown"],
+    [resource.CustomResource, "__pulumiCustomResource"],
+    [resource.ComponentResource, "__pulumiComponentResource"],
+  ];
+  const probe = (p: Predicate, v: object): boolean => p.isInstance(v);
+  const membersChanged = members.filter(
+    ([p, m]) =>
+      p === undefined ||
+      !probe(p, { [m]: true }) ||
+      !probe(p, Object.assign([], { [m]: true })) ||
+      probe(p, {}) ||
+      probe(p, []) ||
+      probe(p, Object.create(null) as object) ||
+      m in Object.prototype ||
+      m in Array.prototype,
+  );
+  if (membersChanged.length > 0) {
+    throw new Error(
+      `@hdp/recorder: the SDK's isInstance predicates no longer read ${membersChanged.map(([, m]) => m).join(", ")}; update packages/recorder/src/sync-serialize.ts`,
     );
   }
   const sdk: Sdk = {
