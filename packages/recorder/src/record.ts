@@ -10,8 +10,9 @@
  * captures stack traces for several promises per output), the SDK's promise-leak debugging
  * wrapper bypassed, the mock monitor's fast path (see `monitor.ts`), and register requests that
  * keep their inputs as plain values (see `lazy-struct.ts`), resources' property Outputs built
- * when first read (see `lazy-outputs.ts`), and plain-data inputs serialized synchronously (see
- * `sync-serialize.ts`).
+ * when first read (see `lazy-outputs.ts`), plain-data inputs serialized synchronously (see
+ * `sync-serialize.ts`), and plain inputs recorded and handed to the mock without copies equal
+ * to them (`sharedInputs`, see `monitor.ts`).
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
@@ -82,6 +83,11 @@ export interface Levers {
    * serialized synchronously, the rest by the SDK (`sync-serialize.ts`).
    */
   readonly syncSerialize: boolean;
+  /**
+   * Register requests whose inputs are plain JSON recorded and handed to the mock without the
+   * two copies equal to them (`isPlainWire` in `values.ts`, `sharedInputs` in `monitor.ts`).
+   */
+  readonly sharedInputs: boolean;
 }
 
 /** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
@@ -94,6 +100,7 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
       lazyRequests: fast.lazyRequests === true,
       lazyOutputs: fast.lazyOutputs === true,
       syncSerialize: fast.syncSerialize === true,
+      sharedInputs: fast.sharedInputs === true,
     };
   }
   const on = fast ?? true;
@@ -104,6 +111,7 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
     lazyRequests: on,
     lazyOutputs: on,
     syncSerialize: on,
+    sharedInputs: on,
   };
 }
 
@@ -212,6 +220,7 @@ export async function recordProgram<T>(
     stack,
     project,
     fast: levers.fastMonitor,
+    sharedInputs: levers.sharedInputs,
     newResource,
     onRecord: (r) => {
       if (seen.has(r.urn)) {
