@@ -283,9 +283,49 @@ describe("recordProgram", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const debuggable = require("@pulumi/pulumi/runtime/debuggable");
     const wrapper = debuggable.debuggablePromise;
-    await recordProgram(program);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    const serialize = rpc.serializeResourceProperties;
+    let during: unknown;
+    await recordProgram(() => {
+      during = rpc.serializeResourceProperties;
+      program();
+    });
     expect(Error.stackTraceLimit).toBe(limit);
     expect(debuggable.debuggablePromise).toBe(wrapper);
+    // The serialization lever is in place only while the recorder runs a program.
+    expect(during).not.toBe(serialize);
+    expect(rpc.serializeResourceProperties).toBe(serialize);
+  });
+
+  it("fails loudly when the SDK's serialization internals changed shape (syncSerialize)", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+    const wrapper = debuggable.debuggablePromise;
+    const listeners = process.listenerCount("unhandledRejection");
+    const serializeProperty = rpc.serializeProperty;
+    rpc.serializeProperty = undefined;
+    try {
+      await expect(
+        recordProgram(program, { fast: { noPromiseDebugging: true, syncSerialize: true } }),
+      ).rejects.toThrow("update packages/recorder/src/sync-serialize.ts");
+    } finally {
+      rpc.serializeProperty = serializeProperty;
+    }
+    // The levers installed before it are undone, and the run's rejection handler removed.
+    expect(debuggable.debuggablePromise).toBe(wrapper);
+    expect(process.listenerCount("unhandledRejection")).toBe(listeners);
+    // Without the lever the run does not touch it.
+    rpc.serializeProperty = undefined;
+    try {
+      await expect(
+        recordProgram(program, { fast: { syncSerialize: false } }),
+      ).resolves.toBeDefined();
+    } finally {
+      rpc.serializeProperty = serializeProperty;
+    }
   });
 
   it("serves a referenced stack's outputs, secrets as secrets, and records the read", async () => {

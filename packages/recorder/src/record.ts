@@ -241,19 +241,16 @@ export async function recordProgram<T>(
   };
   process.on("unhandledRejection", onRejection);
   const stackTraceLimit = Error.stackTraceLimit;
-  const restorePromises = levers.noPromiseDebugging ? bypassPromiseDebugging() : () => undefined;
-  const restoreCallsites = levers.noStackTraces ? skipCallsites() : () => undefined;
-  const restoreStructs = levers.lazyRequests
-    ? lazyStructs().deferRequestStructs()
-    : () => undefined;
-  const restoreOutputs = levers.lazyOutputs
-    ? lazyOutputs().deferPropertyOutputs()
-    : () => undefined;
-  const restoreSerialize = levers.syncSerialize
-    ? syncSerialize().serializePlainInputsSynchronously()
-    : () => undefined;
-  if (levers.noStackTraces) Error.stackTraceLimit = 0;
+  // What undoes each installed lever; a lever whose SDK internal changed shape throws while
+  // installing, and the ones installed before it are undone too.
+  const restores: (() => void)[] = [];
   try {
+    if (levers.noPromiseDebugging) restores.push(bypassPromiseDebugging());
+    if (levers.noStackTraces) restores.push(skipCallsites());
+    if (levers.lazyRequests) restores.push(lazyStructs().deferRequestStructs());
+    if (levers.lazyOutputs) restores.push(lazyOutputs().deferPropertyOutputs());
+    if (levers.syncSerialize) restores.push(syncSerialize().serializePlainInputsSynchronously());
+    if (levers.noStackTraces) Error.stackTraceLimit = 0;
     let result: T;
     try {
       result = await program();
@@ -268,11 +265,7 @@ export async function recordProgram<T>(
     options.onProgress?.(resources.length);
     return { resources, result };
   } finally {
-    restorePromises();
-    restoreCallsites();
-    restoreStructs();
-    restoreOutputs();
-    restoreSerialize();
+    for (const restore of restores.reverse()) restore();
     Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
   }

@@ -133,7 +133,10 @@ export function serializePlainInputsSynchronously(): () => void {
   const settings = require("@pulumi/pulumi/runtime/settings") as {
     excessiveDebugOutput?: unknown;
   };
-  const asset = require("@pulumi/pulumi/asset") as Partial<{ Asset: Predicate; Archive: Predicate }>;
+  const asset = require("@pulumi/pulumi/asset") as Partial<{
+    Asset: Predicate;
+    Archive: Predicate;
+  }>;
   const output = require("@pulumi/pulumi/output") as Partial<{
     Output: Predicate;
     isUnknown: (v: unknown) => boolean;

@@ -130,6 +130,7 @@ describe("isPlainWire (the sharedInputs lever)", () => {
     ["a resource", { r: { [SIG]: rpc.specialResourceSig, urn: "urn:x" } }],
     ["an unknown", { a: { b: [rpc.unknownValue] } }],
     ["a class instance", { a: new (class P {})() }],
+    // eslint-disable-next-line no-sparse-arrays -- a hole, on purpose
     ["a list with a hole", { a: [1, , 3] }],
     ["an own __proto__ key", JSON.parse('{"a": {"__proto__": {"x": 1}}}') as unknown],
     ["undefined", { a: undefined }],
