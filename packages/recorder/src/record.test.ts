@@ -151,6 +151,13 @@ function inputsProgram() {
     },
     { dependsOn: [box], provider },
   );
+  // A StackReference (a read) and its outputs, plain and secret, as inputs.
+  const ref = new pulumi.StackReference("core", { name: "o/p/prod-core" });
+  new Raw("aws:iam/role:Role", "from-ref", {
+    bucket: ref.requireOutput("bucket"),
+    token: ref.requireOutput("token"),
+    both: { list: [ref.getOutput("bucket")], plain: "p" },
+  });
   new Raw("aws:s3/bucket:Bucket", "unknown-only", { u: { deep: [unknown] }, a: "x" });
   new Raw("aws:s3/bucket:Bucket", "plain-only", { bucket: "p", tags: { t: "1" } }, { parent: box });
   return { key };
@@ -227,13 +234,19 @@ describe("recordProgram", () => {
       JSON.stringify([...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1)));
     expect(names).toEqual(expect.arrayContaining(["syncSerialize", "sharedInputs"]));
     const programs: (() => unknown)[] = [outputsProgram, inputsProgram];
+    const stackOutputs = {
+      "o/p/prod-core": { outputs: { bucket: "b-1", token: "t" }, secretOutputNames: ["token"] },
+    };
     for (const run of programs) {
-      const reference = sorted((await recordProgram(run, { fast: false })).resources);
+      const reference = sorted((await recordProgram(run, { fast: false, stackOutputs })).resources);
       expect(reference).toContain("[secret]");
       for (const name of names) {
-        const alone = await recordProgram(run, { fast: { [name]: true } });
+        const alone = await recordProgram(run, { fast: { [name]: true }, stackOutputs });
         expect(sorted(alone.resources)).toBe(reference);
-        const allBut = await recordProgram(run, { fast: { ...all, [name]: false } });
+        const allBut = await recordProgram(run, {
+          fast: { ...all, [name]: false },
+          stackOutputs,
+        });
         expect(sorted(allBut.resources)).toBe(reference);
       }
     }
