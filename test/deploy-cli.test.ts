@@ -192,6 +192,15 @@ describe("hdp drift", () => {
     expect(readFileSync(join(repo, "drift.md"), "utf8")).toContain("## Drift in `prod`");
   });
 
+  it("writes the markdown to stdout with --markdown -, the text report to stderr", async () => {
+    process.env.HDP_FAKE_ENGINE = JSON.stringify({ events: { "prod-core": refreshPreviewEvents } });
+    const r = await hdp(repo, ["drift", "--env", "prod", "--markdown", "-", "--engine", ENGINE]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^## Drift in `prod`/);
+    expect(r.stderr).toMatch(/~ update aws:s3\/bucketVersioning:BucketVersioning/);
+    expect(existsSync(join(repo, "-"))).toBe(false);
+  });
+
   it("exits 0 without drift", async () => {
     const r = await hdp(repo, ["drift", "--env", "dev", "--engine", ENGINE]);
     expect([r.code, r.stdout.split("\n")[0]]).toEqual([0, "dev: no drift"]);

@@ -49,6 +49,6 @@ export {
   startIndexTree,
   type IndexOptions,
   type PendingIndex,
-  writeAtomically,
   type TreeIndex,
 } from "./tree-index";
+export { replaceFile, writeAtomically } from "./replace-file";
