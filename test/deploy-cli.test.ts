@@ -126,6 +126,18 @@ describe("hdp deploy", () => {
     expect(r.stdout).toContain("2 deployed, 0 failed, 0 skipped, 2 unchanged");
   });
 
+  it("takes stacks as hdp plan does: the environment's name in --stack is all of its stacks", async () => {
+    const list = async (...stacks: string[]) => {
+      const r = await hdp(repo, ["deploy", "--env", "prod", "--list", "--stack", ...stacks]);
+      expect(r.code).toBe(0);
+      return r.stdout;
+    };
+    const all = (await hdp(repo, ["deploy", "--env", "prod", "--list"])).stdout;
+    expect(all).toContain("prod-clinical");
+    expect(await list("prod")).toBe(all);
+    expect(await list("prod-clinical")).not.toContain("prod-core");
+  });
+
   it("rejects an unknown environment or stack as bad usage, writing nothing", async () => {
     const a = await hdp(repo, [
       "deploy",

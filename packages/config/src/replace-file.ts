@@ -21,7 +21,10 @@ export function replaceFile(file: string, pieces: Iterable<string | Uint8Array>)
   let fd: number | undefined;
   try {
     fd = openSync(temp, "w");
-    for (const p of pieces) if (p.length > 0) writeSync(fd, p);
+    for (const p of pieces) {
+      if (typeof p === "string") writeSync(fd, p);
+      else writeSync(fd, p);
+    }
     closeSync(fd);
     fd = undefined;
     renameSync(temp, file);

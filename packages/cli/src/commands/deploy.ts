@@ -271,7 +271,10 @@ export function registerDeploy(
         "deploy an environment's stacks (core first, then shards) on the Automation API",
       ),
   )
-    .option("--stack <names...>", "only these stacks of the environment")
+    .option(
+      "--stack <names...>",
+      "only these stacks of the environment (its own name: all of them, as in hdp plan)",
+    )
     .option("--preview", "preview instead of deploying (with the policy pack)")
     .option("--changed-since <ref>", "only the stacks whose inputs changed since this git revision")
     .option("--list", "print the stacks in deploy order as JSON (core, shards) and stop")
@@ -295,7 +298,10 @@ export function registerDeploy(
       .command("drift")
       .description("refresh-preview every stack (writes no state); exit 1 on drift"),
   )
-    .option("--stack <names...>", "only these stacks of the environment")
+    .option(
+      "--stack <names...>",
+      "only these stacks of the environment (its own name: all of them, as in hdp plan)",
+    )
     .option(
       "--markdown <file>",
       "also write the report as markdown (a job summary or an issue); - writes it to stdout (the text report goes to stderr)",

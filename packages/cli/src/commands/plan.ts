@@ -349,7 +349,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .command("plan")
     .description("plan stacks offline under Pulumi's mock runtime; diff against a git revision")
     .addOption(configsOption())
-    .option("--stack <names...>", "stacks to plan (default: every stack); not with --env")
+    .option(
+      "--stack <names...>",
+      "stacks to plan, an environment's name for all of its stacks (default: every stack); not with --env",
+    )
     .option("--env <envs...>", "plan every stack of these environments; not with --stack")
     .option(
       "--json <file>",
