@@ -6,14 +6,16 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
 import { run } from "./program";
-import { defaultIndexCacheDir, WarmCache } from "./warm-cache";
+import { codeKey, defaultIndexCacheDir, WarmCache } from "./warm-cache";
 
 const ROOT = join(__dirname, "../../..");
 const BASE = join(ROOT, "test/fixtures/base");
@@ -295,6 +297,33 @@ describe("concurrent runs", () => {
     expect(files).toEqual(expect.arrayContaining(["manifest", "query.json", "validate.json"]));
     expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
   }, 120_000);
+});
+
+describe("codeKey", () => {
+  /** A copy of @hdp/cli's code elsewhere, resolving its dependencies as the real one does. */
+  function copyCli(name: string): string {
+    const to = join(dir, name, "packages", "cli");
+    cpSync(join(__dirname, ".."), to, {
+      recursive: true,
+      filter: (src) => !/[/\\](node_modules|dist)$/.test(src),
+    });
+    symlinkSync(join(__dirname, "..", "node_modules"), join(to, "node_modules"));
+    return to;
+  }
+
+  it("is the same for the same code in another checkout, whenever its files were written", () => {
+    const copy = copyCli("second-checkout");
+    const later = new Date(Date.now() + 3_600_000);
+    for (const f of readdirSync(join(copy, "src"))) utimesSync(join(copy, "src", f), later, later);
+    expect(codeKey(join(copy, "src", "warm-cache.ts"))).toBe(codeKey());
+  });
+
+  it("changes when the code that computes the answers changes", () => {
+    const copy = copyCli("edited");
+    const file = join(copy, "src", "commands", "query.ts");
+    writeFileSync(file, `${readFileSync(file, "utf8")}\n// edited\n`);
+    expect(codeKey(join(copy, "src", "warm-cache.ts"))).not.toBe(codeKey());
+  });
 });
 
 describe("defaultIndexCacheDir", () => {

@@ -22,6 +22,7 @@ import { discover, type Discovered } from "./discover";
 import { writeAtomically } from "./replace-file";
 
 export { replaceFile, writeAtomically } from "./replace-file";
+export { codeLocation, dependencyVersion, hashPackageCode } from "./code-digest";
 
 /** Bumped whenever the manifest's meaning changes: other formats are ignored. */
 const MANIFEST_FORMAT = "hdp-tree-index-4";

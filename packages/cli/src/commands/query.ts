@@ -209,7 +209,7 @@ async function answerAfresh(
     try {
       return { kind: "rows", result: ask(db), skipped };
     } finally {
-      if (cache !== undefined) save(cache, fresh, skipped);
+      if (cache !== undefined) save(cache, fresh, skipped, loaded);
       db.close();
     }
   } catch (e) {
@@ -228,10 +228,11 @@ function save(
   cache: WarmCache,
   fresh: { db: EstateDatabase; envs: readonly string[] },
   skipped: Skipped,
+  loaded: { readonly digest?: string },
 ): void {
   const { bytes, filled } = fresh.db.snapshot();
   const value: QuerySnapshot = { envs: fresh.envs, filled, bytes: bytes.length, skipped };
-  cache.write("query", value, bytes);
+  cache.write("query", value, loaded, bytes);
 }
 
 export function queryExitCode(r: QueryOutcome): ExitCode {
