@@ -11,7 +11,7 @@ export { shareStrings } from "./share-strings";
 export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
 export { locateField } from "./locate";
 export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";
-export { CORE_SHARD } from "./stacks";
+export { CORE_SHARD, stacksNamed, type StacksNamed } from "./stacks";
 export {
   CORE_RESOURCES,
   DEFAULT_RESOURCE_BUDGET,
@@ -50,6 +50,6 @@ export {
   startIndexTree,
   type IndexOptions,
   type PendingIndex,
-  writeAtomically,
   type TreeIndex,
 } from "./tree-index";
+export { replaceFile, writeAtomically } from "./replace-file";

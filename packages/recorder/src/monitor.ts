@@ -11,7 +11,7 @@
  */
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { engineUrn, providerRefUrn } from "./urn";
-import { recordInputs, serializePlainState } from "./values";
+import { isPlainWire, recordInputs, serializePlainState } from "./values";
 
 /** One registered or read resource, as recorded. URNs are engine URNs. */
 export interface RecordedResource {
@@ -117,6 +117,12 @@ export interface HookOptions {
   readonly stack: string;
   readonly project: string;
   readonly fast: boolean;
+  /**
+   * The `sharedInputs` lever: a register request whose serialized inputs are plain JSON (see
+   * `isPlainWire`) is recorded as it is and handed to the mock as it is (on the `fast` path),
+   * instead of a recorded copy and a deserialized copy equal to it. Mocks never modify inputs.
+   */
+  readonly sharedInputs: boolean;
   readonly newResource: NewResource;
   /** Called with every recorded resource, in completion order. */
   readonly onRecord: (r: RecordedResource) => void;
@@ -129,15 +135,11 @@ export function hookMonitor(monitor: MockMonitorLike, o: HookOptions): void {
   const sdkRegister = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     const serialized = req.getObject().toJavaScript();
-    const base = describeRegistration(req, serialized);
-    const done: Callback<UrnResponse> = (err, res) => {
-      if (!err && res !== undefined) o.onRecord({ ...base, urn: res.getUrn() });
-      callback(err, res);
-    };
+    const shared = o.sharedInputs && isPlainWire(serialized);
+    const base = describeRegistration(req, shared ? serialized : recordInputs(serialized));
+    const done = recordWhenDone(o, base, callback);
     if (!o.fast) return sdkRegister(req, done as Callback<unknown>);
-    return fastRegister(monitor, o, req, serialized, done, () =>
-      sdkRegister(req, done as Callback<unknown>),
-    );
+    return fastRegister(monitor, o, req, serialized, shared, done, sdkRegister);
   };
 
   const sdkRead = monitor.readResource.bind(monitor);
@@ -166,9 +168,24 @@ export function hookMonitor(monitor: MockMonitorLike, o: HookOptions): void {
   };
 }
 
+/**
+ * The callback that records a registration once it answered, then answers the SDK. (A function
+ * returned, not a named closure: under tsx every named closure costs a `name` definition.)
+ */
+function recordWhenDone(
+  o: HookOptions,
+  base: Omit<RecordedResource, "urn">,
+  callback: Callback<unknown>,
+): Callback<UrnResponse> {
+  return (err, res) => {
+    if (!err && res !== undefined) o.onRecord({ ...base, urn: res.getUrn() });
+    callback(err, res);
+  };
+}
+
 function describeRegistration(
   req: RegisterRequest,
-  serialized: Record<string, unknown>,
+  inputs: Record<string, unknown>,
 ): Omit<RecordedResource, "urn"> {
   const dependencies = [...req.getDependenciesList()].sort();
   const implied = new Set<string>();
@@ -181,7 +198,7 @@ function describeRegistration(
     parent: req.getParent() || undefined,
     custom: req.getCustom(),
     read: false,
-    inputs: recordInputs(serialized),
+    inputs,
     protect: req.getProtect() ?? false,
     retainOnDelete: req.getRetainondelete() ?? false,
     deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
@@ -193,9 +210,44 @@ function describeRegistration(
   };
 }
 
+/** The response's `getObject()`: the output state, already as `toJavaScript()` returns it. */
+class PlainStruct {
+  constructor(private readonly state: Record<string, unknown>) {}
+  toJavaScript(): Record<string, unknown> {
+    return this.state;
+  }
+}
+
+/** The response the SDK reads (the getters of its `RegisterResourceResponse`). */
+class FastResponse {
+  private readonly object: PlainStruct;
+  constructor(
+    private readonly urn: string,
+    private readonly id: string,
+    state: Record<string, unknown>,
+  ) {
+    this.object = new PlainStruct(state);
+  }
+  getUrn(): string {
+    return this.urn;
+  }
+  getId(): string {
+    return this.id;
+  }
+  getObject(): PlainStruct {
+    return this.object;
+  }
+  getPropertydependenciesMap(): undefined {
+    return undefined;
+  }
+  getResult(): number {
+    return 0;
+  }
+}
+
 /**
  * The SDK's MockMonitor.registerResource, minus the response's protobuf round trip. When the
- * mock's state is not plain data, hands the request to the SDK's own path (`fallback`): the
+ * mock's state is not plain data, hands the request to the SDK's own path (`sdkRegister`): the
  * mock is a pure function, so calling it twice is harmless.
  */
 function fastRegister(
@@ -203,44 +255,37 @@ function fastRegister(
   o: HookOptions,
   req: RegisterRequest,
   serialized: Record<string, unknown>,
+  shared: boolean,
   callback: Callback<UrnResponse>,
-  fallback: () => unknown,
+  sdkRegister: MockMonitorLike["registerResource"],
 ): void {
-  const run = (): void => {
-    const inputs: Record<string, unknown> = {};
-    for (const k of Object.keys(serialized)) {
-      if (serialized[k] !== undefined) inputs[k] = rpc.deserializeProperty(serialized[k]);
-    }
-    const result = o.newResource({
-      type: req.getType(),
-      name: req.getName(),
-      inputs,
-      provider: req.getProvider(),
-      custom: req.getCustom(),
-      id: req.getImportid(),
-    });
-    const state = serializePlainState(result.state);
-    if (state === undefined) {
-      fallback();
-      return;
-    }
-    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-    monitor.resources.set(urn, { urn, id: result.id ?? null, state });
-    const id = result.id || "";
-    const object: Struct = { toJavaScript: () => state };
-    const response = {
-      getUrn: () => urn,
-      getId: () => id,
-      getObject: () => object,
-      getPropertydependenciesMap: () => undefined,
-      getResult: () => 0,
-    };
-    callback(null, response);
-  };
   // The SDK's monitor answers after an `await`: keep answering asynchronously.
   queueMicrotask(() => {
     try {
-      run();
+      let inputs: Record<string, unknown>;
+      if (shared) inputs = serialized;
+      else {
+        inputs = {};
+        for (const k of Object.keys(serialized)) {
+          if (serialized[k] !== undefined) inputs[k] = rpc.deserializeProperty(serialized[k]);
+        }
+      }
+      const result = o.newResource({
+        type: req.getType(),
+        name: req.getName(),
+        inputs,
+        provider: req.getProvider(),
+        custom: req.getCustom(),
+        id: req.getImportid(),
+      });
+      const state = serializePlainState(result.state);
+      if (state === undefined) {
+        sdkRegister(req, callback as Callback<unknown>);
+        return;
+      }
+      const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+      monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+      callback(null, new FastResponse(urn, result.id || "", state));
     } catch (err) {
       callback(err, undefined);
     }

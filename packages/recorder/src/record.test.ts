@@ -87,6 +87,82 @@ function outputsProgram() {
   return { bucket, later, unread };
 }
 
+class Point {
+  constructor(
+    readonly x = 1,
+    readonly skipped: undefined = undefined,
+  ) {}
+}
+
+class Keyish extends Raw {
+  declare readonly description: pulumi.Output<string>;
+}
+
+/**
+ * Every kind of input the SDK serializes: plain trees (with undefined members, undefined and
+ * function list elements, class instances), Outputs and resources nested in plain objects, a
+ * promise, a secret, an unknown, assets and archives, component and custom resources, an
+ * explicit provider, and `id`/`urn` keys (which the SDK leaves out).
+ */
+function inputsProgram() {
+  const provider = new (class extends pulumi.ProviderResource {
+    constructor() {
+      super("aws", "main", { region: "us-east-2", skip: undefined });
+    }
+  })();
+  const box = new Box("hdp:test:Inner", "box");
+  const key = new Keyish(
+    "aws:kms/key:Key",
+    "key",
+    {
+      description: "k",
+      tags: { a: "1", skip: undefined },
+      list: [1, undefined, "x", null, () => 1, [true, { n: 2.5 }]],
+      fn: () => 2,
+      deep: { a: { b: [{ c: true, d: "" }] } },
+      instance: new Point(),
+      empty: {},
+      none: null,
+      id: "left-out",
+      urn: "left-out",
+    },
+    { provider },
+  );
+  // An SDK internal, exported: the value an Output holds when it is unknown.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const unknown = (require("@pulumi/pulumi/output") as { unknown: unknown }).unknown;
+  new Raw(
+    "aws:iam/role:Role",
+    "mixed",
+    {
+      plain: { a: 1, b: ["x"] },
+      nested: { id: key.id, list: ["a", key.urn], description: key.description },
+      promise: Promise.resolve({ x: 1, y: [key.urn] }),
+      secret: pulumi.secret({ s: "hunter2" }),
+      secretInList: ["p", pulumi.secret("q")],
+      unknown,
+      resource: key,
+      component: box,
+      inList: [box, key],
+      asset: new pulumi.asset.StringAsset("hello"),
+      archive: new pulumi.asset.AssetArchive({ f: new pulumi.asset.StringAsset("x") }),
+      duck: { __pulumiAsset: true, text: "duck-typed" },
+      after: "last",
+    },
+    { dependsOn: [box], provider },
+  );
+  // A StackReference (a read) and its outputs, plain and secret, as inputs.
+  const ref = new pulumi.StackReference("core", { name: "o/p/prod-core" });
+  new Raw("aws:iam/role:Role", "from-ref", {
+    bucket: ref.requireOutput("bucket"),
+    token: ref.requireOutput("token"),
+    both: { list: [ref.getOutput("bucket")], plain: "p" },
+  });
+  new Raw("aws:s3/bucket:Bucket", "unknown-only", { u: { deep: [unknown] }, a: "x" });
+  new Raw("aws:s3/bucket:Bucket", "plain-only", { bucket: "p", tags: { t: "1" } }, { parent: box });
+  return { key };
+}
+
 const byName = (rs: readonly RecordedResource[], name: string): RecordedResource => {
   const r = rs.find((x) => x.name === name);
   if (r === undefined) throw new Error(`no ${name} in ${rs.map((x) => x.name).join(", ")}`);
@@ -156,13 +232,23 @@ describe("recordProgram", () => {
     expect(names).toContain("lazyOutputs");
     const sorted = (rs: readonly RecordedResource[]) =>
       JSON.stringify([...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1)));
-    const reference = sorted((await recordProgram(outputsProgram, { fast: false })).resources);
-    expect(reference).toContain("[secret]");
-    for (const name of names) {
-      const alone = await recordProgram(outputsProgram, { fast: { [name]: true } });
-      expect(sorted(alone.resources)).toBe(reference);
-      const allBut = await recordProgram(outputsProgram, { fast: { ...all, [name]: false } });
-      expect(sorted(allBut.resources)).toBe(reference);
+    expect(names).toEqual(expect.arrayContaining(["syncSerialize", "sharedInputs"]));
+    const programs: (() => unknown)[] = [outputsProgram, inputsProgram];
+    const stackOutputs = {
+      "o/p/prod-core": { outputs: { bucket: "b-1", token: "t" }, secretOutputNames: ["token"] },
+    };
+    for (const run of programs) {
+      const reference = sorted((await recordProgram(run, { fast: false, stackOutputs })).resources);
+      expect(reference).toContain("[secret]");
+      for (const name of names) {
+        const alone = await recordProgram(run, { fast: { [name]: true }, stackOutputs });
+        expect(sorted(alone.resources)).toBe(reference);
+        const allBut = await recordProgram(run, {
+          fast: { ...all, [name]: false },
+          stackOutputs,
+        });
+        expect(sorted(allBut.resources)).toBe(reference);
+      }
     }
   });
 
@@ -210,9 +296,49 @@ describe("recordProgram", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const debuggable = require("@pulumi/pulumi/runtime/debuggable");
     const wrapper = debuggable.debuggablePromise;
-    await recordProgram(program);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    const serialize = rpc.serializeResourceProperties;
+    let during: unknown;
+    await recordProgram(() => {
+      during = rpc.serializeResourceProperties;
+      program();
+    });
     expect(Error.stackTraceLimit).toBe(limit);
     expect(debuggable.debuggablePromise).toBe(wrapper);
+    // The serialization lever is in place only while the recorder runs a program.
+    expect(during).not.toBe(serialize);
+    expect(rpc.serializeResourceProperties).toBe(serialize);
+  });
+
+  it("fails loudly when the SDK's serialization internals changed shape (syncSerialize)", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rpc = require("@pulumi/pulumi/runtime/rpc");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+    const wrapper = debuggable.debuggablePromise;
+    const listeners = process.listenerCount("unhandledRejection");
+    const serializeProperty = rpc.serializeProperty;
+    rpc.serializeProperty = undefined;
+    try {
+      await expect(
+        recordProgram(program, { fast: { noPromiseDebugging: true, syncSerialize: true } }),
+      ).rejects.toThrow("update packages/recorder/src/sync-serialize.ts");
+    } finally {
+      rpc.serializeProperty = serializeProperty;
+    }
+    // The levers installed before it are undone, and the run's rejection handler removed.
+    expect(debuggable.debuggablePromise).toBe(wrapper);
+    expect(process.listenerCount("unhandledRejection")).toBe(listeners);
+    // Without the lever the run does not touch it.
+    rpc.serializeProperty = undefined;
+    try {
+      await expect(
+        recordProgram(program, { fast: { syncSerialize: false } }),
+      ).resolves.toBeDefined();
+    } finally {
+      rpc.serializeProperty = serializeProperty;
+    }
   });
 
   it("serves a referenced stack's outputs, secrets as secrets, and records the read", async () => {
@@ -256,6 +382,36 @@ describe("recordProgram", () => {
         throw new Error("no such source");
       }),
     ).rejects.toThrow("the program failed under mocks:\nno such source");
+  });
+
+  it("fails a program whose inputs do not serialize as the SDK does, with each lever (outside jest)", () => {
+    const script = [
+      'const pulumi = require("@pulumi/pulumi");',
+      'const { recordProgram } = require("./record");',
+      "class Raw extends pulumi.CustomResource { constructor(t, n, p) { super(t, n, p); } }",
+      "const program = () => {",
+      '  new Raw("aws:s3/bucket:Bucket", "getter", { ok: "1", bad: { get boom() { throw new Error("boom in getter"); } } });',
+      '  new Raw("aws:s3/bucket:Bucket", "apply", { v: { n: pulumi.output("x").apply(() => { throw new Error("boom in apply"); }) } });',
+      "};",
+      'const run = (fast) => recordProgram(program, { fast }).then(() => "no error", (e) => e.message);',
+      "(async () => {",
+      "  const out = [];",
+      "  for (const fast of [false, { syncSerialize: true }, true]) out.push(await run(fast));",
+      "  console.log(JSON.stringify(out));",
+      "  process.exit(0);",
+      "})();",
+    ].join("\n");
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@hdp/source", "-e", script],
+      { cwd: __dirname, encoding: "utf8" },
+    );
+    expect(run.status).toBe(0);
+    const [sdk, alone, all] = JSON.parse(run.stdout.trim().split("\n").pop() ?? "[]") as string[];
+    expect(sdk).toContain('error serializing property "bad": boom in getter');
+    expect(sdk).toContain("boom in apply");
+    expect(alone).toBe(sdk);
+    expect(all).toBe(sdk);
   });
 
   it("collects errors thrown inside apply() (outside jest, which intercepts them itself)", () => {

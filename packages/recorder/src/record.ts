@@ -9,14 +9,17 @@
  * byte, which the tests check): `Error.stackTraceLimit = 0` while the program runs (the SDK
  * captures stack traces for several promises per output), the SDK's promise-leak debugging
  * wrapper bypassed, the mock monitor's fast path (see `monitor.ts`), and register requests that
- * keep their inputs as plain values (see `lazy-struct.ts`), and resources' property Outputs built
- * when first read (see `lazy-outputs.ts`).
+ * keep their inputs as plain values (see `lazy-struct.ts`), resources' property Outputs built
+ * when first read (see `lazy-outputs.ts`), plain-data inputs serialized synchronously (see
+ * `sync-serialize.ts`), and plain inputs recorded and handed to the mock without copies equal
+ * to them (`sharedInputs`, see `monitor.ts`).
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
 import type * as Monitor from "./monitor";
 import type * as LazyStructs from "./lazy-struct";
 import type * as LazyOutputs from "./lazy-outputs";
+import type * as SyncSerialize from "./sync-serialize";
 import type { RecordedResource } from "./monitor";
 
 // Loaded on first use, so that importing this package (for its types, marks and mocks, as the
@@ -26,6 +29,8 @@ const sdk = (): typeof Pulumi => require("@pulumi/pulumi") as typeof Pulumi;
 const monitorHooks = (): typeof Monitor => require("./monitor") as typeof Monitor;
 const lazyStructs = (): typeof LazyStructs => require("./lazy-struct") as typeof LazyStructs;
 const lazyOutputs = (): typeof LazyOutputs => require("./lazy-outputs") as typeof LazyOutputs;
+const syncSerialize = (): typeof SyncSerialize =>
+  require("./sync-serialize") as typeof SyncSerialize;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export type { RecordedResource } from "./monitor";
@@ -73,6 +78,16 @@ export interface Levers {
   readonly lazyRequests: boolean;
   /** A resource's property Outputs built when first read, not all at construction (`lazy-outputs.ts`). */
   readonly lazyOutputs: boolean;
+  /**
+   * Inputs that are plain data (no Output, Promise, resource, asset or unknown inside)
+   * serialized synchronously, the rest by the SDK (`sync-serialize.ts`).
+   */
+  readonly syncSerialize: boolean;
+  /**
+   * Register requests whose inputs are plain JSON recorded and handed to the mock without the
+   * two copies equal to them (`isPlainWire` in `values.ts`, `sharedInputs` in `monitor.ts`).
+   */
+  readonly sharedInputs: boolean;
 }
 
 /** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
@@ -84,6 +99,8 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
       fastMonitor: fast.fastMonitor === true,
       lazyRequests: fast.lazyRequests === true,
       lazyOutputs: fast.lazyOutputs === true,
+      syncSerialize: fast.syncSerialize === true,
+      sharedInputs: fast.sharedInputs === true,
     };
   }
   const on = fast ?? true;
@@ -93,6 +110,8 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
     fastMonitor: on,
     lazyRequests: on,
     lazyOutputs: on,
+    syncSerialize: on,
+    sharedInputs: on,
   };
 }
 
@@ -201,6 +220,7 @@ export async function recordProgram<T>(
     stack,
     project,
     fast: levers.fastMonitor,
+    sharedInputs: levers.sharedInputs,
     newResource,
     onRecord: (r) => {
       if (seen.has(r.urn)) {
@@ -221,16 +241,16 @@ export async function recordProgram<T>(
   };
   process.on("unhandledRejection", onRejection);
   const stackTraceLimit = Error.stackTraceLimit;
-  const restorePromises = levers.noPromiseDebugging ? bypassPromiseDebugging() : () => undefined;
-  const restoreCallsites = levers.noStackTraces ? skipCallsites() : () => undefined;
-  const restoreStructs = levers.lazyRequests
-    ? lazyStructs().deferRequestStructs()
-    : () => undefined;
-  const restoreOutputs = levers.lazyOutputs
-    ? lazyOutputs().deferPropertyOutputs()
-    : () => undefined;
-  if (levers.noStackTraces) Error.stackTraceLimit = 0;
+  // What undoes each installed lever; a lever whose SDK internal changed shape throws while
+  // installing, and the ones installed before it are undone too.
+  const restores: (() => void)[] = [];
   try {
+    if (levers.noPromiseDebugging) restores.push(bypassPromiseDebugging());
+    if (levers.noStackTraces) restores.push(skipCallsites());
+    if (levers.lazyRequests) restores.push(lazyStructs().deferRequestStructs());
+    if (levers.lazyOutputs) restores.push(lazyOutputs().deferPropertyOutputs());
+    if (levers.syncSerialize) restores.push(syncSerialize().serializePlainInputsSynchronously());
+    if (levers.noStackTraces) Error.stackTraceLimit = 0;
     let result: T;
     try {
       result = await program();
@@ -245,10 +265,7 @@ export async function recordProgram<T>(
     options.onProgress?.(resources.length);
     return { resources, result };
   } finally {
-    restorePromises();
-    restoreCallsites();
-    restoreStructs();
-    restoreOutputs();
+    for (const restore of restores.reverse()) restore();
     Error.stackTraceLimit = stackTraceLimit;
     process.off("unhandledRejection", onRejection);
   }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
-import { recordInputs, recordValue, serializePlainState } from "./values";
+import { isPlainWire, recordInputs, recordValue, serializePlainState } from "./values";
 
 const SIG = rpc.specialSigKey;
 
@@ -90,5 +90,51 @@ describe("serializePlainState", () => {
     expect(serializePlainState({ a: new pulumi.asset.StringAsset("x") })).toBeUndefined();
     expect(serializePlainState({ a: [Promise.resolve(1)] })).toBeUndefined();
     expect(serializePlainState({ a: () => 1 })).toBeUndefined();
+  });
+});
+
+describe("isPlainWire (the sharedInputs lever)", () => {
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      fc.string(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.dictionary(fc.string(), tie("value"), { maxKeys: 4 }),
+    ),
+  })).value;
+
+  it("holds exactly when the recorded and the deserialized copies equal the wire tree", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), json, { maxKeys: 5 }), (obj) => {
+        // As the register request carries it: through a protobuf Struct.
+        const wire = structproto.Struct.fromJavaScript(obj).toJavaScript() as Record<
+          string,
+          unknown
+        >;
+        if (!isPlainWire(wire)) return;
+        expect(recordInputs(wire)).toStrictEqual(wire);
+        const deserialized: Record<string, unknown> = {};
+        for (const k of Object.keys(wire)) deserialized[k] = rpc.deserializeProperty(wire[k]);
+        expect(deserialized).toStrictEqual(wire);
+      }),
+    );
+    expect(isPlainWire({ a: [1, "x", null, true, { b: {} }] })).toBe(true);
+  });
+
+  test.each([
+    ["a secret", { a: { [SIG]: rpc.specialSecretSig, value: "pw" } }],
+    ["an asset", { a: [{ [SIG]: rpc.specialAssetSig, text: "x" }] }],
+    ["a resource", { r: { [SIG]: rpc.specialResourceSig, urn: "urn:x" } }],
+    ["an unknown", { a: { b: [rpc.unknownValue] } }],
+    ["a class instance", { a: new (class P {})() }],
+    // eslint-disable-next-line no-sparse-arrays -- a hole, on purpose
+    ["a list with a hole", { a: [1, , 3] }],
+    ["an own __proto__ key", JSON.parse('{"a": {"__proto__": {"x": 1}}}') as unknown],
+    ["undefined", { a: undefined }],
+  ])("is false for %s", (_, value) => {
+    expect(isPlainWire(value)).toBe(false);
   });
 });

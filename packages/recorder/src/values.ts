@@ -122,3 +122,30 @@ function plainObject(obj: Record<string, unknown>): unknown {
   }
   return out;
 }
+
+/**
+ * True when a serialized input tree is plain JSON as the wire carries it: no value with a
+ * signature (secret, asset, archive, resource, output value), no unknown, only plain objects and
+ * lists. Such a tree is its own recorded form ({@link recordInputs} copies it unchanged) and its
+ * own deserialized form (the SDK's `deserializeProperty` copies it unchanged), so the
+ * `sharedInputs` lever uses it as both instead of copying it twice.
+ */
+export function isPlainWire(value: unknown): boolean {
+  if (value === null || typeof value === "boolean" || typeof value === "number") return true;
+  if (typeof value === "string") return value !== rpc.unknownValue;
+  if (typeof value !== "object") return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Array.prototype) {
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list) || !isPlainWire(list[i])) return false;
+    }
+    return true;
+  }
+  if (proto !== Object.prototype) return false;
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    if (k === SIG || k === "__proto__" || !isPlainWire(obj[k])) return false;
+  }
+  return true;
+}

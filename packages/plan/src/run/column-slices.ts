@@ -25,13 +25,7 @@ export function withoutColumns(estate: Estate): unknown {
 /** Tables by source, once per estate. */
 const tablesBySource = new WeakMap<Estate, ReadonlyMap<string, readonly Table[]>>();
 
-/** The columns of every table of `sources` (a stack's own sources), or of every table. */
-export function columnsOf(estate: Estate, sources: readonly string[] | "all"): JobColumns {
-  const out: Record<string, readonly Column[]> = {};
-  if (sources === "all") {
-    for (const t of estate.tables) out[t.key] = t.columns;
-    return out;
-  }
+function bySource(estate: Estate): ReadonlyMap<string, readonly Table[]> {
   let by = tablesBySource.get(estate);
   if (by === undefined) {
     const m = new Map<string, Table[]>();
@@ -43,8 +37,69 @@ export function columnsOf(estate: Estate, sources: readonly string[] | "all"): J
     by = m;
     tablesBySource.set(estate, by);
   }
+  return by;
+}
+
+/** The columns of every table of `sources` (a stack's own sources), or of every table. */
+export function columnsOf(estate: Estate, sources: readonly string[] | "all"): JobColumns {
+  const out: Record<string, readonly Column[]> = {};
+  if (sources === "all") {
+    for (const t of estate.tables) out[t.key] = t.columns;
+    return out;
+  }
+  const by = bySource(estate);
   for (const s of sources) for (const t of by.get(s) ?? []) out[t.key] = t.columns;
   return out;
+}
+
+/**
+ * Each source's part of {@link columnsJson} (`"<table key>":[…],…`), once per estate and source,
+ * and how many stacks list the source (a part goes once they all had it: ~190 MB of text at the
+ * health-system preset's size otherwise stays in the calling process).
+ */
+const sourceJson = new WeakMap<
+  Estate,
+  { readonly parts: Map<string, string>; readonly uses: Map<string, number> }
+>();
+
+/**
+ * {@link columnsOf} as JSON text, which `JSON.parse` turns back into equal columns: a column is
+ * plain JSON data (strings, a boolean, an origin of numbers; the schema allows nothing else). A
+ * job carries this text to a worker: each source's part is rendered once per estate (a source's
+ * tables are in one shard of each environment), and text crosses the IPC channel as one copy —
+ * where the columns as objects were serialized again for every job (2 MB, tens of thousands of
+ * objects per shard) and deserialized more slowly than JSON is parsed.
+ */
+export function columnsJson(estate: Estate, sources: readonly string[] | "all"): string {
+  if (sources === "all") return JSON.stringify(columnsOf(estate, "all"));
+  let held = sourceJson.get(estate);
+  if (held === undefined) {
+    const uses = new Map<string, number>();
+    for (const e of estate.environments) {
+      for (const st of e.stacks)
+        for (const s of new Set(st.sources)) uses.set(s, (uses.get(s) ?? 0) + 1);
+    }
+    held = { parts: new Map(), uses };
+    sourceJson.set(estate, held);
+  }
+  const { parts, uses } = held;
+  const by = bySource(estate);
+  const pieces: string[] = [];
+  for (const s of new Set(sources)) {
+    let part = parts.get(s);
+    if (part === undefined) {
+      part = (by.get(s) ?? [])
+        .map((t) => `${JSON.stringify(t.key)}:${JSON.stringify(t.columns)}`)
+        .join(",");
+      parts.set(s, part);
+    }
+    // The last stack listing the source had its part: it goes (asked again, it is rendered again).
+    const left = (uses.get(s) ?? 0) - 1;
+    uses.set(s, left);
+    if (left <= 0) parts.delete(s);
+    if (part !== "") pieces.push(part);
+  }
+  return `{${pieces.join(",")}}`;
 }
 
 /** A read of a table's columns outside the current job's slice. */

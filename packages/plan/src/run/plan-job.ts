@@ -30,20 +30,28 @@ export type JobPlanned = Omit<StackPlanned, "json"> & { readonly json: string | 
 /** What a job gives back. */
 export type JobOutcome = JobPlanned | StackFailed;
 
-/**
- * Plans `job` and writes its cache entry to `cache` when given; never throws. `outsideSlice`,
- * asked after the program ran, names a read the job was not allowed (see column-slices.ts):
- * then the job fails with that message, whatever the program made of it, and writes nothing.
- */
+/** What the process running a job hears of it. */
+export interface PlanJobHooks {
+  /** The running count of recorded resources. */
+  readonly onProgress?: (recorded: number) => void;
+  /**
+   * Asked after the program ran: a read the job was not allowed (see column-slices.ts); then
+   * the job fails with that message, whatever the program made of it, and writes nothing.
+   */
+  readonly outsideSlice?: () => Error | undefined;
+  /** See `runStack`: other environments' memos were let go (how many), the recording is next. */
+  readonly afterRelease?: (released: number) => void;
+}
+
+/** Plans `job` and writes its cache entry to `cache` when given; never throws. */
 export async function planJob(
   estate: Estate,
   job: StackJob,
   cache: CacheTarget | undefined,
-  onProgress?: (recorded: number) => void,
-  outsideSlice?: () => Error | undefined,
+  hooks: PlanJobHooks = {},
 ): Promise<JobOutcome> {
-  const planned = await runStack(estate, job, onProgress);
-  const outside = outsideSlice?.();
+  const planned = await runStack(estate, job, hooks.onProgress, hooks.afterRelease);
+  const outside = hooks.outsideSlice?.();
   const outcome: StackOutcome =
     outside === undefined
       ? planned

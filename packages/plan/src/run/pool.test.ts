@@ -41,6 +41,8 @@ const poolJob = (stack: string, extra: Partial<PoolJob> = {}): PoolJob => ({
   estateId: "e",
   estate,
   job: job(stack),
+  sliceSources:
+    estate.environments.flatMap((e) => e.stacks).find((s) => s.name === stack)?.sources ?? [],
   priority: [0],
   ...extra,
 });

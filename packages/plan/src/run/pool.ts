@@ -5,10 +5,11 @@
  * the workers run TypeScript through tsx with the "@hdp/source" condition, as `pnpm hdp` does.
  *
  * Jobs wait in one queue ordered by priority (the scheduler's order: one environment after
- * another, cores first, largest first); an idle worker takes the first. Each worker gets an
- * estate once, without its tables' columns: serialized once here (`v8.serialize`) and the same
- * bytes sent to every worker, which deserializes it — not one structured clone per worker. Each
- * job brings the columns of its stack's config slice (see column-slices.ts); a core stack that
+ * another, cores first, largest first); an idle worker takes the first, and a busy one its next
+ * while enough jobs wait (see {@link JOBS_PER_WORKER}). Each worker gets an estate once, without
+ * its tables' columns: serialized once here (`v8.serialize`) and the same bytes sent to every
+ * worker, which deserializes it — not one structured clone per worker. Each job brings the
+ * columns of its stack's config slice as JSON text (see column-slices.ts); a core stack that
  * read columns runs again with all of them.
  *
  * Worker flags (measured, see README): a 64 MB young generation (`--max-semi-space-size`),
@@ -20,8 +21,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serialize } from "node:v8";
 import type { Estate } from "@hdp/config";
-import { findStack } from "../revisions/slices";
-import { columnsOf, withoutColumns, type JobColumns } from "./column-slices";
+import { columnsJson, withoutColumns } from "./column-slices";
 import type { StackJob } from "./run-stack";
 import type { CacheTarget, JobOutcome, planJob as PlanJobFn } from "./plan-job";
 
@@ -38,8 +38,11 @@ export type ToWorker =
       estateId: string;
       job: StackJob;
       cache?: CacheTarget;
-      /** The columns of the stack's config slice (the estate came without them). */
-      columns: JobColumns;
+      /**
+       * The columns of the stack's config slice (the estate came without them): a
+       * `JobColumns` as JSON text (see `columnsJson`).
+       */
+      columns: string;
     };
 
 /** Messages from a worker. */
@@ -85,6 +88,11 @@ export interface PoolJob {
   readonly estateId: string;
   readonly estate: Estate;
   readonly job: StackJob;
+  /**
+   * The sources whose tables' columns the job brings: its stack's own (none for a core; every
+   * source for an unsharded stack), as the scheduler found the stack.
+   */
+  readonly sliceSources: readonly string[];
   /** Where the job writes its stack's cache entry, if anywhere. */
   readonly cache?: CacheTarget;
   /** Lower runs first (ties: first come). */
@@ -102,8 +110,17 @@ interface Worker {
   readonly index: number;
   readonly child: ChildProcess;
   readonly estates: Set<string>;
-  task: Task | undefined;
+  /** The jobs sent to it, in order: the first is being planned, the others wait in the worker. */
+  readonly tasks: Task[];
 }
+
+/**
+ * Jobs a worker holds at most: the one it plans and the next, so that it starts the next as soon
+ * as it is done instead of waiting for this process (busy with other results, hashing, or
+ * collecting its own garbage) to answer. Only while more jobs wait than there are workers: at
+ * the end of a plan, a job waits here for whichever worker is free first.
+ */
+export const JOBS_PER_WORKER = 2;
 
 /** Node flags of a worker process (see the module comment). */
 export function workerExecArgv(extra: readonly string[] = []): string[] {
@@ -115,13 +132,6 @@ export function workerExecArgv(extra: readonly string[] = []): string[] {
   args.push("--max-semi-space-size=64", "--max-old-space-size=6144", "--expose-gc", ...extra);
   return args;
 }
-
-/**
- * The sources whose tables' columns a job brings: its stack's own (none for a core; every
- * source for an unsharded stack). An unknown stack brings none (the program reports it).
- */
-const sliceSources = (task: Task): readonly string[] =>
-  findStack(task.estate, task.job.stack)?.spec.sources ?? [];
 
 const before = (a: readonly number[], b: readonly number[]): boolean => {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -168,12 +178,15 @@ export class WorkerPool {
     if (this.closed) throw new Error("the worker pool is closed");
     if (this.mode === "here") return this.runHere(job);
     return new Promise((resolve) => {
-      const task: Task = { ...job, seq: ++this.seq, resolve };
-      let i = this.queue.length;
-      while (i > 0 && before(task.priority, this.queue[i - 1].priority)) i--;
-      this.queue.splice(i, 0, task);
+      this.enqueue({ ...job, seq: ++this.seq, resolve });
       this.dispatch();
     });
+  }
+
+  private enqueue(task: Task): void {
+    let i = this.queue.length;
+    while (i > 0 && before(task.priority, this.queue[i - 1].priority)) i--;
+    this.queue.splice(i, 0, task);
   }
 
   private runHere(job: PoolJob): Promise<JobResult> {
@@ -181,9 +194,9 @@ export class WorkerPool {
       // Loaded on first use: the SDK is only needed where stacks are planned.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { planJob } = require("./plan-job") as { planJob: PlanJob };
-      const outcome = await planJob(job.estate, job.job, job.cache, (n) =>
-        this.options.onProgress?.(job.job.stack, n),
-      );
+      const outcome = await planJob(job.estate, job.job, job.cache, {
+        onProgress: (n) => this.options.onProgress?.(job.job.stack, n),
+      });
       this.ranHere++;
       const peakRssBytes = process.resourceUsage().maxRSS * 1024;
       this.peakRssHere = Math.max(this.peakRssHere ?? 0, peakRssBytes);
@@ -217,22 +230,63 @@ export class WorkerPool {
     this.dispatch();
   }
 
-  private dispatch(): void {
-    if (this.mode !== "workers") return;
+  /**
+   * Hands waiting jobs to idle workers (one holding the job's estate first), spawning workers up
+   * to the pool's size; then, on the next turn of the event loop (when the jobs queued in this
+   * one are all in, in priority order), gives busy workers their next job of the same
+   * environment.
+   */
+  private dispatch(ahead = false): void {
+    if (this.mode !== "workers" || this.closed) return;
     while (this.queue.length > 0) {
-      let w = this.workers.find(
-        (x) => x.task === undefined && x.estates.has(this.queue[0].estateId),
-      );
-      w ??= this.workers.find((x) => x.task === undefined);
+      const estateId = this.queue[0].estateId;
+      let w =
+        this.workers.find((x) => x.tasks.length === 0 && x.estates.has(estateId)) ??
+        this.workers.find((x) => x.tasks.length === 0);
       if (w === undefined && this.workers.length < this.options.size) w = this.spawn();
+      if (w === undefined && this.queue.length >= this.options.size) {
+        if (!ahead) {
+          this.dispatchAhead();
+          return;
+        }
+        w = this.planningAlike(this.queue[0]);
+      }
       if (w === undefined) return;
       const task = this.queue.shift() as Task;
       this.start(w, task);
     }
   }
 
+  private aheadPending = false;
+
+  /**
+   * A busy worker with room for a next job, whose last job is of `task`'s estate and environment
+   * (a worker moving to another environment lets go of its memos and collects its garbage: the
+   * next job never makes it switch early).
+   */
+  private planningAlike(task: Task): Worker | undefined {
+    return this.workers.find((x) => {
+      const last = x.tasks[x.tasks.length - 1];
+      return (
+        x.tasks.length < JOBS_PER_WORKER &&
+        last !== undefined &&
+        last.estateId === task.estateId &&
+        last.job.environment === task.job.environment
+      );
+    });
+  }
+
+  private dispatchAhead(): void {
+    if (this.aheadPending) return;
+    this.aheadPending = true;
+    setImmediate(() => {
+      this.aheadPending = false;
+      this.dispatch(true);
+    });
+  }
+
   private start(w: Worker, task: Task): void {
-    w.task = task;
+    w.tasks.push(task);
     if (!w.estates.has(task.estateId)) {
       let bytes = this.estateBytes.get(task.estateId);
       if (bytes === undefined) {
@@ -251,7 +305,7 @@ export class WorkerPool {
       estateId: task.estateId,
       job: task.job,
       ...(task.cache !== undefined ? { cache: task.cache } : {}),
-      columns: columnsOf(task.estate, task.allColumns === true ? "all" : sliceSources(task)),
+      columns: columnsJson(task.estate, task.allColumns === true ? "all" : task.sliceSources),
     });
   }
 
@@ -266,21 +320,22 @@ export class WorkerPool {
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    const w: Worker = { index: this.spawned++, child, estates: new Set(), task: undefined };
+    const w: Worker = { index: this.spawned++, child, estates: new Set(), tasks: [] };
     this.workers.push(w);
     const forward = (chunk: Buffer): void => this.options.onOutput?.(chunk.toString());
     child.stdout?.on("data", forward);
     child.stderr?.on("data", forward);
     child.on("message", (m: FromWorker) => {
-      const task = w.task;
-      if (task === undefined || m.seq !== task.seq) return;
+      const at = w.tasks.findIndex((t) => t.seq === m.seq);
+      if (at < 0) return;
+      const task = w.tasks[at];
       if (m.type === "progress") {
         this.options.onProgress?.(task.job.stack, m.recorded);
         return;
       }
       this.peakRss[w.index] = Math.max(this.peakRss[w.index] ?? 0, m.peakRssBytes);
       this.cpuMs[w.index] = m.cpuMs;
-      w.task = undefined;
+      w.tasks.splice(at, 1);
       if (m.outsideSlice !== undefined && task.allColumns !== true && task.job.shard === "core") {
         // A core's slice is its whole environment: again, with every table's columns, first.
         this.queue.unshift({ ...task, seq: ++this.seq, allColumns: true });
@@ -293,8 +348,9 @@ export class WorkerPool {
     child.on("exit", (code, signal) => {
       const i = this.workers.indexOf(w);
       if (i >= 0) this.workers.splice(i, 1);
-      const task = w.task;
-      w.task = undefined;
+      const [task, ...waiting] = w.tasks.splice(0);
+      // The jobs it had not started go to another worker.
+      for (const t of waiting) this.enqueue(t);
       if (task !== undefined) {
         const why = signal !== null ? `signal ${signal}` : `code ${code}`;
         task.resolve({

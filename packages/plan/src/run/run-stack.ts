@@ -104,11 +104,16 @@ function evaluatePolicy(args: Parameters<typeof EvaluateStack>[0]): PolicyFindin
   return evaluateStack(args);
 }
 
-/** Plans one stack. Program failures come back as a {@link StackFailed}; nothing throws. */
+/**
+ * Plans one stack. Program failures come back as a {@link StackFailed}; nothing throws.
+ * `afterRelease` is called once the memos of the estate's other environments were let go (with
+ * how many environments' went), before the recording: a worker collects that garbage then.
+ */
 export async function runStack(
   estate: Estate,
   job: StackJob,
   onProgress?: (recorded: number) => void,
+  afterRelease?: (released: number) => void,
 ): Promise<StackOutcome> {
   let started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
@@ -116,7 +121,9 @@ export async function runStack(
     const program = loadProgram(job.programModule);
     // What the program and the planner memoized for other environments of this estate (each
     // holds an effective estate) is let go: a process plans one environment after another.
-    releaseEnvironments(estate, job.environment);
+    // This is the one place that does it (in a worker and in the calling process alike).
+    const released = releaseEnvironments(estate, job.environment);
+    afterRelease?.(released);
     // The duration is the stack's own: loading the program (once per process) is not in it.
     started = performance.now();
     let watched: ReturnType<typeof watchExports> | undefined;

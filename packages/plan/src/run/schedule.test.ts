@@ -4,12 +4,13 @@
  */
 import {
   CORE_RESOURCES,
+  estimateStackResources,
   loadEstateOrThrow,
   SHARD_OVERHEAD_RESOURCES,
   sourceResources,
 } from "@hdp/config";
 import { tree, type Tree } from "../__fixtures__/trees";
-import { estimatedResources, stackOrder } from "./schedule";
+import { stackOrder } from "./schedule";
 
 let t: Tree;
 beforeAll(() => {
@@ -22,7 +23,7 @@ describe("stackOrder", () => {
     const estate = loadEstateOrThrow(t.configs);
     const all = estate.environments.flatMap((e) => e.stacks.map((s) => s.name));
     expect(all.length).toBeGreaterThan(2);
-    const size = estimatedResources(estate, all);
+    const size = estimateStackResources(estate, all);
     const order = stackOrder(estate, [...all].reverse());
     expect([...order].sort()).toEqual([...all].sort());
     const envOf = (s: string) =>
@@ -42,7 +43,7 @@ describe("stackOrder", () => {
     const estate = loadEstateOrThrow(t.configs);
     const prod = estate.environments.find((e) => e.stacks.length > 1);
     if (prod === undefined) throw new Error("the fixture has no sharded environment");
-    const size = estimatedResources(
+    const size = estimateStackResources(
       estate,
       prod.stacks.map((s) => s.name),
     );
@@ -72,9 +73,9 @@ describe("stackOrder", () => {
     const dev = devEnv?.stacks[0].name as string;
     const devSources = estate.sources.filter((s) => s.environments[dev]?.enabled !== false);
     expect(devSources.length).toBeGreaterThan(0);
-    expect(estimatedResources(estate, [dev]).get(dev)).toBe(
+    expect(estimateStackResources(estate, [dev]).get(dev)).toBe(
       CORE_RESOURCES + devSources.reduce((n, s) => n + source(s.id, dev), 0),
     );
-    expect(estimatedResources(estate, ["no-such-stack"]).get("no-such-stack")).toBe(0);
+    expect(estimateStackResources(estate, ["no-such-stack"]).get("no-such-stack")).toBe(0);
   });
 });

@@ -17,6 +17,7 @@ import type { WorkerPool } from "./pool";
 import type { StackOutputs } from "@hdp/recorder";
 import type { Revision } from "../revisions/revision";
 import { stackPolicyContext, stackPolicyKey, type PolicyFinding } from "../policy/policy";
+import type { PolicyContext } from "@hdp/policy";
 import { findStack, sha256, sliceHash } from "../revisions/slices";
 import { pruneSliceFiles, touchSliceFile } from "./slice-files";
 
@@ -86,21 +87,17 @@ export const exportsHash = (e: StackOutputs): string =>
   sha256(canonicalJson({ outputs: e.outputs, secret: [...(e.secretOutputNames ?? [])].sort() }));
 
 /**
- * Estimated sizes of stacks in resources, to start the largest first and to tell a small plan
- * (see the pool's auto mode): @hdp/config's estimate, the one `hdp simulate estate` sizes shards
- * with (a core holds the shared part, ~430; a shard its sources; an unsharded stack both).
- */
-export const estimatedResources = (estate: Estate, stacks: Iterable<string>): Map<string, number> =>
-  estimateStackResources(estate, stacks);
-
-/**
  * The order stacks are handed to workers: one environment after another (in the estate's
  * order), its core (or the unsharded stack) first, then its shards largest first. Each stack's
  * place is its priority in the pool's queue; a shard enters the queue only once its core is
  * planned, so a worker with nothing of the current environment ready takes the next one's core.
  */
-export function stackOrder(estate: Estate, stacks: Iterable<string>): string[] {
-  const weight = estimatedResources(estate, stacks);
+export function stackOrder(
+  estate: Estate,
+  stacks: Iterable<string>,
+  // @hdp/config's estimate, the one `hdp simulate estate` sizes shards with.
+  weight: ReadonlyMap<string, number> = estimateStackResources(estate, stacks),
+): string[] {
   const envIndex = new Map(estate.environments.map((e, i) => [e.name, i]));
   const key = (s: string): [number, number, number] => {
     const found = findStack(estate, s);
@@ -135,7 +132,8 @@ export async function planStacks(
     const core = coreOf(estate, s);
     if (core !== undefined) all.add(core);
   }
-  const ordered = stackOrder(estate, all);
+  const weight = estimateStackResources(estate, all);
+  const ordered = stackOrder(estate, all, weight);
   const place = new Map(ordered.map((s, i) => [s, i]));
   // Stacks of a revision planned after those of one asked for before it (the head before a base).
   const batch = nextBatch++;
@@ -143,6 +141,36 @@ export async function planStacks(
   const estateId = sha256(`${rev.label}\0${rev.configsDir}\0${rev.codeHash}`);
   const slices = sliceHashes(rev, ctx.cache);
   const results = new Map<string, Promise<StackResult>>();
+
+  // What a stack's cache key takes besides its core's exports (the slice hash, the policy
+  // context), once per stack: prepared in the background while the cores plan (see below), so a
+  // shard is queued as soon as its core is planned instead of after every shard's hashing.
+  interface Prepared {
+    readonly policy: PolicyContext | undefined;
+    readonly keyParts: readonly (string | number)[];
+  }
+  const prepared = new Map<string, Prepared>();
+  const prepare = (stack: string, environment: string): Prepared => {
+    let p = prepared.get(stack);
+    if (p === undefined) {
+      const policy = evaluatePolicy ? stackPolicyContext(estate, environment, stack) : undefined;
+      p = {
+        policy,
+        keyParts: [
+          policy !== undefined ? stackPolicyKey(estate, environment, stack) : "no-policy",
+          INVENTORY_FORMAT,
+          plannerHash(),
+          rev.codeHash,
+          ctx.project,
+          ctx.organization,
+          stack,
+          slices.get(stack),
+        ],
+      };
+      prepared.set(stack, p);
+    }
+    return p;
+  };
 
   const run = async (stack: string): Promise<StackResult> => {
     const found = findStack(estate, stack);
@@ -166,20 +194,8 @@ export async function planStacks(
       stackOutputs = { [`${ctx.organization}/${ctx.project}/${coreName}`]: core.exports };
       coreKey = exportsHash(core.exports);
     }
-    const policy = evaluatePolicy ? stackPolicyContext(estate, env.name, stack) : undefined;
-    const key = sha256(
-      [
-        policy !== undefined ? stackPolicyKey(estate, env.name, stack) : "no-policy",
-        INVENTORY_FORMAT,
-        plannerHash(),
-        rev.codeHash,
-        ctx.project,
-        ctx.organization,
-        stack,
-        slices.get(stack),
-        coreKey,
-      ].join("\0"),
-    );
+    const { policy, keyParts } = prepare(stack, env.name);
+    const key = sha256([...keyParts, coreKey].join("\0"));
     if (ctx.cache !== undefined && ctx.usedKeys !== undefined) {
       const used = ctx.usedKeys.get(stack) ?? new Set<string>();
       used.add(key);
@@ -224,6 +240,7 @@ export async function planStacks(
         fast: ctx.fast,
         ...(policy !== undefined ? { policy } : {}),
       },
+      sliceSources: spec.sources,
       ...(cache !== undefined ? { cache: { dir: cache.dir, key } } : {}),
       priority: [batch, place.get(stack) as number],
     });
@@ -271,10 +288,25 @@ export async function planStacks(
   for (const [s, p] of results) void p.then(() => settled.add(s));
   await new Promise((resolve) => setImmediate(resolve));
   const toPlan = [...results.keys()].filter((s) => !settled.has(s));
-  const work = [...estimatedResources(estate, toPlan).values()].reduce((a, b) => a + b, 0);
+  const work = toPlan.reduce((n, s) => n + (weight.get(s) as number), 0);
   ctx.pool.warm(rev.programModule, toPlan.length, work);
+  // Stacks still waiting for their core: their keys' parts now, one per turn of the event loop
+  // (the workers' messages go between), in the order they will be planned.
+  const preparing = (async () => {
+    for (const s of ordered) {
+      if (settled.has(s) || prepared.has(s)) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      const found = findStack(estate, s);
+      try {
+        if (found !== undefined && !prepared.has(s)) prepare(s, found.env.name);
+      } catch {
+        // The stack's own run asks again and fails there, where its failure belongs.
+      }
+    }
+  })();
   const out = new Map<string, StackResult>();
   for (const [s, p] of results) out.set(s, await p);
+  await preparing;
   slices.save();
   return out;
 }

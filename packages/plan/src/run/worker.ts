@@ -6,8 +6,8 @@
  * the inventory JSON when it went to the cache) and the process's peak memory.
  */
 import { deserialize } from "node:v8";
-import { releaseEnvironments, shareStrings, type Estate } from "@hdp/config";
-import { ColumnSlots } from "./column-slices";
+import { shareStrings, type Estate } from "@hdp/config";
+import { ColumnSlots, type JobColumns } from "./column-slices";
 import { loadProgram } from "./run-stack";
 import { planJob } from "./plan-job";
 import { BetweenStacks } from "./heap";
@@ -27,6 +27,9 @@ const send = (m: FromWorker): void => {
 /** Collects garbage between stacks when the process allows it (`--expose-gc`) and it pays. */
 const between = new BetweenStacks((globalThis as { gc?: () => void }).gc);
 
+/** Jobs run one after another. */
+let jobs: Promise<void> = Promise.resolve();
+
 process.on("message", (m: ToWorker) => {
   switch (m.type) {
     case "load":
@@ -44,51 +47,56 @@ process.on("message", (m: ToWorker) => {
       estates.set(m.id, { estate, slots: new ColumnSlots(estate) });
       return;
     }
-    case "job": {
-      const held = estates.get(m.estateId);
-      if (held === undefined) {
-        send({
-          type: "result",
-          seq: m.seq,
-          outcome: {
-            ok: false,
-            stack: m.job.stack,
-            messages: [`worker: no estate ${m.estateId}`],
-            durationMs: 0,
-          },
-          peakRssBytes: process.resourceUsage().maxRSS * 1024,
-          cpuMs: cpuMs(),
-        });
-        return;
-      }
-      const { estate, slots } = held;
-      // Moving to another environment: its memos go (as runStack would let them go), and are
-      // collected before this environment's are computed on top of them.
-      if (releaseEnvironments(estate, m.job.environment) > 0) between.collect(true);
-      slots.serve(m.job.stack, m.columns);
-      void planJob(
-        estate,
-        m.job,
-        m.cache,
-        (recorded) => send({ type: "progress", seq: m.seq, recorded }),
-        () => slots.outsideRead,
-      ).then((outcome) => {
-        const outside = slots.outsideRead;
-        slots.serve("", {});
-        const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-        send({
-          type: "result",
-          seq: m.seq,
-          outcome,
-          peakRssBytes,
-          cpuMs: cpuMs(),
-          ...(outside !== undefined ? { outsideSlice: outside.table } : {}),
-        });
-        between.collect();
-      });
+    case "job":
+      // One job at a time (the SDK's mock runtime is global): the pool sends the next before
+      // this one is done, so it is here the moment this one ends.
+      jobs = jobs.then(() => runJob(m)).catch((e: unknown) => failed(m, [String(e)]));
       return;
-    }
   }
 });
+
+type JobMessage = Extract<ToWorker, { type: "job" }>;
+
+/** Answers `m` with a failure (a job that could not even start). */
+function failed(m: JobMessage, messages: string[]): void {
+  send({
+    type: "result",
+    seq: m.seq,
+    outcome: { ok: false, stack: m.job.stack, messages, durationMs: 0 },
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuMs: cpuMs(),
+  });
+}
+
+async function runJob(m: JobMessage): Promise<void> {
+  const held = estates.get(m.estateId);
+  if (held === undefined) {
+    failed(m, [`worker: no estate ${m.estateId}`]);
+    return;
+  }
+  const { estate, slots } = held;
+  slots.serve(m.job.stack, JSON.parse(m.columns) as JobColumns);
+  const outcome = await planJob(estate, m.job, m.cache, {
+    onProgress: (recorded) => send({ type: "progress", seq: m.seq, recorded }),
+    outsideSlice: () => slots.outsideRead,
+    // Moving to another environment: the memos runStack let go are collected before this
+    // environment's are computed on top of them.
+    afterRelease: (released) => {
+      if (released > 0) between.collect(true);
+    },
+  });
+  const outside = slots.outsideRead;
+  slots.serve("", {});
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  send({
+    type: "result",
+    seq: m.seq,
+    outcome,
+    peakRssBytes,
+    cpuMs: cpuMs(),
+    ...(outside !== undefined ? { outsideSlice: outside.table } : {}),
+  });
+  between.collect();
+}
 
 process.on("disconnect", () => process.exit(0));

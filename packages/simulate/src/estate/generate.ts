@@ -3,7 +3,12 @@
  * (relative path -> text, sorted), so the same options always give the same bytes.
  */
 import { createHash } from "node:crypto";
-import { CORE_RESOURCES, SHARD_OVERHEAD_RESOURCES } from "@hdp/config";
+import {
+  CORE_RESOURCES,
+  DEFAULT_RESOURCE_BUDGET,
+  SHARD_OVERHEAD_RESOURCES,
+  sourceResources,
+} from "@hdp/config";
 import { Random } from "../random";
 import {
   ARCHETYPES,
@@ -21,8 +26,6 @@ import {
   MAX_DAGS,
   MAX_JOB_TASKS,
   planShards,
-  RESOURCE_BUDGET,
-  sourceWeight,
   type SourceSize,
 } from "./sizing";
 
@@ -268,14 +271,14 @@ export function generateEstate(options: EstateOptions): GeneratedEstate {
   const sizes: SourceSize[] = sources.map((s) => ({
     id: s.id,
     domain: s.archetype.domain,
-    weight: sourceWeight(s.tables.length, pipelineCount(s), sparkLayers(s.tableDocs)),
+    weight: sourceResources(s.tables.length, pipelineCount(s), sparkLayers(s.tableDocs)),
   }));
   // Resources an environment gets: the sources enabled there, with the tables enabled there.
   const envWeight = (env: "dev" | "stage" | "prod"): number =>
     emitted.reduce((n, { s, stageEnabled }) => {
       if (env === "stage" && !stageEnabled) return n;
       const tables = env === "dev" ? s.tableDocs.filter((t) => t.dev) : s.tableDocs;
-      return n + sourceWeight(tables.length, pipelineCount(s), sparkLayers(tables));
+      return n + sourceResources(tables.length, pipelineCount(s), sparkLayers(tables));
     }, 0);
   const estimated: Record<string, number> = {};
   const stacks: Record<string, number> = {};
@@ -575,7 +578,7 @@ function environmentDoc(
       logDays: env === "dev" ? 90 : 2192,
     },
     sharding: {
-      resourceBudget: RESOURCE_BUDGET,
+      resourceBudget: DEFAULT_RESOURCE_BUDGET,
       shards: shards.map((s) => ({
         id: s.id,
         ...(s.domains.length > 0 ? { domains: [...s.domains] } : {}),
