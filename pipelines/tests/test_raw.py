@@ -1,17 +1,23 @@
 """The raw-format parsers on real-shaped samples (no Spark)."""
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
 
+from hdp_pipelines import raw
 from hdp_pipelines.raw import (
+    PARSERS,
+    RAW_TABLES,
     RawFormatError,
     hl7_timestamp,
     parse_fastq,
     parse_hl7_oru_r01,
+    parse_raw,
     parse_vcf,
 )
+from hdp_pipelines.spec import RAW_FORMATS
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -165,3 +171,26 @@ def test_fastq_rejects_truncated_files_and_foreign_names():
         parse_fastq(_fastq(2)[:-12], "run/Analysis/1/x/S1_S1_L001_R1_001.fastq")
     with pytest.raises(RawFormatError, match="BCL Convert"):
         parse_fastq(_fastq(1), "reads.fq")
+
+
+def test_every_table_of_raw_tables_json_is_produced_by_its_parser():
+    """raw_tables.json is what `hdp validate` lets a raw-format source declare: each entry must
+    come out of its parser, with rows, on a real-shaped sample (and nothing unlisted)."""
+    manifest = json.loads((Path(raw.__file__).parent / "raw_tables.json").read_text())
+    formats = {k: v for k, v in manifest.items() if not k.startswith("$")}
+    assert sorted(formats) == sorted(PARSERS) == sorted(RAW_FORMATS)
+    samples = {
+        "hl7": ((SAMPLES / "oru_r01.hl7").read_bytes(), "oru_r01.hl7"),
+        "vcf": ((SAMPLES / "sample.vcf").read_bytes(), "sample.vcf"),
+        "fastq": (_fastq(2), "run/Analysis/1/Data/BCLConvert/fastq/S-1_S1_L001_R1_001.fastq"),
+    }
+    for fmt, entry in formats.items():
+        listed = set(entry["tables"])
+        assert listed, fmt
+        assert RAW_TABLES[fmt] == listed
+        content, file = samples[fmt]
+        produced = PARSERS[fmt](content, file, None)
+        assert set(produced) == listed, fmt
+        for table in listed:
+            assert produced[table], f"{fmt}/{table}: the sample gave no row"
+            assert parse_raw(fmt, table, content, file, None) == produced[table]

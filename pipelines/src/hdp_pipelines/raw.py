@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
 from collections.abc import Callable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 Row = dict[str, str | None]
 Tables = dict[str, list[Row]]
@@ -307,13 +308,17 @@ PARSERS: dict[str, Parser] = {
 }
 
 
+def _load_raw_tables() -> dict[str, frozenset[str]]:
+    """`raw_tables.json` (beside this file): the one list of what each raw parser produces, which
+    `hdp validate` reads too, so a config table with no parser fails there, at its line."""
+    manifest = json.loads((Path(__file__).parent / "raw_tables.json").read_text(encoding="utf-8"))
+    formats = {fmt: entry for fmt, entry in manifest.items() if not fmt.startswith("$")}
+    return {fmt: frozenset(entry["tables"]) for fmt, entry in formats.items()}
+
+
 # The tables each raw format's parser produces. Other tables of a raw-format source have no
-# parser yet: their bronze step fails with that message instead of landing nothing forever.
-RAW_TABLES: dict[str, frozenset[str]] = {
-    "hl7": frozenset({"lab_orders", "lab_results", "specimens"}),
-    "vcf": frozenset({"variants"}),
-    "fastq": frozenset({"fastq_files"}),
-}
+# parser: `hdp validate` refuses them, and their bronze step fails saying so.
+RAW_TABLES: dict[str, frozenset[str]] = _load_raw_tables()
 
 
 def parse_raw(
