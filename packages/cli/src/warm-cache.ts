@@ -19,6 +19,7 @@ import {
   codeLocation,
   dependencyVersion,
   hashPackageCode,
+  rawTablesDigest,
   startIndexTree,
   writeAtomically,
   type IndexOptions,
@@ -67,7 +68,7 @@ function repoRootOf(dir: string): string | undefined {
  * code that computes them by content — the modules of @hdp/cli, @hdp/config, @hdp/query and of
  * every @hdp package they depend on (those that run: `src` through tsx, `dist` when built; each
  * file by its SHA-256), and the version of each of their other dependencies (the parsers, zod,
- * sql.js). So an edit of a check, even without a version bump, never meets an answer of the old
+ * sql.js), and the ingest code's `raw_tables.json` (which tables raw parsers produce). So an edit of a check, even without a version bump, never meets an answer of the old
  * code, while another checkout of the same commit, or a rebuild writing the same JavaScript,
  * finds the answers already there. `moduleFile` is this module (another for tests).
  */
@@ -96,6 +97,8 @@ export function codeKey(moduleFile: string = __filename): string {
   for (const pkg of ["@hdp/config", "@hdp/query"]) visit(pkg, here);
   const self = codeLocation(moduleFile);
   hashPackageCode(h, self.packageDir, self.codeDir);
+  // `hdp validate` refuses raw-format tables the ingest code's parsers do not produce.
+  h.update(`raw_tables ${rawTablesDigest()}\n`);
   return h.digest("hex");
 }
 

@@ -4,6 +4,7 @@
  * with errors are left out of the estate; every error is reported.
  */
 import { landingFormatOf } from "./landing";
+import { rawTableProblem } from "./raw-tables";
 import type { ConfigError, ErrorSink, Origin } from "./errors";
 import { fieldPath } from "./errors";
 import type { Environment, Platform, Source, Table } from "./estate";
@@ -396,6 +397,16 @@ function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<stri
         ["landingFormat"],
         `${landing.problem}: set landingFormat (csv, ndjson or parquet) for the ingest code`,
       );
+    else {
+      const problem = rawTableProblem(landing.format, t.id);
+      if (problem !== undefined)
+        r.error(
+          f,
+          t.landingFormat !== undefined ? ["landingFormat"] : ["id"],
+          `${problem}: add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), ` +
+            "set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])",
+        );
+    }
   }
   if (t.gold !== undefined) {
     if (!t.layers.includes("gold")) r.error(f, ["gold"], 'a gold step needs "gold" in layers');

@@ -4,6 +4,13 @@ export * from "./errors";
 export * from "./estate";
 export * from "./load";
 export { INGEST_FORMATS, landingFormatOf, type IngestFormat } from "./landing";
+export {
+  parseRawTables,
+  rawParsers,
+  rawTableProblem,
+  rawTablesDigest,
+  type RawParser,
+} from "./raw-tables";
 export * from "./names";
 export * from "./overlay";
 export { perEnvironment, releaseEnvironments } from "./per-environment";

@@ -23,6 +23,8 @@ import { writeAtomically } from "./replace-file";
 
 export { replaceFile, writeAtomically } from "./replace-file";
 export { codeLocation, dependencyVersion, hashPackageCode } from "./code-digest";
+// The ingest code's raw parsers manifest: validation answers depend on it (warm-cache keys).
+export { rawTablesDigest } from "./raw-tables";
 
 /** Bumped whenever the manifest's meaning changes: other formats are ignored. */
 const MANIFEST_FORMAT = "hdp-tree-index-4";

@@ -1,6 +1,6 @@
 /**
  * The ingest code this package deploys: every `.py` file of the `hdp_pipelines` Python package
- * but the local-only runner (`local_run.py`, which `hdp local run` starts from the same folder).
+ * and the data files it reads (`.json`, e.g. `raw_tables.json`) but the local-only runner (`local_run.py`, which `hdp local run` starts from the same folder).
  * In the repository it is `pipelines/src/hdp_pipelines/`; a packed @hdp/platform carries a copy
  * in `pipelines/hdp_pipelines/` (its `prepack` script makes it). This is the one place the
  * program reads files besides config, and it reads them once per process.
@@ -37,7 +37,10 @@ export function ingestCodeDir(packageDir: string = PACKAGE_DIR): string {
   return found;
 }
 
-/** Every `.py` file under `dir` (caches and tests left out), sorted, as `hdp_pipelines/<rel>`. */
+/**
+ * Every `.py` and `.json` file under `dir` (caches and tests left out), sorted, as
+ * `hdp_pipelines/<rel>`.
+ */
 export function readIngestCode(dir: string): IngestCodeFile[] {
   const out: IngestCodeFile[] = [];
   const walk = (rel: string): void => {
@@ -45,7 +48,7 @@ export function readIngestCode(dir: string): IngestCodeFile[] {
       if (name === "__pycache__" || name.startsWith(".")) continue;
       const relPath = rel === "" ? name : `${rel}/${name}`;
       if (statSync(join(dir, relPath)).isDirectory()) walk(relPath);
-      else if (name.endsWith(".py")) {
+      else if (name.endsWith(".py") || name.endsWith(".json")) {
         out.push({
           path: `hdp_pipelines/${relPath}`,
           content: readFileSync(join(dir, relPath), "utf8"),

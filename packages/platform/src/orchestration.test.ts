@@ -88,6 +88,8 @@ describe("the ingest code and specs in the workspace", () => {
   it("leaves the local-only runner out, and every deployed import of hdp_pipelines is deployed", () => {
     const all = readIngestCode(ingestCodeDir());
     expect(all.map((f) => f.path)).toContain("hdp_pipelines/local_run.py");
+    // raw.py reads raw_tables.json beside it in the workspace.
+    expect(ingestCode().map((f) => f.path)).toContain("hdp_pipelines/raw_tables.json");
     const deployed = ingestCode().map((f) => f.path);
     expect(deployed).not.toContain("hdp_pipelines/local_run.py");
     expect(deployed).toEqual(
@@ -115,11 +117,13 @@ describe("the ingest code and specs in the workspace", () => {
       writeFileSync(join(dir, "pipelines", "hdp_pipelines", "entry.py"), "print(1)\n");
       writeFileSync(join(dir, "pipelines", "hdp_pipelines", "sub", "a.py"), "x = 1\n");
       writeFileSync(join(dir, "pipelines", "hdp_pipelines", "notes.txt"), "no\n");
+      writeFileSync(join(dir, "pipelines", "hdp_pipelines", "sub", "b.json"), "{}\n");
       const found = ingestCodeDir(dir);
       expect(found).toBe(join(dir, "pipelines", "hdp_pipelines"));
       expect(readIngestCode(found).map((f) => f.path)).toEqual([
         "hdp_pipelines/entry.py",
         "hdp_pipelines/sub/a.py",
+        "hdp_pipelines/sub/b.json",
       ]);
       expect(() => ingestCodeDir(join(dir, "nowhere"))).toThrow("the ingest code");
     } finally {

@@ -1,0 +1,91 @@
+/**
+ * What the ingest code's raw-format parsers produce, per format: the tables each one yields and
+ * what each is read from (HL7 segments, VCF records...). The one source of truth is the ingest
+ * code's own `pipelines/src/hdp_pipelines/raw_tables.json`: `raw.py` loads it (bronze refuses
+ * any other table) and `hdp validate` reads it here, so a config table of a raw-format source
+ * that no parser produces fails validation at its line instead of its bronze task at run time.
+ * pytest (`pipelines/tests/test_raw.py`) checks that every entry really comes out of its parser.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** One raw format's parser: what it reads, and each table it produces with its origin. */
+export interface RawParser {
+  readonly parser: string;
+  readonly tables: Readonly<Record<string, string>>;
+}
+
+/** Where `raw_tables.json` may be (from `src/` or `dist/` of this package in the repository). */
+export function rawTablesCandidates(packageDir: string = join(__dirname, "..")): string[] {
+  return [
+    join(packageDir, "pipelines", "raw_tables.json"),
+    join(packageDir, "..", "..", "pipelines", "src", "hdp_pipelines", "raw_tables.json"),
+  ];
+}
+
+/** Parses the manifest's text; throws naming `file` and the entry that is malformed. */
+export function parseRawTables(text: string, file: string): ReadonlyMap<string, RawParser> {
+  const data: unknown = JSON.parse(text);
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new Error(`${file}: not a JSON object of formats`);
+  const out = new Map<string, RawParser>();
+  for (const [format, entry] of Object.entries(data as Record<string, unknown>)) {
+    if (format.startsWith("$")) continue;
+    const e = entry as { parser?: unknown; tables?: unknown } | null;
+    const tables = e?.tables;
+    if (
+      typeof e?.parser !== "string" ||
+      typeof tables !== "object" ||
+      tables === null ||
+      Array.isArray(tables) ||
+      Object.values(tables).some((v) => typeof v !== "string")
+    )
+      throw new Error(`${file}: "${format}" needs a parser name and a tables object of strings`);
+    out.set(format, { parser: e.parser, tables: tables as Record<string, string> });
+  }
+  return out;
+}
+
+let cached: ReadonlyMap<string, RawParser> | undefined;
+
+/**
+ * The manifest's path and SHA-256 (`-` when it is nowhere): what a cache of validation answers
+ * must be keyed by besides the configs and the code, since a new parser changes those answers.
+ */
+export function rawTablesDigest(): string {
+  const file = rawTablesCandidates().find((c) => existsSync(c));
+  if (file === undefined) return "-";
+  return `${file} ${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
+}
+
+/** The raw parsers of the ingest code, read once per process; throws naming every place looked. */
+export function rawParsers(): ReadonlyMap<string, RawParser> {
+  if (cached !== undefined) return cached;
+  const candidates = rawTablesCandidates();
+  const file = candidates.find((c) => existsSync(c));
+  if (file === undefined)
+    throw new Error(`the ingest code's raw_tables.json is in none of: ${candidates.join(", ")}`);
+  cached = parseRawTables(readFileSync(file, "utf8"), file);
+  return cached;
+}
+
+/**
+ * Why the ingest code cannot turn `format` files into rows of `table`, or undefined when it can
+ * (or `format` is one bronze reads directly).
+ */
+export function rawTableProblem(
+  format: string,
+  table: string,
+  parsers: ReadonlyMap<string, RawParser> = rawParsers(),
+): string | undefined {
+  if (format === "csv" || format === "ndjson" || format === "parquet") return undefined;
+  const p = parsers.get(format);
+  if (p === undefined) return `the ingest code has no parser for ${format} files`;
+  if (Object.hasOwn(p.tables, table)) return undefined;
+  const listed = Object.entries(p.tables)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([t, from]) => `${t} (${from})`)
+    .join(", ");
+  return `the ingest code's ${format} parser (${p.parser}) has no mapping for table "${table}"; it produces ${listed}`;
+}
