@@ -402,7 +402,7 @@ function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<stri
       if (problem !== undefined)
         r.error(
           f,
-          t.landingFormat !== undefined ? ["landingFormat"] : ["id"],
+          ["id"],
           `${problem}: add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), ` +
             "set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])",
         );

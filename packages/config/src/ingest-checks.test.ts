@@ -1,8 +1,9 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { materialize } from "../../../test/support/fixture-tree";
 import { loadEstate } from "./load";
-import { landingFormatOf } from "./landing";
+import { INGEST_FORMATS, landingFormatOf } from "./landing";
+import { parseRawTables, rawParsers, rawTableProblem } from "./raw-tables";
 
 /** Loads the base tree with `sources/lab/tables/orders.yaml` replaced; returns its errors. */
 function errorsWithOrders(yaml: string): string[] {
@@ -113,6 +114,78 @@ describe("landingFormatOf", () => {
     });
     expect(landingFormatOf({ kind: "file-drop", format: "bam", filePattern: "*.bam" }, {})).toEqual(
       { problem: 'the source\'s format "bam" has no reader in the ingest code' },
+    );
+  });
+});
+
+describe("raw-format tables need a parser in the ingest code (raw_tables.json)", () => {
+  /** The base tree plus an HL7 file-drop source `hl7lab` with the given table files. */
+  function errorsWithHl7Source(tables: Record<string, string>): string[] {
+    const dir = materialize();
+    try {
+      const src = join(dir, "sources", "hl7lab");
+      mkdirSync(join(src, "tables"), { recursive: true });
+      writeFileSync(
+        join(src, "source.yaml"),
+        `id: hl7lab
+name: HL7 results feed
+domain: clinical
+hospitals: all
+owner: { team: clinical-data, email: clinical-data@example.org }
+classification: phi
+connection:
+  kind: file-drop
+  format: hl7
+  filePattern: "lab/*.hl7"
+schedule:
+  cron: "0 2 * * *"
+`,
+      );
+      for (const [name, yaml] of Object.entries(tables))
+        writeFileSync(join(src, "tables", `${name}.yaml`), yaml);
+      return loadEstate(dir).errors.map(
+        (e) => `${e.file}:${e.line}:${e.column} ${e.field} ${e.message}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const table = (id: string, extra = ""): string =>
+    `id: ${id}\ndescription: x\nclassification: phi\ncolumns:\n  - name: accession_number\n    type: string\nload: { mode: full }\n${extra}`;
+
+  it("refuses a table no parser produces, at its id, naming what the parser produces", () => {
+    const errors = errorsWithHl7Source({
+      lab_orders: table("lab_orders"),
+      micro_cultures: table("micro_cultures"),
+      micro_susceptibilities: table("micro_susceptibilities"),
+      kept: table("kept_raw", "layers: [landing]\n"),
+    });
+    expect(errors).toEqual([
+      'sources/hl7lab/tables/micro_cultures.yaml:1:5 id the ingest code\'s hl7 parser (HL7 v2 ORU^R01) has no mapping for table "micro_cultures"; it produces lab_orders (OBR segments), lab_results (OBX segments), specimens (SPM segments): add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])',
+      'sources/hl7lab/tables/micro_susceptibilities.yaml:1:5 id the ingest code\'s hl7 parser (HL7 v2 ORU^R01) has no mapping for table "micro_susceptibilities"; it produces lab_orders (OBR segments), lab_results (OBX segments), specimens (SPM segments): add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])',
+    ]);
+  });
+
+  it("reads the ingest code's own manifest: every raw format has a parser with tables", () => {
+    const parsers = rawParsers();
+    expect([...parsers.keys()].sort()).toEqual(["fastq", "hl7", "vcf"]);
+    expect(Object.keys(parsers.get("hl7")?.tables ?? {}).sort()).toEqual([
+      "lab_orders",
+      "lab_results",
+      "specimens",
+    ]);
+    const raw = INGEST_FORMATS.filter((f) => !["csv", "ndjson", "parquet"].includes(f));
+    expect(raw.sort()).toEqual([...parsers.keys()].sort());
+  });
+
+  it("says when a raw format has no parser at all, and refuses a malformed manifest", () => {
+    const parsers = parseRawTables('{"$comment": "x", "vcf": {"parser": "v", "tables": {}}}', "m");
+    expect(rawTableProblem("hl7", "x", parsers)).toBe(
+      "the ingest code has no parser for hl7 files",
+    );
+    expect(rawTableProblem("csv", "x", parsers)).toBeUndefined();
+    expect(() => parseRawTables('{"hl7": {"tables": ["a"]}}', "m.json")).toThrow(
+      'm.json: "hl7" needs a parser name and a tables object of strings',
     );
   });
 });
