@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { canonicalJson, viaStringify } from "./canonical-json";
 
 // ---------------------------------------------------------------------------------------------
-// The implementation before the direct writer (main at a7db983), kept verbatim as a reference:
+// The implementation before this round (main at a7db983), kept verbatim as a reference:
 // a key-ordered view of the value (copying only what is out of order) through
 // `JSON.stringify(…, null, 2)`, re-indented by `replaceAll` for a depth.
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ describe("the direct writer", () => {
   });
 });
 
-describe("the direct writer against the previous implementation", () => {
+describe("against the previous implementation", () => {
   // Strings JSON.stringify escapes, or nearly does: quotes, backslashes, every control
   // character, DEL, lone and paired surrogates (Node 20+ escapes a lone one), U+2028/2029
   // (left as they are), non-BMP characters.
