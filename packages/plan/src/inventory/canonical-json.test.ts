@@ -158,7 +158,7 @@ it("keeps a key named __proto__ as data", () => {
   expect(canonicalJson(v)).toContain('"__proto__"');
 });
 
-describe("the direct writer", () => {
+describe("the rendering against the key-ordered copy", () => {
   // Values JSON.stringify treats specially, mixed into JSON data at any depth.
   const odd = fc.oneof(
     fc.constant(undefined),
