@@ -45,7 +45,7 @@ test("an HL7 source: raw batches are parsed into lab_orders, lab_results and spe
     ]);
   }
   expect(status["lab_results gold"].status).toBe("ok");
-  expect(s.tasks.filter((t) => t.table.startsWith("micro_") && t.layer !== "landing")).toEqual([]);
+  expect(s.tasks.filter((t) => t.table.startsWith("micro_"))).toEqual([]);
 
   const landed = (table: string) => {
     const dir = join(s.paths.landing, "sunquest-lab", table, "dt=2025-01-06");
