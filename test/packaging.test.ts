@@ -507,7 +507,12 @@ describe("packaging", () => {
     const platform = [...packed.values()].find((p) => p.manifest.name === "@hdp/platform");
     const shipped = (platform?.files ?? []).filter((f) => f.startsWith("pipelines/hdp_pipelines/"));
     expect(shipped).toContain("pipelines/hdp_pipelines/entry.py");
-    expect(shipped.filter((f) => !f.endsWith(".py"))).toEqual([]);
+    expect(shipped.filter((f) => !f.endsWith(".py"))).toEqual([
+      "pipelines/hdp_pipelines/raw_tables.json",
+    ]);
+    // @hdp/config validates raw-format tables against the same manifest (its prepack copies it).
+    const config = [...packed.values()].find((p) => p.manifest.name === "@hdp/config");
+    expect(config?.files).toContain("pipelines/raw_tables.json");
   });
 
   it("installs exactly one @pulumi/pulumi, 3.248.0, shared by every package", () => {
