@@ -16,6 +16,7 @@ import { findingMessage } from "./report/guard-report";
 import { failureOriginLine, failureOrigins } from "./report/failure-origin";
 import { inventoryPieces } from "./inventory/inventory";
 import { WorkerPool } from "./run/pool";
+import { shouldPrestart } from "./run/prestart";
 import { gitRevision, workingTree, type Revision } from "./revisions/revision";
 import { changedStacks } from "./revisions/changed-since";
 import { planStacks, type PlanEvent, type StackResult } from "./run/schedule";
@@ -79,6 +80,11 @@ export interface PlanOptions {
   readonly fast?: boolean;
   /** Extra node flags for the worker processes (benchmarks compare settings with it). */
   readonly workerFlags?: readonly string[];
+  /**
+   * Start the workers before loading the configs (see run/prestart.ts; the output is the same
+   * either way). @default decided per plan by `shouldPrestart`
+   */
+  readonly prestartWorkers?: boolean;
   /** Progress of the plan. */
   readonly onEvent?: (e: PlanEvent) => void;
   /** Where the program's own console output goes. @default process.stderr */
@@ -210,12 +216,18 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     execArgv: options.workerFlags,
   });
   try {
-    const head = workingTree(
-      ws,
-      configs,
-      config,
-      cacheDir === false ? undefined : parseCacheDirOf(cacheDir, configs),
-    );
+    const parseCacheDir = cacheDir === false ? undefined : parseCacheDirOf(cacheDir, configs);
+    const prestart =
+      options.prestartWorkers ??
+      shouldPrestart({
+        jobs: options.jobs,
+        narrowed: (options.stacks ?? []).length > 0 || options.changedSince !== undefined,
+        configs,
+        parseCacheDir,
+      });
+    // The workers start and load the program while this process loads the configs.
+    if (prestart) pool.prestart(ws.programModule);
+    const head = workingTree(ws, configs, config, parseCacheDir);
     revisions.push(head);
     const selected = selectStacks(head.estate, options);
     const cache = cacheDir === false ? undefined : new PlanCache(cacheDir);
