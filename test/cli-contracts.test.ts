@@ -5,7 +5,7 @@
  * belongs, policy findings for CI tooling, and `hdp` as a real bin.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { STANDIN_PROGRAM, tree, type Tree } from "../packages/plan/src/__fixtures__/trees";
 import { colorEnabled, displayPath, VERSION } from "@hdp/cli";
@@ -217,6 +217,30 @@ describe("policy findings for CI tooling", () => {
     expect(typeof report.blocking).toBe("number");
     expect(Array.isArray(report.findings)).toBe(true);
     expect(r.code).toBe(report.blocking > 0 ? 1 : 0);
+  });
+});
+
+describe("every file-output option takes - for stdout", () => {
+  it("hdp plan --policy-json - and --markdown - write to stdout; the report goes to stderr", async () => {
+    const file = await standin(t.dir, "--stack", "dev", "--policy-json", "policy.json");
+    const policy = await standin(t.dir, "--stack", "dev", "--policy-json", "-");
+    expect(policy.code).toBe(file.code);
+    expect(policy.stdout).toBe(readFileSync(join(t.dir, "policy.json"), "utf8"));
+    expect(policy.stderr).toContain("dev: 24 resources");
+    expect(existsSync(join(t.dir, "-"))).toBe(false);
+
+    await standin(t.dir, "--stack", "dev", "--markdown", "plan.md");
+    const markdown = await standin(t.dir, "--stack", "dev", "--markdown", "-");
+    expect(markdown.stdout).toBe(readFileSync(join(t.dir, "plan.md"), "utf8"));
+    expect(markdown.stdout).not.toContain("dev: 24 resources");
+    expect(markdown.stderr).toContain("dev: 24 resources");
+  });
+
+  it("two outputs on stdout are bad usage (exit 2), nothing planned", async () => {
+    const r = await standin(t.dir, "--stack", "dev", "--json", "-", "--markdown", "-");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("hdp: --json and --markdown both write to stdout (-)");
+    expect(r.stdout).toBe("");
   });
 });
 

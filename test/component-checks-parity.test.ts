@@ -3,8 +3,20 @@
  * `hdp plan` (packages/config/src/component-checks.ts). Its copies of the components' rules
  * must stay equal to the components' own: this test compares them.
  */
-import { AIRFLOW_VERSION, BROAD_GROUPS, LTS_RUNTIME_ALIASES, RUNTIME_KEY } from "@hdp/config";
-import { BROAD_PRINCIPALS, isRuntimeKey, validateRuntime } from "@hdp/spark";
+import {
+  AIRFLOW_VERSION,
+  BROAD_GROUPS,
+  LTS_RUNTIME_ALIASES,
+  MAX_JOB_TASKS,
+  RUNTIME_KEY,
+} from "@hdp/config";
+import {
+  BROAD_PRINCIPALS,
+  isRuntimeKey,
+  MAX_JOB_TASKS as SPARK_MAX_JOB_TASKS,
+  validateIngestTasks,
+  validateRuntime,
+} from "@hdp/spark";
 import { validateAirflowArgs } from "@hdp/airflow";
 
 it("knows the same all-users groups as @hdp/spark", () => {
@@ -47,4 +59,23 @@ it("accepts exactly the Airflow versions @hdp/airflow accepts", () => {
     );
     expect([v, AIRFLOW_VERSION.test(v)]).toEqual([v, !component]);
   }
+});
+
+it("caps a job's tasks where @hdp/spark does (a job of one more task is refused there)", () => {
+  expect(MAX_JOB_TASKS).toBe(SPARK_MAX_JOB_TASKS);
+  const tasks = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      taskKey: `t${i}`,
+      code: { pythonFile: "/Workspace/hdp/ingest/entry.py" },
+    }));
+  const retry = {
+    maxRetries: 1,
+    minRetryIntervalMillis: 60_000,
+    timeoutSeconds: 60,
+    retryOnTimeout: false,
+  };
+  expect(validateIngestTasks(tasks(MAX_JOB_TASKS), retry)).toEqual([]);
+  expect(validateIngestTasks(tasks(MAX_JOB_TASKS + 1), retry)).toEqual([
+    `tasks: ${MAX_JOB_TASKS + 1} tasks; Databricks allows ${MAX_JOB_TASKS} per job`,
+  ]);
 });

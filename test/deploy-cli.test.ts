@@ -126,6 +126,18 @@ describe("hdp deploy", () => {
     expect(r.stdout).toContain("2 deployed, 0 failed, 0 skipped, 2 unchanged");
   });
 
+  it("takes stacks as hdp plan does: the environment's name in --stack is all of its stacks", async () => {
+    const list = async (...stacks: string[]) => {
+      const r = await hdp(repo, ["deploy", "--env", "prod", "--list", "--stack", ...stacks]);
+      expect(r.code).toBe(0);
+      return r.stdout;
+    };
+    const all = (await hdp(repo, ["deploy", "--env", "prod", "--list"])).stdout;
+    expect(all).toContain("prod-clinical");
+    expect(await list("prod")).toBe(all);
+    expect(await list("prod-clinical")).not.toContain("prod-core");
+  });
+
   it("rejects an unknown environment or stack as bad usage, writing nothing", async () => {
     const a = await hdp(repo, [
       "deploy",
@@ -190,6 +202,15 @@ describe("hdp drift", () => {
       /~ update aws:s3\/bucketVersioning:BucketVersioning {2}clinical-bronze-versioning {2}\(versioningConfiguration\) {2}platform\.yaml:\d+:\d+/,
     );
     expect(readFileSync(join(repo, "drift.md"), "utf8")).toContain("## Drift in `prod`");
+  });
+
+  it("writes the markdown to stdout with --markdown -, the text report to stderr", async () => {
+    process.env.HDP_FAKE_ENGINE = JSON.stringify({ events: { "prod-core": refreshPreviewEvents } });
+    const r = await hdp(repo, ["drift", "--env", "prod", "--markdown", "-", "--engine", ENGINE]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^## Drift in `prod`/);
+    expect(r.stderr).toMatch(/~ update aws:s3\/bucketVersioning:BucketVersioning/);
+    expect(existsSync(join(repo, "-"))).toBe(false);
   });
 
   it("exits 0 without drift", async () => {

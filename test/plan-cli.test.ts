@@ -114,6 +114,17 @@ describe("hdp plan", () => {
     expect(r.stderr).toContain("config error(s) in working tree: nothing planned");
   });
 
+  it("takes an environment's name in --stack for all of its stacks (prod is sharded)", async () => {
+    const r = await standin("--stack", "prod");
+    const env = await standin("--env", "prod");
+    expect([r.code, r.stdout]).toEqual([env.code, env.stdout]);
+    expect(r.stderr).toContain("planned 3 stack(s)");
+    for (const s of ["prod-core", "prod-clinical", "prod-business"]) {
+      expect(r.stdout).toMatch(new RegExp(`^${s}: \\d+ resources`, "m"));
+    }
+    expect(r.stdout).not.toMatch(/^dev: /m);
+  });
+
   it.each([
     [["--stack", "nope"], 'hdp: unknown stack "nope"'],
     [["--env", "qa"], 'hdp: unknown environment "qa"'],

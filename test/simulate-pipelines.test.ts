@@ -4,7 +4,7 @@
  * that were generated.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEstateOrThrow } from "@hdp/config";
@@ -83,3 +83,49 @@ print(json.dumps(out))
     rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+test("the sample estate's CDC table with a delete marker: simulated deletes carry it, of keys seen before", async () => {
+  const estate = loadEstateOrThrow(join(ROOT, "configs"));
+  const withDeletes = estate.tables.filter((t) => t.load.mode === "cdc" && t.load.deletes);
+  expect(withDeletes.map((t) => t.key)).toContain("pyxis-medstation/discrepancies");
+  const dir = mkdtempSync(join(tmpdir(), "hdp-sim-deletes-"));
+  try {
+    const r = await simulateData(
+      {
+        estate,
+        env: "dev",
+        source: "pyxis-medstation",
+        table: "discrepancies",
+        rows: 60,
+        days: 3,
+        seed: 1,
+        badShare: 0,
+        format: "ndjson",
+      },
+      localTarget(dir),
+    );
+    const stats = r.tables[0];
+    expect(stats.ops.D).toBeGreaterThan(0);
+    const days = [...stats.files].sort().map((f) =>
+      readFileSync(join(dir, f), "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
+    const rows = days.flat();
+    const deletes = rows.filter((row) => row.cdc_operation === "1");
+    expect(deletes).toHaveLength(stats.ops.D);
+    // Every other row holds its change type, never the delete value.
+    expect(
+      new Set(rows.filter((row) => row.cdc_operation !== "1").map((x) => x.cdc_operation)),
+    ).toEqual(new Set(["I", "U"]));
+    // A delete removes a key an earlier change (in landing order) created.
+    const seen = new Set<unknown>();
+    for (const row of rows) {
+      if (row.cdc_operation === "1") expect(seen).toContain(row.discrepancy_id);
+      seen.add(row.discrepancy_id);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

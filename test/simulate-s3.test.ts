@@ -5,17 +5,29 @@
  * objects are read back over plain HTTP (moto does not check signatures), independently of the
  * SDK that wrote them, and compared byte for byte with a local run of the same seed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const ROOT = join(__dirname, "..");
 const BIN = join(ROOT, "node_modules", ".bin", "hdp");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 const CONFIGS = join(ROOT, "configs");
+/** Preloaded to terminate a worker thread mid-run (see test/simulate-data-crash.test.ts). */
+const KILL_WORKER = join(__dirname, "support/kill-block-worker.cjs");
+/** `hdp` from its sources in this process's node, so a preload reaches the command itself. */
+const HDP_FROM_SOURCE = [
+  "--import",
+  pathToFileURL(require.resolve("tsx", { paths: [ROOT] })).href,
+  "--conditions=@hdp/source",
+  join(ROOT, "packages/cli/src/bin.ts"),
+];
 
 let moto: ChildProcess;
+/** Everything moto has logged: its request log (one line per request). */
+let motoLog = "";
 let endpoint: string;
 let dir: string;
 
@@ -32,9 +44,10 @@ const DUMMY = {
 function hdp(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
+  command: readonly string[] = [BIN],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, [...argv], { cwd: dir, env });
+    const child = spawn(command[0], [...command.slice(1), ...argv], { cwd: dir, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -66,6 +79,16 @@ async function keys(bucket: string, prefix: string): Promise<string[]> {
     token = /<NextContinuationToken>([^<]*)</.exec(xml)?.[1];
   } while (token !== undefined);
   return out.sort();
+}
+
+/** Keys of the multipart uploads started and neither completed nor aborted under `prefix`. */
+async function uploads(bucket: string, prefix: string): Promise<string[]> {
+  const q = new URLSearchParams({ uploads: "", prefix });
+  const r = await s3(`${bucket}?${q.toString()}`);
+  expect(r.status).toBe(200);
+  const xml = await r.text();
+  expect(xml).toContain("ListMultipartUploadsResult");
+  return [...xml.matchAll(/<Upload>[\s\S]*?<Key>([^<]*)<\/Key>/g)].map((m) => m[1]).sort();
 }
 
 const object = async (bucket: string, key: string): Promise<Buffer> => {
@@ -102,6 +125,7 @@ beforeAll(async () => {
     let seen = "";
     const timer = setTimeout(() => reject(new Error(`moto did not start:\n${seen}`)), 60_000);
     const onData = (d: Buffer): void => {
+      motoLog += d.toString();
       seen += d.toString();
       const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
       if (m !== null) {
@@ -281,4 +305,82 @@ describe("hdp simulate data --out s3://", () => {
     expect(await keys("landing", "nocreds/")).toEqual([]);
     expect(await keys("landing", "down/")).toEqual([]);
   }, 240_000);
+
+  test("a worker thread dying mid-run aborts the multipart upload under way: nothing is left behind", async () => {
+    // One source, two row tables (pharmacy-1/patients, then pharmacy-1/providers), ndjson: 12
+    // blocks of 10,000 rows each (~1.7 MB a block of providers), 100,000 rows a part file.
+    const est = join(dir, "crash-estate");
+    const estate = spawnSync(
+      BIN,
+      [
+        "simulate",
+        "estate",
+        "--sources",
+        "1",
+        "--tables-per-source",
+        "2",
+        "--seed",
+        "3",
+        "--out",
+        est,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(estate.status).toBe(0);
+    const args = (out: string): string[] => [
+      "simulate",
+      "data",
+      "--configs",
+      est,
+      "--env",
+      "dev",
+      "--rows",
+      "120000",
+      "--threads",
+      "2",
+      "--format",
+      "ndjson",
+      "--out",
+      out,
+    ];
+    const local = await hdp(args(join(dir, "crash-whole")), cleanEnv());
+    expect(local.code).toBe(0);
+    const whole = files(join(dir, "crash-whole"));
+    const patients = whole.filter((f) => f.startsWith("pharmacy-1/patients/"));
+    expect(patients).toHaveLength(2);
+    expect(whole.filter((f) => f.startsWith("pharmacy-1/providers/"))).toHaveLength(2);
+    // Blocks 1-12 are the first table's (two part files); the thread given block 22 dies while
+    // the second table's first file is being uploaded: more than a 5 MiB part has been written.
+    const logFrom = motoLog.length;
+    const crashed = await hdp(
+      args("s3://landing/crash"),
+      { ...cleanEnv(), ...DUMMY, AWS_ENDPOINT_URL_S3: endpoint, HDP_TEST_KILL_AT_BLOCK: "22" },
+      [process.execPath, "--require", KILL_WORKER, ...HDP_FROM_SOURCE],
+    );
+    expect(crashed.stdout).toBe("");
+    expect(crashed.stderr).toMatch(
+      /^hdp: simulate data failed: a worker thread generating rows died \(exit code 1\) before finishing its blocks/,
+    );
+    expect(crashed.code).toBe(1);
+    // What the server saw: the second table's multipart upload started (and, unless the machine
+    // is slow to send them, parts of it uploaded), then aborted.
+    const requests = motoLog.slice(logFrom);
+    const providers = "/landing/crash/pharmacy-1/providers/dt%3D2025-01-06/part-00000.json";
+    expect(requests).toContain(`"POST ${providers}?uploads=`);
+    expect(requests).toMatch(
+      new RegExp(`"DELETE ${providers}\\?uploadId=[^&"]+&x-id=AbortMultipartUpload`),
+    );
+    // Left behind: the first table's objects, whole; of the second, no object and no upload.
+    expect(await keys("landing", "crash/")).toEqual(patients.map((f) => `crash/${f}`));
+    for (const f of patients) {
+      expect(
+        (await object("landing", `crash/${f}`)).equals(readFileSync(join(dir, "crash-whole", f))),
+      ).toBe(true);
+    }
+    expect(await uploads("landing", "crash/")).toEqual([]);
+    // The check can see an upload left behind: one started and not completed is listed.
+    const started = await s3("landing/crash/left-open.json?uploads", { method: "POST" });
+    expect(started.status).toBe(200);
+    expect(await uploads("landing", "crash/")).toEqual(["crash/left-open.json"]);
+  }, 300_000);
 });

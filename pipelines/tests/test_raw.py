@@ -62,6 +62,36 @@ def test_oru_r01_gives_one_order_and_one_result_per_obx():
     assert {r["accession_number"] for r in results} == {"ACC777"}
 
 
+def test_oru_r01_gives_one_specimen_per_spm_of_its_order():
+    tables = parse_hl7_oru_r01((SAMPLES / "oru_r01.hl7").read_bytes(), "oru_r01.hl7")
+    assert tables["specimens"] == [
+        {
+            "specimen_id": "SPC456",
+            "accession_number": "ACC777",
+            "specimen_type": "BLD",
+            "specimen_source_site": "LA",
+            "collected_at": "2026-03-01T09:30:00-06:00",
+            "received_at": "2026-03-01T09:45:00-06:00",
+            "rejection_reason": "Hemolyzed",
+            "message_time": "2026-03-01T10:15:00-06:00",
+        }
+    ]
+    # Only the placer's id, a collection range, no rejection: still one row.
+    msg = (
+        b"MSH|^~\\&|L|H|R|S|20260301||ORU^R01^ORU_R01|2|P|2.5.1\r"
+        b"OBR|1|P1|ACC9|GLU^^L\r"
+        b"SPM|1|PLC9&UMC||SER|||||||||||||20260301080000^20260301080500\r"
+    )
+    spm = parse_hl7_oru_r01(msg)["specimens"]
+    assert [(r["specimen_id"], r["accession_number"], r["specimen_type"]) for r in spm] == [
+        ("PLC9", "ACC9", "SER")
+    ]
+    assert spm[0]["collected_at"] == "2026-03-01T08:00:00"
+    assert (spm[0]["received_at"], spm[0]["rejection_reason"]) == (None, None)
+    with pytest.raises(RawFormatError, match="SPM segment before any OBR"):
+        parse_hl7_oru_r01(b"MSH|^~\\&|L|H|R|S|20260301||ORU^R01|3|P|2.5.1\rSPM|1|X\r")
+
+
 def test_oru_r01_accepts_lf_segment_endings_and_rejects_other_messages():
     text = (SAMPLES / "oru_r01.hl7").read_bytes().replace(b"\r", b"\n")
     assert len(parse_hl7_oru_r01(text)["lab_results"]) == 3

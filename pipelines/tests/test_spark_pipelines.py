@@ -44,13 +44,24 @@ def land(root: Path, table: str, date: str, name: str, content: str | bytes) -> 
     return f"{root / 'landing' / 'test-source' / table}/"
 
 
-METADATA_OPERATIONS = {"SET TBLPROPERTIES", "CHANGE COLUMN"}
+METADATA_OPERATIONS = {"SET TBLPROPERTIES", "CHANGE COLUMN", "CHANGE COLUMNS"}
 
 
 def operations(spark, table: str) -> list[str]:
     """Delta history operations that wrote data, oldest first (comments and properties left out)."""
     rows = DeltaTable.forName(spark, table).history().orderBy("version").collect()
     return [r.operation for r in rows if r.operation not in METADATA_OPERATIONS]
+
+
+def history(spark, table: str) -> list[str]:
+    """Every Delta commit of `table`, oldest first (one entry per `_delta_log` JSON file)."""
+    rows = DeltaTable.forName(spark, table).history().orderBy("version").collect()
+    assert [r.version for r in rows] == list(range(len(rows)))
+    return [r.operation for r in rows]
+
+
+def described(spark, table: str) -> dict[str, str | None]:
+    return {f.name: f.metadata.get("comment") for f in spark.table(table).schema.fields}
 
 
 def ts(s: str) -> dt.datetime:
@@ -185,6 +196,79 @@ def test_csv_cdc_rerun_late_update_delete_and_quarantine(spark, tmp_path):
     assert comments["mrn"] == "PHI. Patient MRN"
 
 
+# ------------------------------------------------------------- metadata: commits per silver step
+
+WARD_COLUMNS = [
+    {"name": "stay_id", "type": "bigint", "nullable": False, "description": "Stay"},
+    {"name": "mrn", "type": "string", "classification": "phi", "description": "Patient MRN"},
+    {"name": "ward", "type": "string", "description": "Ward code"},
+    {"name": "bed", "type": "string", "description": "Bed label"},
+    {"name": "admitted_at", "type": "timestamp", "description": "Admission time"},
+    {"name": "op", "type": "string"},
+]
+WARD_DAY = """stay_id,mrn,ward,bed,admitted_at,op
+1,MRN1,ICU,B1,2026-03-01T08:00:00Z,I
+2,MRN2,ER,B7,2026-03-01T09:00:00Z,I
+"""
+WARD_COMMENTS = {
+    "stay_id": "Stay",
+    "mrn": "PHI. Patient MRN",
+    "ward": "Ward code",
+    "bed": "Bed label",
+    "admitted_at": "Admission time",
+}
+
+
+def test_silver_puts_every_comment_and_property_in_the_create_commit(spark, tmp_path):
+    landing = land(tmp_path, "stays", "2026-03-01", "part-1.csv", WARD_DAY)
+    load = {"mode": "cdc", "keys": ["stay_id"], "orderBy": "admitted_at"}
+    spec = parse_spec(spec_dict("stays", WARD_COLUMNS, load, landing))
+    run_bronze(spark, spec, "2026-03-01")
+    run_silver(spark, spec, "2026-03-01")
+    table = spec.names.silver
+    # Two commits in _delta_log: the create (schema, comments, properties, description) and the
+    # day's MERGE. One commit per column comment would have made it 2 + 2 + 5.
+    assert history(spark, table) == ["CREATE TABLE AS SELECT", "MERGE"]
+    log = sorted(
+        p.name
+        for p in (
+            Path(
+                DeltaTable.forName(spark, table)
+                .detail()
+                .collect()[0]
+                .location.removeprefix("file:")
+            )
+            / "_delta_log"
+        ).glob("*.json")
+    )
+    assert log == ["00000000000000000000.json", "00000000000000000001.json"]
+    got = described(spark, table)
+    assert {k: got[k] for k in WARD_COMMENTS} == WARD_COMMENTS
+    assert got["op"] is None
+    detail = spark.sql(f"DESCRIBE DETAIL {table}").collect()[0]
+    assert detail.description == "Test table stays"
+    assert detail.properties["hdp.classification"] == "phi"
+    assert detail.properties["hdp.table"] == "stays"
+
+    # A rerun adds the day's MERGE only: the metadata is there already.
+    run_silver(spark, spec, "2026-03-01")
+    assert history(spark, table) == ["CREATE TABLE AS SELECT", "MERGE", "MERGE"]
+
+    # Changed descriptions (a config change) are mended in one commit, every column at once.
+    changed = spec_dict("stays", WARD_COLUMNS, load, landing)
+    for c in changed["columns"]:
+        if c["name"] in ("ward", "bed"):
+            c["description"] = c["description"] + " (renamed)"
+    run_silver(spark, parse_spec(changed), "2026-03-01")
+    assert history(spark, table)[3:] == ["MERGE", "CHANGE COLUMNS"]
+    got = described(spark, table)
+    assert (got["ward"], got["bed"], got["mrn"]) == (
+        "Ward code (renamed)",
+        "Bed label (renamed)",
+        "PHI. Patient MRN",
+    )
+
+
 # ------------------------------------------------------------------------ ndjson, incremental merge
 
 
@@ -270,7 +354,16 @@ def test_parquet_full_snapshot_replaces_silver_and_gold_aggregates(spark, tmp_pa
         "department STRING, items BIGINT, total_cost DECIMAL(22,2)",
     )
     assert_df_equality(got, want, ignore_nullable=True, ignore_metadata=True)
-    assert operations(spark, spec.names.silver) == ["CREATE OR REPLACE TABLE AS SELECT"] * 2
+    # The first snapshot creates the table with its metadata; the second replaces the rows,
+    # keeping it (no metadata commit on either day).
+    assert history(spark, spec.names.silver) == [
+        "CREATE TABLE AS SELECT",
+        "CREATE OR REPLACE TABLE AS SELECT",
+    ]
+    assert history(spark, spec.names.gold) == [
+        "CREATE TABLE AS SELECT",
+        "CREATE OR REPLACE TABLE AS SELECT",
+    ]
 
 
 # --------------------------------------------------------------------------- raw HL7, bad file

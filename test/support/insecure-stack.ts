@@ -132,6 +132,10 @@ export function labBackfillJob(c: CaseStack): IngestJobArgs {
     ...(c.environment.databricks.hardening.jobsRunAs !== undefined
       ? { runAsServicePrincipal: c.environment.databricks.hardening.jobsRunAs }
       : {}),
+    // Started from outside (Airflow, or an engineer's run): Airflow's identity may run it.
+    ...(c.environment.databricks.hardening.airflowPrincipal !== undefined
+      ? { triggeredBy: c.environment.databricks.hardening.airflowPrincipal }
+      : {}),
     onFailure: { emails: [...c.environment.alertEmails] },
     tags: c.tags("clinical"),
   };

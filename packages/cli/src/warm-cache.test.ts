@@ -6,14 +6,16 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
 import { run } from "./program";
-import { defaultIndexCacheDir, WarmCache } from "./warm-cache";
+import { codeKey, defaultIndexCacheDir, WarmCache } from "./warm-cache";
 
 const ROOT = join(__dirname, "../../..");
 const BASE = join(ROOT, "test/fixtures/base");
@@ -101,6 +103,14 @@ async function expectWarmEqualsColdAcrossChanges(): Promise<void> {
   // Removed: the original tree again.
   rmSync(join(configs, "sources/lab/tables/renamed.yaml"));
   await expectWarmEqualsCold();
+  // A column added in the middle of a table (the rows after it renumbered), then removed again.
+  writeFileSync(
+    join(configs, TABLE),
+    t.replace("  - name: mrn\n", "  - name: added_at\n    type: timestamp\n  - name: mrn\n"),
+  );
+  await expectWarmEqualsCold();
+  writeFileSync(join(configs, TABLE), t);
+  await expectWarmEqualsCold();
   // An environment file edited (every effective row depends on it).
   const dev = join(configs, "environments/dev.yaml");
   writeFileSync(dev, readFileSync(dev, "utf8").replace(/phi: \w+/, "phi: real"));
@@ -143,7 +153,11 @@ describe("the warm cache of hdp validate and hdp query", () => {
     const cold = await hdp("query", "--configs", configs, "--cache-dir", cacheRoot, sql);
     expect(cold.stdout).toContain("lab/orders");
     const bins = readdirSync(cacheDir()).filter((f) => f.endsWith(".bin"));
-    expect(bins).toHaveLength(1);
+    // The database, and its rows' digests (for updating it after an edit).
+    expect(bins.sort()).toEqual([
+      expect.stringMatching(/^query-[0-9a-f]{16}\.bin$/),
+      expect.stringMatching(/^rowdigests-[0-9a-f]{16}\.bin$/),
+    ]);
     // Remove the tree's files: a warm answer needs none of their contents, but the index still
     // sees the change and answers afresh (here: the tree is gone).
     const warm = await hdp("query", "--configs", configs, "--cache-dir", cacheRoot, sql);
@@ -189,7 +203,7 @@ describe("the warm cache of hdp validate and hdp query", () => {
   ])("ignores %s in place of a cache entry", async (_, damage) => {
     await expectWarmEqualsCold();
     const entries = readdirSync(cacheDir()).filter((f) => f.endsWith(".json"));
-    expect(entries.sort()).toEqual(["query.json", "validate.json"]);
+    expect(entries.sort()).toEqual(["query.json", "rowdigests.json", "validate.json"]);
     for (const f of entries) damage(join(cacheDir(), f));
     await expectWarmEqualsCold();
   });
@@ -198,12 +212,23 @@ describe("the warm cache of hdp validate and hdp query", () => {
     ["garbage of the same length", (b: Buffer) => Buffer.alloc(b.length, 7)],
     ["a truncated database", (b: Buffer) => b.subarray(0, Math.floor(b.length / 2))],
     ["an empty file", () => Buffer.alloc(0)],
-  ])("ignores %s in place of the saved database", async (_, damage) => {
-    await expectWarmEqualsCold();
-    const [bin] = readdirSync(cacheDir()).filter((f) => f.endsWith(".bin"));
-    const file = join(cacheDir(), bin);
-    writeFileSync(file, damage(readFileSync(file)));
-    await expectWarmEqualsCold();
+  ])("ignores %s in place of the saved database or its rows' digests", async (_, damage) => {
+    for (const which of ["query-", "rowdigests-"]) {
+      await expectWarmEqualsCold();
+      const [bin] = readdirSync(cacheDir()).filter(
+        (f) => f.startsWith(which) && f.endsWith(".bin"),
+      );
+      const file = join(cacheDir(), bin);
+      writeFileSync(file, damage(readFileSync(file)));
+      // Unchanged, then edited: the damaged file is read on the way to an update as well.
+      await expectWarmEqualsCold();
+      const table = join(configs, TABLE);
+      const text = readFileSync(table, "utf8");
+      writeFileSync(table, text.replace("Lab orders", `Lab orders (${which})`));
+      writeFileSync(file, damage(readFileSync(file)));
+      await expectWarmEqualsCold();
+      writeFileSync(table, text);
+    }
   });
 
   it("ignores a manifest from another format and works without a writable cache", async () => {
@@ -295,6 +320,33 @@ describe("concurrent runs", () => {
     expect(files).toEqual(expect.arrayContaining(["manifest", "query.json", "validate.json"]));
     expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
   }, 120_000);
+});
+
+describe("codeKey", () => {
+  /** A copy of @hdp/cli's code elsewhere, resolving its dependencies as the real one does. */
+  function copyCli(name: string): string {
+    const to = join(dir, name, "packages", "cli");
+    cpSync(join(__dirname, ".."), to, {
+      recursive: true,
+      filter: (src) => !/[/\\](node_modules|dist)$/.test(src),
+    });
+    symlinkSync(join(__dirname, "..", "node_modules"), join(to, "node_modules"));
+    return to;
+  }
+
+  it("is the same for the same code in another checkout, whenever its files were written", () => {
+    const copy = copyCli("second-checkout");
+    const later = new Date(Date.now() + 3_600_000);
+    for (const f of readdirSync(join(copy, "src"))) utimesSync(join(copy, "src", f), later, later);
+    expect(codeKey(join(copy, "src", "warm-cache.ts"))).toBe(codeKey());
+  });
+
+  it("changes when the code that computes the answers changes", () => {
+    const copy = copyCli("edited");
+    const file = join(copy, "src", "commands", "query.ts");
+    writeFileSync(file, `${readFileSync(file, "utf8")}\n// edited\n`);
+    expect(codeKey(join(copy, "src", "warm-cache.ts"))).not.toBe(codeKey());
+  });
 });
 
 describe("defaultIndexCacheDir", () => {

@@ -9,14 +9,16 @@
  * (`<repo>/.hdp/cache/index`), else the user's cache directory — never in this checkout.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { LoadOptions } from "@hdp/config";
 // The tree index's own door: a warm run loads neither the schemas nor the YAML parsers.
 import {
-  indexTree,
+  codeLocation,
+  dependencyVersion,
+  hashPackageCode,
   startIndexTree,
   writeAtomically,
   type IndexOptions,
@@ -62,94 +64,69 @@ function repoRootOf(dir: string): string | undefined {
 
 /**
  * What the answers depend on besides the configs: this cache's format, Node's version, and the
- * code that computes them — every file of @hdp/cli, @hdp/config, @hdp/query and of every @hdp
- * package they depend on (by name, size and modification time), and the name, resolved path
- * and version of each of their other dependencies (the parsers, zod, sql.js) — so an edit of a
- * check, even without a version bump, never meets an answer of the old code.
+ * code that computes them by content — the modules of @hdp/cli, @hdp/config, @hdp/query and of
+ * every @hdp package they depend on (those that run: `src` through tsx, `dist` when built; each
+ * file by its SHA-256), and the version of each of their other dependencies (the parsers, zod,
+ * sql.js). So an edit of a check, even without a version bump, never meets an answer of the old
+ * code, while another checkout of the same commit, or a rebuild writing the same JavaScript,
+ * finds the answers already there. `moduleFile` is this module (another for tests).
  */
-export function codeKey(): string {
+export function codeKey(moduleFile: string = __filename): string {
   const h = createHash("sha256").update(`hdp-index ${CACHE_FORMAT} ${process.version}\n`);
   const seen = new Set<string>();
   const visit = (pkg: string, from: NodeJS.Require): void => {
     if (seen.has(pkg)) return;
     seen.add(pkg);
-    const manifest = resolvePackage(pkg, from);
-    if (manifest === undefined) {
+    if (!pkg.startsWith("@hdp/")) {
+      h.update(`${dependencyVersion(pkg, from)}\n`);
+      return;
+    }
+    const where = packageCode(pkg, from);
+    if (where === undefined) {
       h.update(`${pkg} -\n`);
       return;
     }
-    const dir = dirname(manifest.file);
-    if (!pkg.startsWith("@hdp/")) {
-      h.update(`${pkg} ${manifest.file} ${manifest.version}\n`);
-      return;
-    }
     h.update(`${pkg}\n`);
-    hashTree(h, dir, ["src", "dist", "package.json"]);
-    const inner = createRequire(manifest.file);
-    for (const dep of manifest.dependencies) visit(dep, inner);
+    hashPackageCode(h, where.packageDir, where.codeDir);
+    const manifest = join(where.packageDir, "package.json");
+    const inner = createRequire(manifest);
+    for (const dep of dependenciesOf(manifest)) visit(dep, inner);
   };
-  const here = createRequire(__filename);
+  const here = createRequire(moduleFile);
   for (const pkg of ["@hdp/config", "@hdp/query"]) visit(pkg, here);
-  hashTree(h, resolve(__dirname, ".."), ["src", "dist", "package.json"]);
+  const self = codeLocation(moduleFile);
+  hashPackageCode(h, self.packageDir, self.codeDir);
   return h.digest("hex");
 }
 
-/** A package's package.json as `from` resolves it (by its exports, else beside its entry). */
-function resolvePackage(
+/** Where a workspace package's modules run from, as `from` resolves it. */
+function packageCode(
   pkg: string,
   from: NodeJS.Require,
-): { file: string; version: string; dependencies: string[] } | undefined {
-  let file: string | undefined;
+): { packageDir: string; codeDir: string } | undefined {
   try {
-    file = from.resolve(`${pkg}/package.json`);
+    return codeLocation(from.resolve(pkg));
   } catch {
     try {
-      // No "./package.json" export: walk up from the entry to the package's own package.json.
-      for (let d = dirname(from.resolve(pkg)); dirname(d) !== d; d = dirname(d)) {
-        if (existsSync(join(d, "package.json"))) {
-          const name = (
-            JSON.parse(readFileSync(join(d, "package.json"), "utf8")) as { name?: string }
-          ).name;
-          if (name === pkg) {
-            file = join(d, "package.json");
-            break;
-          }
-        }
-      }
+      // Its entry is not there (not built): its sources, as tsx would run them.
+      const packageDir = dirname(from.resolve(`${pkg}/package.json`));
+      return { packageDir, codeDir: existsSync(join(packageDir, "src")) ? "src" : "dist" };
     } catch {
       return undefined;
     }
   }
-  if (file === undefined) return undefined;
-  try {
-    const m = JSON.parse(readFileSync(file, "utf8")) as {
-      version?: string;
-      dependencies?: Record<string, string>;
-    };
-    return {
-      file,
-      version: m.version ?? "",
-      dependencies: Object.keys(m.dependencies ?? {}).sort(),
-    };
-  } catch {
-    return undefined;
-  }
 }
 
-function hashTree(h: ReturnType<typeof createHash>, root: string, entries: readonly string[]) {
-  const walk = (rel: string): void => {
-    const abs = join(root, rel);
-    const st = statSync(abs, { throwIfNoEntry: false });
-    if (st === undefined) return;
-    if (st.isDirectory()) {
-      for (const name of readdirSync(abs).sort()) {
-        if (name === "node_modules" || name.endsWith(".test.ts") || name.endsWith(".test.js"))
-          continue;
-        walk(`${rel}/${name}`);
-      }
-    } else h.update(`${rel} ${st.size} ${st.mtimeMs}\n`);
-  };
-  for (const e of entries) walk(e);
+/** The dependency names of a package.json, sorted (none when it cannot be read). */
+function dependenciesOf(manifest: string): string[] {
+  try {
+    const m = JSON.parse(readFileSync(manifest, "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
+    return Object.keys(m.dependencies ?? {}).sort();
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -270,13 +247,19 @@ export class WarmCache {
   }
 
   /**
-   * Stores `value` (and `bytes`, first) for this tree — unless a file changed while the answer
-   * was being computed (the tree is indexed again: stat only for unchanged files), since the
-   * answer might then mix old and new bytes. Returns whether it was stored.
+   * Stores `value` (and `bytes`, first) for this tree, when it was computed from a load of this
+   * very tree: `from` is that load (`loadEstate` with {@link loadOptions}), whose `digest` says
+   * every file's result is of the bytes this index hashed. A file that changed while it was
+   * loaded leaves no digest (the answer might mix old and new bytes): nothing is stored. The
+   * tree is not indexed again. Returns whether it was stored.
    */
-  write(name: string, value: unknown, bytes?: Uint8Array): boolean {
-    const again = indexTree(this.index.root, join(this.dir, "manifest"));
-    if (again.digest !== this.index.digest) return false;
+  write(
+    name: string,
+    value: unknown,
+    from: { readonly digest?: string },
+    bytes?: Uint8Array,
+  ): boolean {
+    if (from.digest === undefined || from.digest !== this.index.digest) return false;
     if (bytes !== undefined) {
       const file = `${name}-${this.key.slice(0, 16)}.bin`;
       if (!writeAtomically(join(this.dir, file), bytes)) return false;

@@ -16,7 +16,7 @@ import { didYouMean } from "./suggest";
 import { readYamlFile, type ParsedYaml } from "./yaml-file";
 import { environmentTier } from "./tier";
 import { checkLogRetention } from "./tier-checks";
-import { checkComponentArgs } from "./component-checks";
+import { checkComponentArgs, checkJobTasks } from "./component-checks";
 import { checkGroups } from "./group-checks";
 
 export interface CheckInput {
@@ -134,6 +134,7 @@ export function checkEstate(input: CheckInput): CheckResult {
   }
   const inTableCycles = checkTableReferences(r, tables, known);
   checkPipelines(r, sources, tables, known);
+  checkJobTasks(r, sources, tables);
   checkPipelineCycles(r, sources, tables, inTableCycles);
   checkPhi(r, tables, input.environments);
   checkSharding(r, input.environments, sources);

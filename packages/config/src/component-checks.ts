@@ -5,7 +5,9 @@
  * refusals for the config fields that feed them (a test in test/ keeps the two in step).
  */
 import { validateDagAirflowVersion } from "@hdp/naming";
-import type { Environment } from "./estate";
+import type { Environment, Table } from "./estate";
+import type { LoadedSource } from "./loaded-source";
+import { buildPipelines } from "./pipelines";
 import type { FieldReporter } from "./tier-checks";
 
 /** Groups holding (nearly) everyone (@hdp/spark `BROAD_PRINCIPALS`). */
@@ -74,5 +76,41 @@ export function checkComponentArgs(r: FieldReporter, e: Omit<Environment, "stack
       ["aws", "privateSubnetIds", 1],
       `"${b}" is given twice: MWAA needs two different private subnets in different availability zones`,
     );
+  }
+}
+
+/**
+ * Most tasks one Databricks job holds (@hdp/spark `MAX_JOB_TASKS`): 1000 since Jobs API 2.2
+ * (docs.databricks.com/aws/en/jobs/large-jobs; clients still on API 2.1 fail past 100).
+ */
+export const MAX_JOB_TASKS = 1000;
+
+/** The layers a job runs a task for, per table (landing is the extract's, not Spark's). */
+const JOB_LAYERS = ["bronze", "silver", "gold"] as const;
+
+/**
+ * Every pipeline whose job would hold more than {@link MAX_JOB_TASKS} tasks (one per table and
+ * Spark layer it reaches), refused at the pipeline's `tables` in source.yaml, or at the source's
+ * `id` for its default pipeline. Counted over all of its tables: an environment that disables
+ * some runs fewer, never more.
+ */
+export function checkJobTasks(
+  r: FieldReporter,
+  sources: readonly LoadedSource[],
+  tables: readonly Table[],
+): void {
+  const layers = new Map(
+    tables.map((t) => [t.key, JOB_LAYERS.filter((l) => t.layers.includes(l)).length]),
+  );
+  const byId = new Map(sources.map((s) => [s.config.id, s]));
+  for (const p of buildPipelines(sources, tables)) {
+    const tasks = p.tables.reduce((n, t) => n + (layers.get(`${p.source}/${t}`) ?? 0), 0);
+    if (tasks <= MAX_JOB_TASKS) continue;
+    const s = byId.get(p.source);
+    if (s === undefined) continue;
+    const declared = s.config.pipelines.findIndex((d) => d.id === p.id);
+    const message = `pipeline "${p.key}" would run ${tasks} Databricks tasks (${p.tables.length} tables, a task per Spark layer each); a Databricks job holds at most ${MAX_JOB_TASKS}: split its tables into more pipelines`;
+    if (declared >= 0) r.error(s.file, ["pipelines", declared, "tables"], message);
+    else r.error(s.file, ["id"], `${message} (its tables now form the default pipeline)`);
   }
 }

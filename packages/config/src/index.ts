@@ -11,7 +11,7 @@ export { shareStrings } from "./share-strings";
 export { decideSchedule, type ScheduleDecision, type ScheduleSetting } from "./schedule";
 export { locateField } from "./locate";
 export { AUDIT_RETENTION_DAYS, auditRetentionDays, environmentTier, type Tier } from "./tier";
-export { CORE_SHARD } from "./stacks";
+export { CORE_SHARD, stacksNamed, type StacksNamed } from "./stacks";
 export {
   CORE_RESOURCES,
   DEFAULT_RESOURCE_BUDGET,
@@ -38,6 +38,7 @@ export {
   AIRFLOW_VERSION,
   BROAD_GROUPS,
   LTS_RUNTIME_ALIASES,
+  MAX_JOB_TASKS,
   RUNTIME_KEY,
 } from "./component-checks";
 export { renderJsonSchema, SCHEMA_FILES } from "./json-schema";
@@ -49,6 +50,6 @@ export {
   startIndexTree,
   type IndexOptions,
   type PendingIndex,
-  writeAtomically,
   type TreeIndex,
 } from "./tree-index";
+export { replaceFile, writeAtomically } from "./replace-file";

@@ -17,11 +17,12 @@
  * An unreadable segment, or one of another format or code, is ignored: it is a cache.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { ConfigError } from "./errors";
-import { writeAtomically } from "./tree-index";
+import { codeLocation, dependencyVersion, hashPackageCode } from "./code-digest";
+import { writeAtomically } from "./replace-file";
 
 /** Bumped when what an entry holds changes shape. */
 const FORMAT = "hdp-parse-cache-1";
@@ -126,36 +127,20 @@ export class ParseCache {
 let stamp: string | undefined;
 
 /**
- * What a file's result depends on besides its bytes: this package's code (every file under
- * its src/ and dist/, by name, size and modification time), the parsers' and zod's resolved
- * package.json, and Node's version.
+ * What a file's result depends on besides its bytes: this package's code by content (its
+ * modules where they run, `src` or `dist`, and package.json: see code-digest.ts), the versions
+ * of the parsers and zod, and Node's version — never where the package lives or when its files
+ * were written, so another checkout of the same commit, or a rebuild, finds the results.
+ * `moduleFile` is this module (another for tests).
  */
-export function codeStamp(): string {
-  if (stamp !== undefined) return stamp;
+export function codeStamp(moduleFile: string = __filename): string {
+  const own = moduleFile === __filename;
+  if (own && stamp !== undefined) return stamp;
   const h = createHash("sha256").update(`${FORMAT} ${process.version}\n`);
-  const pkg = join(__dirname, "..");
-  const walk = (rel: string): void => {
-    const st = statSync(join(pkg, rel), { throwIfNoEntry: false });
-    if (st === undefined) return;
-    if (st.isDirectory()) {
-      for (const n of readdirSync(join(pkg, rel)).sort()) walk(`${rel}/${n}`);
-    } else h.update(`${rel} ${st.size} ${st.mtimeMs}\n`);
-  };
-  for (const e of ["src", "dist", "package.json"]) walk(e);
-  for (const dep of ["js-yaml", "yaml", "zod"]) {
-    let where: string;
-    try {
-      const file = require.resolve(`${dep}/package.json`);
-      where = `${file} ${(JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version}`;
-    } catch {
-      try {
-        where = dirname(require.resolve(dep)); // no "./package.json" export: its install path
-      } catch {
-        where = "-";
-      }
-    }
-    h.update(`${dep} ${where}\n`);
-  }
-  stamp = h.digest("hex");
-  return stamp;
+  const { packageDir, codeDir } = codeLocation(moduleFile);
+  hashPackageCode(h, packageDir, codeDir);
+  for (const dep of ["js-yaml", "yaml", "zod"]) h.update(`${dependencyVersion(dep, require)}\n`);
+  const digest = h.digest("hex");
+  if (own) stamp = digest;
+  return digest;
 }

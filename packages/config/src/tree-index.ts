@@ -16,10 +16,13 @@
  * A manifest that cannot be read or is of another format is ignored, never trusted.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { discover, type Discovered } from "./discover";
+import { writeAtomically } from "./replace-file";
+
+export { replaceFile, writeAtomically } from "./replace-file";
+export { codeLocation, dependencyVersion, hashPackageCode } from "./code-digest";
 
 /** Bumped whenever the manifest's meaning changes: other formats are ignored. */
 const MANIFEST_FORMAT = "hdp-tree-index-4";
@@ -474,25 +477,4 @@ function readManifest(file: string): Manifest | undefined {
     Buffer.from(stats.buffer).set(buf.subarray(statsAt, hashesAt));
   } else for (let i = 0; i < stats.length; i++) stats[i] = buf.readDoubleLE(statsAt + i * 8);
   return { scanStart: BigInt(head[1]), paths, stats, hashes: buf.subarray(hashesAt, endAt) };
-}
-
-/**
- * Writes `file` by renaming a complete temporary file over it, so a concurrent reader sees the
- * old or the new file, never a part. A cache that cannot be written is no error: it is a cache.
- */
-export function writeAtomically(file: string, data: string | Uint8Array): boolean {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-    return true;
-  } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // nothing was written, or nothing can be removed: either way no cache file
-    }
-    return false;
-  }
 }

@@ -28,6 +28,13 @@ describe("deployGraph", () => {
     ]);
   });
 
+  it("takes the environment's name for all of its stacks, as hdp plan's --stack does", () => {
+    expect(deployGraph(estate, "prod", ["prod"])).toEqual(deployGraph(estate, "prod"));
+    expect(deployGraph(estate, "prod", ["prod", "prod-clinical"])).toEqual(
+      deployGraph(estate, "prod"),
+    );
+  });
+
   it("names the known environments and stacks on a typo", () => {
     expect(() => deployGraph(estate, "prd")).toThrow(
       /unknown environment "prd"; did you mean "prod"\? \(environments: dev, /,

@@ -3,7 +3,7 @@
  * read the core's outputs through a `StackReference`, so each shard depends on the core; an
  * unsharded environment is one stack. Pure.
  */
-import { CORE_SHARD, didYouMean, type Estate } from "@hdp/config";
+import { CORE_SHARD, didYouMean, stacksNamed, type Estate } from "@hdp/config";
 
 export interface StackNode {
   readonly name: string;
@@ -36,15 +36,12 @@ export function deployGraph(
       `unknown environment "${env}"${didYouMean(env, names)} (environments: ${names.join(", ")})`,
     );
   }
-  const names = environment.stacks.map((s) => s.name);
-  for (const s of only ?? []) {
-    if (!names.includes(s)) {
-      throw new DeployUsageError(
-        `stack "${s}" is not in environment "${env}"${didYouMean(s, names)} (stacks: ${names.join(", ")})`,
-      );
-    }
-  }
-  const selected = new Set(only !== undefined && only.length > 0 ? only : names);
+  // A stack by its name, or the environment's name for all of its stacks (as `hdp plan` takes them).
+  const named = stacksNamed([environment], only ?? [], env);
+  if (named.errors.length > 0) throw new DeployUsageError(named.errors.join("\n"));
+  const selected = new Set(
+    only !== undefined && only.length > 0 ? named.stacks : environment.stacks.map((s) => s.name),
+  );
   const core = environment.stacks.find((s) => s.shard === CORE_SHARD)?.name;
   const ordered = [...environment.stacks].sort(
     (a, b) => Number(b.shard === CORE_SHARD) - Number(a.shard === CORE_SHARD),

@@ -174,15 +174,10 @@ export function selectStacks(
   const allNames = estate.environments.flatMap((e) => e.stacks.map((s) => s.name));
   const envNames = estate.environments.map((e) => e.name);
   if ((options.stacks ?? []).length === 0 && (options.envs ?? []).length === 0) return allNames;
-  const out = new Set<string>();
-  for (const s of options.stacks ?? []) {
-    if (allNames.includes(s)) out.add(s);
-    else if (strict) {
-      throw new PlanUsageError(
-        `unknown stack "${s}"${config.didYouMean(s, allNames)} (stacks: ${allNames.join(", ")})`,
-      );
-    }
-  }
+  // A stack by its name, or an environment's name for all of its stacks (@hdp/config's rule).
+  const named = config.stacksNamed(estate.environments, options.stacks ?? []);
+  if (strict && named.errors.length > 0) throw new PlanUsageError(named.errors.join("\n"));
+  const out = new Set<string>(named.stacks);
   for (const e of options.envs ?? []) {
     const env = estate.environments.find((x) => x.name === e);
     if (env !== undefined) for (const s of env.stacks) out.add(s.name);

@@ -1,5 +1,6 @@
 /**
- * The ingest code this package deploys: every `.py` file of the `hdp_pipelines` Python package.
+ * The ingest code this package deploys: every `.py` file of the `hdp_pipelines` Python package
+ * but the local-only runner (`local_run.py`, which `hdp local run` starts from the same folder).
  * In the repository it is `pipelines/src/hdp_pipelines/`; a packed @hdp/platform carries a copy
  * in `pipelines/hdp_pipelines/` (its `prepack` script makes it). This is the one place the
  * program reads files besides config, and it reads them once per process.
@@ -57,10 +58,22 @@ export function readIngestCode(dir: string): IngestCodeFile[] {
   return out;
 }
 
+/**
+ * Files of `hdp_pipelines` that only ever run on an engineer's machine, never in Databricks:
+ * `local_run.py` is what `hdp local run` starts (all of a source's tasks in one local Spark);
+ * no job task runs it and no deployed module imports it, so it is not uploaded.
+ */
+export const LOCAL_ONLY_INGEST_FILES: readonly string[] = ["hdp_pipelines/local_run.py"];
+
+/** The files of `all` that job tasks need in the workspace (the local-only ones left out). */
+export function deployedIngestCode(all: readonly IngestCodeFile[]): IngestCodeFile[] {
+  return all.filter((f) => !LOCAL_ONLY_INGEST_FILES.includes(f.path));
+}
+
 let cached: readonly IngestCodeFile[] | undefined;
 
-/** The ingest code of this package, read once per process. */
+/** The ingest code this package deploys to the workspace, read once per process. */
 export function ingestCode(): readonly IngestCodeFile[] {
-  cached ??= readIngestCode(ingestCodeDir());
+  cached ??= deployedIngestCode(readIngestCode(ingestCodeDir()));
   return cached;
 }

@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { ofType, type RecordedResource } from "@hdp/testing";
 import { airflowRequirements, dagModels } from "@hdp/dags";
 import { baseEstate, recordAll, type RecordedStack } from "./__fixtures__";
-import { ingestCode, ingestCodeDir, readIngestCode } from "./ingest-code";
+import {
+  deployedIngestCode,
+  ingestCode,
+  ingestCodeDir,
+  LOCAL_ONLY_INGEST_FILES,
+  readIngestCode,
+} from "./ingest-code";
 import { INGEST_ENTRY_POINT, INGEST_ROOT } from "./ingest-paths";
 
 /** Recorded inputs are untyped JSON; the tests read them by path. */
@@ -79,6 +85,29 @@ describe("the ingest code and specs in the workspace", () => {
     expect(checked).toBeGreaterThan(5);
   });
 
+  it("leaves the local-only runner out, and every deployed import of hdp_pipelines is deployed", () => {
+    const all = readIngestCode(ingestCodeDir());
+    expect(all.map((f) => f.path)).toContain("hdp_pipelines/local_run.py");
+    const deployed = ingestCode().map((f) => f.path);
+    expect(deployed).not.toContain("hdp_pipelines/local_run.py");
+    expect(deployed).toEqual(
+      all.map((f) => f.path).filter((p) => !LOCAL_ONLY_INGEST_FILES.includes(p)),
+    );
+    let imports = 0;
+    for (const f of ingestCode()) {
+      for (const m of f.content.matchAll(/^\s*from (hdp_pipelines|)\.?([\w.]+) import/gm)) {
+        if (m[1] === "" && !m[0].includes("from .")) continue; // a third-party module
+        const module = `hdp_pipelines/${m[2].replace(/\./g, "/")}.py`;
+        expect([f.path, deployed.includes(module) ? module : `missing ${module}`]).toEqual([
+          f.path,
+          module,
+        ]);
+        imports++;
+      }
+    }
+    expect(imports).toBeGreaterThan(5);
+  });
+
   it("finds the code in a packed package (pipelines/hdp_pipelines) before the repository's", () => {
     const dir = mkdtempSync(join(tmpdir(), "hdp-platform-pack-"));
     try {
@@ -138,6 +167,48 @@ describe("the DAGs in the DAG bucket", () => {
     expect(env.requirementsS3ObjectVersion.length).toBeGreaterThan(0);
   });
 
+  it("Airflow's identity may run every job its DAGs trigger (CAN_MANAGE_RUN), nothing more", () => {
+    const PERMS = "databricks:index/permissions:Permissions";
+    // Each environment's own (environments/<env>.yaml databricks.hardening.airflowPrincipal).
+    const airflowOf = (stackName: string) =>
+      stackName === "dev"
+        ? "1a5c9e72-3f4b-4e8d-9c0a-6b2d8f1e7a34"
+        : "9d3b7e21-5a4c-4f8e-b1d2-7c6a0e3f5b49";
+    let jobs = 0;
+    for (const name of ["prod-clinical", "prod-business", "dev"]) {
+      const { resources } = stack(name);
+      for (const j of ofType(resources, JOB)) {
+        const perms = ofType(resources, PERMS).find((p) => p.dependencies.includes(j.urn));
+        const principals = ((perms?.inputs as Json)?.accessControls as Json[]).filter(
+          (a) => a.servicePrincipalName !== undefined,
+        );
+        expect([j.name, principals]).toEqual([
+          j.name,
+          [{ servicePrincipalName: airflowOf(name), permissionLevel: "CAN_MANAGE_RUN" }],
+        ]);
+        jobs++;
+      }
+      // What CAN_MANAGE_RUN was sized for: each DAG task is a DatabricksRunNowOperator on the
+      // job (run-now, runs/get, runs/get-output, runs/cancel), through the one connection.
+      for (const o of ofType(resources, OBJ).filter((r) =>
+        (r.inputs.key as string).startsWith("dags/"),
+      )) {
+        const content = o.inputs.content as string;
+        const operators = [...content.matchAll(/= (\w+Operator)\(/g)].map((m) => m[1]);
+        expect(operators.length).toBeGreaterThan(0);
+        expect(new Set(operators)).toEqual(
+          new Set(
+            content.includes("EmptyOperator(")
+              ? ["DatabricksRunNowOperator", "EmptyOperator"]
+              : ["DatabricksRunNowOperator"],
+          ),
+        );
+        expect(content).toContain('"databricks_conn_id": "databricks_default"');
+      }
+    }
+    expect(jobs).toBeGreaterThan(2);
+  });
+
   it("one scheduler of record: no job has a schedule; every one is triggered by a DAG", () => {
     let jobs = 0;
     for (const s of stacks.values()) {
@@ -153,7 +224,7 @@ describe("the DAGs in the DAG bucket", () => {
 });
 
 describe("the packed copy of the ingest code", () => {
-  it("prepack copies exactly the files the program deploys from the repository", () => {
+  it("prepack copies exactly the ingest code of the repository", () => {
     const dest = mkdtempSync(join(tmpdir(), "hdp-platform-prepack-"));
     try {
       const script = join(__dirname, "..", "scripts", "copy-ingest-code.mjs");
@@ -162,7 +233,10 @@ describe("the packed copy of the ingest code", () => {
       // Its one log line goes to stderr: `pnpm pack --json` keeps stdout for its JSON.
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/^copy-ingest-code: .+ -> .+\n$/);
-      expect(readIngestCode(ingestCodeDir(dest))).toEqual(ingestCode());
+      // All of it (`hdp local run` from an install starts local_run.py from the copy), and
+      // the program deploys the same files from it as from the repository.
+      expect(readIngestCode(ingestCodeDir(dest))).toEqual(readIngestCode(ingestCodeDir()));
+      expect(deployedIngestCode(readIngestCode(ingestCodeDir(dest)))).toEqual(ingestCode());
     } finally {
       rmSync(dest, { recursive: true, force: true });
     }

@@ -99,6 +99,11 @@ export async function createSources(
           // Admins manage, the domain's engineers run, its readers watch (access.ts); the
           // deployer stays the job's owner.
           access: jobAccess(plan.environment.databricks, s.domain),
+          // The identity of Airflow's Databricks connection runs the job (CAN_MANAGE_RUN):
+          // without it every DAG run fails with PERMISSION_DENIED on jobs/run-now.
+          ...(plan.environment.databricks.hardening.airflowPrincipal !== undefined
+            ? { triggeredBy: plan.environment.databricks.hardening.airflowPrincipal }
+            : {}),
           tags: s.tags,
         },
         { ...opts, ...(specs !== undefined ? { dependsOn: [specs] } : {}) },

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatPackConfig, isPrettierClean } from "../scripts/format-pack-config";
 import * as pulumi from "@pulumi/pulumi";
 import { loadEstateOrThrow, schemas } from "@hdp/config";
 import { buildStack } from "@hdp/platform";
@@ -134,11 +135,15 @@ describe("policyPackConfig", () => {
   });
 
   it("is committed for every environment and up to date (regenerate: scripts/write-pack-config.ts)", () => {
-    for (const [name, text] of Object.entries(packConfigFiles(estate))) {
-      const committed = JSON.parse(
-        readFileSync(join(__dirname, "..", "config", name), "utf8"),
-      ) as unknown;
-      expect([name, committed]).toEqual([name, JSON.parse(text)]);
+    const files = Object.entries(packConfigFiles(estate));
+    expect(files.map(([name]) => name)).toEqual(["dev.json", "prod.json", "stage.json"]);
+    for (const [name, text] of files) {
+      const path = join(__dirname, "..", "config", name);
+      const committed = readFileSync(path, "utf8");
+      expect([name, JSON.parse(committed)]).toEqual([name, JSON.parse(text)]);
+      // Byte for byte what the script writes, which Prettier leaves as it is.
+      expect([name, committed]).toEqual([name, formatPackConfig(path, text)]);
+      expect([name, isPrettierClean(path)]).toEqual([name, true]);
     }
   });
 });
@@ -147,11 +152,12 @@ describe("the platform's stacks of configs/", () => {
   async function recordStack(
     stack: string,
     stackOutputs: Record<string, Record<string, unknown>> = {},
+    of: typeof estate = estate,
   ) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      const { resources, result } = await record(() => buildStack(estate, stack), {
+      const { resources, result } = await record(() => buildStack(of, stack), {
         project: "health-data-platform",
         stack,
         stackOutputs,
@@ -179,6 +185,30 @@ describe("the platform's stacks of configs/", () => {
         /^advisory stack-service-quotas \(stack\): \d+ S3 buckets in the account/,
       ),
     ]);
+  });
+
+  it("dev without Airflow's service principal: every job is reported, as a DAG run would fail", async () => {
+    const without = {
+      ...estate,
+      environments: estate.environments.map((e) =>
+        e.name === "dev"
+          ? {
+              ...e,
+              databricks: {
+                ...e.databricks,
+                hardening: { ...e.databricks.hardening, airflowPrincipal: undefined },
+              },
+            }
+          : e,
+      ),
+    };
+    const { resources } = await recordStack("dev", {}, without);
+    const jobs = resources.filter((r) => r.type === "databricks:index/job:Job");
+    expect(jobs.length).toBeGreaterThan(5);
+    const found = evaluate(resources, context("dev", "dev"));
+    expect(found.map((r) => `${r.rule} ${r.name ?? ""}`).sort()).toEqual(
+      jobs.map((j) => `databricks-job-trigger-access ${j.name}`).sort(),
+    );
   });
 
   it("prod-core and a prod shard have no violation", async () => {

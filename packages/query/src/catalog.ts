@@ -45,3 +45,10 @@ export function createIndexSql(t: SqlTable): string {
     )
     .join("\n");
 }
+
+/** Drops the indexes {@link createIndexSql} makes (those that exist). */
+export function dropIndexSql(t: SqlTable): string {
+  return [t.key, ...t.indexes]
+    .map((_, i) => `DROP INDEX IF EXISTS ${SCHEMA}.${ident(`${t.name}_i${i}`)};`)
+    .join("\n");
+}

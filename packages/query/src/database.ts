@@ -4,9 +4,18 @@
  * Read-only unless `apply` is called: statements are checked by kind, and the connection runs
  * with `PRAGMA query_only` so the engine itself refuses writes.
  */
+import { hash } from "node:crypto";
 import type { Estate } from "@hdp/config";
 import initSqlJs from "sql.js";
-import { createIndexSql, createTableSql, ident, SCHEMA, TABLES, tableNamed } from "./catalog";
+import {
+  createIndexSql,
+  createTableSql,
+  dropIndexSql,
+  ident,
+  SCHEMA,
+  TABLES,
+  tableNamed,
+} from "./catalog";
 import { EstateView, type RowObject, type SqlTable, type SqlValue } from "./define";
 import { QueryError } from "./errors";
 import { hintFor, READ_KINDS, readOnly, unsupportedStatement, WRITE_KINDS } from "./guard";
@@ -43,6 +52,61 @@ export interface RowChange {
   readonly after: RowObject | null;
 }
 
+/**
+ * A database saved by {@link EstateDatabase.snapshot}, to be brought up to date with another
+ * estate ({@link EstateDatabase.openUpdated}): its bytes, and the row digests of each filled table.
+ */
+export interface SavedDatabase {
+  readonly bytes: Uint8Array;
+  readonly digests: ReadonlyMap<string, TableDigests>;
+}
+
+/**
+ * A table's rows in digests: one per {@link CHUNK} rows in rowid order (the first
+ * {@link DIGEST} bytes of the SHA-256 of the rows' values as JSON lines), and how many rows.
+ */
+export interface TableDigests {
+  readonly rows: number;
+  readonly chunks: Uint8Array;
+}
+
+/** Bytes of a digest. */
+export const DIGEST = 16;
+/** Rows per digest: one hash per row would cost a third of a fill. */
+const CHUNK = 64;
+
+/** Digests of rows taken one by one, a chunk at a time. */
+class Digests {
+  private buf = Buffer.alloc(DIGEST * 1024);
+  private chunks = 0;
+  private pending: string[] = [];
+  rows = 0;
+  add(values: readonly SqlValue[]): void {
+    this.rows++;
+    this.pending.push(JSON.stringify(values));
+    if (this.pending.length === CHUNK) this.flush();
+  }
+  private flush(): void {
+    if ((this.chunks + 1) * DIGEST > this.buf.length) {
+      const bigger = Buffer.alloc(this.buf.length * 2);
+      this.buf.copy(bigger);
+      this.buf = bigger;
+    }
+    // JSON has no raw line breaks: the lines cannot run into each other.
+    hash("sha256", this.pending.join("\n"), "buffer").copy(
+      this.buf,
+      this.chunks++ * DIGEST,
+      0,
+      DIGEST,
+    );
+    this.pending = [];
+  }
+  done(): TableDigests {
+    if (this.pending.length > 0) this.flush();
+    return { rows: this.rows, chunks: this.buf.subarray(0, this.chunks * DIGEST) };
+  }
+}
+
 const EFFECTIVE = ["effective_tables", "effective_sources", "effective_pipelines"];
 /** Rows per INSERT statement while filling a table. */
 const BATCH = 32;
@@ -50,6 +114,10 @@ const BATCH = 32;
 export class EstateDatabase {
   /** Tables filled so far. Rows derive from the estate deterministically: rowid = index + 1. */
   private readonly loaded = new Set<string>();
+  /** The digests of each filled table's rows, in rowid order (databases that may be saved). */
+  private readonly digests = new Map<string, TableDigests>();
+  /** Rows {@link openUpdated} inserted (deleted ones are not counted). */
+  rowsWritten = 0;
 
   private constructor(
     private readonly db: initSqlJs.Database,
@@ -117,13 +185,65 @@ export class EstateDatabase {
    * The database as the bytes of an SQLite file, and the tables filled in it, for
    * {@link EstateDatabase.openSnapshot}. Only for a database opened with `snapshots`.
    */
-  snapshot(): { bytes: Uint8Array; filled: string[] } {
+  snapshot(): { bytes: Uint8Array; filled: string[]; digests: Map<string, TableDigests> } {
     if (this.holder === undefined || this.view === undefined) {
       throw new Error(
         "snapshot() needs a database opened from the estate with { snapshots: true }",
       );
     }
-    return { bytes: this.holder.export(), filled: [...this.loaded] };
+    return {
+      bytes: this.holder.export(),
+      filled: [...this.loaded],
+      digests: new Map(this.digests),
+    };
+  }
+
+  /**
+   * The database `saved` was a snapshot of, brought up to date with `estate`: for each table it
+   * holds rows of, the rows are derived again and only the stretch between the first and the
+   * last row that differs (by digest) is replaced, the rows after it renumbered when their
+   * count changed. The result has the rows, rowids and indexes a fresh fill of `estate` would
+   * have, so every query answers alike, rows of un-ordered queries in the same order. Throws
+   * (the caller then opens the estate afresh) when the bytes are no snapshot.
+   */
+  static async openUpdated(
+    estate: Estate,
+    saved: SavedDatabase,
+    options: Omit<OpenOptions, "snapshots"> = {},
+  ): Promise<EstateDatabase> {
+    const view = new EstateView(estate);
+    const env = options.env;
+    if (env !== undefined && !view.envs.includes(env)) {
+      throw new QueryError(`unknown environment "${env}" (environments: ${view.envs.join(", ")})`, {
+        kind: "usage",
+      });
+    }
+    const { holder, db } = attachSnapshot(await loadEngine(), saved.bytes);
+    const opened = new EstateDatabase(finishOpen(db, env), view, env, holder);
+    try {
+      opened.db.exec("PRAGMA query_only = OFF");
+      try {
+        for (const t of TABLES) {
+          const old = saved.digests.get(t.name);
+          opened.db.exec("BEGIN");
+          if (old === undefined) {
+            // Not filled in the snapshot: empty, without indexes, as in a fresh database — but
+            // a table whose digests went missing is emptied, never trusted.
+            opened.db.exec(`DELETE FROM ${SCHEMA}.${ident(t.name)};${dropIndexSql(t)}`);
+          } else {
+            opened.updateRows(t, old);
+            opened.loaded.add(t.name);
+          }
+          opened.db.exec("COMMIT");
+        }
+      } finally {
+        opened.db.exec("PRAGMA query_only = ON");
+      }
+    } catch (e) {
+      opened.close();
+      throw e;
+    }
+    return opened;
   }
 
   /** Names of the tables filled so far. */
@@ -298,29 +418,86 @@ export class EstateDatabase {
     try {
       for (const t of todo) {
         this.db.exec("BEGIN");
-        this.insertRows(t);
+        const digests = this.holder === undefined ? undefined : new Digests();
+        this.insertRows(t, 0, Infinity, digests);
         this.db.exec(createIndexSql(t));
         this.db.exec("COMMIT");
         this.loaded.add(t.name);
+        if (digests !== undefined) this.digests.set(t.name, digests.done());
       }
     } finally {
       this.db.exec("PRAGMA query_only = ON");
     }
   }
 
-  /** Inserts every row of `t`, BATCH rows per statement (a third faster than one by one). */
-  private insertRows(t: SqlTable): void {
+  /**
+   * Brings the rows of `t` (filled, with `old` the digests of its rows) to those of this
+   * estate. The chunks of rows before the first that differs stay; with as many rows as before,
+   * so do the chunks after the last that differs, and the rows between are replaced; with more
+   * or fewer, every row after the first differing chunk is (rowids are positions: they move).
+   */
+  private updateRows(t: SqlTable, old: TableDigests): void {
+    const fresh = new Digests();
+    t.eachRow(this.view!, (values) => fresh.add(values));
+    const now = fresh.done();
+    this.digests.set(t.name, now);
+    const a = Buffer.from(old.chunks.buffer, old.chunks.byteOffset, old.chunks.byteLength);
+    const b = Buffer.from(now.chunks.buffer, now.chunks.byteOffset, now.chunks.byteLength);
+    const oldChunks = a.length / DIGEST;
+    const newChunks = b.length / DIGEST;
+    const same = (i: number, j: number): boolean =>
+      b.compare(a, j * DIGEST, (j + 1) * DIGEST, i * DIGEST, (i + 1) * DIGEST) === 0;
+    let headChunks = 0;
+    while (headChunks < oldChunks && headChunks < newChunks && same(headChunks, headChunks))
+      headChunks++;
+    const nOld = old.rows;
+    const nNew = now.rows;
+    const head = Math.min(headChunks * CHUNK, nOld, nNew);
+    let tail = 0;
+    if (nOld === nNew) {
+      let tailChunks = 0;
+      while (
+        tailChunks < newChunks - headChunks &&
+        same(newChunks - 1 - tailChunks, oldChunks - 1 - tailChunks)
+      )
+        tailChunks++;
+      tail = tailChunks === 0 ? 0 : nNew - (newChunks - tailChunks) * CHUNK;
+    }
+    if (head === nOld && head === nNew) return;
+    const table = `${SCHEMA}.${ident(t.name)}`;
+    if ((nNew - tail - head) * 4 > nNew) {
+      // Most rows: refilled as a fresh fill does it (indexes built after the rows, which is
+      // cheaper than keeping them up to date row by row).
+      this.rowsWritten += nNew;
+      this.db.exec(`DELETE FROM ${table};${dropIndexSql(t)}`);
+      this.insertRows(t, 0, nNew);
+      this.db.exec(createIndexSql(t));
+      return;
+    }
+    this.rowsWritten += nNew - tail - head;
+    this.db.exec(`DELETE FROM ${table} WHERE rowid > ${head} AND rowid <= ${nOld - tail}`);
+    this.insertRows(t, head, nNew - tail);
+  }
+
+  /**
+   * Inserts the rows of `t` whose index is in [from, until) (rowid = index + 1), BATCH rows per
+   * statement (a third faster than one by one); the digest of every row into `digests`.
+   */
+  private insertRows(t: SqlTable, from: number, until: number, digests?: Digests): void {
     const width = t.columns.length + 1; // rowid first
     const tuple = `(${new Array(width).fill("?").join(", ")})`;
     const into = `INSERT INTO ${SCHEMA}.${ident(t.name)} (rowid, ${t.columns.map((c) => ident(c.name)).join(", ")}) VALUES `;
     const batch = this.db.prepare(into + new Array(BATCH).fill(tuple).join(", "));
     const single = this.db.prepare(into + tuple);
     const params: SqlValue[] = new Array<SqlValue>(width * BATCH).fill(null);
-    let rowid = 0;
+    let index = 0;
     let k = 0;
     try {
       t.eachRow(this.view!, (values) => {
-        params[k++] = ++rowid;
+        const rowid = ++index;
+        digests?.add(values);
+        if (rowid <= from || rowid > until) return;
+        params[k++] = rowid;
         for (let i = 0; i < values.length; i++) params[k++] = values[i];
         if (k === params.length) {
           batch.bind(params);

@@ -1,5 +1,13 @@
 // @hdp/query: SQL over the config tree; UPDATE writes back to YAML.
-export { EstateDatabase, type OpenOptions, type QueryResult, type RowChange } from "./database";
+export {
+  DIGEST,
+  EstateDatabase,
+  type OpenOptions,
+  type QueryResult,
+  type RowChange,
+  type SavedDatabase,
+  type TableDigests,
+} from "./database";
 export { TABLES, tableNamed } from "./catalog";
 export type { ColumnInfo, ColumnType, SqlTable, SqlValue, WriteSpec } from "./define";
 export { formatQueryError, QueryError, type QueryErrorKind } from "./errors";

@@ -121,12 +121,20 @@ function validateCode(where: string, code: IngestTaskCode): string[] {
   return [];
 }
 
+/**
+ * Most tasks one job holds: 1000 since the Jobs API 2.2 (Databricks, "Jobs with a large number
+ * of tasks"). The provider creates and reads jobs through 2.2; a client still on 2.1 (an old SDK
+ * or CLI) fails on jobs of more than 100 tasks. A DAG's run triggers one task (`only`), so the
+ * Airflow provider's 2.1 `runs/get` sees one task, never the job's whole list.
+ */
+export const MAX_JOB_TASKS = 1000;
+
 /** Keys valid and unique, dependencies on tasks listed earlier (so no cycle), code complete. */
 function validateTaskList(tasks: readonly IngestTaskSpec[]): string[] {
   const problems: string[] = [];
   if (tasks.length === 0) problems.push("tasks: give at least one task");
-  if (tasks.length > 100)
-    problems.push(`tasks: ${tasks.length} tasks; Databricks allows 100 per job`);
+  if (tasks.length > MAX_JOB_TASKS)
+    problems.push(`tasks: ${tasks.length} tasks; Databricks allows ${MAX_JOB_TASKS} per job`);
   const seen = new Set<string>();
   for (const t of tasks) {
     const where = `tasks["${t.taskKey}"]`;

@@ -12,6 +12,7 @@ import {
   accessControlsOf,
   type GroupPermission,
   JOB_PERMISSION_LEVELS,
+  JOB_TRIGGER_LEVEL,
   type JobPermissionLevel,
   validatePermissions,
 } from "./permissions";
@@ -125,6 +126,15 @@ export interface IngestJobArgs {
    * (`databricks-no-broad-permissions`). @default none (only the owner and workspace admins)
    */
   readonly access?: readonly GroupPermission<JobPermissionLevel>[];
+  /**
+   * Application id of the service principal that triggers the job from outside Databricks (the
+   * identity of Airflow's Databricks connection). It gets `CAN_MANAGE_RUN`, in the same
+   * `Permissions`: what `DatabricksRunNowOperator` calls needs exactly that — `jobs/run-now`,
+   * `jobs/runs/get` and `jobs/runs/get-output` while it waits, `jobs/runs/cancel` when its task
+   * is killed — and it never edits, deletes or re-permissions the job (`CAN_MANAGE`).
+   * @default none (only the owner, workspace admins and `access` may run it)
+   */
+  readonly triggeredBy?: pulumi.Input<string>;
   /** The house tags, all required (at most 25: Databricks' limit for job tags). */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -189,12 +199,17 @@ export class IngestJob extends pulumi.ComponentResource {
     );
     this.jobId = this.job.id;
     this.url = this.job.url;
-    if ((args.access ?? []).length > 0) {
+    if ((args.access ?? []).length > 0 || args.triggeredBy !== undefined) {
       this.permissions = new databricks.Permissions(
         `${name}-job-permissions`,
         {
           jobId: this.job.id,
-          accessControls: accessControlsOf(JOB_PERMISSION_LEVELS, args.access ?? []),
+          accessControls: [
+            ...accessControlsOf(JOB_PERMISSION_LEVELS, args.access ?? []),
+            ...(args.triggeredBy !== undefined
+              ? [{ servicePrincipalName: args.triggeredBy, permissionLevel: JOB_TRIGGER_LEVEL }]
+              : []),
+          ],
         },
         { parent: this },
       );
@@ -265,6 +280,14 @@ export function validateIngestJobArgs(
       args.acceptInsecure,
     ),
   ];
+  if (
+    typeof args.triggeredBy === "string" &&
+    !/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(args.triggeredBy)
+  ) {
+    problems.push(
+      `triggeredBy: "${args.triggeredBy}" is not a service principal's application id (a UUID)`,
+    );
+  }
   for (const name of Object.keys(args.parameters ?? {})) {
     if (!/^[\w.-]{1,100}$/.test(name)) {
       problems.push(

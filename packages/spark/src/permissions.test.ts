@@ -113,6 +113,36 @@ describe("workspace permissions of the components", () => {
     expect(JSON.stringify(permissions.inputs)).not.toContain("IS_OWNER");
   });
 
+  it("IngestJob lets the identity that triggers it run it (CAN_MANAGE_RUN), nothing more", async () => {
+    const sp = "1a5c9e72-3f4b-4e8d-9c0a-6b2d8f1e7a34";
+    const { resources } = await record(
+      () =>
+        new IngestJob(
+          "epic",
+          jobArgs({ access: [{ group: "hdp-prod-admins", level: "CAN_MANAGE" }], triggeredBy: sp }),
+        ),
+    );
+    expect(findResource(resources, PERMISSIONS, "epic-job-permissions").inputs).toEqual({
+      jobId: expect.any(String),
+      accessControls: [
+        { groupName: "hdp-prod-admins", permissionLevel: "CAN_MANAGE" },
+        { servicePrincipalName: sp, permissionLevel: "CAN_MANAGE_RUN" },
+      ],
+    });
+    // Alone, too: a job no group reaches is still run by its trigger.
+    const alone = await record(() => new IngestJob("epic", jobArgs({ triggeredBy: sp })));
+    expect(findResource(alone.resources, PERMISSIONS, "epic-job-permissions").inputs).toEqual({
+      jobId: expect.any(String),
+      accessControls: [{ servicePrincipalName: sp, permissionLevel: "CAN_MANAGE_RUN" }],
+    });
+  });
+
+  it("IngestJob refuses a trigger that is not an application id", () => {
+    expect(() => new IngestJob("epic", jobArgs({ triggeredBy: "airflow@example.org" }))).toThrow(
+      /triggeredBy: "airflow@example.org" is not a service principal's application id/,
+    );
+  });
+
   it("IngestJob without access writes no Permissions (only the owner and admins)", async () => {
     const { resources } = await record(() => new IngestJob("epic", jobArgs()));
     expect(ofType(resources, PERMISSIONS)).toEqual([]);

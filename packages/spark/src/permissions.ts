@@ -14,6 +14,14 @@ import { refuseInsecure } from "./validation";
 /** Levels a group may hold on a job, weakest first. */
 export const JOB_PERMISSION_LEVELS = ["CAN_VIEW", "CAN_MANAGE_RUN", "CAN_MANAGE"] as const;
 export type JobPermissionLevel = (typeof JOB_PERMISSION_LEVELS)[number];
+/**
+ * The level of the identity that triggers a job from outside (Airflow's Databricks connection):
+ * run now, see runs and their output, cancel runs (Databricks' jobs ACL table). Not `CAN_VIEW`
+ * (cannot start a run), not `CAN_MANAGE` (could edit, delete and re-permission the job).
+ */
+export const JOB_TRIGGER_LEVEL = "CAN_MANAGE_RUN" satisfies JobPermissionLevel;
+/** The policy-pack rule that every externally triggered job grants its trigger exactly that. */
+export const JOB_TRIGGER_RULE = "databricks-job-trigger-access";
 /** Levels a group may hold on an instance pool, weakest first. */
 export const POOL_PERMISSION_LEVELS = ["CAN_ATTACH_TO", "CAN_MANAGE"] as const;
 export type PoolPermissionLevel = (typeof POOL_PERMISSION_LEVELS)[number];

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .catalog import apply_column_metadata
+from .catalog import apply_column_metadata, create_table, with_column_comments
 from .spec import Measure, TableSpec
 
 
@@ -45,10 +45,18 @@ def run_gold(spark: SparkSession, spec: TableSpec, date: str) -> GoldResult:
     if target is None or silver is None:
         raise ValueError(f"{spec.key}: the table does not reach gold")
     df = gold_frame(spark.table(silver), spec)
-    writer = df.write.format("delta").mode("overwrite").option("overwriteSchema", "true")
-    if spec.gold is not None and spec.gold.is_passthrough and spec.partition_by:
-        writer = writer.partitionBy(*spec.partition_by)
-    writer.saveAsTable(target)
+    passthrough = spec.gold is not None and spec.gold.is_passthrough
+    partitions = spec.partition_by if passthrough else ()
+    if not create_table(spark, spec, df, target, partitions, empty=False):
+        writer = (
+            with_column_comments(df, spec)
+            .write.format("delta")
+            .mode("overwrite")
+            .option("overwriteSchema", "true")
+        )
+        if partitions:
+            writer = writer.partitionBy(*partitions)
+        writer.saveAsTable(target)
     apply_column_metadata(spark, spec, target)
     rows = spark.table(target).count()
     print(f"gold {spec.key} {date}: {rows} rows -> {target}")

@@ -48,7 +48,8 @@ def _component(field: str, index: int = 0, sep: str = "^") -> str | None:
 
 
 def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
-    """ORU^R01 messages (one or many per file) -> `lab_orders` (OBR) and `lab_results` (OBX).
+    """ORU^R01 messages (one or many per file) -> `lab_orders` (OBR), `lab_results` (OBX) and
+    `specimens` (SPM, HL7 v2.5 and later).
 
     Segments end with CR (LF and CRLF are accepted too); each message starts with MSH.
     """
@@ -58,6 +59,7 @@ def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
         raise RawFormatError(f"{file}: not an HL7 v2 message (no MSH segment first)")
     orders: list[Row] = []
     results: list[Row] = []
+    specimens: list[Row] = []
     msh: list[str] = []
     pid: list[str] = []
     pv1: list[str] = []
@@ -121,11 +123,36 @@ def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
                     "message_time": hl7_timestamp(_field(msh, 7)),
                 }
             )
-    return {"lab_orders": orders, "lab_results": results}
+        elif kind == "SPM":
+            # v2.5+ ORU^R01: the SPECIMEN group of the ORDER_OBSERVATION it follows.
+            if not obr:
+                raise RawFormatError(f"{file}: SPM segment before any OBR")
+            specimens.append(
+                {
+                    "specimen_id": _specimen_id(_field(fields, 2)),
+                    "accession_number": _accession(obr),
+                    "specimen_type": _component(_field(fields, 4)),
+                    "specimen_source_site": _component(_field(fields, 8)),
+                    # SPM-17 is a range (DR): its start is when the specimen was collected.
+                    "collected_at": hl7_timestamp(_component(_field(fields, 17))),
+                    "received_at": hl7_timestamp(_field(fields, 18)),
+                    "rejection_reason": _component(_field(fields, 21), 1)
+                    or _component(_field(fields, 21)),
+                    "message_time": hl7_timestamp(_field(msh, 7)),
+                }
+            )
+    return {"lab_orders": orders, "lab_results": results, "specimens": specimens}
 
 
 def _field(fields: list[str], n: int) -> str:
     return fields[n] if n < len(fields) else ""
+
+
+def _specimen_id(field: str) -> str | None:
+    """SPM-2 (EIP: placer^filler, each an EI whose id is its first subcomponent): the filler's
+    id when the lab assigned one, else the placer's."""
+    filler = _component(_field(field.split("^"), 1), 0, "&")
+    return filler or _component(_field(field.split("^"), 0), 0, "&")
 
 
 def _accession(obr: list[str]) -> str | None:
@@ -283,7 +310,7 @@ PARSERS: dict[str, Parser] = {
 # The tables each raw format's parser produces. Other tables of a raw-format source have no
 # parser yet: their bronze step fails with that message instead of landing nothing forever.
 RAW_TABLES: dict[str, frozenset[str]] = {
-    "hl7": frozenset({"lab_orders", "lab_results"}),
+    "hl7": frozenset({"lab_orders", "lab_results", "specimens"}),
     "vcf": frozenset({"variants"}),
     "fastq": frozenset({"fastq_files"}),
 }

@@ -19,7 +19,7 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from .bronze import BATCH_ID, ERROR, INGESTED_AT, LANDING_DATE, ROW_ID, SOURCE_FILE
-from .catalog import apply_column_metadata
+from .catalog import apply_column_metadata, create_table, with_column_comments
 from .spec import TableSpec, decimal_precision_scale
 
 SILVER_METADATA = (BATCH_ID, INGESTED_AT, LANDING_DATE, SOURCE_FILE)
@@ -120,12 +120,18 @@ def run_silver(spark: SparkSession, spec: TableSpec, date: str) -> SilverResult:
         clean.write.format("delta").mode("overwrite").option(
             "replaceWhere", f"{LANDING_DATE} = '{date}'"
         ).saveAsTable(target)
-    else:  # full: the day's snapshot is the table
+    else:  # full: the day's snapshot is the table (its schema, comments included, replaced)
         snapshot = (latest_per_key(clean, spec) if spec.load.keys else clean).drop(ROW_ID)
-        writer = snapshot.write.format("delta").mode("overwrite").option("overwriteSchema", "true")
-        if spec.partition_by:
-            writer = writer.partitionBy(*spec.partition_by)
-        writer.saveAsTable(target)
+        if not create_table(spark, spec, snapshot, target, empty=False):
+            writer = (
+                with_column_comments(snapshot, spec)
+                .write.format("delta")
+                .mode("overwrite")
+                .option("overwriteSchema", "true")
+            )
+            if spec.partition_by:
+                writer = writer.partitionBy(*spec.partition_by)
+            writer.saveAsTable(target)
     apply_column_metadata(spark, spec, target)
     accepted_count = rows_in - quarantined
     checked.unpersist()
@@ -137,12 +143,8 @@ def run_silver(spark: SparkSession, spec: TableSpec, date: str) -> SilverResult:
 
 
 def _create_if_missing(spark: SparkSession, spec: TableSpec, df: DataFrame, target: str) -> None:
-    if spark.catalog.tableExists(target):
-        return
-    writer = df.limit(0).write.format("delta")
-    if spec.partition_by:
-        writer = writer.partitionBy(*spec.partition_by)
-    writer.saveAsTable(target)
+    """The silver table, created with its comments, properties and description in one commit."""
+    create_table(spark, spec, df, target)
 
 
 def _merge(spark: SparkSession, spec: TableSpec, source: DataFrame, target: str) -> int:

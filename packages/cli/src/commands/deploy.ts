@@ -4,8 +4,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Writable } from "node:stream";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { formatError, loadEstate, type Estate } from "@hdp/config";
 import {
@@ -37,12 +38,15 @@ import {
   type StackNode,
 } from "@hdp/deploy";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
+import { writeOutput } from "../output";
 
 /** What the commands need of their surroundings (a subset of the CLI's Io). */
 export interface DeployIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** stdout as a stream (`--markdown -`); absent: through `stdout`. */
+  readonly stdoutStream?: Writable;
 }
 
 interface Common {
@@ -231,9 +235,12 @@ export function runDriftCommand(o: DriftCommandOptions, io: DeployIo): Promise<E
       target: (stack) => stackTarget(root, stack, o.env),
       onStart: progress(io, "refresh-previewing"),
     });
-    io.stdout(renderDriftText(report));
-    if (o.markdown !== undefined)
-      writeFileSync(resolve(io.cwd, o.markdown), renderDriftMarkdown(report));
+    // With `--markdown -` stdout holds the markdown alone: the text report goes to stderr.
+    (o.markdown === "-" ? io.stderr : io.stdout)(renderDriftText(report));
+    if (o.markdown !== undefined) {
+      const stdout = io.stdoutStream ?? io.stdout;
+      await writeOutput("--markdown", o.markdown, renderDriftMarkdown(report), io.cwd, stdout);
+    }
     return driftExitCode(report);
   });
 }
@@ -264,7 +271,10 @@ export function registerDeploy(
         "deploy an environment's stacks (core first, then shards) on the Automation API",
       ),
   )
-    .option("--stack <names...>", "only these stacks of the environment")
+    .option(
+      "--stack <names...>",
+      "only these stacks of the environment (its own name: all of them, as in hdp plan)",
+    )
     .option("--preview", "preview instead of deploying (with the policy pack)")
     .option("--changed-since <ref>", "only the stacks whose inputs changed since this git revision")
     .option("--list", "print the stacks in deploy order as JSON (core, shards) and stop")
@@ -288,7 +298,13 @@ export function registerDeploy(
       .command("drift")
       .description("refresh-preview every stack (writes no state); exit 1 on drift"),
   )
-    .option("--stack <names...>", "only these stacks of the environment")
-    .option("--markdown <file>", "also write the report as markdown (a job summary or an issue)")
+    .option(
+      "--stack <names...>",
+      "only these stacks of the environment (its own name: all of them, as in hdp plan)",
+    )
+    .option(
+      "--markdown <file>",
+      "also write the report as markdown (a job summary or an issue); - writes it to stdout (the text report goes to stderr)",
+    )
     .action(async (o: DriftCommandOptions) => setExit(await runDriftCommand(o, io)));
 }

@@ -22,8 +22,8 @@ import {
   type StackDiff,
 } from "@hdp/plan";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes";
+import { jsonPieces } from "../json-pieces";
 import { writeOutput } from "../output";
-import { writePieces } from "../stream-output";
 import { configsDir, displayPath } from "../paths";
 import { configErrorLine } from "../report";
 import { colors, type Colors } from "../terminal";
@@ -96,6 +96,10 @@ function installedPlatform(): string | undefined {
 
 /** Runs the plan; usage errors (unknown stack, bad revision) throw {@link UsageError}. */
 export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCommandResult> {
+  const toStdout = stdoutOptions(o);
+  if (toStdout.length > 1) {
+    throw new UsageError(`${toStdout.join(" and ")} both write to stdout (-): give - to one`);
+  }
   if ((o.stack ?? []).length > 0 && (o.env ?? []).length > 0) {
     throw new UsageError(
       "--stack and --env both select stacks: give one (--env plans every stack of an environment)",
@@ -127,21 +131,16 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
     });
     display.end();
     const shown = displayPath(configs, io.cwd);
+    const stdout = io.stdoutStream ?? io.stdout;
     if (o.json !== undefined) {
       // Stack by stack: the preset's inventory (2.46 GB measured) is beyond V8's longest string.
-      await writePieces(
-        "--json",
-        o.json,
-        result.inventoryPieces(),
-        io.cwd,
-        io.stdoutStream ?? io.stdout,
-      );
+      await writeOutput("--json", o.json, result.inventoryPieces(), io.cwd, stdout);
     }
     if (o.markdown !== undefined) {
-      writeOutput("--markdown", o.markdown, renderMarkdown(result, shown), io.cwd);
+      await writeOutput("--markdown", o.markdown, renderMarkdown(result, shown), io.cwd, stdout);
     }
     if (o.policyJson !== undefined) {
-      writeOutput("--policy-json", o.policyJson, renderPolicyJson(result), io.cwd);
+      await writeOutput("--policy-json", o.policyJson, renderPolicyJson(result), io.cwd, stdout);
     }
     return { kind: "planned", result, configs };
   } catch (e) {
@@ -159,12 +158,24 @@ export async function runPlan(o: PlanCommandOptions, io: PlanIo): Promise<PlanCo
   }
 }
 
+/** The output options given `-` (stdout); the report then goes to stderr. */
+export function stdoutOptions(o: PlanCommandOptions): string[] {
+  return (
+    [
+      ["--json", o.json],
+      ["--markdown", o.markdown],
+      ["--policy-json", o.policyJson],
+    ] as const
+  ).flatMap(([option, file]) => (file === "-" ? [option] : []));
+}
+
 /**
  * The policy findings as JSON for CI tooling: every finding (stack, rule, level, resource,
  * message, config location), how many block, and the relaxations in force.
  */
-export function renderPolicyJson(r: PlanResult): string {
-  return `${JSON.stringify(r.policy, null, 2)}\n`;
+export function renderPolicyJson(r: PlanResult): Iterable<string> {
+  // A finding per piece: the bytes of JSON.stringify(r.policy, null, 2), never one string.
+  return jsonPieces(r.policy);
 }
 
 /**
@@ -338,14 +349,23 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .command("plan")
     .description("plan stacks offline under Pulumi's mock runtime; diff against a git revision")
     .addOption(configsOption())
-    .option("--stack <names...>", "stacks to plan (default: every stack); not with --env")
+    .option(
+      "--stack <names...>",
+      "stacks to plan, an environment's name for all of its stacks (default: every stack); not with --env",
+    )
     .option("--env <envs...>", "plan every stack of these environments; not with --stack")
     .option(
       "--json <file>",
       "write the full inventory (deterministic JSON); - writes it to stdout (the report goes to stderr)",
     )
-    .option("--policy-json <file>", "write the policy findings (JSON, for CI tooling)")
-    .option("--markdown <file>", "write a pull-request comment of the plan or diff")
+    .option(
+      "--policy-json <file>",
+      "write the policy findings (JSON, for CI tooling); - writes them to stdout",
+    )
+    .option(
+      "--markdown <file>",
+      "write a pull-request comment of the plan or diff; - writes it to stdout",
+    )
     .option("--base <ref>", "also plan this git revision and show the diff from it")
     .option(
       "--changed-since <ref>",
@@ -369,8 +389,9 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       const r = await runPlan(opts, io);
       if (r.kind === "config-errors") io.stderr(renderPlanConfigErrors(r, io.cwd, ctx.err));
       else {
-        // With `--json -` stdout holds the inventory alone: the report goes to stderr.
-        if (opts.json === "-") io.stderr(renderPlanText(r, io.cwd, ctx.err));
+        // With `--json -` (or --markdown / --policy-json) stdout holds that output alone: the
+        // report goes to stderr.
+        if (stdoutOptions(opts).length > 0) io.stderr(renderPlanText(r, io.cwd, ctx.err));
         else io.stdout(renderPlanText(r, io.cwd, ctx.out));
         io.stderr(renderPlanStats(r));
       }

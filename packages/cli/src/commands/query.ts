@@ -1,4 +1,5 @@
 /** `hdp query`: SQL over the config tree; with --write, UPDATE and DELETE change the YAML files. */
+import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type CliTable from "cli-table3";
@@ -6,13 +7,16 @@ import { Option, type Command } from "commander";
 import type * as Config from "@hdp/config";
 import type { ConfigError, LoadResult } from "@hdp/config";
 import {
+  DIGEST,
   EstateDatabase,
   formatQueryError,
   QueryError,
   schemaOf,
   writeBack,
   type QueryResult,
+  type SavedDatabase,
   type SqlValue,
+  type TableDigests,
   type TableSchema,
   type WriteBackResult,
 } from "@hdp/query";
@@ -54,6 +58,18 @@ interface QuerySnapshot {
   readonly filled: readonly string[];
   readonly bytes: number;
   readonly skipped: Skipped;
+  /** Names this save: the row digests saved with it ({@link RowDigests}) carry the same. */
+  readonly id?: string;
+}
+
+/**
+ * The digests of the saved database's rows, per filled table (their bytes beside, one table
+ * after another): what lets the next query after an edit replace only the rows that changed.
+ */
+interface RowDigests {
+  readonly id: string;
+  /** Per table: its name, rows, and bytes of digests. */
+  readonly tables: readonly (readonly [string, number, number])[];
 }
 
 /** Files left out of the estate because of their errors. */
@@ -201,15 +217,28 @@ async function answerAfresh(
   const loaded = config().loadEstate(root, cache?.loadOptions() ?? {});
   const skipped = skippedOf(loaded);
   try {
-    const db = await EstateDatabase.open(loaded.estate, { ...env, snapshots: cache !== undefined });
+    // The database saved for an earlier tree, brought up to date (only the rows that changed
+    // are replaced); else filled afresh with the tables earlier queries named, so a query of
+    // another table stays warm.
+    const earlier = cache === undefined ? undefined : savedDatabase(cache);
+    let db: EstateDatabase | undefined;
+    if (earlier !== undefined) {
+      try {
+        db = await EstateDatabase.openUpdated(loaded.estate, earlier, env);
+      } catch (e) {
+        if (e instanceof QueryError) throw e;
+        db = undefined; // not a database after all: afresh
+      }
+    }
+    if (db === undefined) {
+      db = await EstateDatabase.open(loaded.estate, { ...env, snapshots: cache !== undefined });
+      if (cache !== undefined) db.fill(cache.readAnyTree<QuerySnapshot>("query")?.filled ?? []);
+    }
     const fresh = { db, envs: loaded.estate.environments.map((e) => e.name) };
-    // Keep what earlier queries of this tree needed, so a query of another table stays warm.
-    const before = cache?.readAnyTree<QuerySnapshot>("query")?.filled ?? [];
-    if (cache !== undefined) db.fill(before);
     try {
       return { kind: "rows", result: ask(db), skipped };
     } finally {
-      if (cache !== undefined) save(cache, fresh, skipped);
+      if (cache !== undefined) save(cache, fresh, skipped, loaded);
       db.close();
     }
   } catch (e) {
@@ -228,10 +257,49 @@ function save(
   cache: WarmCache,
   fresh: { db: EstateDatabase; envs: readonly string[] },
   skipped: Skipped,
+  loaded: { readonly digest?: string },
 ): void {
-  const { bytes, filled } = fresh.db.snapshot();
-  const value: QuerySnapshot = { envs: fresh.envs, filled, bytes: bytes.length, skipped };
-  cache.write("query", value, bytes);
+  const { bytes, filled, digests } = fresh.db.snapshot();
+  const id = randomUUID();
+  const value: QuerySnapshot = { envs: fresh.envs, filled, bytes: bytes.length, skipped, id };
+  if (!cache.write("query", value, loaded, bytes)) return;
+  const tables = [...digests].map(([name, d]) => [name, d.rows, d.chunks.length] as const);
+  cache.write(
+    "rowdigests",
+    { id, tables } satisfies RowDigests,
+    loaded,
+    Buffer.concat([...digests.values()].map((d) => d.chunks)),
+  );
+}
+
+/** The database saved for the tree last queried (any tree), with its rows' digests, if whole. */
+function savedDatabase(cache: WarmCache): SavedDatabase | undefined {
+  const query = cache.peek<QuerySnapshot>("query");
+  const rows = cache.peek<RowDigests>("rowdigests");
+  if (query === undefined || rows === undefined) return undefined;
+  const id: unknown = rows.value.id;
+  const listed: unknown = rows.value.tables;
+  if (typeof id !== "string" || query.value.id !== id || !Array.isArray(listed)) return undefined;
+  // Read from disk: every entry checked before it is used.
+  const tables: [string, number, number][] = [];
+  for (const e of listed as unknown[]) {
+    if (!Array.isArray(e)) return undefined;
+    const [name, count, length] = e as unknown[];
+    if (typeof name !== "string" || !Number.isInteger(count) || !Number.isInteger(length))
+      return undefined;
+    if ((length as number) % DIGEST !== 0) return undefined;
+    tables.push([name, count as number, length as number]);
+  }
+  const bytes = query.bytes(query.value.bytes);
+  const all = rows.bytes(tables.reduce((n, [, , length]) => n + length, 0));
+  if (bytes === undefined || all === undefined) return undefined;
+  const digests = new Map<string, TableDigests>();
+  let at = 0;
+  for (const [name, count, length] of tables) {
+    digests.set(name, { rows: count, chunks: all.subarray(at, at + length) });
+    at += length;
+  }
+  return { bytes, digests };
 }
 
 export function queryExitCode(r: QueryOutcome): ExitCode {

@@ -61,8 +61,9 @@ export function runValidate(options: ValidateOptions): ValidateResult {
       : new WarmCache(WarmCache.dirFor(options.cacheDir, root), root);
   let v = cache?.read<Validation>("validate");
   if (v === undefined) {
-    v = validateTree(root, cache);
-    cache?.write("validate", v);
+    const fresh = validateTree(root, cache);
+    v = fresh.validation;
+    cache?.write("validate", v, fresh.loaded);
   }
   if (options.env !== undefined && v.ok && !v.names.includes(options.env)) {
     throw new UsageError(
@@ -86,11 +87,15 @@ export function runValidate(options: ValidateOptions): ValidateResult {
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see above
 const config = (): typeof Config => require("@hdp/config") as typeof Config;
 
-function validateTree(root: string, cache: WarmCache | undefined): Validation {
+/** The tree validated afresh, and the load it came from (its digest: which tree it is). */
+function validateTree(
+  root: string,
+  cache: WarmCache | undefined,
+): { validation: Validation; loaded: { readonly digest?: string } } {
   const loaded = config().loadEstate(root, cache?.loadOptions() ?? {});
   const estate = loaded.estate;
   const names = estate.environments.map((e) => e.name);
-  return {
+  const validation: Validation = {
     ok: loaded.ok,
     configs: estate.root,
     errors: loaded.errors,
@@ -106,6 +111,7 @@ function validateTree(root: string, cache: WarmCache | undefined): Validation {
     names,
     environments: loaded.ok ? names.map((env) => summarise(estate, env)) : [],
   };
+  return { validation, loaded };
 }
 
 function summarise(estate: Estate, env: string): EnvironmentSummary {

@@ -56,6 +56,16 @@ export const workspaceHardening = z.strictObject({
   jobsRunAs: z
     .guid({ message: "must be the service principal's application id (a UUID)" })
     .optional(),
+  /**
+   * Application id (UUID) of the service principal Airflow's Databricks connection
+   * (`databricks_default` on MWAA) signs in as. It gets `CAN_MANAGE_RUN` on every job a DAG
+   * triggers: run now, watch and cancel runs, nothing more. @default none: only workspace admins
+   * and the job's owner can then run the jobs, and the policy pack reports every job
+   * (`databricks-job-trigger-access`)
+   */
+  airflowPrincipal: z
+    .guid({ message: "must be the service principal's application id (a UUID)" })
+    .optional(),
 });
 export type WorkspaceHardeningConfig = z.infer<typeof workspaceHardening>;
 

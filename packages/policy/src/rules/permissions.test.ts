@@ -3,6 +3,8 @@ import { HOUSE_TAGS, clusterPolicy, job, pool, res } from "../__fixtures__/resou
 import { PERMISSIONS, permissionPolicies } from "./permissions";
 
 const RULE = "databricks-no-broad-permissions";
+const TRIGGER = "databricks-job-trigger-access";
+const AIRFLOW_SP = "1a5c9e72-3f4b-4e8d-9c0a-6b2d8f1e7a34";
 const PHI_JOB = job();
 const INTERNAL_JOB = job({ tags: { ...HOUSE_TAGS, "data-classification": "internal" } });
 
@@ -11,7 +13,7 @@ const permissions = (
   name: string,
   key: "jobId" | "clusterPolicyId" | "instancePoolId",
   target: { urn: string },
-  accessControls: { groupName: string; permissionLevel: string }[],
+  accessControls: Record<string, string>[],
 ) => res(PERMISSIONS, name, { [key]: "id-1", accessControls }, { dependencies: [target.urn] });
 
 const cases: RuleCase[] = [
@@ -96,6 +98,71 @@ const cases: RuleCase[] = [
       }),
     ],
     violation: { name: "job-permissions", message: /IS_OWNER on job \(another stack's\)/ },
+  },
+  {
+    rule: TRIGGER,
+    title: "Airflow's service principal runs a job it triggers (CAN_MANAGE_RUN)",
+    resources: [
+      PHI_JOB,
+      permissions("job-permissions", "jobId", PHI_JOB, [
+        { groupName: "hdp-prod-admins", permissionLevel: "CAN_MANAGE" },
+        { servicePrincipalName: AIRFLOW_SP, permissionLevel: "CAN_MANAGE_RUN" },
+      ]),
+    ],
+  },
+  {
+    rule: TRIGGER,
+    title: "a job with a schedule of its own needs no trigger",
+    resources: [job({ schedule: { quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC" } })],
+  },
+  {
+    rule: TRIGGER,
+    title: "only groups may run a job no schedule starts",
+    resources: [
+      PHI_JOB,
+      permissions("job-permissions", "jobId", PHI_JOB, [
+        { groupName: "hdp-prod-admins", permissionLevel: "CAN_MANAGE" },
+        { groupName: "hdp-prod-clinical-engineers", permissionLevel: "CAN_MANAGE_RUN" },
+      ]),
+    ],
+    violation: {
+      name: "epic-ingest-job",
+      message:
+        /no schedule starts job epic-ingest-job and no service principal may run it \(CAN_MANAGE_RUN\): Airflow's Databricks connection gets PERMISSION_DENIED on jobs\/run-now/,
+    },
+  },
+  {
+    rule: TRIGGER,
+    title: "a job without any Permissions and no schedule",
+    resources: [PHI_JOB],
+    violation: { name: "epic-ingest-job", message: /no service principal may run it/ },
+  },
+  {
+    rule: TRIGGER,
+    title: "Airflow's service principal only sees the job (CAN_VIEW cannot start a run)",
+    resources: [
+      PHI_JOB,
+      permissions("job-permissions", "jobId", PHI_JOB, [
+        { servicePrincipalName: AIRFLOW_SP, permissionLevel: "CAN_VIEW" },
+      ]),
+    ],
+    violation: { name: "epic-ingest-job", message: /no service principal may run it/ },
+  },
+  {
+    rule: TRIGGER,
+    title: "Airflow's service principal manages the job",
+    resources: [
+      PHI_JOB,
+      permissions("job-permissions", "jobId", PHI_JOB, [
+        { servicePrincipalName: AIRFLOW_SP, permissionLevel: "CAN_MANAGE" },
+      ]),
+    ],
+    violation: {
+      name: "job-permissions",
+      message: new RegExp(
+        `the service principal ${AIRFLOW_SP} holds CAN_MANAGE on job epic-ingest-job: triggering runs needs CAN_MANAGE_RUN`,
+      ),
+    },
   },
 ];
 

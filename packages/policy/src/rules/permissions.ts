@@ -7,10 +7,12 @@ import {
   BROAD_PERMISSIONS_RULE,
   isBroadPrincipal,
   isPhi,
+  JOB_TRIGGER_LEVEL,
+  JOB_TRIGGER_RULE,
   LEVELS_DENIED_TO_BROAD,
 } from "@hdp/spark";
 import { stackPolicy, type StackFinding, type StackResource } from "../define";
-import { list, rec, str } from "../values";
+import { isUnknown, list, rec, str } from "../values";
 import { CLUSTER_POLICY, INSTANCE_POOL, JOB } from "./clusters";
 
 export const PERMISSIONS = "databricks:index/permissions:Permissions";
@@ -76,4 +78,75 @@ export const databricksNoBroadPermissions = stackPolicy(
   },
 );
 
-export const permissionPolicies = [databricksNoBroadPermissions];
+/** True when nothing inside Databricks starts the job: something outside must trigger it. */
+const triggeredFromOutside = (job: StackResource): boolean =>
+  [job.props.schedule, job.props.trigger, job.props.continuous].every(
+    (v) => v === undefined || v === null,
+  );
+
+/**
+ * A job nothing inside Databricks starts (no schedule, trigger or continuous run: Airflow, the
+ * scheduler of record, triggers it) lets a service principal — Airflow's Databricks connection —
+ * run it with exactly `CAN_MANAGE_RUN`: run now, watch and cancel runs, what
+ * `DatabricksRunNowOperator` calls. Without it every DAG run fails with PERMISSION_DENIED; with
+ * `CAN_MANAGE` the scheduler's credentials could rewrite or delete the job and its permissions.
+ * HIPAA §164.308(a)(4)(ii)(B) access authorization (minimum necessary), §164.312(a)(1).
+ */
+export const databricksJobTriggerAccess = stackPolicy(
+  {
+    name: JOB_TRIGGER_RULE,
+    description:
+      "A job without a schedule of its own grants a service principal (Airflow's Databricks connection) CAN_MANAGE_RUN, and no service principal CAN_MANAGE.",
+    remediation:
+      "Set databricks.hardening.airflowPrincipal in the environment config to the application id of the service principal Airflow's databricks_default connection signs in as (IngestJob's triggeredBy); never give it CAN_MANAGE.",
+    resourceTypes: [PERMISSIONS, JOB],
+    hipaa: ["§164.308(a)(4)(ii)(B)", "§164.312(a)(1)"],
+    awsConfig: [],
+    severity: "high",
+    // It asks for a Permissions beside every such job: whole stacks only.
+    presence: true,
+  },
+  (resources) => {
+    const out: StackFinding[] = [];
+    /** Per job (URN): may a service principal run it, as far as its Permissions say. */
+    const runnable = new Map<string, boolean>();
+    for (const p of resources.filter((r) => r.type === PERMISSIONS)) {
+      const object = governed(p);
+      if (object?.kind !== "job") continue;
+      const job = object.target?.urn;
+      // Unknown at preview: not guessed either way.
+      let runs = isUnknown(p.props.accessControls);
+      const sps = runs
+        ? []
+        : list(p.props.accessControls)
+            .map(rec)
+            .filter(
+              (a) => str(a.servicePrincipalName) !== undefined || isUnknown(a.servicePrincipalName),
+            );
+      for (const a of sps) {
+        const level = isUnknown(a.permissionLevel)
+          ? JOB_TRIGGER_LEVEL
+          : (str(a.permissionLevel) ?? "");
+        // CAN_MANAGE runs it too; it is reported as more than a trigger needs.
+        if (level === JOB_TRIGGER_LEVEL || level === "CAN_MANAGE") runs = true;
+        if (level !== JOB_TRIGGER_LEVEL && level !== "CAN_VIEW") {
+          out.push({
+            resource: { urn: p.urn, name: p.name },
+            message: `the service principal ${str(a.servicePrincipalName) ?? "(unknown)"} holds ${level} on job ${object.target?.name ?? "(another stack's)"}: triggering runs needs ${JOB_TRIGGER_LEVEL}, not the right to edit, delete or re-permission the job`,
+          });
+        }
+      }
+      if (job !== undefined) runnable.set(job, (runnable.get(job) ?? false) || runs);
+    }
+    for (const job of resources.filter((r) => r.type === JOB && triggeredFromOutside(r))) {
+      if (runnable.get(job.urn) === true) continue;
+      out.push({
+        resource: { urn: job.urn, name: job.name },
+        message: `no schedule starts job ${job.name} and no service principal may run it (${JOB_TRIGGER_LEVEL}): Airflow's Databricks connection gets PERMISSION_DENIED on jobs/run-now`,
+      });
+    }
+    return out;
+  },
+);
+
+export const permissionPolicies = [databricksNoBroadPermissions, databricksJobTriggerAccess];

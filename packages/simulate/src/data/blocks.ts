@@ -5,7 +5,13 @@
  */
 import type { Table } from "@hdp/config";
 import { BlockGenerator, type BadKind, type BlockPlan, type Op, type RowOptions } from "./rows";
-import { blockEncoder, loadParquet, type DataFormat, type EncodedBlock } from "./writers";
+import {
+  blockEncoder,
+  landsAsParquetText,
+  loadParquet,
+  type DataFormat,
+  type EncodedBlock,
+} from "./writers";
 
 /** A table to generate, as sent to a worker once. */
 export interface TableSpec {
@@ -31,7 +37,12 @@ export interface BlockResult {
 /** Prepares a table (column generators, the parquet library) and returns its block runner. */
 export async function prepareTable(spec: TableSpec): Promise<(task: BlockTask) => BlockResult> {
   const lib = spec.format === "parquet" ? await loadParquet() : undefined;
-  const generator = new BlockGenerator(spec.source, spec.table, spec.options);
+  const generator = new BlockGenerator(
+    spec.source,
+    spec.table,
+    spec.options,
+    spec.format === "parquet" ? landsAsParquetText : undefined,
+  );
   return (task) => {
     const encoder = blockEncoder(spec.format, spec.table.columns, lib);
     const ops = { I: 0, U: 0, D: 0 };

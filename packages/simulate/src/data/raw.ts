@@ -4,7 +4,9 @@
  * - HL7 v2.5.1 ORU^R01, one message per row: PID-3 MRN, PV1-19 encounter, OBR-2 placer, OBR-3
  *   accession, OBR-4 order code, OBR-5 priority, OBR-6/7 ordered/collected, OBR-16 NPI, OBR-21
  *   lab; OBX-1 sequence, OBX-3 LOINC (`^^LN`), OBX-5 value, OBX-6 units, OBX-7 range, OBX-8
- *   flag, OBX-11 status, OBX-14 observed, OBX-19 resulted. Segments end in CR.
+ *   flag, OBX-11 status, OBX-14 observed, OBX-19 resulted; for a table with `specimen_id`, an
+ *   SPM instead of the OBX (SPM-2 filler id, -4 type, -8 site, -17 collected, -18 received,
+ *   -21 reject reason). Segments end in CR.
  * - VCF 4.2, single-sample: the sample column is named by the part's first `sample_id`.
  * - FASTQ: one file per manifest row, named the BCL Convert way
  *   (`<sample>_S<n>_L00<lane>_R<read>_001.fastq`) in the day's partition.
@@ -45,7 +47,17 @@ function getter(t: Table): Get {
   };
 }
 
-function hl7Message(get: Get, v: readonly Value[], n: number, withResult: boolean): string {
+/** What one row's ORU^R01 message carries besides its order (OBR): a result or a specimen. */
+type Hl7Row = "order" | "result" | "specimen";
+
+/** The message kind of `t`'s rows: specimens (SPM) by their `specimen_id`, results (OBX). */
+function hl7RowKind(t: Table): Hl7Row {
+  if (t.id === "lab_orders") return "order";
+  return t.columns.some((c) => c.name === "specimen_id") ? "specimen" : "result";
+}
+
+function hl7Message(get: Get, v: readonly Value[], n: number, kind: Hl7Row): string {
+  const withResult = kind === "result";
   const msgTime = hl7Time(get(v, "message_time", "resulted_at", "observed_at", "updated_at"));
   const control = esc(get(v, "message_control_id")) || `SIM${n}`;
   const seq = esc(get(v, "observation_seq", "set_id")) || "1";
@@ -62,6 +74,21 @@ function hl7Message(get: Get, v: readonly Value[], n: number, withResult: boolea
     segments.push(
       `OBX|${seq}|${/^-?\d+(\.\d+)?$/.test(value) ? "NM" : "ST"}|${loinc !== "" ? `${loinc}^^LN` : `${local}^^L`}||${value}|${esc(get(v, "units"))}|${esc(get(v, "reference_range"))}|${esc(get(v, "abnormal_flag"))}|||${esc(get(v, "result_status")) || "F"}|||${hl7Time(get(v, "observed_at"))}|||||${hl7Time(get(v, "resulted_at"))}`,
     );
+  }
+  if (kind === "specimen") {
+    // SPM-2 filler id, SPM-4 type, SPM-8 source site, SPM-17 collection (range start),
+    // SPM-18 received, SPM-21 reject reason (code^text).
+    const spm = new Array<string>(22).fill("");
+    spm[0] = "SPM";
+    spm[1] = "1";
+    spm[2] = `^${esc(get(v, "specimen_id"))}`;
+    spm[4] = esc(get(v, "specimen_type"));
+    spm[8] = esc(get(v, "specimen_source_site"));
+    spm[17] = hl7Time(get(v, "collected_at"));
+    spm[18] = hl7Time(get(v, "received_at"));
+    const reject = esc(get(v, "rejection_reason"));
+    spm[21] = reject === "" ? "" : `^${reject}`;
+    segments.push(spm.join("|"));
   }
   return `${segments.join("\r")}\r`;
 }
@@ -93,7 +120,7 @@ export function rawWriter(
     async write(v): Promise<void> {
       n++;
       if (format === "hl7") {
-        await (await partSink()).write(hl7Message(get, v, n, t.id !== "lab_orders"));
+        await (await partSink()).write(hl7Message(get, v, n, hl7RowKind(t)));
       } else if (format === "vcf") {
         const s = await partSink();
         if (n === 1) {

@@ -190,10 +190,16 @@ export class BlockGenerator {
   private readonly ledger: boolean;
   private readonly values: Value[];
 
+  /**
+   * @param landsAsText which columns the landing file keeps as text: only those can carry a
+   *   wrong-typed value (a typed Parquet column cannot hold "n/a"). @default every column
+   *   (csv, ndjson: all text)
+   */
   constructor(
     private readonly source: string,
     private readonly t: Table,
     private readonly o: RowOptions,
+    private readonly landsAsText: (c: Column) => boolean = () => true,
   ) {
     this.gens = t.columns.map((c, i) => columnGenerator(c, i === 0));
     this.own = entityOf(t.columns[0].name);
@@ -259,7 +265,7 @@ export class BlockGenerator {
           values[i % 2 === 0 ? this.debit : this.credit] = "n/a";
         }
       } else if (op !== "D" && rng.chance(o.badShare)) {
-        bad = spoil(t.columns, values, keyIdx, rng);
+        bad = spoil(t.columns, values, keyIdx, rng, this.landsAsText);
       }
       if (this.seq >= 0 && bad === undefined)
         values[this.seq] = timestampIn(ctx, Math.min(23, d === 0 ? 0 : 1));
@@ -356,19 +362,22 @@ function spoil(
   v: Value[],
   keyIdx: readonly number[],
   rng: Random,
+  landsAsText: (c: Column) => boolean,
 ): BadKind {
   const typed = columns
     .map((c, i) => [c, i] as const)
     .filter(([c]) => NUMERIC_OR_TEMPORAL.test(c.type));
   const overflowable = typed.filter(([c]) => /^(decimal|int$|smallint|tinyint)/.test(c.type));
+  // A wrong-typed value only where the landing file holds text: a typed column cannot.
+  const mistypable = typed.filter(([c]) => landsAsText(c));
   const kinds: BadKind[] = ["null-key"];
-  if (typed.length > 0) kinds.push("wrong-type");
+  if (mistypable.length > 0) kinds.push("wrong-type");
   if (overflowable.length > 0) kinds.push("overflow");
   const kind = rng.pick(kinds);
   if (kind === "null-key") {
     v[keyIdx.length > 0 ? rng.pick(keyIdx) : 0] = null;
   } else if (kind === "wrong-type") {
-    const [, i] = rng.pick(typed);
+    const [, i] = rng.pick(mistypable);
     v[i] = "n/a";
   } else {
     const [c, i] = rng.pick(overflowable);

@@ -495,6 +495,42 @@ describe("simulateData", () => {
     }
   }, 180_000);
 
+  test("parquet keeps every wrong-typed bad value, as text, for silver to quarantine", async () => {
+    const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
+    const dir = join(root, "pq-bad");
+    const r = await simulateData(
+      { estate, env: "dev", rows: 40, days: 1, seed: 4, format: "parquet", badShare: 0.5 },
+      localTarget(dir),
+    );
+    const tables = r.tables.filter((t) => t.format === "parquet");
+    expect(tables.length).toBeGreaterThan(10);
+    let wrong = 0;
+    let typedTables = 0;
+    for (const t of tables) {
+      let mistyped = 0;
+      for (const f of t.files) {
+        const buf = readFileSync(join(dir, f));
+        const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+        const typed = parquetMetadata(file)
+          .schema.filter((c) => c.type !== undefined && c.type !== "BYTE_ARRAY")
+          .map((c) => c.name);
+        if (typed.length > 0) typedTables++;
+        for (const row of await parquetReadObjects({ file })) {
+          // "n/a" stands in a text column, never lost as a null of a typed one.
+          const bad = Object.entries(row).filter(([, v]) => v === "n/a");
+          for (const [name] of bad)
+            expect([t.table, name, typed.includes(name)]).toEqual([t.table, name, false]);
+          if (bad.length > 0) mistyped++;
+        }
+      }
+      // Every row the simulator made wrong-typed still says so in the file.
+      expect([t.table, mistyped]).toEqual([t.table, t.bad["wrong-type"]]);
+      wrong += mistyped;
+    }
+    expect(wrong).toBeGreaterThan(0);
+    expect(typedTables).toBeGreaterThan(0);
+  }, 180_000);
+
   test("parquet and csv hold the same rows as ndjson (parquet read back with hyparquet)", async () => {
     const src = sourceOf("ehr", "encounters");
     const opts = {

@@ -149,6 +149,15 @@ export const loadParquet = (): Promise<ParquetModule> =>
   (parquetLib ??= import("hyparquet-writer"));
 
 type ParquetType = "STRING" | "INT64" | "DOUBLE" | "BOOLEAN";
+
+/**
+ * Whether a column lands as text in a Parquet file: strings, and the types kept as their text
+ * (decimal, date, timestamp), as an extract that writes them as strings would; silver casts
+ * them and quarantines what does not cast. Integers, floats and booleans land typed.
+ */
+export const landsAsParquetText = (c: Pick<Column, "type">): boolean =>
+  parquetType(c.type) === "STRING";
+
 function parquetType(type: string): ParquetType {
   if (/^(int|bigint|smallint|tinyint)$/.test(type)) return "INT64";
   if (/^(float|double)$/.test(type)) return "DOUBLE";
@@ -223,13 +232,19 @@ export function parquetEncoder(columns: readonly Column[], lib: ParquetModule): 
       for (let i = 0; i < values.length; i++) {
         const v = values[i];
         const t = types[i];
-        // A wrong-typed value (a bad row) in a typed column is written as null: parquet columns
-        // cannot hold it. Text columns keep it as text.
+        // Wrong-typed bad values only go to text columns (`landsAsParquetText`): a typed column
+        // given anything but its type is a bug here, never silently a null.
         if (v === null) data[i].push(null);
-        else if (t === "INT64") data[i].push(typeof v === "number" ? BigInt(Math.trunc(v)) : null);
-        else if (t === "DOUBLE") data[i].push(typeof v === "number" ? v : null);
-        else if (t === "BOOLEAN") data[i].push(typeof v === "boolean" ? v : null);
-        else data[i].push(typeof v === "object" ? JSON.stringify(v) : String(v));
+        else if (t === "STRING")
+          data[i].push(typeof v === "object" ? JSON.stringify(v) : String(v));
+        else if (t === "INT64" && typeof v === "number") data[i].push(BigInt(Math.trunc(v)));
+        else if (t === "DOUBLE" && typeof v === "number") data[i].push(v);
+        else if (t === "BOOLEAN" && typeof v === "boolean") data[i].push(v);
+        else {
+          throw new Error(
+            `parquet: column ${columns[i].name} (${columns[i].type}) is ${t}, given ${JSON.stringify(v)}`,
+          );
+        }
       }
       rows++;
     },

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { createHash } from "node:crypto";
 import {
+  DEFAULT_RESOURCE_BUDGET,
   effectiveEstate,
   estimateStackResources,
   formatError,
@@ -13,15 +14,8 @@ import {
 } from "@hdp/config";
 import { checkEstateOptions, ESTATE_PRESETS, generateEstate } from "./generate";
 import { emitYaml } from "./emit-yaml";
-import {
-  groupByTasks,
-  MAX_DAGS,
-  MAX_JOB_TASKS,
-  planShards,
-  RESOURCE_BUDGET,
-  SHARD_FILL,
-  sourceWeight,
-} from "./sizing";
+import * as sizing from "./sizing";
+import { groupByTasks, MAX_DAGS, MAX_JOB_TASKS, planShards, SHARD_FILL } from "./sizing";
 import { writeEstate } from "./write";
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "hdp-sim-estate-"));
@@ -87,7 +81,7 @@ describe("generateEstate", () => {
       const weight = new Map(
         r.estate.sources.map((s) => [
           s.id,
-          sourceWeight(
+          sourceResources(
             r.estate.tables.filter((t) => t.source === s.id).length,
             r.estate.pipelines.filter((p) => p.source === s.id).length,
             Math.max(
@@ -120,7 +114,6 @@ describe("generateEstate", () => {
         writeEstate(e, dir);
         const r = loadEstate(dir);
         expect(r.errors.map(formatError)).toEqual([]);
-        expect(sourceWeight).toBe(sourceResources);
         for (const env of r.estate.environments) {
           const stacks = env.stacks.map((s) => s.name);
           expect(stacks.length).toBe(e.summary.stacks[env.name]);
@@ -140,7 +133,9 @@ describe("generateEstate", () => {
   });
 
   test("gives the bytes it gave before the estimate moved to @hdp/config (same seed, same bytes)", () => {
-    // Pinned from main at 6e0c5a4 (the preset's 127,379 files were also compared with diff -r).
+    // Pinned from main at 6e0c5a4 (the preset's 127,379 files were also compared with diff -r),
+    // then once on purpose: every environment file gained `hardening.airflowPrincipal` (the only
+    // change, compared file by file).
     const digest = (o: Parameters<typeof generateEstate>[0]): string => {
       const h = createHash("sha256");
       for (const [path, text] of generateEstate(o).files) h.update(`${path}\0${text}\0`);
@@ -150,8 +145,8 @@ describe("generateEstate", () => {
       digest({ hospitals: 16, sources: 400, tablesPerSource: 3, seed: 7 }),
       digest({ hospitals: 4, sources: 30, tablesPerSource: 40, seed: 11 }),
     ]).toEqual([
-      "b01c723f12080ff09e0fcb817f623f905dc435702e2f0f3649e60e36886d5246",
-      "cf4f180ec0f9394b8c7739fc4e3183df69dfc5b06db3d4683240a745d3a999f0",
+      "dfddf7709dc865d1b23597a4ea1de71cacc9c94f1fa00ec19f7094d97f2fb6a3",
+      "67eb900e586f74fe86908de9098eb610c6284f27f8b1d9ed21d55ebbca9cf713",
     ]);
   });
 
@@ -167,7 +162,9 @@ describe("generateEstate", () => {
     const total = Object.values(s.estimatedResources).reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThanOrEqual(500_000);
     for (const env of ["dev", "stage", "prod"]) {
-      expect(s.stacks[env]).toBeGreaterThan(Math.ceil(s.estimatedResources[env] / RESOURCE_BUDGET));
+      expect(s.stacks[env]).toBeGreaterThan(
+        Math.ceil(s.estimatedResources[env] / DEFAULT_RESOURCE_BUDGET),
+      );
     }
   });
 
@@ -248,6 +245,20 @@ describe("groupByTasks", () => {
 });
 
 describe("planShards", () => {
+  test("defines only its own names: the budget and the estimate are @hdp/config's, imported from it", () => {
+    // No aliases of @hdp/config's DEFAULT_RESOURCE_BUDGET or sourceResources: one name each.
+    expect(Object.keys(sizing).sort()).toEqual([
+      "MAX_DAGS",
+      "MAX_JOB_TASKS",
+      "MWAA_CLASSES",
+      "SHARD_FILL",
+      "environmentClassFor",
+      "groupByTasks",
+      "planShards",
+    ]);
+    // Shards are filled below the budget every generated environment declares: headroom left.
+    expect(SHARD_FILL).toBeLessThan(DEFAULT_RESOURCE_BUDGET);
+  });
   test("no shards when everything fits one stack", () => {
     expect(planShards([{ id: "a-1", domain: "clinical", weight: 100 }], 400)).toEqual([]);
   });

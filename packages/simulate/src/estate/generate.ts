@@ -2,7 +2,13 @@
  * `hdp simulate estate`: a valid config tree of any size from a seed. Pure: returns the files
  * (relative path -> text, sorted), so the same options always give the same bytes.
  */
-import { CORE_RESOURCES, SHARD_OVERHEAD_RESOURCES } from "@hdp/config";
+import { createHash } from "node:crypto";
+import {
+  CORE_RESOURCES,
+  DEFAULT_RESOURCE_BUDGET,
+  SHARD_OVERHEAD_RESOURCES,
+  sourceResources,
+} from "@hdp/config";
 import { Random } from "../random";
 import {
   ARCHETYPES,
@@ -20,8 +26,6 @@ import {
   MAX_DAGS,
   MAX_JOB_TASKS,
   planShards,
-  RESOURCE_BUDGET,
-  sourceWeight,
   type SourceSize,
 } from "./sizing";
 
@@ -267,14 +271,14 @@ export function generateEstate(options: EstateOptions): GeneratedEstate {
   const sizes: SourceSize[] = sources.map((s) => ({
     id: s.id,
     domain: s.archetype.domain,
-    weight: sourceWeight(s.tables.length, pipelineCount(s), sparkLayers(s.tableDocs)),
+    weight: sourceResources(s.tables.length, pipelineCount(s), sparkLayers(s.tableDocs)),
   }));
   // Resources an environment gets: the sources enabled there, with the tables enabled there.
   const envWeight = (env: "dev" | "stage" | "prod"): number =>
     emitted.reduce((n, { s, stageEnabled }) => {
       if (env === "stage" && !stageEnabled) return n;
       const tables = env === "dev" ? s.tableDocs.filter((t) => t.dev) : s.tableDocs;
-      return n + sourceWeight(tables.length, pipelineCount(s), sparkLayers(tables));
+      return n + sourceResources(tables.length, pipelineCount(s), sparkLayers(tables));
     }, 0);
   const estimated: Record<string, number> = {};
   const stacks: Record<string, number> = {};
@@ -503,6 +507,12 @@ function tableDoc(
   return { doc, tasks: layers.length - 1, dev: environments.dev === undefined };
 }
 
+/** A UUID (version 4 layout) named by `seed`: the same seed, the same id. */
+function nameUuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 const hex = (rng: Random, n: number): string =>
   Array.from({ length: n }, () => "0123456789abcdef"[rng.int(0, 15)]).join("");
 
@@ -533,16 +543,19 @@ function environmentDoc(
       metastoreId: `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-a${hex(rng, 3)}-${hex(rng, 12)}`,
       adminGroup: `hdp-${env}-admins`,
       // Environments with real PHI: a private network path only, short-lived tokens, and jobs
-      // that run as a service principal (a synthetic application id).
-      ...(real
-        ? {
-            hardening: {
+      // that run as a service principal (a synthetic application id). Every environment names
+      // the service principal Airflow's Databricks connection signs in as (it runs the jobs its
+      // DAGs trigger); derived from the environment, so the generator's draws stay as they were.
+      hardening: {
+        ...(real
+          ? {
               ipAccessList: ["10.250.0.0/16"],
               maxTokenLifetimeDays: 30,
               jobsRunAs: `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-a${hex(rng, 3)}-${hex(rng, 12)}`,
-            },
-          }
-        : {}),
+            }
+          : {}),
+        airflowPrincipal: nameUuid(`hdp-${env}-airflow-${account}`),
+      },
     },
     phi: real ? "real" : "synthetic",
     enforcement: real ? "mandatory" : "advisory",
@@ -565,7 +578,7 @@ function environmentDoc(
       logDays: env === "dev" ? 90 : 2192,
     },
     sharding: {
-      resourceBudget: RESOURCE_BUDGET,
+      resourceBudget: DEFAULT_RESOURCE_BUDGET,
       shards: shards.map((s) => ({
         id: s.id,
         ...(s.domains.length > 0 ? { domains: [...s.domains] } : {}),

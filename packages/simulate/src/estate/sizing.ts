@@ -5,8 +5,6 @@
  * generated estates): they err high, so a shard never exceeds the real budget.
  */
 
-import { DEFAULT_RESOURCE_BUDGET, sourceResources } from "@hdp/config";
-
 /** DAG capacity per MWAA environment class (AWS documentation; see @hdp/airflow). */
 export const MWAA_CLASSES: readonly (readonly [string, number])[] = [
   ["mw1.micro", 25],
@@ -20,8 +18,12 @@ export const MWAA_CLASSES: readonly (readonly [string, number])[] = [
 /** Most DAGs a generated environment gets: the largest class's capacity, less headroom. */
 export const MAX_DAGS = 3960;
 
-/** The budget every generated environment declares, and the share of it a shard is filled to. */
-export const RESOURCE_BUDGET = DEFAULT_RESOURCE_BUDGET;
+/**
+ * The share of the resource budget (@hdp/config's `DEFAULT_RESOURCE_BUDGET`, which every
+ * generated environment declares) a shard is filled to, by @hdp/config's estimate
+ * `sourceResources`; the rest is headroom (a role whose policy document splits, the stack's
+ * providers and core reference).
+ */
 export const SHARD_FILL = 2600;
 
 /**
@@ -29,13 +31,6 @@ export const SHARD_FILL = 2600;
  * `@hdp/spark` enforces. A source with more tables runs them as several pipelines (DAGs).
  */
 export const MAX_JOB_TASKS = 100;
-
-/**
- * Resources of one source in its stack: @hdp/config's estimate (`sourceResources`), the one
- * `hdp plan` uses too. Shards are filled to {@link SHARD_FILL}; the rest of the budget is
- * headroom (a role whose policy document splits, the stack's providers and core reference).
- */
-export const sourceWeight = sourceResources;
 
 /**
  * Splits tables (their task counts, in order) into consecutive groups of at most
