@@ -148,6 +148,10 @@ describe("plan", () => {
     expect((e as PlanConfigError).errors.map((x) => x.file)).toEqual([
       "sources/lab/tables/orders.yaml",
     ]);
+    // With workers started before the load: the same error, and they stop (the plan returns).
+    const prestarted = await run({ jobs: 2, prestartWorkers: true }).catch((x: unknown) => x);
+    expect(prestarted).toBeInstanceOf(PlanConfigError);
+    expect((prestarted as PlanConfigError).errors).toEqual((e as PlanConfigError).errors);
   });
 
   it("plans only the stacks whose inputs changed since a git revision", async () => {
