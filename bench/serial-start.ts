@@ -2,7 +2,7 @@
  * The cold plan's serial start, with and without starting the workers while the configs load
  * (`prestartWorkers`, see packages/plan/src/run/prestart.ts). Generates an estate (the
  * health-system preset, or `--sources N` of it), then runs cold plans (an empty cache each,
- * one worker per core, a fresh process each) alternating the lever off and on, `--rounds` times.
+ * one worker per core, a fresh process each) with 0, 1 and 2 workers started ahead, `--rounds` times.
  * Prints per run: wall, time to the "queued" event (the configs loaded, the jobs about to be
  * handed out), queued → the first stack's first recorded resource and → its first finished
  * stack, CPU of the main process and of the workers, and the load average; then checks the
@@ -29,7 +29,7 @@ interface Report {
   readonly sha: string;
 }
 
-async function child(configs: string, cacheDir: string, prestart: boolean): Promise<void> {
+async function child(configs: string, cacheDir: string, prestart: number): Promise<void> {
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   let queuedMs = NaN;
@@ -65,7 +65,7 @@ async function child(configs: string, cacheDir: string, prestart: boolean): Prom
   console.log(`REPORT ${JSON.stringify(report)}`);
 }
 
-function run(configs: string, cacheDir: string, prestart: boolean): Report {
+function run(configs: string, cacheDir: string, prestart: number): Report {
   const r = spawnSync(
     process.execPath,
     [
@@ -95,7 +95,7 @@ const load = (): string =>
 
 async function main(): Promise<void> {
   const [mode, configsArg, cacheArg, prestartArg] = process.argv.slice(2);
-  if (mode === "child") return child(configsArg, cacheArg, prestartArg === "true");
+  if (mode === "child") return child(configsArg, cacheArg, Number(prestartArg));
   const arg = (name: string): string | undefined => {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : undefined;
@@ -113,12 +113,12 @@ async function main(): Promise<void> {
     console.log(`${sources ?? "preset"} sources, ${availableParallelism()} cores`);
     const shas = new Set<string>();
     for (let round = 0; round < rounds; round++) {
-      for (const prestart of [false, true]) {
+      for (const prestart of [0, 1, 2]) {
         const before = load();
         const r = run(configs, join(dir, `cache-${round}-${prestart}`), prestart);
         shas.add(r.sha);
         console.log(
-          `prestart ${prestart ? "on " : "off"}: wall ${s1(r.ms)}, queued at ${s1(r.queuedMs)}, queued→first record ${s1(r.firstRecordMs - r.queuedMs)}, queued→first stack done ${s1(r.firstDoneMs - r.queuedMs)}; CPU main ${s1(r.mainCpuMs)} + workers ${s1(r.workerCpuMs)} = ${s1(r.mainCpuMs + r.workerCpuMs)}; ${r.resources} resources; load ${before} → ${load()}`,
+          `prestarted workers ${prestart}: wall ${s1(r.ms)}, queued at ${s1(r.queuedMs)}, queued→first record ${s1(r.firstRecordMs - r.queuedMs)}, queued→first stack done ${s1(r.firstDoneMs - r.queuedMs)}; CPU main ${s1(r.mainCpuMs)} + workers ${s1(r.workerCpuMs)} = ${s1(r.mainCpuMs + r.workerCpuMs)}; ${r.resources} resources; load ${before} → ${load()}`,
         );
       }
     }
