@@ -22,8 +22,19 @@ export function orderedKeys(obj: object, first: readonly string[] = KEY_ORDER): 
 
 /** Position of a key among {@link KEY_ORDER}, else past them (then sorted by code units). */
 function rank(k: string): number {
-  const i = KEY_ORDER.indexOf(k);
-  return i < 0 ? KEY_ORDER.length : i;
+  // KEY_ORDER spelled out: this runs for every key of every inventory object.
+  switch (k) {
+    case "stack":
+      return 0;
+    case "urn":
+      return 1;
+    case "type":
+      return 2;
+    case "name":
+      return 3;
+    default:
+      return 4;
+  }
 }
 
 /** An array-index key (`"0"`, `"42"`; not `"01"`): every JS object lists these first, ascending. */
@@ -35,28 +46,6 @@ function isIndex(k: string): boolean {
     if (d < 48 || d > 57) return false;
   }
   return Number(k) < 4294967295;
-}
-
-/**
- * True when the copy {@link copyOrdered} would make of `obj` enumerates the same keys in the same
- * order with the same values: a plain object, no undefined field, its keys already in canonical
- * order (array-index keys, which any JS object lists first, aside).
- */
-function alreadyOrdered(obj: Record<string, unknown>, keys: readonly string[]): boolean {
-  const proto: unknown = Object.getPrototypeOf(obj);
-  if (proto !== Object.prototype && proto !== null) return false;
-  let previous: string | undefined;
-  for (const k of keys) {
-    if (obj[k] === undefined) return false;
-    if (isIndex(k)) continue;
-    if (previous !== undefined) {
-      const a = rank(previous);
-      const b = rank(k);
-      if (a > b || (a === b && previous > k)) return false;
-    }
-    previous = k;
-  }
-  return true;
 }
 
 function copyOrdered(obj: Record<string, unknown>): Record<string, unknown> {
@@ -90,12 +79,27 @@ function ordered(value: unknown): unknown {
     return out ?? value;
   }
   const obj = value as Record<string, unknown>;
+  // Used as it is when it is a plain object, its keys already in canonical order (array-index
+  // keys, which any JS object lists first, aside) and no undefined field; else copied.
+  const proto: unknown = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return copyOrdered(obj);
   const keys = Object.keys(obj);
-  if (!alreadyOrdered(obj, keys)) return copyOrdered(obj);
+  let previous: string | undefined;
+  let previousRank = 0;
+  for (const k of keys) {
+    if (isIndex(k)) continue;
+    const r = rank(k);
+    if (previous !== undefined && (previousRank > r || (previousRank === r && previous > k))) {
+      return copyOrdered(obj);
+    }
+    previous = k;
+    previousRank = r;
+  }
   let out: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const v = obj[k];
+    if (v === undefined) return copyOrdered(obj);
     const o = ordered(v);
     if (out === undefined && o !== v) {
       out = {};
@@ -106,10 +110,38 @@ function ordered(value: unknown): unknown {
   return out ?? obj;
 }
 
+/**
+ * Text around a value nested `depth` arrays deep in JSON.stringify(…, null, 2): the value's
+ * rendering between them is its rendering at that depth, with no re-indenting pass.
+ */
+function nesting(depth: number): { before: string; after: string } {
+  let before = "";
+  let after = "";
+  for (let i = 1; i <= depth; i++) {
+    before += `[\n${"  ".repeat(i)}`;
+    after = `\n${"  ".repeat(i - 1)}]${after}`;
+  }
+  return { before, after };
+}
+
+const NESTINGS: { before: string; after: string }[] = [];
+
 /** Renders `value` as indented JSON with sorted keys, as if nested `depth` levels deep. */
 export function canonicalJson(value: unknown, depth = 0): string {
-  const text = JSON.stringify(ordered(value), null, 2) ?? "null";
-  return depth === 0 ? text : text.replaceAll("\n", `\n${"  ".repeat(depth)}`);
+  const v = ordered(value);
+  if (depth === 0) return JSON.stringify(v, null, 2) ?? "null";
+  const hasToJson =
+    v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function";
+  if (hasToJson) {
+    // toJSON is passed its key: "" at the top, as before (in an array it would be "0").
+    const text = JSON.stringify(v, null, 2) ?? "null";
+    return text.replaceAll("\n", `\n${"  ".repeat(depth)}`);
+  }
+  let wrapped: unknown = v;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  const n = (NESTINGS[depth] ??= nesting(depth));
+  return text.slice(n.before.length, text.length - n.after.length);
 }
 
 /**
