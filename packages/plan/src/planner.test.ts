@@ -86,6 +86,17 @@ describe("plan", () => {
     expect(workers.stats.workers).toBe(2);
   });
 
+  it("gives the same bytes with the workers started before the configs load, and runs a small plan here", async () => {
+    const a = (await run({ jobs: 2 })).inventoryJson();
+    const prestarted = await run({ jobs: 2, prestartWorkers: true });
+    expect(prestarted.inventoryJson()).toBe(a);
+    expect(prestarted.stats.workers).toBe(2);
+    // Auto mode: the prestarted workers stop, the small plan runs in this process.
+    const here = await run({ jobs: undefined, prestartWorkers: true, cacheDir });
+    expect(here.inventoryJson()).toBe(a);
+    expect(here.stats.workers).toBe(0);
+  });
+
   it("serves unchanged stacks from the cache and re-plans only the shard whose source changed", async () => {
     const first = await run({ cacheDir });
     expect([first.stats.stacksPlanned, first.stats.stacksCached]).toEqual([4, 0]);
@@ -137,6 +148,10 @@ describe("plan", () => {
     expect((e as PlanConfigError).errors.map((x) => x.file)).toEqual([
       "sources/lab/tables/orders.yaml",
     ]);
+    // With workers started before the load: the same error, and they stop (the plan returns).
+    const prestarted = await run({ jobs: 2, prestartWorkers: true }).catch((x: unknown) => x);
+    expect(prestarted).toBeInstanceOf(PlanConfigError);
+    expect((prestarted as PlanConfigError).errors).toEqual((e as PlanConfigError).errors);
   });
 
   it("plans only the stacks whose inputs changed since a git revision", async () => {

@@ -155,6 +155,44 @@ describe("WorkerPool", () => {
       expect(cache.inventory("dev", "large")).toBe(cache.inventory("dev", "small"));
     });
   }, 60_000);
+
+  it("runs jobs on the workers prestarted before them, starting no others", async () => {
+    await withPool({ size: 2, inProcessBelow: 1000 }, async (pool) => {
+      pool.prestart(STANDIN_PROGRAM);
+      expect(pool.started).toBe(2);
+      const pending = [
+        pool.run(poolJob("dev", { cache: { dir, key: "a" } })),
+        pool.run(poolJob("dev", { cache: { dir, key: "b" }, priority: [1] })),
+      ];
+      pool.warm(STANDIN_PROGRAM, 2, 5000);
+      const results = await Promise.all(pending);
+      for (const r of results) planned(r);
+      expect(results.map((r) => r.worker).sort()).toEqual([0, 1]);
+      expect(pool.started).toBe(2);
+      expect(pool.ranHere).toBe(0);
+      const cache = new PlanCache(dir);
+      expect(cache.inventory("dev", "a")).toBe(cache.inventory("dev", "b"));
+    });
+  }, 60_000);
+
+  it("stops the prestarted workers when the plan turns out small and runs it here", async () => {
+    await withPool({ size: 2, inProcessBelow: 1000 }, async (pool) => {
+      pool.prestart(STANDIN_PROGRAM);
+      expect(pool.running).toBe(2);
+      const pending = pool.run(poolJob("dev", { cache: { dir, key: "small" } }));
+      pool.warm(STANDIN_PROGRAM, 1, 400);
+      planned(await pending);
+      expect(pool.ranHere).toBe(1);
+      for (let i = 0; i < 100 && pool.running > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pool.running).toBe(0);
+      expect(pool.started).toBe(2);
+      // Nothing more starts once jobs run here.
+      pool.prestart(STANDIN_PROGRAM);
+      expect(pool.started).toBe(2);
+    });
+  }, 60_000);
 });
 
 describe("PlanCache.prune", () => {

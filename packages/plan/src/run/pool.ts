@@ -168,6 +168,16 @@ export class WorkerPool {
    */
   peakRssHere: number | undefined;
 
+  /** Worker processes started so far (one replacing a dead worker counts too). */
+  get started(): number {
+    return this.spawned;
+  }
+
+  /** Worker processes running now. */
+  get running(): number {
+    return this.workers.length;
+  }
+
   constructor(private readonly options: PoolOptions) {
     this.mode =
       options.size === 0 ? "here" : options.inProcessBelow === undefined ? "workers" : "undecided";
@@ -219,6 +229,7 @@ export class WorkerPool {
       this.announced += work;
       if (this.announced < this.options.inProcessBelow) {
         this.mode = "here";
+        this.stopIdle();
         for (const t of this.queue.splice(0)) void this.runHere(t).then(t.resolve);
         return;
       }
@@ -228,6 +239,28 @@ export class WorkerPool {
       this.send(this.spawn(), { type: "load", programModule });
     }
     this.dispatch();
+  }
+
+  /**
+   * Starts up to `count` workers now and has each load `programModule`, before anything is
+   * known of the plan: a cold plan loads its configs in this process (tens of seconds at the
+   * preset) before its first job is ready, and the workers' start-up (fork and program load,
+   * ~2 s each) overlaps with that load instead of following it. Where jobs run is still decided
+   * by {@link WorkerPool.warm}: when it chooses this process, the idle workers started here
+   * stop. No-op for a pool of size 0 or once jobs run here.
+   */
+  prestart(programModule: string, count = this.options.size): void {
+    if (this.closed || this.mode === "here") return;
+    while (this.workers.length < Math.min(count, this.options.size)) {
+      this.send(this.spawn(), { type: "load", programModule });
+    }
+  }
+
+  /** Stops the workers holding no job (started by `prestart` for a plan that runs here). */
+  private stopIdle(): void {
+    for (const w of this.workers.filter((x) => x.tasks.length === 0)) {
+      if (w.child.connected) w.child.disconnect();
+    }
   }
 
   /**
@@ -385,7 +418,7 @@ export class WorkerPool {
               return;
             }
             w.child.once("exit", () => resolve());
-            w.child.disconnect();
+            if (w.child.connected) w.child.disconnect();
           }),
       ),
     );
