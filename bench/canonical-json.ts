@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { setOwn } from "@hdp/recorder";
-import { canonicalJson } from "../packages/plan/src/inventory/canonical-json";
+import { canonicalJson } from "@hdp/plan";
 
 const KEY_ORDER: readonly string[] = ["stack", "urn", "type", "name"];
 

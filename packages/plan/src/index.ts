@@ -29,6 +29,8 @@ export {
   type StackSummary,
 } from "./inventory/inventory";
 export { isStateful, physicalIdentity } from "./inventory/identity";
+/** The canonical bytes of an inventory document (sorted keys, resource fields first; see the README). */
+export { canonicalJson } from "./inventory/canonical-json";
 export { sliceHash } from "./revisions/slices";
 
 // The diff of two plans.
