@@ -12,13 +12,13 @@
  * Targets (issue 13): cold under 2 minutes, unchanged under 20 s, under 1.2 GB per worker.
  * The machine's load changes the figures: compare runs made side by side.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan } from "@hdp/plan";
 import { ESTATE_PRESETS, generateEstate, writeEstate } from "@hdp/simulate";
+import { printReport, runReportingChild } from "./support/report-child";
 
 const n = (x: number): string => Math.round(x).toLocaleString("en-US");
 const mb = (bytes: number): string => `${n(bytes / 2 ** 20)} MB`;
@@ -82,28 +82,11 @@ async function child(configs: string, cacheDir: string): Promise<void> {
     policyFindings: r.policy.findings.length,
     inventorySha: hash.digest("hex"),
   };
-  console.log(`REPORT ${JSON.stringify(report)}`);
+  printReport(report);
 }
 
 function run(configs: string, cacheDir: string): Report {
-  const r = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--conditions=@hdp/source",
-      "--max-old-space-size=8192",
-      __filename,
-      "child",
-      configs,
-      cacheDir,
-    ],
-    { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, CI: "true" } },
-  );
-  const line = r.stdout.split("\n").find((l) => l.startsWith("REPORT "));
-  if (r.status !== 0 || line === undefined)
-    throw new Error(`plan failed:\n${r.stderr}\n${r.stdout.slice(-3000)}`);
-  return JSON.parse(line.slice("REPORT ".length)) as Report;
+  return runReportingChild<Report>(__filename, ["child", configs, cacheDir]);
 }
 
 async function main(): Promise<void> {

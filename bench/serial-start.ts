@@ -10,13 +10,13 @@
  *
  *   npx tsx --conditions=@hdp/source bench/serial-start.ts --sources 600 [--rounds 1]
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { plan } from "@hdp/plan";
 import { ESTATE_PRESETS, generateEstate, writeEstate } from "@hdp/simulate";
+import { printReport, runReportingChild } from "./support/report-child";
 
 interface Report {
   readonly ms: number;
@@ -62,29 +62,11 @@ async function child(configs: string, cacheDir: string, prestart: number): Promi
     resources: r.stats.resources,
     sha: hash.digest("hex"),
   };
-  console.log(`REPORT ${JSON.stringify(report)}`);
+  printReport(report);
 }
 
 function run(configs: string, cacheDir: string, prestart: number): Report {
-  const r = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--conditions=@hdp/source",
-      "--max-old-space-size=8192",
-      __filename,
-      "child",
-      configs,
-      cacheDir,
-      String(prestart),
-    ],
-    { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, CI: "true" } },
-  );
-  const line = r.stdout.split("\n").find((l) => l.startsWith("REPORT "));
-  if (r.status !== 0 || line === undefined)
-    throw new Error(`plan failed:\n${r.stderr}\n${r.stdout.slice(-3000)}`);
-  return JSON.parse(line.slice("REPORT ".length)) as Report;
+  return runReportingChild<Report>(__filename, ["child", configs, cacheDir, String(prestart)]);
 }
 
 const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
