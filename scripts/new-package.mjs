@@ -2,6 +2,14 @@
 // Usage: node scripts/new-package.mjs <name> "<description>" [dep ...]
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import * as prettier from "prettier";
+
+/** Writes `value` as JSON the way the repository's Prettier settings format it (the test
+ * command's format check then passes: `JSON.stringify` alone spreads short arrays over lines). */
+async function writeJson(file, value) {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(JSON.stringify(value), { ...options, filepath: file }));
+}
 
 const [name, description, ...deps] = process.argv.slice(2);
 if (!name || !description) {
@@ -40,37 +48,23 @@ const pkg = {
   scripts: { build: "tsc -b tsconfig.build.json" },
   dependencies: Object.fromEntries(internal.map((d) => [d, "workspace:*"])),
 };
-writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-writeFileSync(
-  join(dir, "tsconfig.json"),
-  JSON.stringify(
-    {
-      extends: "../../tsconfig.base.json",
-      compilerOptions: { noEmit: true, customConditions: ["@hdp/source"] },
-      include: ["src"],
-    },
-    null,
-    2,
-  ) + "\n",
-);
-writeFileSync(
-  join(dir, "tsconfig.build.json"),
-  JSON.stringify(
-    {
-      extends: "../../tsconfig.base.json",
-      compilerOptions: {
-        composite: true,
-        rootDir: "src",
-        outDir: "dist",
-        tsBuildInfoFile: "dist/.tsbuildinfo",
-      },
-      include: ["src"],
-      exclude: ["src/**/*.test.ts", "src/**/__fixtures__/**"],
-      references: internal.map((d) => ({ path: `../${d.slice(5)}/tsconfig.build.json` })),
-    },
-    null,
-    2,
-  ) + "\n",
-);
+await writeJson(join(dir, "package.json"), pkg);
+await writeJson(join(dir, "tsconfig.json"), {
+  extends: "../../tsconfig.base.json",
+  compilerOptions: { noEmit: true, customConditions: ["@hdp/source"] },
+  include: ["src"],
+});
+await writeJson(join(dir, "tsconfig.build.json"), {
+  extends: "../../tsconfig.base.json",
+  compilerOptions: {
+    composite: true,
+    rootDir: "src",
+    outDir: "dist",
+    tsBuildInfoFile: "dist/.tsbuildinfo",
+  },
+  include: ["src"],
+  exclude: ["src/**/*.test.ts", "src/**/__fixtures__/**"],
+  references: internal.map((d) => ({ path: `../${d.slice(5)}/tsconfig.build.json` })),
+});
 writeFileSync(join(dir, "src", "index.ts"), `// @hdp/${name}: ${description}\nexport {};\n`);
 console.log(`created ${dir}`);

@@ -1,4 +1,4 @@
-// The whole test suite: actionlint (installed once), type-check, lint, the pinned Python env, jest, then the Python step (ruff
+// The whole test suite: actionlint (installed once), type-check, lint, Prettier check, the pinned Python env, jest, then the Python step (ruff
 // lint + format check, pytest with real Spark). Ends with the plain line "N passed, N failed"
 // computed from jest's JSON results plus pytest's JUnit XML, so a run that executed no test shows it.
 // Arguments are passed to jest only; the Python step always runs in full.
@@ -37,6 +37,8 @@ function step(name, cmd, args, opts = {}) {
 step("tools", process.execPath, ["scripts/install-actionlint.mjs"]);
 step("typecheck", "tsc", ["-p", "tsconfig.json"]);
 step("lint", "eslint", ["--max-warnings", "0", "."]);
+// Every file Prettier formats (.prettierignore excepted), as `pnpm format:check`.
+step("format", "prettier", ["--check", "."]);
 // Import cycles and reaches into another package's internals (.dependency-cruiser.cjs).
 step("deps", "depcruise", [
   "--config",

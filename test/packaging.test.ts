@@ -11,7 +11,8 @@
  * policy pack the way the Pulumi CLI's policy runner does. Nothing is written to the workspace.
  *
  * pnpm is found through `npm_execpath` (set when the tests run under `pnpm test`, e.g.
- * `npx --yes pnpm@12.4.2 test` in CI) or on PATH.
+ * `npx --yes pnpm@12.4.2 test` in CI), on PATH, or else started as `npx --yes pnpm@<pinned>`
+ * (package.json's `packageManager`), so `npx jest test/packaging.test.ts` runs too.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import {

@@ -90,6 +90,52 @@ def test_phi_columns_get_comments_and_unity_catalog_tags():
     assert not any("`id` SET TAGS" in s for s in uc)
 
 
+def test_metadata_statements_in_order_for_the_present_columns():
+    """Properties, then the comments, then the column tags in column order, then the table tag;
+    columns not `present` get neither a comment nor a tag, a PII column without a description no
+    comment."""
+    columns = [
+        {"name": "id", "type": "bigint", "description": "Key"},
+        {"name": "mrn", "type": "string", "classification": "phi", "description": "Medical record"},
+        {"name": "email", "type": "string", "classification": "pii"},
+        {"name": "ssn", "type": "string", "classification": "phi", "description": "Gone"},
+        {"name": "note", "type": "string", "description": "Free text"},
+    ]
+    spec = parse_spec(spec_dict("t", columns, {"mode": "full"}, "s3://l/"))
+    present = {"id", "mrn", "email", "note"}
+    props = (
+        "ALTER TABLE `c`.`s`.`t` SET TBLPROPERTIES ('hdp.source' = 'test-source', "
+        "'hdp.table' = 't', 'hdp.classification' = 'phi', 'hdp.environment' = 'test', "
+        "'comment' = 'Test table t')"
+    )
+    tags = [
+        "ALTER TABLE `c`.`s`.`t` ALTER COLUMN `mrn` SET TAGS ('classification' = 'phi')",
+        "ALTER TABLE `c`.`s`.`t` ALTER COLUMN `email` SET TAGS ('classification' = 'pii')",
+        "ALTER TABLE `c`.`s`.`t` SET TAGS ('classification' = 'phi')",
+    ]
+    assert metadata_statements(spec, "c.s.t", unity_catalog=True, present=present) == [
+        props,
+        "ALTER TABLE `c`.`s`.`t` ALTER COLUMN `id` COMMENT 'Key', "
+        "`mrn` COMMENT 'PHI. Medical record', `note` COMMENT 'Free text'",
+        *tags,
+    ]
+    assert metadata_statements(
+        spec, "c.s.t", unity_catalog=True, present=present, together=False
+    ) == [
+        props,
+        "ALTER TABLE `c`.`s`.`t` ALTER COLUMN `id` COMMENT 'Key'",
+        "ALTER TABLE `c`.`s`.`t` ALTER COLUMN `mrn` COMMENT 'PHI. Medical record'",
+        "ALTER TABLE `c`.`s`.`t` ALTER COLUMN `note` COMMENT 'Free text'",
+        *tags,
+    ]
+    assert metadata_statements(spec, "c.s.t", unity_catalog=False) == [
+        props,
+        "ALTER TABLE `c`.`s`.`t` ALTER COLUMN `id` COMMENT 'Key', "
+        "`mrn` COMMENT 'PHI. Medical record', "
+        "`ssn` COMMENT 'PHI. Gone', `note` COMMENT 'Free text'",
+    ]
+
+
 @pytest.mark.parametrize("value", ["2026-3-1", "2026-02-30", "yesterday", "2026-03-01' OR 1=1"])
 def test_the_date_argument_is_strict(value):
     with pytest.raises(Exception, match="YYYY-MM-DD"):

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 
 /** One raw format's parser: what it reads, and each table it produces with its origin. */
 export interface RawParser {
@@ -50,13 +50,16 @@ export function parseRawTables(text: string, file: string): ReadonlyMap<string, 
 let cached: ReadonlyMap<string, RawParser> | undefined;
 
 /**
- * The manifest's path and SHA-256 (`-` when it is nowhere): what a cache of validation answers
+ * The manifest's place and SHA-256 (`-` when it is nowhere): what a cache of validation answers
  * must be keyed by besides the configs and the code, since a new parser changes those answers.
+ * The place is relative to the package (`packageDir`, this one but in tests), never absolute:
+ * another checkout of the same commit must find the answers already there.
  */
-export function rawTablesDigest(): string {
-  const file = rawTablesCandidates().find((c) => existsSync(c));
+export function rawTablesDigest(packageDir: string = join(__dirname, "..")): string {
+  const file = rawTablesCandidates(packageDir).find((c) => existsSync(c));
   if (file === undefined) return "-";
-  return `${file} ${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
+  const where = relative(packageDir, file).split(sep).join("/");
+  return `${where} ${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
 }
 
 /** The raw parsers of the ingest code, read once per process; throws naming every place looked. */

@@ -93,15 +93,24 @@ def metadata_statements(
     `present`: the table's columns when they are not the spec's (a gold aggregate).
     """
     name = _ident(table)
+    # One pass over the columns gathers both the comments and the Unity Catalog column tags.
+    comments: dict[str, str] = {}
+    tags: list[str] = []
+    for c in spec.columns:
+        if present is not None and c.name not in present:
+            continue
+        comment = column_comment(c)
+        if comment:
+            comments[c.name] = comment
+        if unity_catalog and c.classification in ("phi", "pii"):
+            tags.append(
+                f"ALTER TABLE {name} ALTER COLUMN `{c.name}` SET TAGS "
+                f"({_quote('classification')} = {_quote(c.classification)})"
+            )
     out = [properties_statement(table, table_properties(spec), spec.description)]
-    out += comment_statements(table, column_comments(spec, present), together=together)
+    out += comment_statements(table, comments, together=together)
+    out += tags
     if unity_catalog:
-        for c in spec.columns:
-            if (present is None or c.name in present) and c.classification in ("phi", "pii"):
-                out.append(
-                    f"ALTER TABLE {name} ALTER COLUMN `{c.name}` SET TAGS "
-                    f"({_quote('classification')} = {_quote(c.classification)})"
-                )
         out.append(
             f"ALTER TABLE {name} SET TAGS ({_quote('classification')} = "
             f"{_quote(spec.classification)})"

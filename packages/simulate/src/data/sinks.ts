@@ -33,6 +33,14 @@ const fsFailure = (e: unknown, path: string): TargetError =>
     `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
   );
 
+/**
+ * Local files, each written beside its final name and renamed over it when closed. This is the
+ * temp-file + rename of @hdp/config's `replaceFile`, kept here by hand because `replaceFile`
+ * does not fit a streaming sink: it writes a whole file in one synchronous call from an
+ * iterable it pulls, while a sink is pushed chunks asynchronously over the file's life (with
+ * back-pressure), several files are open at once, and `abort()` must drop the unfinished ones.
+ * Feeding it would mean holding a whole file in memory (a raw file may be larger than that).
+ */
 export function localTarget(root: string): Target {
   /** Files being written: each under a temporary name beside its own until it is closed. */
   const open = new Map<string, { stream: ReturnType<typeof createWriteStream>; full: string }>();

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import {
   DEFAULT_RESOURCE_BUDGET,
   effectiveEstate,
+  MAX_JOB_TASKS,
   estimateStackResources,
   formatError,
   loadEstate,
@@ -15,7 +16,7 @@ import {
 import { checkEstateOptions, ESTATE_PRESETS, generateEstate } from "./generate";
 import { emitYaml } from "./emit-yaml";
 import * as sizing from "./sizing";
-import { groupByTasks, MAX_DAGS, MAX_JOB_TASKS, planShards, SHARD_FILL } from "./sizing";
+import { GENERATED_JOB_TASKS, groupByTasks, MAX_DAGS, planShards, SHARD_FILL } from "./sizing";
 import { writeEstate } from "./write";
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), "hdp-sim-estate-"));
@@ -187,7 +188,7 @@ describe("generateEstate", () => {
             .map((id) => tables.get(`${pipeline.source}/${id}`)!)
             .filter((t) => t.enabled)
             .reduce((n, t) => n + t.layers.filter((l) => l !== "landing").length, 0);
-          expect(tasks).toBeLessThanOrEqual(MAX_JOB_TASKS);
+          expect(tasks).toBeLessThanOrEqual(GENERATED_JOB_TASKS);
         }
         // Every table of a source is in exactly one of its pipelines.
         const keys = eff.pipelines.flatMap((x) => x.tables.map((t) => `${x.source}/${t}`));
@@ -203,7 +204,7 @@ describe("generateEstate", () => {
     expect(() =>
       generateEstate({ hospitals: 16, sources: 3900, tablesPerSource: 500, seed: 1 }),
     ).toThrow(
-      "this estate needs more than 3,960 Airflow DAGs per environment, the most one MWAA environment runs here (a Databricks job runs at most 100 tasks, so a large source runs several): lower --sources or --tables-per-source",
+      "this estate needs more than 3,960 Airflow DAGs per environment, the most one MWAA environment runs here (a generated pipeline runs at most 100 tasks, so a large source runs several): lower --sources or --tables-per-source",
     );
   });
 
@@ -234,6 +235,11 @@ describe("generateEstate", () => {
 });
 
 describe("groupByTasks", () => {
+  test("groups under the tasks per job that hdp validate allows (100 of Databricks' 1,000, see sizing.ts)", () => {
+    expect(GENERATED_JOB_TASKS).toBe(100);
+    expect(GENERATED_JOB_TASKS).toBeLessThanOrEqual(MAX_JOB_TASKS);
+  });
+
   test("consecutive groups of at most 100 tasks, none empty", () => {
     expect(groupByTasks([])).toEqual([]);
     expect(groupByTasks([3, 3, 3])).toEqual([3]);
@@ -248,8 +254,8 @@ describe("planShards", () => {
   test("defines only its own names: the budget and the estimate are @hdp/config's, imported from it", () => {
     // No aliases of @hdp/config's DEFAULT_RESOURCE_BUDGET or sourceResources: one name each.
     expect(Object.keys(sizing).sort()).toEqual([
+      "GENERATED_JOB_TASKS",
       "MAX_DAGS",
-      "MAX_JOB_TASKS",
       "MWAA_CLASSES",
       "SHARD_FILL",
       "environmentClassFor",
