@@ -1,7 +1,9 @@
 /**
  * `hdp local run` end to end on a `database` source whose CDC feed inserts, updates and deletes
  * across days: real local Spark + Delta (one JVM for this file). The silver table read back from
- * its Delta files must hold exactly what the landed changes imply.
+ * its Delta files must hold exactly what the landed changes imply. The feed is SQL Server CDC
+ * (the fixture's delete marker is `__$operation`'s "1"): the simulator lands 2 for an insert and
+ * 4 for an update, and only the configured marker deletes.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -25,7 +27,7 @@ const checks: Record<string, (v: unknown) => boolean> = {
   updated_at: (v) => v != null && !Number.isNaN(Date.parse(text(v))),
 };
 
-const isDelete = (r: Record<string, unknown>): boolean => r.change_op === "D";
+const isDelete = (r: Record<string, unknown>): boolean => r.change_op === "1";
 /** Silver accepts a row when its key is good, and for a non-delete every column is. */
 const accepted = (r: Record<string, unknown>): boolean =>
   isDelete(r) ? checks.visit_id(r.visit_id) : Object.entries(checks).every(([c, ok]) => ok(r[c]));
@@ -93,6 +95,10 @@ test("a CDC source's updates and deletes across days reach silver; bad rows are 
 
   const changes = landingRows(s.paths.landing, "clinic-db", "visits");
   expect(changes).toHaveLength(DAYS * ROWS);
+  // SQL Server CDC codes, as many of each as the simulator made of each kind of change.
+  const ops = s.simulated.tables[0].ops;
+  const landed = (code: string) => changes.filter((c) => c.row.change_op === code).length;
+  expect([landed("2"), landed("4"), landed("1")]).toEqual([ops.I, ops.U, ops.D]);
   const table = s.tables.find((t) => t.key === "clinic-db/visits");
   expect(table).toBeDefined();
   const silverLoc = table!.layers.silver!.location!;

@@ -1,8 +1,8 @@
 /**
  * `hdp local run` end to end on the HL7 source of the sample estate (configs/sunquest-lab):
  * real local Spark + Delta (one JVM for this file). Raw ORU^R01 batches go through the parse
- * step into the lab tables (orders, results, specimens); tables no parser produces yet (the
- * microbiology tables) are kept in landing only (`hdp validate` refuses more layers for them).
+ * step into the lab tables (orders, results, specimens) and the microbiology tables (a culture's
+ * isolates, their susceptibilities: HL7 v2.5.1 ELR-shaped messages).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +19,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-test("an HL7 source: raw batches are parsed into lab_orders, lab_results and specimens", async () => {
+const TABLES = [
+  "lab_orders",
+  "lab_results",
+  "specimens",
+  "micro_cultures",
+  "micro_susceptibilities",
+];
+
+test("an HL7 source: raw batches are parsed into the lab and microbiology tables", async () => {
   const r = await localRun(ROOT, [
     "--source",
     "sunquest-lab",
@@ -33,11 +41,10 @@ test("an HL7 source: raw batches are parsed into lab_orders, lab_results and spe
     out,
   ]);
   const s = r.summary;
-  // The micro tables have no HL7 parser yet: they are landing-only, so no task of theirs runs.
   expect(r.code).toBe(0);
   expect(s.ok).toBe(true);
   const status = Object.fromEntries(s.tasks.map((t) => [`${t.table} ${t.layer}`, t]));
-  for (const table of ["lab_orders", "lab_results", "specimens"]) {
+  for (const table of TABLES) {
     expect([table, status[`${table} bronze`].status, status[`${table} silver`].status]).toEqual([
       table,
       "ok",
@@ -45,7 +52,18 @@ test("an HL7 source: raw batches are parsed into lab_orders, lab_results and spe
     ]);
   }
   expect(status["lab_results gold"].status).toBe("ok");
-  expect(s.tasks.filter((t) => t.table.startsWith("micro_"))).toEqual([]);
+  // The microbiology DAG's tables stop at silver (no gold in their configs).
+  expect(
+    s.tasks
+      .filter((t) => t.table.startsWith("micro_"))
+      .map((t) => `${t.table} ${t.layer}`)
+      .sort(),
+  ).toEqual([
+    "micro_cultures bronze",
+    "micro_cultures silver",
+    "micro_susceptibilities bronze",
+    "micro_susceptibilities silver",
+  ]);
 
   const landed = (table: string) => {
     const dir = join(s.paths.landing, "sunquest-lab", table, "dt=2025-01-06");
@@ -53,11 +71,12 @@ test("an HL7 source: raw batches are parsed into lab_orders, lab_results and spe
     expect(files.length).toBeGreaterThan(0);
     return files.map((f) => readFileSync(join(dir, f), "latin1")).join("\n");
   };
-  for (const table of ["lab_orders", "lab_results", "specimens"]) {
+  for (const table of TABLES) {
     const t = s.tables.find((x) => x.key === `sunquest-lab/${table}`)!;
     expect(t.format).toBe("hl7");
     const simulated = s.simulated.tables.find((x) => x.table === table)!;
-    // One OBR (order), OBX (result) or SPM (specimen) segment per simulated row, all parsed.
+    // One OBR (order), OBX (result), SPM (specimen), coded OBX (isolate) or child OBR's OBX
+    // (susceptibility) per simulated row, all parsed.
     expect(t.layers.bronze!.rows).toBe(simulated.rows);
     expect(status[`${table} bronze`].files).toBeGreaterThan(0);
     const silver = await readDeltaTable(t.layers.silver!.location!);
@@ -71,6 +90,23 @@ test("an HL7 source: raw batches are parsed into lab_orders, lab_results and spe
     }
     if (table === "specimens") {
       for (const row of silver) expect(raw).toContain(`|^${String(row.specimen_id)}|`);
+    }
+    if (table === "micro_cultures") {
+      for (const row of silver) {
+        // The isolate's sub-ID and its SNOMED CT organism, as the message carried them.
+        expect(raw).toContain(
+          `|${String(row.isolate_number)}|${String(row.organism_code)}^${String(row.organism_name)}^SCT|`,
+        );
+        expect(typeof row.is_final).toBe("boolean");
+      }
+      expect(t.layers.gold).toBeUndefined();
+    }
+    if (table === "micro_susceptibilities") {
+      for (const row of silver) {
+        expect(raw).toContain(`|${String(row.antibiotic_code)}^^L|${String(row.isolate_number)}|`);
+        expect(["S", "I", "R"]).toContain(row.interpretation);
+        expect(String(row.mic_value)).toMatch(/^(<=|>=|<|>)?\d+(\.\d+)?$/);
+      }
     }
     if (table === "lab_results") {
       for (const row of silver) expect(String(row.loinc_code)).toMatch(/^\d+-\d$/);

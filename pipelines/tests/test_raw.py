@@ -98,6 +98,69 @@ def test_oru_r01_gives_one_specimen_per_spm_of_its_order():
         parse_hl7_oru_r01(b"MSH|^~\\&|L|H|R|S|20260301||ORU^R01|3|P|2.5.1\rSPM|1|X\r")
 
 
+def test_oru_r01_gives_one_culture_row_per_isolate_with_its_growth_and_source():
+    tables = parse_hl7_oru_r01((SAMPLES / "oru_r01_micro.hl7").read_bytes(), "micro.hl7")
+    preliminary, *final = tables["micro_cultures"]
+    # The preliminary report (SPM gives the source; the Gram stain has no sub-ID: no isolate).
+    assert preliminary == {
+        "accession_number": "MB2600123",
+        "isolate_number": "1",
+        "culture_source": "BLD",
+        "organism_code": "3092008",
+        "organism_name": "Staphylococcus aureus",
+        "growth_quantity": None,
+        "is_final": "false",
+        "resulted_at": "2026-03-02T17:55:00-06:00",
+        "message_time": "2026-03-02T18:00:00-06:00",
+    }
+    # The final report: the same isolate 1 (same sub-ID) now final with its growth, isolate 2
+    # known by its original text only; the source from OBR-15 (no SPM in that message).
+    assert [
+        (r["isolate_number"], r["organism_code"], r["organism_name"], r["growth_quantity"])
+        for r in final
+    ] == [
+        ("1", "3092008", "Staphylococcus aureus", "Heavy growth"),
+        ("2", None, "Coagulase-negative staphylococcus", None),
+    ]
+    assert {(r["culture_source"], r["is_final"], r["accession_number"]) for r in final} == {
+        ("BLD", "true", "MB2600123")
+    }
+    assert final[0]["resulted_at"] == "2026-03-03T08:00:00-06:00"
+    assert final[1]["resulted_at"] == "2026-03-03T08:10:00-06:00"
+    # The susceptibility panel's OBX are no isolates; every OBX still is a lab result.
+    assert len(tables["lab_results"]) == 2 + 4 + 3
+
+
+def test_oru_r01_gives_one_susceptibility_row_per_antimicrobial_of_a_child_order():
+    tables = parse_hl7_oru_r01((SAMPLES / "oru_r01_micro.hl7").read_bytes(), "micro.hl7")
+    rows = tables["micro_susceptibilities"]
+    # The culture's accession from OBR-29, not the child order's own filler number.
+    assert {r["accession_number"] for r in rows} == {"MB2600123"}
+    assert {r["message_time"] for r in rows} == {"2026-03-03T08:15:00-06:00"}
+    fields = ("isolate_number", "antibiotic_code", "mic_value", "interpretation", "method")
+    assert [tuple(r[f] for f in fields) for r in rows] == [
+        ("1", "OXA", "<=0.25", "S", "MIC"),
+        ("1", "VAN", "2", "S", "MIC"),
+        # No OBX-4: the isolate is OBR-26's sub-ID; a disk zone rather than an MIC.
+        ("1", "SXT", "12", "R", "DISK"),
+    ]
+
+
+def test_oru_r01_micro_rows_need_an_isolate():
+    msh = b"MSH|^~\\&|L|H|R|S|20260301||ORU^R01|9|P|2.5.1\r"
+    # A coded result without a sub-ID (e.g. a qualitative test) is no isolate.
+    coded = msh + b"OBR|1|P1|ACC1|COVID^^L\rOBX|1|CWE|94500-6^^LN||260373001^Detected^SCT\r"
+    assert parse_hl7_oru_r01(coded)["micro_cultures"] == []
+    # A reflex child order without any isolate sub-ID gives no susceptibility.
+    reflex = msh + b"OBR|1|P1|ACC2|HIVR^^L" + b"|" * 25 + b"^ACC1\rOBX|1|ST|X^^L||pos\r"
+    tables = parse_hl7_oru_r01(reflex)
+    assert tables["micro_susceptibilities"] == []
+    assert len(tables["lab_results"]) == 1
+    # Dotted sub-IDs name their isolate by the first part.
+    dotted = msh + b"OBR|1|P1|ACC3|UCUL^^L\rOBX|1|CWE|630-4^^LN|2.1|112283007^E. coli^SCT\r"
+    assert [r["isolate_number"] for r in parse_hl7_oru_r01(dotted)["micro_cultures"]] == ["2"]
+
+
 def test_oru_r01_accepts_lf_segment_endings_and_rejects_other_messages():
     text = (SAMPLES / "oru_r01.hl7").read_bytes().replace(b"\r", b"\n")
     assert len(parse_hl7_oru_r01(text)["lab_results"]) == 3
@@ -180,7 +243,11 @@ def test_every_table_of_raw_tables_json_is_produced_by_its_parser():
     formats = {k: v for k, v in manifest.items() if not k.startswith("$")}
     assert sorted(formats) == sorted(PARSERS) == sorted(RAW_FORMATS)
     samples = {
-        "hl7": ((SAMPLES / "oru_r01.hl7").read_bytes(), "oru_r01.hl7"),
+        # One batch file of the lab's messages: a chemistry panel, then a culture's reports.
+        "hl7": (
+            (SAMPLES / "oru_r01.hl7").read_bytes() + (SAMPLES / "oru_r01_micro.hl7").read_bytes(),
+            "oru_r01.hl7",
+        ),
         "vcf": ((SAMPLES / "sample.vcf").read_bytes(), "sample.vcf"),
         "fastq": (_fastq(2), "run/Analysis/1/Data/BCLConvert/fastq/S-1_S1_L001_R1_001.fastq"),
     }

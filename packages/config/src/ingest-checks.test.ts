@@ -157,12 +157,13 @@ schedule:
     const errors = errorsWithHl7Source({
       lab_orders: table("lab_orders"),
       micro_cultures: table("micro_cultures"),
-      micro_susceptibilities: table("micro_susceptibilities"),
+      blood_bank_units: table("blood_bank_units"),
+      pathology_reports: table("pathology_reports"),
       kept: table("kept_raw", "layers: [landing]\n"),
     });
     expect(errors).toEqual([
-      'sources/hl7lab/tables/micro_cultures.yaml:1:5 id the ingest code\'s hl7 parser (HL7 v2 ORU^R01) has no mapping for table "micro_cultures"; it produces lab_orders (OBR segments), lab_results (OBX segments), specimens (SPM segments): add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])',
-      'sources/hl7lab/tables/micro_susceptibilities.yaml:1:5 id the ingest code\'s hl7 parser (HL7 v2 ORU^R01) has no mapping for table "micro_susceptibilities"; it produces lab_orders (OBR segments), lab_results (OBX segments), specimens (SPM segments): add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])',
+      'sources/hl7lab/tables/blood_bank_units.yaml:1:5 id the ingest code\'s hl7 parser (HL7 v2 ORU^R01) has no mapping for table "blood_bank_units"; it produces lab_orders (OBR segments), lab_results (OBX segments), micro_cultures (coded OBX per isolate sub-ID), micro_susceptibilities (OBX of child susceptibility OBRs), specimens (SPM segments): add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])',
+      'sources/hl7lab/tables/pathology_reports.yaml:1:5 id the ingest code\'s hl7 parser (HL7 v2 ORU^R01) has no mapping for table "pathology_reports"; it produces lab_orders (OBR segments), lab_results (OBX segments), micro_cultures (coded OBX per isolate sub-ID), micro_susceptibilities (OBX of child susceptibility OBRs), specimens (SPM segments): add a parser (pipelines/src/hdp_pipelines/raw.py and raw_tables.json), set landingFormat (csv, ndjson or parquet), or keep the table in landing (layers: [landing])',
     ]);
   });
 
@@ -172,6 +173,8 @@ schedule:
     expect(Object.keys(parsers.get("hl7")?.tables ?? {}).sort()).toEqual([
       "lab_orders",
       "lab_results",
+      "micro_cultures",
+      "micro_susceptibilities",
       "specimens",
     ]);
     const raw = INGEST_FORMATS.filter((f) => !["csv", "ndjson", "parquet"].includes(f));

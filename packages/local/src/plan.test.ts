@@ -17,10 +17,13 @@ describe("sourceDags", () => {
   });
 
   it("puts each table after the tables it waits for, with its layers in data-flow order", () => {
-    // The microbiology tables are landing-only (no HL7 parser produces them): no DAG of theirs.
-    const dags = sourceDags(estate, "dev", "sunquest-lab");
-    expect(dags.map((d) => d.model.pipeline)).toEqual(["results"]);
-    const results = dags[0];
+    const [results, micro] = sourceDags(estate, "dev", "sunquest-lab");
+    expect(results.model.pipeline).toBe("results");
+    expect(micro.upstream).toEqual([results.model.dagId]);
+    const cultures = micro.model.tables.find((t) => t.id === "micro_cultures")!;
+    const susceptibilities = micro.model.tables.find((t) => t.id === "micro_susceptibilities")!;
+    expect(cultures.layers).toEqual(["bronze", "silver"]);
+    expect(susceptibilities.after).toContain("micro_cultures");
     const ids = results.model.tables.map((t) => t.id);
     expect(ids.indexOf("lab_orders")).toBeLessThan(ids.indexOf("lab_results"));
     const lab = results.model.tables.find((t) => t.id === "lab_results")!;

@@ -49,8 +49,9 @@ def _component(field: str, index: int = 0, sep: str = "^") -> str | None:
 
 
 def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
-    """ORU^R01 messages (one or many per file) -> `lab_orders` (OBR), `lab_results` (OBX) and
-    `specimens` (SPM, HL7 v2.5 and later).
+    """ORU^R01 messages (one or many per file) -> `lab_orders` (OBR), `lab_results` (OBX),
+    `specimens` (SPM, HL7 v2.5 and later) and the microbiology tables `micro_cultures` and
+    `micro_susceptibilities` (see `_MicroOrder`).
 
     Segments end with CR (LF and CRLF are accepted too); each message starts with MSH.
     """
@@ -61,11 +62,16 @@ def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
     orders: list[Row] = []
     results: list[Row] = []
     specimens: list[Row] = []
+    cultures: list[Row] = []
+    susceptibilities: list[Row] = []
     msh: list[str] = []
     pid: list[str] = []
     pv1: list[str] = []
     obr: list[str] = []
+    micro = _MicroOrder([], [])
     for seg in segments:
+        if seg.startswith("MSH") or seg.startswith("OBR"):
+            cultures.extend(micro.cultures())
         if seg.startswith("MSH"):
             sep = seg[3]
             # MSH-1 is the field separator itself, so it is put back as msh[1]: MSH-n is msh[n].
@@ -83,6 +89,7 @@ def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
             pv1 = fields
         elif kind == "OBR":
             obr = fields
+            micro = _MicroOrder(msh, obr)
             orders.append(
                 {
                     "accession_number": _accession(obr),
@@ -124,6 +131,9 @@ def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
                     "message_time": hl7_timestamp(_field(msh, 7)),
                 }
             )
+            susceptibility = micro.observation(fields)
+            if susceptibility is not None:
+                susceptibilities.append(susceptibility)
         elif kind == "SPM":
             # v2.5+ ORU^R01: the SPECIMEN group of the ORDER_OBSERVATION it follows.
             if not obr:
@@ -142,7 +152,112 @@ def parse_hl7_oru_r01(content: bytes, file: str = "") -> Tables:
                     "message_time": hl7_timestamp(_field(msh, 7)),
                 }
             )
-    return {"lab_orders": orders, "lab_results": results, "specimens": specimens}
+            micro.specimen(fields)
+    cultures.extend(micro.cultures())
+    return {
+        "lab_orders": orders,
+        "lab_results": results,
+        "specimens": specimens,
+        "micro_cultures": cultures,
+        "micro_susceptibilities": susceptibilities,
+    }
+
+
+class _MicroOrder:
+    """The microbiology rows of one ORDER_OBSERVATION group (an OBR and what follows it), the way
+    HL7 v2.5.1 (chapter 7; the US ELR and LRI guides) reports cultures:
+
+    - A culture's OBR carries one OBX per isolate: coded (CWE or CE) organism in OBX-5
+      (SNOMED CT `code^name^SCT`), the isolate numbered by the sub-ID OBX-4, which never changes
+      while the culture goes from preliminary to final (OBX-11 P -> F, C). Other OBX of the order
+      with the same sub-ID describe that isolate (an uncoded one, e.g. `Heavy growth`, is its
+      growth quantity); OBX without a sub-ID (Gram stain, comments) are no isolate. The culture
+      source is the specimen type of the group's SPM (SPM-4), else OBR-15.
+    - Susceptibilities come in a child OBR linked to its parent: OBR-26 (parent result) names the
+      isolate's OBX-3^OBX-4^OBX-5, OBR-29 (parent) the culture's placer^filler numbers. Each
+      antimicrobial is one OBX: the drug in OBX-3, the isolate by OBX-4 (else OBR-26's sub-ID),
+      the MIC or zone in OBX-5 (SN `<=^0.25` reads `<=0.25`), S/I/R in OBX-8 and the method in
+      OBX-17.
+
+    Every OBX still gives its `lab_results` row too: these tables are views of the same feed.
+    """
+
+    def __init__(self, msh: list[str], obr: list[str]) -> None:
+        self._msh = msh
+        self._obr = obr
+        parent_result = _field(obr, 26)
+        self._child = bool(parent_result or _field(obr, 29))
+        self._parent_isolate = _isolate(_component(parent_result, 1))
+        self._isolates: list[Row] = []
+        self._described: dict[str, str] = {}
+        # OBR-15 (SPS): its first component is the specimen source, a code as its first part.
+        self._source = _component(_component(_field(obr, 15)) or "", 0, "&")
+
+    def observation(self, obx: list[str]) -> Row | None:
+        """Takes one OBX of the group; returns its susceptibility row when it is one."""
+        isolate = _isolate(_field(obx, 4))
+        message_time = hl7_timestamp(_field(self._msh, 7))
+        if self._child:
+            isolate = isolate or self._parent_isolate
+            if isolate is None:
+                return None  # a reflex test's result, not an isolate's susceptibility
+            parent = _field(self._obr, 29)
+            return {
+                # The culture's accession (OBR-29's filler number), the child's own else.
+                "accession_number": _component(_field(parent.split("^"), 1), 0, "&")
+                or _accession(self._obr),
+                "isolate_number": isolate,
+                "antibiotic_code": _component(_field(obx, 3)),
+                "mic_value": "".join(_field(obx, 5).split("^")) or None,
+                "interpretation": _field(obx, 8) or None,
+                "method": _component(_field(obx, 17)),
+                "message_time": message_time,
+            }
+        if isolate is None:
+            return None
+        if _field(obx, 2) in ("CWE", "CE"):
+            value = _field(obx, 5)
+            status = _field(obx, 11)
+            self._isolates.append(
+                {
+                    "accession_number": _accession(self._obr),
+                    "isolate_number": isolate,
+                    "culture_source": None,
+                    "organism_code": _component(value, 0),
+                    "organism_name": _component(value, 1) or _component(value, 8),
+                    "growth_quantity": None,
+                    "is_final": None if not status else str(status in ("F", "C")).lower(),
+                    "resulted_at": hl7_timestamp(_field(obx, 19) or _field(self._obr, 22)),
+                    "message_time": message_time,
+                }
+            )
+        elif _field(obx, 5):
+            self._described.setdefault(isolate, _field(obx, 5))
+        return None
+
+    def specimen(self, spm: list[str]) -> None:
+        self._source = _component(_field(spm, 4)) or self._source
+
+    def cultures(self) -> list[Row]:
+        """The group's isolates, complete once the group has ended (SPM follows the OBX)."""
+        rows = [
+            {
+                **row,
+                "culture_source": self._source,
+                "growth_quantity": self._described.get(str(row["isolate_number"])),
+            }
+            for row in self._isolates
+        ]
+        self._isolates = []
+        return rows
+
+
+def _isolate(sub_id: str | None) -> str | None:
+    """An isolate's number from an OBX-4 sub-ID: `1`, or the first part of a dotted `1.2`."""
+    if not sub_id:
+        return None
+    m = re.match(r"\d+", sub_id)
+    return str(int(m[0])) if m else sub_id
 
 
 def _field(fields: list[str], n: int) -> str:

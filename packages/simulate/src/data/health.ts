@@ -146,6 +146,33 @@ export const LOINC = [
   "777-3",
   "33914-3",
 ];
+/**
+ * Organisms a culture identifies, as SNOMED CT concepts (code, preferred name): HL7 v2.5.1
+ * ELR reports an isolate's organism as `code^name^SCT` in OBX-5.
+ */
+export const ORGANISMS: readonly (readonly [string, string])[] = [
+  ["3092008", "Staphylococcus aureus"],
+  ["112283007", "Escherichia coli"],
+  ["56415008", "Klebsiella pneumoniae"],
+  ["52499004", "Pseudomonas aeruginosa"],
+  ["78065002", "Enterococcus faecalis"],
+  ["9861002", "Streptococcus pneumoniae"],
+];
+/** Antimicrobials of a susceptibility panel, by their WHONET codes (what LIS panels use). */
+export const ANTIMICROBIALS = [
+  "AMP",
+  "AMC",
+  "CZO",
+  "CRO",
+  "FEP",
+  "MEM",
+  "GEN",
+  "CIP",
+  "SXT",
+  "VAN",
+  "OXA",
+  "NIT",
+];
 export const NDC = [
   "0002-8215-01",
   "0078-0357-15",

@@ -7,6 +7,12 @@
  *   flag, OBX-11 status, OBX-14 observed, OBX-19 resulted; for a table with `specimen_id`, an
  *   SPM instead of the OBX (SPM-2 filler id, -4 type, -8 site, -17 collected, -18 received,
  *   -21 reject reason). Segments end in CR.
+ *   Microbiology the HL7 v2.5.1 ELR way: for a table with `organism_code` (a culture's isolate)
+ *   a coded OBX (CWE) with the isolate as sub-ID (OBX-4) and the organism `code^name^SCT` in
+ *   OBX-5 (OBX-11 F when final, else P; OBX-19 resulted), an uncoded OBX of the same sub-ID
+ *   for its growth, the source in SPM-4; for a table with `antibiotic_code`, a child
+ *   susceptibility OBR linked to the culture (OBR-26 isolate, OBR-29 accession) whose OBX has
+ *   the drug in OBX-3, the MIC in OBX-5 (SN, `<=^0.25`), S/I/R in OBX-8, the method in OBX-17.
  * - VCF 4.2, single-sample: the sample column is named by the part's first `sample_id`.
  * - FASTQ: one file per manifest row, named the BCL Convert way
  *   (`<sample>_S<n>_L00<lane>_R<read>_001.fastq`) in the day's partition.
@@ -47,13 +53,100 @@ function getter(t: Table): Get {
   };
 }
 
-/** What one row's ORU^R01 message carries besides its order (OBR): a result or a specimen. */
-type Hl7Row = "order" | "result" | "specimen";
+/**
+ * What one row's ORU^R01 message carries besides its order (OBR): a result, a specimen, a
+ * culture's isolate or an isolate's susceptibility.
+ */
+type Hl7Row = "order" | "result" | "specimen" | "isolate" | "susceptibility";
 
-/** The message kind of `t`'s rows: specimens (SPM) by their `specimen_id`, results (OBX). */
+/**
+ * The message kind of `t`'s rows, by the columns that identify it: specimens (SPM) by their
+ * `specimen_id`, isolates by `organism_code`, susceptibilities by `antibiotic_code`; else
+ * results (OBX).
+ */
 function hl7RowKind(t: Table): Hl7Row {
   if (t.id === "lab_orders") return "order";
-  return t.columns.some((c) => c.name === "specimen_id") ? "specimen" : "result";
+  const has = (name: string): boolean => t.columns.some((c) => c.name === name);
+  if (has("specimen_id")) return "specimen";
+  if (has("organism_code")) return "isolate";
+  if (has("antibiotic_code")) return "susceptibility";
+  return "result";
+}
+
+/** HL7 field lists, 1-based like the standard (`f[3]` is SEG-3), joined without trailing bars. */
+function segment(name: string, fields: Readonly<Record<number, string>>): string {
+  const out = [name];
+  for (const [n, value] of Object.entries(fields)) {
+    while (out.length < Number(n)) out.push("");
+    out[Number(n)] = value;
+  }
+  return out.join("|");
+}
+
+/** A culture's isolate: its organism OBX, its growth OBX and the specimen it grew from. */
+function isolateSegments(get: Get, v: readonly Value[]): string[] {
+  const isolate = esc(get(v, "isolate_number"));
+  const final = get(v, "is_final");
+  const growth = esc(get(v, "growth_quantity"));
+  const source = esc(get(v, "culture_source"));
+  return [
+    segment("OBX", {
+      1: "1",
+      2: "CWE",
+      3: "11475-1^Microorganism identified^LN",
+      4: isolate,
+      5: `${esc(get(v, "organism_code"))}^${esc(get(v, "organism_name"))}^SCT`,
+      11: final === true ? "F" : final === false ? "P" : "",
+      19: hl7Time(get(v, "resulted_at")),
+    }),
+    ...(growth === ""
+      ? []
+      : [
+          segment("OBX", {
+            1: "2",
+            2: "ST",
+            3: "GROWTH^Growth quantity^L",
+            4: isolate,
+            5: growth,
+            11: "F",
+          }),
+        ]),
+    ...(source === "" ? [] : [segment("SPM", { 1: "1", 4: source })]),
+  ];
+}
+
+/** An isolate's susceptibility: a child OBR linked to its culture, one antimicrobial's OBX. */
+function susceptibilitySegments(get: Get, v: readonly Value[]): string[] {
+  const accession = esc(get(v, "accession_number"));
+  const isolate = esc(get(v, "isolate_number"));
+  const mic = esc(get(v, "mic_value"));
+  const comparator = /^(<=|>=|<|>)/.exec(mic)?.[0] ?? "";
+  return [
+    segment("OBR", {
+      1: "2",
+      3: `${accession}-S${isolate}`,
+      4: "29576-6^Bacterial susceptibility panel^LN",
+      26: `11475-1&Microorganism identified&LN^${isolate}`,
+      29: `^${accession}`,
+    }),
+    segment("OBX", {
+      1: "1",
+      2: "SN",
+      3: `${esc(get(v, "antibiotic_code"))}^^L`,
+      4: isolate,
+      5: `${comparator}^${mic.slice(comparator.length)}`,
+      8: esc(get(v, "interpretation")),
+      11: "F",
+      17: esc(get(v, "method")),
+    }),
+  ];
+}
+
+/** OBR-4: the row's order code, else a culture's (micro tables name no order code). */
+function orderCode(get: Get, v: readonly Value[], kind: Hl7Row): string {
+  const code = esc(get(v, "order_code"));
+  if (code === "" && (kind === "isolate" || kind === "susceptibility")) return "CUL^Culture^L";
+  return `${code}^^L`;
 }
 
 function hl7Message(get: Get, v: readonly Value[], n: number, kind: Hl7Row): string {
@@ -65,7 +158,7 @@ function hl7Message(get: Get, v: readonly Value[], n: number, kind: Hl7Row): str
     `MSH|^~\\&|SIMLAB|SIMHOSP|HDP|HDP|${msgTime}||ORU^R01^ORU_R01|${control}|P|2.5.1`,
     `PID|1||${esc(get(v, "mrn"))}^^^SIM^MR`,
     `PV1|1|I|||||||||||||||||${esc(get(v, "encounter_csn"))}`,
-    `OBR|1|${esc(get(v, "placer_order_number"))}|${esc(get(v, "accession_number", "order_id"))}|${esc(get(v, "order_code"))}^^L|${esc(get(v, "order_priority"))}|${hl7Time(get(v, "ordered_at"))}|${hl7Time(get(v, "collected_at"))}|||||||||${esc(get(v, "ordering_provider_npi"))}||||${esc(get(v, "accession_number"))}|${esc(get(v, "performing_lab"))}`,
+    `OBR|1|${esc(get(v, "placer_order_number"))}|${esc(get(v, "accession_number", "order_id"))}|${orderCode(get, v, kind)}|${esc(get(v, "order_priority"))}|${hl7Time(get(v, "ordered_at"))}|${hl7Time(get(v, "collected_at"))}|||||||||${esc(get(v, "ordering_provider_npi"))}||||${esc(get(v, "accession_number"))}|${esc(get(v, "performing_lab"))}`,
   ];
   if (withResult) {
     const loinc = esc(get(v, "loinc_code"));
@@ -75,6 +168,8 @@ function hl7Message(get: Get, v: readonly Value[], n: number, kind: Hl7Row): str
       `OBX|${seq}|${/^-?\d+(\.\d+)?$/.test(value) ? "NM" : "ST"}|${loinc !== "" ? `${loinc}^^LN` : `${local}^^L`}||${value}|${esc(get(v, "units"))}|${esc(get(v, "reference_range"))}|${esc(get(v, "abnormal_flag"))}|||${esc(get(v, "result_status")) || "F"}|||${hl7Time(get(v, "observed_at"))}|||||${hl7Time(get(v, "resulted_at"))}`,
     );
   }
+  if (kind === "isolate") segments.push(...isolateSegments(get, v));
+  if (kind === "susceptibility") segments.push(...susceptibilitySegments(get, v));
   if (kind === "specimen") {
     // SPM-2 filler id, SPM-4 type, SPM-8 source site, SPM-17 collection (range start),
     // SPM-18 received, SPM-21 reject reason (code^text).

@@ -10,6 +10,7 @@
  */
 import type { Column, Table } from "@hdp/config";
 import { Random } from "../random";
+import { cdcCodes } from "./cdc-ops";
 import { civilDate } from "./health";
 import {
   columnGenerator,
@@ -183,6 +184,7 @@ export class BlockGenerator {
   private readonly keyIdx: number[];
   private readonly related: Relations;
   private readonly markerIdx: number;
+  private readonly codes: ReturnType<typeof cdcCodes> | undefined;
   private readonly debit: number;
   private readonly credit: number;
   private readonly journal: number;
@@ -210,6 +212,7 @@ export class BlockGenerator {
     this.related = relations(col);
     const marker = t.load.mode === "cdc" ? t.load.deletes : undefined;
     this.markerIdx = marker !== undefined ? col(marker.column) : -1;
+    this.codes = marker !== undefined && this.markerIdx >= 0 ? cdcCodes(marker.values) : undefined;
     this.debit = col("debit");
     this.credit = col("credit");
     this.journal = col("journal_id");
@@ -222,7 +225,6 @@ export class BlockGenerator {
     const { t, o, gens, keyIdx, values } = this;
     const day = dayOf(o.start, d);
     const rng = new Random(`${String(o.seed)}/${this.source}/${t.id}/${day}/${start}`);
-    const marker = t.load.mode === "cdc" ? t.load.deletes : undefined;
     const ctx: Mutable<RowContext> = {
       rng,
       pools: o.pools,
@@ -248,10 +250,10 @@ export class BlockGenerator {
         if (c > 0) values[c] = gens[c]({ ...ctx, rng: new Random(`${t.key}/${k}/${c}`) });
       }
       relate(this.related, values, rng);
-      if (this.markerIdx >= 0) {
-        // Rows that are not deletes hold the change type, unless it would read as a delete.
-        const kind = op === "D" ? marker!.values[0] : op;
-        values[this.markerIdx] = op !== "D" && marker!.values.includes(kind) ? null : kind;
+      if (this.codes !== undefined) {
+        // The change type in the feed's own codes (SQL Server CDC: 2 insert, 4 update, 1 delete).
+        values[this.markerIdx] =
+          op === "D" ? this.codes.delete : op === "U" ? this.codes.update : this.codes.insert;
       }
       let bad: BadKind | undefined;
       if (this.ledger) {

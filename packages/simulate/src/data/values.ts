@@ -8,6 +8,7 @@ import type { Column } from "@hdp/config";
 import type { Random } from "../random";
 import type { Faker } from "./faker";
 import {
+  ANTIMICROBIALS,
   birthDateFor,
   CPT,
   fakePhone,
@@ -18,6 +19,7 @@ import {
   mrnFor,
   NDC,
   npiFor,
+  ORGANISMS,
 } from "./health";
 
 export type Value = string | number | boolean | null | readonly Value[];
@@ -137,6 +139,16 @@ export function identityOf(name: string, type: string): (k: number) => Value {
   return (k) => `${prefix}${pad(k, 8)}`;
 }
 
+/** The organism of this row (memoised so its code and name agree). */
+const organism = (ctx: RowContext): readonly [string, string] => {
+  let k = ctx.chosen.get("organism");
+  if (k === undefined) {
+    k = ctx.rng.int(0, ORGANISMS.length - 1);
+    ctx.chosen.set("organism", k);
+  }
+  return ORGANISMS[k];
+};
+
 /** The generator of one column. */
 export type ColumnGen = (ctx: RowContext) => Value;
 
@@ -207,6 +219,26 @@ const SEMANTIC: Readonly<Record<string, readonly [RegExp, ColumnGen]>> = {
   cpt_code: [STRING, (c) => c.rng.pick(CPT)],
   loinc_code: [STRING, (c) => c.rng.pick(LOINC)],
   ndc_code: [STRING, (c) => c.rng.pick(NDC)],
+  // Microbiology: isolates of a culture and their susceptibilities (HL7 table 0487 sources).
+  isolate_number: [INTEGER, (c) => c.rng.int(1, 3)],
+  culture_source: [STRING, (c) => c.rng.pick(["BLD", "UR", "WND", "SPT", "CSF"])],
+  organism_code: [STRING, (c) => organism(c)[0]],
+  organism_name: [STRING, (c) => organism(c)[1]],
+  growth_quantity: [
+    STRING,
+    (c) =>
+      c.rng.pick([
+        "Heavy growth",
+        "Moderate growth",
+        "Light growth",
+        ">100,000 CFU/mL",
+        "10,000-50,000 CFU/mL",
+      ]),
+  ],
+  antibiotic_code: [STRING, (c) => c.rng.pick(ANTIMICROBIALS)],
+  mic_value: [STRING, (c) => c.rng.pick(["<=0.25", "0.5", "1", "2", "4", "8", ">=16", ">32"])],
+  interpretation: [STRING, (c) => c.rng.pick(["S", "S", "S", "I", "R"])],
+  method: [STRING, (c) => c.rng.pick(["MIC", "MIC", "DISK", "GRADIENT"])],
   specialty: [
     STRING,
     (c) =>
