@@ -27,8 +27,37 @@ def test_hl7_timestamps_become_iso_8601():
     assert hl7_timestamp("202603011015") == "2026-03-01T10:15:00"
     assert hl7_timestamp("20260301") == "2026-03-01T00:00:00"
     assert hl7_timestamp("") is None
-    with pytest.raises(RawFormatError):
-        hl7_timestamp("March 1st")
+
+
+def test_a_value_that_is_no_hl7_timestamp_stays_as_it_arrived():
+    # Not normalised, not an error: silver's timestamp cast quarantines the row with its text.
+    assert hl7_timestamp("March 1st") == "March 1st"
+    assert hl7_timestamp("n/a") == "n/a"
+    assert hl7_timestamp("20261301") == "20261301"  # month 13
+    assert hl7_timestamp("20260230120000") == "20260230120000"  # 30 February
+
+
+def test_oru_r01_with_one_bad_timestamp_keeps_every_row():
+    sample = (SAMPLES / "oru_r01.hl7").read_bytes()
+    good = parse_hl7_oru_r01(sample, "oru_r01.hl7")
+    # OBX 2's observation time (OBX-14) and the SPM's received time (SPM-18) are `n/a`.
+    bad_obx = b"|H|||F|||n/a\r"
+    assert sample.count(b"|H|||F|||20260301100000-0600\r") == 1
+    broken = sample.replace(b"|H|||F|||20260301100000-0600\r", bad_obx).replace(
+        b"|20260301094500-0600|", b"|n/a|"
+    )
+    tables = parse_hl7_oru_r01(broken, "oru_r01.hl7")
+    assert tables["lab_orders"] == good["lab_orders"]
+    results = tables["lab_results"]
+    assert [r["observation_seq"] for r in results] == ["1", "2", "3"]
+    assert [r["observed_at"] for r in results] == [
+        "2026-03-01T10:00:00-06:00",
+        "n/a",
+        None,
+    ]
+    assert [results[0], results[2]] == [good["lab_results"][0], good["lab_results"][2]]
+    assert results[1] == {**good["lab_results"][1], "observed_at": "n/a"}
+    assert tables["specimens"] == [{**good["specimens"][0], "received_at": "n/a"}]
 
 
 def test_oru_r01_gives_one_order_and_one_result_per_obx():

@@ -405,3 +405,44 @@ def test_hl7_feed_parses_into_lab_results_and_quarantines_a_broken_file(spark, t
     assert bad._source_file.endswith("ORU_R01_2.hl7")
     assert bad._reason.startswith("unparseable hl7 file:")
     assert spark.table(spec.names.silver).where(F.col("message_time").isNull()).count() == 0
+
+
+def test_hl7_row_with_a_bad_timestamp_is_quarantined_and_its_file_s_other_rows_reach_silver(
+    spark, tmp_path
+):
+    columns = [
+        {"name": "accession_number", "type": "string", "nullable": False},
+        {"name": "order_code", "type": "string", "nullable": False},
+        {"name": "observation_seq", "type": "int", "nullable": False},
+        {"name": "observed_at", "type": "timestamp"},
+        {"name": "message_time", "type": "timestamp", "nullable": False},
+    ]
+    load = {
+        "mode": "cdc",
+        "keys": ["accession_number", "order_code", "observation_seq"],
+        "orderBy": "message_time",
+    }
+    sample = (SAMPLES / "oru_r01.hl7").read_bytes()
+    # OBX 2's observation time (OBX-14) is the simulator's bad value.
+    broken = sample.replace(b"|H|||F|||20260301100000-0600\r", b"|H|||F|||n/a\r")
+    assert broken != sample
+    landing = land(tmp_path, "lab_results", "2026-03-01", "ORU_R01_1.hl7", broken)
+    # Schemas of their own: the test above has its lab_results tables in test_source_*.
+    for layer in ("bronze", "silver"):
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS spark_catalog.bad_ts_{layer}")
+    spec = parse_spec(
+        spec_dict("lab_results", columns, load, landing, fmt="hl7", schema_prefix="bad_ts")
+    )
+    assert run_bronze(spark, spec, "2026-03-01").rows == 3
+    result = run_silver(spark, spec, "2026-03-01")
+    assert (result.rows_in, result.accepted, result.quarantined) == (3, 2, 1)
+    got = spark.table(spec.names.silver).orderBy("observation_seq").collect()
+    assert [(r.observation_seq, r.observed_at) for r in got] == [
+        (1, ts("2026-03-01T10:00:00-06:00")),
+        (3, None),
+    ]
+    (bad,) = spark.table(spec.names.quarantine).collect()
+    assert bad._reason == "observed_at: n/a is not a timestamp"
+    record = json.loads(bad._record)
+    assert (record["observation_seq"], record["observed_at"]) == ("2", "n/a")
+    assert bad._source_file.endswith("ORU_R01_1.hl7")

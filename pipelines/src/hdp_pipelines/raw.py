@@ -1,7 +1,10 @@
 """Raw vendor formats -> per-table rows. Pure functions: bytes in, plain dicts of strings out.
 
 Values stay strings (as they were in the file, timestamps normalised to ISO 8601): bronze keeps
-what arrived, silver casts and quarantines. Each parser returns `{table id: [row, ...]}`.
+what arrived, silver casts and quarantines. A value that does not normalise (an HL7 timestamp that
+is not one) stays as it arrived, so its row still reaches bronze and silver quarantines that row
+alone, with its reason; only a file that is not its format at all (`RawFormatError`) is lost
+whole, as one error row. Each parser returns `{table id: [row, ...]}`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 Row = dict[str, str | None]
@@ -24,16 +28,26 @@ class RawFormatError(ValueError):
 # ---------------------------------------------------------------------------------------- HL7 v2
 
 
+_HL7_TS = re.compile(r"(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4}))?([+-]\d{4})?")
+
+
 def hl7_timestamp(value: str | None) -> str | None:
-    """HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]`) -> ISO 8601, or None when empty."""
+    """HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]`) -> ISO 8601, or None when empty.
+
+    A value that is not an HL7 timestamp (`n/a`, or no such date: `20261301`) is returned as it
+    is: one bad field must not lose the file's other rows. Silver's timestamp cast then fails on
+    it and quarantines its row, the value in its reason as it arrived.
+    """
     if not value:
         return None
-    m = re.fullmatch(
-        r"(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4}))?([+-]\d{4})?", value
-    )
+    m = _HL7_TS.fullmatch(value)
     if not m:
-        raise RawFormatError(f'"{value}" is not an HL7 timestamp')
+        return value
     y, mo, d, h, mi, s, frac, tz = m.groups()
+    try:
+        datetime(int(y), int(mo or 1), int(d or 1), int(h or 0), int(mi or 0), int(s or 0))
+    except ValueError:
+        return value
     out = f"{y}-{mo or '01'}-{d or '01'}T{h or '00'}:{mi or '00'}:{s or '00'}"
     if frac:
         out += f".{frac}"
