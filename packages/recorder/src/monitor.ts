@@ -211,7 +211,7 @@ function describeRegistration(
 }
 
 /** The response's `getObject()`: the output state, already as `toJavaScript()` returns it. */
-export class PlainStruct {
+class PlainStruct {
   constructor(private readonly state: Record<string, unknown>) {}
   toJavaScript(): Record<string, unknown> {
     return this.state;

@@ -232,9 +232,7 @@ describe("recordProgram", () => {
     expect(names).toContain("lazyOutputs");
     const sorted = (rs: readonly RecordedResource[]) =>
       JSON.stringify([...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1)));
-    expect(names).toEqual(
-      expect.arrayContaining(["syncSerialize", "sharedInputs", "sharedOutputs"]),
-    );
+    expect(names).toEqual(expect.arrayContaining(["syncSerialize", "sharedInputs"]));
     const programs: (() => unknown)[] = [outputsProgram, inputsProgram];
     const stackOutputs = {
       "o/p/prod-core": { outputs: { bucket: "b-1", token: "t" }, secretOutputNames: ["token"] },
@@ -291,58 +289,6 @@ describe("recordProgram", () => {
     // holding an Output, as the SDK's own property always is.
     expect(unread).toEqual({ before: "accessor", after: "data", output: true });
     expect(sdkUnread).toEqual({ before: "data", after: "data", output: true });
-  });
-
-  it("resolves Outputs from the fast path's state to the SDK's values (sharedOutputs)", async () => {
-    const observe = async (sharedOutputs: boolean) => {
-      const { result } = await recordProgram(
-        () => {
-          const b = new Bucketish("aws:s3/bucket:Bucket", "b", {
-            bucket: "b-1",
-            password: pulumi.secret("hunter2"),
-            tags: { a: "1", nested: { list: [1, "x", null, { y: true }] } },
-          });
-          return { tags: b.tags, password: b.password, bucket: b.bucket };
-        },
-        { fast: { fastMonitor: true, sharedOutputs } },
-      );
-      const value = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
-      return {
-        tags: await value(result.tags),
-        password: await value(result.password),
-        passwordSecret: await pulumi.isSecret(result.password),
-        bucket: await value(result.bucket),
-      };
-    };
-    const shared = await observe(true);
-    expect(shared).toEqual(await observe(false));
-    expect(shared.tags).toEqual({ a: "1", nested: { list: [1, "x", null, { y: true }] } });
-    expect(shared.passwordSecret).toBe(true);
-  });
-
-  it("fails loudly when the SDK's deserialization internals changed shape (sharedOutputs)", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const rpc = require("@pulumi/pulumi/runtime/rpc");
-    const deserializeProperty = rpc.deserializeProperty;
-    const deserializeProperties = rpc.deserializeProperties;
-    let during: unknown;
-    await recordProgram(() => {
-      during = rpc.deserializeProperties;
-    });
-    // In place only while the recorder runs a program.
-    expect(during).not.toBe(deserializeProperties);
-    expect(rpc.deserializeProperties).toBe(deserializeProperties);
-    rpc.deserializeProperty = undefined;
-    try {
-      await expect(recordProgram(program, { fast: { sharedOutputs: true } })).rejects.toThrow(
-        "update packages/recorder/src/shared-outputs.ts",
-      );
-      await expect(
-        recordProgram(program, { fast: { sharedOutputs: false } }),
-      ).resolves.toBeDefined();
-    } finally {
-      rpc.deserializeProperty = deserializeProperty;
-    }
   });
 
   it("restores stack traces and the SDK's promise wrapper after a run", async () => {

@@ -11,9 +11,8 @@
  * wrapper bypassed, the mock monitor's fast path (see `monitor.ts`), and register requests that
  * keep their inputs as plain values (see `lazy-struct.ts`), resources' property Outputs built
  * when first read (see `lazy-outputs.ts`), plain-data inputs serialized synchronously (see
- * `sync-serialize.ts`), plain inputs recorded and handed to the mock without copies equal
- * to them (`sharedInputs`, see `monitor.ts`), and the fast path's plain output state handed to
- * the resource's Outputs without a copy equal to it (`sharedOutputs`, see `shared-outputs.ts`).
+ * `sync-serialize.ts`), and plain inputs recorded and handed to the mock without copies equal
+ * to them (`sharedInputs`, see `monitor.ts`).
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
@@ -21,7 +20,6 @@ import type * as Monitor from "./monitor";
 import type * as LazyStructs from "./lazy-struct";
 import type * as LazyOutputs from "./lazy-outputs";
 import type * as SyncSerialize from "./sync-serialize";
-import type * as SharedOutputs from "./shared-outputs";
 import type { RecordedResource } from "./monitor";
 
 // Loaded on first use, so that importing this package (for its types, marks and mocks, as the
@@ -33,8 +31,6 @@ const lazyStructs = (): typeof LazyStructs => require("./lazy-struct") as typeof
 const lazyOutputs = (): typeof LazyOutputs => require("./lazy-outputs") as typeof LazyOutputs;
 const syncSerialize = (): typeof SyncSerialize =>
   require("./sync-serialize") as typeof SyncSerialize;
-const sharedOutputs = (): typeof SharedOutputs =>
-  require("./shared-outputs") as typeof SharedOutputs;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export type { RecordedResource } from "./monitor";
@@ -92,11 +88,6 @@ export interface Levers {
    * two copies equal to them (`isPlainWire` in `values.ts`, `sharedInputs` in `monitor.ts`).
    */
   readonly sharedInputs: boolean;
-  /**
-   * The fast path's plain output state handed to the SDK's `resolveOutputs` without the
-   * deserialized copy equal to it (`shared-outputs.ts`; nothing to do without `fastMonitor`).
-   */
-  readonly sharedOutputs: boolean;
 }
 
 /** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
@@ -110,7 +101,6 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
       lazyOutputs: fast.lazyOutputs === true,
       syncSerialize: fast.syncSerialize === true,
       sharedInputs: fast.sharedInputs === true,
-      sharedOutputs: fast.sharedOutputs === true,
     };
   }
   const on = fast ?? true;
@@ -122,7 +112,6 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
     lazyOutputs: on,
     syncSerialize: on,
     sharedInputs: on,
-    sharedOutputs: on,
   };
 }
 
@@ -261,7 +250,6 @@ export async function recordProgram<T>(
     if (levers.lazyRequests) restores.push(lazyStructs().deferRequestStructs());
     if (levers.lazyOutputs) restores.push(lazyOutputs().deferPropertyOutputs());
     if (levers.syncSerialize) restores.push(syncSerialize().serializePlainInputsSynchronously());
-    if (levers.sharedOutputs) restores.push(sharedOutputs().shareFastPathOutputs());
     if (levers.noStackTraces) Error.stackTraceLimit = 0;
     let result: T;
     try {
