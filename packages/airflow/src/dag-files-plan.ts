@@ -3,8 +3,7 @@
  * by its path, with a logical name derived from the path (never from its position in the list,
  * so adding or reordering files never renames another one).
  */
-import { createHash } from "node:crypto";
-import { shortHash, slug } from "@hdp/naming";
+import { sha256Hex, shortHash, slug } from "@hdp/naming";
 
 /** The folder MWAA reads DAGs from (`dagS3Path`), with its trailing slash. */
 export const DAG_S3_PREFIX = "dags/";
@@ -88,7 +87,7 @@ export function planDagFiles(componentName: string, files: readonly DagFile[]): 
       key: `${DAG_S3_PREFIX}${f.path}`,
       content: f.content,
       contentType: f.contentType ?? contentTypeFor(f.path),
-      sourceHash: createHash("sha256").update(f.content).digest("hex"),
+      sourceHash: sha256Hex(f.content),
     }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -1,10 +1,11 @@
 import * as crypto from "node:crypto";
 
 /**
- * SHA-256 as hex: the one-shot `crypto.hash` (Node >= 20.12; several times cheaper than a Hash
- * object for short input, and this runs for every resource), else `createHash`. Same digest.
+ * SHA-256 as hex (of names, and of the file contents components deploy): the one-shot
+ * `crypto.hash` (Node >= 20.12; several times cheaper than a Hash object for short input, and
+ * this runs for every resource), else `createHash`. Same digest.
  */
-const sha256Hex: (s: string) => string =
+export const sha256Hex: (s: string) => string =
   typeof crypto.hash === "function"
     ? (s) => crypto.hash("sha256", s, "hex")
     : (s) => crypto.createHash("sha256").update(s).digest("hex");

@@ -192,6 +192,14 @@ function propsOf(props: object): Props {
   return s;
 }
 
+/**
+ * Registers `props` as its own snapshot (`isOwnSnapshot` of values.ts holds for it): the
+ * offline evaluator's recorded inputs, read by the rules without a copy.
+ */
+export function useAsSnapshot(props: Props): void {
+  propsCache.set(props, props);
+}
+
 /** Plain, linked views of the engine's stack resources. */
 export function stackResources(resources: readonly PolicyResource[]): StackResource[] {
   const cached = stackCache.get(resources);

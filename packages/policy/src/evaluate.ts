@@ -13,11 +13,11 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import { configFor, type Enforcement, type PolicyContext, type PolicyRelaxation } from "./context";
-import { enforcementOf, type HdpPolicy, type RelaxedViolation } from "./define";
+import { enforcementOf, useAsSnapshot, type HdpPolicy, type RelaxedViolation } from "./define";
 import { relaxationFor, relaxationNames, relaxedMessage } from "./relaxation";
 import { policies as allPolicies } from "./policies";
 import { UNKNOWN_MARK } from "@hdp/recorder";
-import { byString, ENGINE_UNKNOWN } from "./values";
+import { byString, ENGINE_UNKNOWN, isOwnSnapshot, type Props } from "./values";
 
 /** A recorded resource (what @hdp/plan and @hdp/testing record, or a plan's inventory entry). */
 export interface EvaluatedResource {
@@ -107,6 +107,19 @@ function withEngineUnknowns(v: unknown, mark: string): unknown {
   return v;
 }
 
+/**
+ * A resource's props as the engine hands them to policies: unknown values as the engine's
+ * sentinel; policies snapshot props (see values.ts). Inputs that are already their own snapshot
+ * (plain JSON, nothing unknown: nearly every mocked resource's) are used as they are, for both.
+ */
+function engineProps(inputs: Readonly<Record<string, unknown>>, mark: string): object {
+  if (isOwnSnapshot(inputs, mark)) {
+    useAsSnapshot(inputs as Props);
+    return inputs;
+  }
+  return withEngineUnknowns(inputs, mark) as object;
+}
+
 const isTypeOf = (type: string) => (cls: unknown) =>
   (cls as { __pulumiType?: string } | undefined)?.__pulumiType === type;
 
@@ -145,13 +158,7 @@ export function evaluate(
   );
   const mark = options.unknownValue ?? UNKNOWN_MARK;
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const props = new Map(
-    resources.map((r) => [
-      r.urn,
-      // Unknown values as the engine sends them; policies snapshot props (see values.ts).
-      withEngineUnknowns(r.inputs, mark) as object,
-    ]),
-  );
+  const props = new Map(resources.map((r) => [r.urn, engineProps(r.inputs, mark)]));
   const providerOf = (ref: string | null | undefined): PolicyProviderResource | undefined => {
     if (!ref) return undefined;
     const p = byUrn.get(ref) ?? byUrn.get(ref.slice(0, ref.lastIndexOf("::")));
@@ -183,6 +190,21 @@ export function evaluate(
       perResourceArgs.set(r, a);
     }
     return a;
+  };
+
+  // The positions of each type's resources, in recording order: a rule visits only those of its
+  // types (in recording order, as a walk over every resource would).
+  const byType = new Map<string, number[]>();
+  resources.forEach((r, i) => {
+    const list = byType.get(r.type);
+    if (list === undefined) byType.set(r.type, [i]);
+    else list.push(i);
+  });
+  const ofTypes = (types: readonly string[]): readonly EvaluatedResource[] => {
+    if (types.includes("*")) return resources;
+    const positions = [...new Set(types)].flatMap((t) => byType.get(t) ?? []);
+    if (types.length > 1) positions.sort((a, b) => a - b);
+    return positions.map((i) => resources[i]);
   };
 
   const results: { order: number; result: PolicyResult }[] = [];
@@ -218,10 +240,8 @@ export function evaluate(
 
     if ("validateResource" in policy && policy.validateResource !== undefined) {
       const validations = [policy.validateResource].flat();
-      const types = policy.doc.resourceTypes;
-      const all = types.includes("*");
-      for (const r of resources) {
-        if (r.read === true || !(all || types.includes(r.type))) continue;
+      for (const r of ofTypes(policy.doc.resourceTypes)) {
+        if (r.read === true) continue;
         const shared = perResource(r);
         // A fresh bag per rule (as the engine hands each policy its own); what is in it is
         // built once per resource and evaluation.

@@ -4,6 +4,7 @@ import {
   ENGINE_UNKNOWN_SENTINELS,
   UNKNOWN,
   containsUnknown,
+  isOwnSnapshot,
   num,
   parseJsonDocument,
   snapshot,
@@ -84,4 +85,55 @@ test.each([
   [null, undefined],
 ])("num(%p) is %p", (v, expected) => {
   expect(num(v as never)).toBe(expected);
+});
+
+describe("isOwnSnapshot", () => {
+  const MARK = "[unknown]";
+  /** `[1, <hole>, 3]`. */
+  const holey = (): unknown[] => {
+    const a: unknown[] = new Array(3);
+    a[0] = 1;
+    a[2] = 3;
+    return a;
+  };
+
+  it("holds only where the snapshot is the same value (key order too), and for plain JSON", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        if (isOwnSnapshot(v, MARK)) {
+          expect(JSON.stringify(snapshot(v))).toBe(JSON.stringify(v));
+          expect(containsUnknown(snapshot(v))).toBe(false);
+        } else {
+          // Plain JSON is refused only for a `__proto__` key (snapshot builds a fresh object).
+          expect(JSON.stringify(v)).toContain('"__proto__"');
+        }
+      }),
+    );
+  });
+
+  it("refuses the mark, the engine's sentinels, holes, undefined members and non-plain objects", () => {
+    const cases: unknown[] = [
+      { a: MARK },
+      [1, [MARK]],
+      { a: ENGINE_UNKNOWN },
+      ...[...ENGINE_UNKNOWN_SENTINELS].map((s) => ({ deep: [{ s }] })),
+      holey(),
+      { a: undefined },
+      { a: new Date(0) },
+      { a: Object.create(null) as object },
+      JSON.parse('{"__proto__": {"x": 1}}'),
+      { f: () => 1 },
+      undefined,
+      Symbol("s"),
+    ];
+    for (const v of cases) expect(isOwnSnapshot(v, MARK)).toBe(false);
+    expect(isOwnSnapshot({ a: [1, "x", null, true, { b: {} }] }, MARK)).toBe(true);
+  });
+
+  it("when it refuses, snapshot differs from the value or a copy is needed", () => {
+    // The cases it refuses are the ones snapshot changes (or builds a fresh plain object for).
+    expect(snapshot({ a: ENGINE_UNKNOWN })).toEqual({ a: UNKNOWN });
+    expect(snapshot(holey())).toEqual([1, null, 3]);
+    expect(snapshot({ a: undefined, b: 1 })).toEqual({ b: 1 });
+  });
 });

@@ -64,6 +64,34 @@ export function snapshot(value: unknown): Value {
   return out;
 }
 
+/**
+ * True when `value` is already its own {@link snapshot} and its own engine form: plain JSON (plain
+ * objects without `undefined` members or a `__proto__` key, dense arrays, strings, numbers,
+ * booleans, null) holding no `mark` and no engine unknown sentinel. The offline evaluator hands
+ * such recorded inputs to the rules as they are instead of copying them twice (a mocked
+ * resource's inputs nearly always are); the rules only read props. Members are read as values:
+ * meant for recorded data (which has no accessors), not for the engine's proxies.
+ */
+export function isOwnSnapshot(value: unknown, mark: string): boolean {
+  if (value === null || typeof value === "boolean" || typeof value === "number") return true;
+  if (typeof value === "string") return value !== mark && !ENGINE_UNKNOWN_SENTINELS.has(value);
+  if (typeof value !== "object") return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Array.prototype) {
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list) || !isOwnSnapshot(list[i], mark)) return false;
+    }
+    return true;
+  }
+  if (proto !== Object.prototype) return false;
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    if (k === "__proto__" || !isOwnSnapshot(obj[k], mark)) return false;
+  }
+  return true;
+}
+
 /** {@link snapshot} of a property bag (never null). */
 export function snapshotProps(props: unknown): Props {
   const s = snapshot(props);

@@ -3,8 +3,7 @@
  * at `<root>/<path>`, named from its path (never its position), carrying its content, so a
  * change of one file's content updates exactly that resource.
  */
-import { createHash } from "node:crypto";
-import { shortHash, slug } from "@hdp/naming";
+import { sha256Hex, shortHash, slug } from "@hdp/naming";
 
 /** One file to deploy. */
 export interface WorkspaceFileSpec {
@@ -67,7 +66,7 @@ export function planWorkspaceFiles(
       logicalName: workspaceFileName(componentName, f.path),
       workspacePath: `${root}/${f.path}`,
       contentBase64: Buffer.from(f.content, "utf8").toString("base64"),
-      sha256: createHash("sha256").update(f.content).digest("hex"),
+      sha256: sha256Hex(f.content),
     }))
     .sort((a, b) =>
       a.workspacePath < b.workspacePath ? -1 : a.workspacePath > b.workspacePath ? 1 : 0,
