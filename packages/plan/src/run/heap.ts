@@ -8,7 +8,7 @@
  */
 
 /** Growth of the used heap, since the last collection, that triggers the next one. */
-export const HEAP_SLACK_BYTES = 256 * 2 ** 20;
+export const HEAP_SLACK_BYTES = 512 * 2 ** 20;
 
 /** Decides, after each stack, whether to collect now. */
 export class BetweenStacks {
