@@ -4,13 +4,14 @@
  * cache), the JSON comes back when there is no cache or it cannot be written, a dead worker is a
  * failed outcome, the queue runs by priority, and auto mode plans small work in this process.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_PROJECT, DEFAULT_PULUMI_ORG, loadEstateOrThrow, type Estate } from "@hdp/config";
 import { CRASHING_PROGRAM, STANDIN_PROGRAM, tree, type Tree } from "../__fixtures__/trees";
 import { PlanCache } from "./cache";
-import { WorkerPool, type JobResult, type PoolJob } from "./pool";
+import { WorkerPool, workerExecArgv, type JobResult, type PoolJob } from "./pool";
 import { runStack, type StackJob } from "./run-stack";
 
 let t: Tree;
@@ -193,6 +194,22 @@ describe("WorkerPool", () => {
       expect(pool.started).toBe(2);
     });
   }, 60_000);
+});
+
+describe("workerExecArgv", () => {
+  it("gives flags this Node accepts, with gc() exposed and the bench's extra flags last", () => {
+    // Node refuses an unknown V8 flag ("bad option"): a flag renamed or dropped by a Node
+    // upgrade would stop every worker from starting.
+    const r = spawnSync(
+      process.execPath,
+      [...workerExecArgv(["--stack-size=2000"]), "-e", "process.stdout.write(typeof gc)"],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("function");
+    expect(workerExecArgv(["--stack-size=2000"]).at(-1)).toBe("--stack-size=2000");
+  });
 });
 
 describe("PlanCache.prune", () => {
