@@ -148,6 +148,9 @@ export async function planStacks(
   // workers — and a cold plan's were started while the configs loaded, and wait: the estate goes
   // to them now, and they deserialize it while the first job's key is prepared here. (A plan
   // mostly served from the cache sends no estate; no-op when no worker is started.)
+  // The other workers start now too (the configs are loaded: they no longer slow the load), so
+  // the next core finds one ready; started only where workers were started ahead.
+  if (slices.fresh && ctx.pool.running > 0) ctx.pool.prestart(rev.programModule);
   if (slices.fresh) await ctx.pool.offer(estateId, estate);
   const results = new Map<string, Promise<StackResult>>();
 
