@@ -182,7 +182,7 @@ describe("WorkerPool", () => {
       pool.warm(STANDIN_PROGRAM, 1, 400);
       planned(await pool.run(poolJob("dev", { cache: { dir, key: "small" } })));
       expect(pool.ranHere).toBe(1);
-      for (let i = 0; i < 100 && pool.running > 0; i++) {
+      for (let i = 0; i < 600 && pool.running > 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(pool.running).toBe(0);
@@ -221,7 +221,7 @@ describe("WorkerPool", () => {
       planned(b);
       const cache = new PlanCache(dir);
       expect(cache.inventory("dev", "a")).toBe(cache.inventory("dev", "b"));
-      for (let i = 0; i < 100 && pool.running > 0; i++) {
+      for (let i = 0; i < 600 && pool.running > 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(pool.running).toBe(0);

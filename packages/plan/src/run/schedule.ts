@@ -168,16 +168,20 @@ export async function planStacks(
       const policy = evaluatePolicy ? stackPolicyContext(estate, environment, stack) : undefined;
       p = {
         policy,
-        keyParts: [
-          policy !== undefined ? stackPolicyKey(estate, environment, stack) : "no-policy",
-          INVENTORY_FORMAT,
-          plannerHash(),
-          rev.codeHash,
-          ctx.project,
-          ctx.organization,
-          stack,
-          slices.get(stack),
-        ],
+        // No cache, no key: the slices are not hashed (seconds at the preset).
+        keyParts:
+          ctx.cache === undefined
+            ? []
+            : [
+                policy !== undefined ? stackPolicyKey(estate, environment, stack) : "no-policy",
+                INVENTORY_FORMAT,
+                plannerHash(),
+                rev.codeHash,
+                ctx.project,
+                ctx.organization,
+                stack,
+                slices.get(stack),
+              ],
       };
       prepared.set(stack, p);
     }
@@ -239,7 +243,7 @@ export async function planStacks(
           )
         : undefined;
     const { policy, keyParts } = prepare(stack, env.name);
-    const key = sha256([...keyParts, coreKey].join("\0"));
+    const key = cache === undefined ? "" : sha256([...keyParts, coreKey].join("\0"));
     if (ctx.cache !== undefined && ctx.usedKeys !== undefined) {
       const used = ctx.usedKeys.get(stack) ?? new Set<string>();
       used.add(key);
