@@ -148,10 +148,11 @@ export async function planStacks(
   // workers — and a cold plan's were started while the configs loaded, and wait: the estate goes
   // to them now, and they deserialize it while the first job's key is prepared here. (A plan
   // mostly served from the cache sends no estate; no-op when no worker is started.)
-  // The other workers start now too (the configs are loaded: they no longer slow the load), so
-  // the next core finds one ready; started only where workers were started ahead.
-  if (slices.fresh && ctx.pool.running > 0) ctx.pool.prestart(rev.programModule);
   if (slices.fresh) await ctx.pool.offer(estateId, estate);
+  // The other workers start now too (the configs are loaded: they no longer slow the load), so
+  // the next core finds one ready; started only where workers were started ahead, and after the
+  // offer (a worker still loading the program reads no message: the offer would wait for it).
+  if (slices.fresh && ctx.pool.running > 0) ctx.pool.prestart(rev.programModule);
   const results = new Map<string, Promise<StackResult>>();
 
   // What a stack's cache key takes besides its core's exports (the slice hash, the policy
