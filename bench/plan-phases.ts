@@ -11,7 +11,8 @@
  *   npx tsx --conditions=@hdp/source bench/plan-phases.ts /tmp/e [cacheDir] [--until-first-done]
  *
  * `--until-first-done` prints the phases up to the first stack planned and exits there (the
- * workers stop with this process): the start of a plan of the full preset in a minute.
+ * workers stop with this process, after their stack): the start of a plan of the full preset in
+ * a minute. It leaves the cache directory behind (named in its output) for you to remove.
  * Without `cacheDir`, an empty temporary one (a cold plan), removed afterwards. Extra worker
  * flags: `WORKER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`. Compare settings side by side in
  * the same minutes: on a shared machine, wall times mean little alone.
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
           if (done === 1 && untilFirstDone) {
             print();
             console.log(`load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
-            if (given === undefined) rmSync(cacheDir, { recursive: true, force: true });
+            // The workers finish their stack after this process is gone and write its entry.
+            console.log(`the cache is left in ${cacheDir} (the workers may still write to it)`);
             process.exit(0);
           }
           if (done === stacks) mark("last done");
