@@ -180,11 +180,10 @@ describe("WorkerPool", () => {
     await withPool({ size: 2, inProcessBelow: 1000 }, async (pool) => {
       pool.prestart(STANDIN_PROGRAM);
       expect(pool.running).toBe(2);
-      const pending = pool.run(poolJob("dev", { cache: { dir, key: "small" } }));
       pool.warm(STANDIN_PROGRAM, 1, 400);
-      planned(await pending);
+      planned(await pool.run(poolJob("dev", { cache: { dir, key: "small" } })));
       expect(pool.ranHere).toBe(1);
-      for (let i = 0; i < 100 && pool.running > 0; i++) {
+      for (let i = 0; i < 600 && pool.running > 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(pool.running).toBe(0);
@@ -192,6 +191,56 @@ describe("WorkerPool", () => {
       // Nothing more starts once jobs run here.
       pool.prestart(STANDIN_PROGRAM);
       expect(pool.started).toBe(2);
+    });
+  }, 60_000);
+
+  it("hands a job to a prestarted worker before where jobs run is decided, and no second", async () => {
+    await withPool({ size: 2, inProcessBelow: 1000 }, async (pool) => {
+      pool.prestart(STANDIN_PROGRAM, 1);
+      const started: string[] = [];
+      const first = pool.run(
+        poolJob("dev", { cache: { dir, key: "a" }, onStart: () => started.push("a") }),
+      );
+      const second = pool.run(
+        poolJob("dev", {
+          cache: { dir, key: "b" },
+          priority: [1],
+          onStart: () => started.push("b"),
+        }),
+      );
+      // The idle worker took the first at once; the second waits, and no worker is started for it.
+      expect(started).toEqual(["a"]);
+      expect(pool.started).toBe(1);
+      // The plan turns out small: what waits runs here, and the worker stops once done.
+      pool.warm(STANDIN_PROGRAM, 1, 400);
+      const [a, b] = await Promise.all([first, second]);
+      expect(a.worker).toBe(0);
+      expect(pool.cpuMs.length).toBe(1);
+      expect(pool.ranHere).toBe(1);
+      expect(started).toEqual(["a"]);
+      planned(a);
+      planned(b);
+      const cache = new PlanCache(dir);
+      expect(cache.inventory("dev", "a")).toBe(cache.inventory("dev", "b"));
+      for (let i = 0; i < 600 && pool.running > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pool.running).toBe(0);
+    });
+  }, 60_000);
+
+  it("sends an estate offered to the started workers once, before any job of it", async () => {
+    await withPool({ size: 2, inProcessBelow: 1000 }, async (pool) => {
+      await pool.offer("e", estate); // no worker yet: nothing to send
+      pool.prestart(STANDIN_PROGRAM);
+      await pool.offer("e", estate);
+      pool.warm(STANDIN_PROGRAM, 2, 5000);
+      const results = await Promise.all([
+        pool.run(poolJob("dev", { cache: { dir, key: "a" } })),
+        pool.run(poolJob("dev", { cache: { dir, key: "b" } })),
+      ]);
+      expect(results.map((r) => r.worker).sort()).toEqual([0, 1]);
+      for (const r of results) planned(r);
     });
   }, 60_000);
 });

@@ -75,7 +75,8 @@ export interface PoolOptions {
   /**
    * Decide per plan: a plan whose estimated work (resources) is under this runs in this process
    * (no worker start-up), a larger one on `size` workers. Jobs wait for the decision, which
-   * {@link WorkerPool.warm} makes. Unset: always workers (or in-process for size 0).
+   * {@link WorkerPool.warm} makes — but for an idle worker already started ahead
+   * ({@link WorkerPool.prestart}), which takes one at once. Unset: always workers (or in-process for size 0).
    */
   readonly inProcessBelow?: number;
   /** Called with the running count of recorded resources of a job. */
@@ -100,6 +101,8 @@ export interface PoolJob {
   readonly cache?: CacheTarget;
   /** Lower runs first (ties: first come). */
   readonly priority: readonly number[];
+  /** Called when the job is handed to a worker (not for a job run in this process). */
+  readonly onStart?: () => void;
 }
 
 interface Task extends PoolJob {
@@ -265,6 +268,22 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * Sends estate `estateId` to every started worker that does not hold it yet, before any job of
+   * it is ready: a cold plan's workers were started ahead (see {@link prestart}) and wait; they
+   * deserialize the estate (~1 s at the preset) while this process prepares the first job's cache
+   * key instead of after. Resolves once the bytes are written (the transfer needs this process's
+   * event loop: the caller waits for it rather than keeping the loop busy meanwhile). No-op when
+   * no worker is started or jobs run here.
+   */
+  offer(estateId: string, estate: Estate): Promise<void> {
+    if (this.closed || this.mode === "here") return Promise.resolve();
+    const sent = this.workers
+      .filter((w) => !w.estates.has(estateId))
+      .map((w) => this.sendEstate(w, estateId, estate));
+    return Promise.all(sent).then(() => undefined);
+  }
+
   /** Stops the workers holding no job (started by `prestart` for a plan that runs here). */
   private stopIdle(): void {
     for (const w of this.workers.filter((x) => x.tasks.length === 0)) {
@@ -279,12 +298,16 @@ export class WorkerPool {
    * environment.
    */
   private dispatch(ahead = false): void {
-    if (this.mode !== "workers" || this.closed) return;
+    if (this.mode === "here" || this.closed) return;
+    // Undecided (auto mode before `warm`): only a worker already started (prestarted for a cold
+    // plan, idle anyway) takes a job; none is started for it, and none takes a second.
+    const decided = this.mode === "workers";
     while (this.queue.length > 0) {
       const estateId = this.queue[0].estateId;
       let w =
         this.workers.find((x) => x.tasks.length === 0 && x.estates.has(estateId)) ??
         this.workers.find((x) => x.tasks.length === 0);
+      if (!decided && w === undefined) return;
       if (w === undefined && this.workers.length < this.options.size) w = this.spawn();
       if (w === undefined && this.queue.length >= this.options.size) {
         if (!ahead) {
@@ -327,20 +350,27 @@ export class WorkerPool {
     });
   }
 
+  /** Sends worker `w` an estate (serialized once for every worker); resolves once written. */
+  private sendEstate(w: Worker, estateId: string, estate: Estate): Promise<void> {
+    let bytes = this.estateBytes.get(estateId);
+    if (bytes === undefined) {
+      bytes = serialize(withoutColumns(estate));
+      this.estateBytes.set(estateId, bytes);
+    }
+    const written = new Promise<void>((resolve) =>
+      w.child.send({ type: "estate", id: estateId, bytes } satisfies ToWorker, () => resolve()),
+    );
+    w.estates.add(estateId);
+    // Once every worker has it, the bytes go (a worker started later serializes it again).
+    const holders = this.workers.filter((x) => x.estates.has(estateId)).length;
+    if (holders >= this.options.size) this.estateBytes.delete(estateId);
+    return written;
+  }
+
   private start(w: Worker, task: Task): void {
     w.tasks.push(task);
-    if (!w.estates.has(task.estateId)) {
-      let bytes = this.estateBytes.get(task.estateId);
-      if (bytes === undefined) {
-        bytes = serialize(withoutColumns(task.estate));
-        this.estateBytes.set(task.estateId, bytes);
-      }
-      this.send(w, { type: "estate", id: task.estateId, bytes });
-      w.estates.add(task.estateId);
-      // Once every worker has it, the bytes go (a worker started later serializes it again).
-      const holders = this.workers.filter((x) => x.estates.has(task.estateId)).length;
-      if (holders >= this.options.size) this.estateBytes.delete(task.estateId);
-    }
+    if (!w.estates.has(task.estateId)) void this.sendEstate(w, task.estateId, task.estate);
+    task.onStart?.();
     this.send(w, {
       type: "job",
       seq: task.seq,
@@ -385,6 +415,8 @@ export class WorkerPool {
         return;
       }
       task.resolve({ outcome: m.outcome, peakRssBytes: m.peakRssBytes, worker: w.index });
+      // A prestarted worker that took a job before `warm` chose this process: done with it.
+      if (this.mode === "here") this.stopIdle();
       this.dispatch();
     });
     child.on("exit", (code, signal) => {

@@ -1,16 +1,28 @@
 /**
  * The order stacks go to the workers: one environment after another, its core first, then its
- * shards largest first (so a worker holds one environment's memoized plan at a time).
+ * shards largest first (so a worker holds one environment's memoized plan at a time); a cold
+ * plan's first stack goes to the worker waiting for it before the other stacks' keys are
+ * prepared, with the same bytes, and a re-run serves every stack from the cache.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as config from "@hdp/config";
 import {
   CORE_RESOURCES,
+  DEFAULT_PROJECT,
+  DEFAULT_PULUMI_ORG,
   estimateStackResources,
   loadEstateOrThrow,
   SHARD_OVERHEAD_RESOURCES,
   sourceResources,
 } from "@hdp/config";
-import { tree, type Tree } from "../__fixtures__/trees";
-import { stackOrder } from "./schedule";
+import { STANDIN_PROGRAM, tree, type Tree } from "../__fixtures__/trees";
+import { workingTree } from "../revisions/revision";
+import { workspace } from "../revisions/workspace";
+import { PlanCache } from "./cache";
+import { WorkerPool } from "./pool";
+import { planStacks, stackOrder, type PlanEvent, type ScheduleContext } from "./schedule";
 
 let t: Tree;
 beforeAll(() => {
@@ -78,4 +90,64 @@ describe("stackOrder", () => {
     );
     expect(estimateStackResources(estate, ["no-such-stack"]).get("no-such-stack")).toBe(0);
   });
+});
+
+describe("planStacks", () => {
+  it("hands a cold plan's first stack to the waiting worker before the other stacks' keys are prepared; the same bytes, then all from the cache", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hdp-schedule-"));
+    const log: string[] = [];
+    /** Logs each lookup: a stack's key is prepared right before it. */
+    class LoggingCache extends PlanCache {
+      override get(stack: string, key: string) {
+        log.push(`key ${stack}`);
+        return super.get(stack, key);
+      }
+    }
+    const ws = workspace(t.configs, STANDIN_PROGRAM);
+    const load = () => workingTree(ws, t.configs, config, join(dir, "configs"));
+    const context = (pool: WorkerPool, cache: PlanCache | undefined): ScheduleContext => ({
+      pool,
+      cache,
+      project: DEFAULT_PROJECT,
+      organization: DEFAULT_PULUMI_ORG,
+      fast: true,
+      onEvent: (e: PlanEvent) => {
+        if (e.kind === "started") log.push(`started ${e.stack}`);
+      },
+    });
+    const plans = async (pool: WorkerPool, cache: PlanCache | undefined) => {
+      try {
+        const rev = load();
+        const stacks = rev.estate.environments.flatMap((e) => e.stacks.map((s) => s.name));
+        return {
+          order: stackOrder(rev.estate, stacks),
+          out: await planStacks(rev, stacks, context(pool, cache), true),
+        };
+      } finally {
+        await pool.close();
+      }
+    };
+    const json = (out: Awaited<ReturnType<typeof planStacks>>) =>
+      [...out.values()].map((r) => (r.ok ? r.json() : r.messages.join("\n")));
+    try {
+      // Cold: one worker started ahead, the rest decided by the estimated work (here: workers).
+      const pool = new WorkerPool({ size: 1, inProcessBelow: 1 });
+      pool.prestart(STANDIN_PROGRAM);
+      const cold = await plans(pool, new LoggingCache(join(dir, "plan")));
+      const [first, second] = cold.order;
+      expect(log.indexOf(`started ${first}`)).toBe(0);
+      expect(log.indexOf(`key ${second}`)).toBeGreaterThan(0);
+      expect(log).not.toContain(`key ${first}`); // planned without looking: nothing to find
+      expect([...cold.out.values()].every((r) => r.ok && !r.cached)).toBe(true);
+      // The same bytes as in this process without a cache.
+      const here = await plans(new WorkerPool({ size: 0 }), undefined);
+      expect(json(cold.out)).toEqual(json(here.out));
+      // Unchanged: every stack from the cache, the first one's entry (written here) included.
+      const again = await plans(new WorkerPool({ size: 0 }), new PlanCache(join(dir, "plan")));
+      expect([...again.out.values()].every((r) => r.ok && r.cached)).toBe(true);
+      expect(json(again.out)).toEqual(json(here.out));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

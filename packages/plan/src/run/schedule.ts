@@ -14,6 +14,7 @@ import { canonicalJson } from "../inventory/canonical-json";
 import { plannerHash } from "../revisions/code-hash";
 import { INVENTORY_FORMAT, type StackSummary } from "../inventory/inventory";
 import type { WorkerPool } from "./pool";
+import type { CacheTarget } from "./plan-job";
 import type { StackOutputs } from "@hdp/recorder";
 import type { Revision } from "../revisions/revision";
 import { stackPolicyContext, stackPolicyKey, type PolicyFinding } from "../policy/policy";
@@ -48,6 +49,8 @@ export type StackResult =
 /** Progress of a plan, for a terminal display or CI log lines. */
 export type PlanEvent =
   | { readonly kind: "queued"; readonly revision: string; readonly stacks: readonly string[] }
+  /** A stack's job handed to a worker (jobs planned in this process have none). */
+  | { readonly kind: "started"; readonly revision: string; readonly stack: string }
   | { readonly kind: "progress"; readonly stack: string; readonly recorded: number }
   | {
       readonly kind: "done";
@@ -135,11 +138,21 @@ export async function planStacks(
   const weight = estimateStackResources(estate, all);
   const ordered = stackOrder(estate, all, weight);
   const place = new Map(ordered.map((s, i) => [s, i]));
+  const first = ordered[0];
   // Stacks of a revision planned after those of one asked for before it (the head before a base).
   const batch = nextBatch++;
   ctx.onEvent({ kind: "queued", revision: rev.label, stacks: ordered });
   const estateId = sha256(`${rev.label}\0${rev.configsDir}\0${rev.codeHash}`);
   const slices = sliceHashes(rev, ctx.cache);
+  // A tree never planned with this cache (no slice hashes kept for it) plans its cores on the
+  // workers — and a cold plan's were started while the configs loaded, and wait: the estate goes
+  // to them now, and they deserialize it while the first job's key is prepared here. (A plan
+  // mostly served from the cache sends no estate; no-op when no worker is started.)
+  if (slices.fresh) await ctx.pool.offer(estateId, estate);
+  // The other workers start now too (the configs are loaded: they no longer slow the load), so
+  // the next core finds one ready; started only where workers were started ahead, and after the
+  // offer (a worker still loading the program reads no message: the offer would wait for it).
+  if (slices.fresh && ctx.pool.running > 0) ctx.pool.prestart(rev.programModule);
   const results = new Map<string, Promise<StackResult>>();
 
   // What a stack's cache key takes besides its core's exports (the slice hash, the policy
@@ -156,16 +169,20 @@ export async function planStacks(
       const policy = evaluatePolicy ? stackPolicyContext(estate, environment, stack) : undefined;
       p = {
         policy,
-        keyParts: [
-          policy !== undefined ? stackPolicyKey(estate, environment, stack) : "no-policy",
-          INVENTORY_FORMAT,
-          plannerHash(),
-          rev.codeHash,
-          ctx.project,
-          ctx.organization,
-          stack,
-          slices.get(stack),
-        ],
+        // No cache, no key: the slices are not hashed (seconds at the preset).
+        keyParts:
+          ctx.cache === undefined
+            ? []
+            : [
+                policy !== undefined ? stackPolicyKey(estate, environment, stack) : "no-policy",
+                INVENTORY_FORMAT,
+                plannerHash(),
+                rev.codeHash,
+                ctx.project,
+                ctx.organization,
+                stack,
+                slices.get(stack),
+              ],
       };
       prepared.set(stack, p);
     }
@@ -194,14 +211,46 @@ export async function planStacks(
       stackOutputs = { [`${ctx.organization}/${ctx.project}/${coreName}`]: core.exports };
       coreKey = exportsHash(core.exports);
     }
+    const cache = ctx.cache;
+    const submit = (policy: PolicyContext | undefined, target: CacheTarget | undefined) =>
+      ctx.pool.run({
+        estateId,
+        estate,
+        job: {
+          programModule: rev.programModule,
+          stack,
+          environment: env.name,
+          shard: spec.shard,
+          resourceBudget: env.sharding.resourceBudget,
+          project: ctx.project,
+          organization: ctx.organization,
+          stackOutputs,
+          fast: ctx.fast,
+          ...(policy !== undefined ? { policy } : {}),
+        },
+        sliceSources: spec.sources,
+        ...(target !== undefined ? { cache: target } : {}),
+        priority: [batch, place.get(stack) as number],
+        onStart: () => ctx.onEvent({ kind: "started", revision: rev.label, stack }),
+      });
+    // The first stack of a tree never planned with this cache is planned at once, while its key
+    // is computed here (seconds at the preset: its slice is the whole estate); it only names
+    // the cache entry, which this process writes when the job is back.
+    const planning =
+      stack === first && slices.fresh && cache !== undefined
+        ? submit(
+            evaluatePolicy ? stackPolicyContext(estate, env.name, stack) : undefined,
+            undefined,
+          )
+        : undefined;
     const { policy, keyParts } = prepare(stack, env.name);
-    const key = sha256([...keyParts, coreKey].join("\0"));
+    const key = cache === undefined ? "" : sha256([...keyParts, coreKey].join("\0"));
     if (ctx.cache !== undefined && ctx.usedKeys !== undefined) {
       const used = ctx.usedKeys.get(stack) ?? new Set<string>();
       used.add(key);
       ctx.usedKeys.set(stack, used);
     }
-    const hit = ctx.cache?.get(stack, key);
+    const hit = planning === undefined ? ctx.cache?.get(stack, key) : undefined;
     if (hit !== undefined) {
       ctx.onEvent({
         kind: "done",
@@ -224,26 +273,18 @@ export async function planStacks(
         durationMs: 0,
       };
     }
-    const cache = ctx.cache;
-    const { outcome } = await ctx.pool.run({
-      estateId,
-      estate,
-      job: {
-        programModule: rev.programModule,
-        stack,
-        environment: env.name,
-        shard: spec.shard,
-        resourceBudget: env.sharding.resourceBudget,
-        project: ctx.project,
-        organization: ctx.organization,
-        stackOutputs,
-        fast: ctx.fast,
-        ...(policy !== undefined ? { policy } : {}),
-      },
-      sliceSources: spec.sources,
-      ...(cache !== undefined ? { cache: { dir: cache.dir, key } } : {}),
-      priority: [batch, place.get(stack) as number],
-    });
+    const { outcome } = await (planning ??
+      submit(policy, cache !== undefined ? { dir: cache.dir, key } : undefined));
+    let json = outcome.ok ? outcome.json : undefined;
+    if (planning !== undefined && outcome.ok && json !== undefined) {
+      try {
+        // The same entry the worker would have written (plan-job.ts).
+        (cache as PlanCache).write(stack, key, { ...outcome, json });
+        json = undefined;
+      } catch {
+        // Kept in hand instead: an unwritable cache only costs the next run.
+      }
+    }
     ctx.onEvent({
       kind: "done",
       revision: rev.label,
@@ -263,9 +304,10 @@ export async function planStacks(
         durationMs: outcome.durationMs,
       };
     }
-    // The planning process wrote the entry (json undefined), or there is no cache, or it could
-    // not be written (a read-only checkout, a full disk: that only costs the next run).
-    const json = outcome.json;
+    // The planning process (or this one) wrote the entry (json undefined), or there is no
+    // cache, or it could not be written (a read-only checkout, a full disk: that only costs the
+    // next run).
+    const inHand = json;
     return {
       ok: true,
       stack,
@@ -273,20 +315,26 @@ export async function planStacks(
       summary: outcome.summary,
       exports: outcome.exports,
       policy: outcome.policy,
-      json: json !== undefined ? () => json : () => (cache as PlanCache).inventory(stack, key),
+      json: inHand !== undefined ? () => inHand : () => (cache as PlanCache).inventory(stack, key),
       cached: false,
       durationMs: outcome.durationMs,
     };
   };
 
-  // Cores first: their promises must exist before the shards that await them start.
+  // Cores first: their promises must exist before the shards that await them start. Only the
+  // first stack's key is prepared now, and its job handed to a worker already started (see
+  // `WorkerPool.run`); every other stack's on a later turn of the event loop (a core's takes
+  // seconds at the preset: its environment's policy context, the whole estate's slice).
   const cores = ordered.filter((s) => findStack(estate, s)?.spec.shard === "core");
-  for (const s of [...cores, ...ordered.filter((x) => !cores.includes(x))]) results.set(s, run(s));
+  for (const s of [...cores, ...ordered.filter((x) => !cores.includes(x))]) {
+    results.set(s, s === first ? run(s) : nextTurn().then(() => run(s)));
+  }
   // Cache hits settle at once; start (and load the program in) a worker per stack still to plan
   // — or, when what is left is small, plan it in this process (the pool's auto mode).
   const settled = new Set<string>();
   for (const [s, p] of results) void p.then(() => settled.add(s));
-  await new Promise((resolve) => setImmediate(resolve));
+  // After the turns on which the other cores are prepared (queued before this one).
+  await nextTurn();
   const toPlan = [...results.keys()].filter((s) => !settled.has(s));
   const work = toPlan.reduce((n, s) => n + (weight.get(s) as number), 0);
   ctx.pool.warm(rev.programModule, toPlan.length, work);
@@ -295,7 +343,7 @@ export async function planStacks(
   const preparing = (async () => {
     for (const s of ordered) {
       if (settled.has(s) || prepared.has(s)) continue;
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       const found = findStack(estate, s);
       try {
         if (found !== undefined && !prepared.has(s)) prepare(s, found.env.name);
@@ -311,6 +359,9 @@ export async function planStacks(
   return out;
 }
 
+/** Resolves on the next turn of the event loop (after I/O: a worker's messages, a transfer). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * The stacks' slice hashes, kept in the plan cache under the tree's content digest and the
  * code (equal digests and code, equal estates, so equal slices): hashing every slice of a
@@ -319,7 +370,7 @@ export async function planStacks(
 function sliceHashes(
   rev: Revision,
   cache: PlanCache | undefined,
-): { get(stack: string): string; save(): void } {
+): { readonly fresh: boolean; get(stack: string): string; save(): void } {
   const file =
     cache === undefined || rev.treeDigest === undefined
       ? undefined
@@ -339,6 +390,8 @@ function sliceHashes(
   }
   let added = false;
   return {
+    // Only with a file to keep them in (a tree loaded through the cache): else nothing tells.
+    fresh: file !== undefined && Object.keys(known).length === 0,
     get(stack) {
       let h = Object.hasOwn(known, stack) ? known[stack] : undefined;
       if (typeof h !== "string") {
