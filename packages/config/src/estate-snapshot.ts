@@ -46,5 +46,7 @@ export function readEstateSnapshot<T>(dir: string, digest: string): T | undefine
 
 /** Stores the load result of the tree with this digest (a cache: failures are ignored). */
 export function writeEstateSnapshot(dir: string, digest: string, result: unknown): void {
-  writeAtomically(join(dir, FILE), Buffer.concat([Buffer.from(header(digest)), serialize(result)]));
+  // Header and body written one after the other: joining them copied the whole snapshot (~200 MB
+  // at the full preset, 1.2 s).
+  writeAtomically(join(dir, FILE), [header(digest), serialize(result)]);
 }

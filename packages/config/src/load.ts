@@ -83,17 +83,41 @@ export interface LoadOptions {
 
 /** Loads and validates the tree under `dir`. Never throws for bad input: see `errors`. */
 export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
+  const { result, writeCaches } = loadEstateDeferringWrites(dir, options);
+  writeCaches();
+  return result;
+}
+
+/** A load whose cache writes are still to do: see {@link loadEstateDeferringWrites}. */
+export interface DeferredLoad {
+  readonly result: LoadResult;
+  /**
+   * Writes what the load learnt to `cacheDir` (the parse cache's new segment, the estate
+   * snapshot): the very bytes {@link loadEstate} writes. Runs once; later calls do nothing.
+   * Nothing to do without `cacheDir`, or when the result came from the snapshot.
+   */
+  readonly writeCaches: () => void;
+}
+
+/**
+ * {@link loadEstate}, returning the result before the cache writes (at the full preset, about
+ * 10 s of serializing and writing on a cold load), so a caller can do them when it would
+ * otherwise wait (`hdp plan`: while its workers plan). The result and what the caches were
+ * given must not be modified before `writeCaches()`: neither is by the loader or its callers.
+ * Skipping `writeCaches()` costs only the next load (it parses again).
+ */
+export function loadEstateDeferringWrites(dir: string, options: LoadOptions = {}): DeferredLoad {
   const root = resolve(dir);
   const index =
     options.index ??
     (options.cacheDir === undefined
       ? undefined
-      : indexTree(root, join(options.cacheDir, "manifest")));
+      : indexTree(root, join(options.cacheDir, "manifest"), { keepBytes: true }));
   const snapshot =
     options.snapshot === true && options.cacheDir !== undefined ? options.cacheDir : undefined;
   if (snapshot !== undefined && index !== undefined) {
     const saved = readEstateSnapshot<LoadResult>(snapshot, index.digest);
-    if (saved !== undefined) return saved;
+    if (saved !== undefined) return { result: saved, writeCaches: () => undefined };
   }
   const cache = options.cacheDir === undefined ? undefined : new ParseCache(options.cacheDir);
   // Whether every file's result is of the very bytes the index hashed (then the result is the
@@ -112,7 +136,12 @@ export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
       { ok: true; value: T } | { ok: false; errors: readonly ConfigError[] } | undefined;
     if (result === undefined) {
       let bytes: Uint8Array | undefined;
-      const r = readYamlFile(root, file, cache === undefined ? undefined : (b) => (bytes = b));
+      const r = readYamlFile(
+        root,
+        file,
+        cache === undefined ? undefined : (b) => (bytes = b),
+        index?.takeBytes?.(file),
+      );
       result = r.ok ? validate(r.parsed) : r;
       const hash = bytes === undefined ? undefined : cache?.set(file, bytes, result);
       if (hash !== index?.hashes.get(file)) consistent = false;
@@ -200,7 +229,6 @@ export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
     }
     tablesByDir.set(sd.dir, tables);
   }
-  cache?.save();
 
   const checked = checkEstate({
     root,
@@ -238,10 +266,31 @@ export function loadEstate(dir: string, options: LoadOptions = {}): LoadResult {
     skippedFiles: [...skipped].sort(),
     ...(index !== undefined && consistent ? { digest: index.digest } : {}),
   };
-  if (snapshot !== undefined && index !== undefined && consistent) {
-    writeEstateSnapshot(snapshot, index.digest, result);
-  }
-  return result;
+  const keep =
+    snapshot !== undefined && index !== undefined && consistent
+      ? { dir: snapshot, digest: index.digest }
+      : undefined;
+  return { result, writeCaches: cacheWrites(cache, keep, result) };
+}
+
+/**
+ * The writes of one load, as a function run once. Made here, not inside the load, so that it
+ * keeps only what it writes alive (a closure there would keep the load's whole scope: the tree
+ * index, the parse cache's entries), and drops that once written.
+ */
+function cacheWrites(
+  cache: ParseCache | undefined,
+  snapshot: { dir: string; digest: string } | undefined,
+  result: LoadResult,
+): () => void {
+  let pending: { cache: typeof cache; snapshot: typeof snapshot; result: LoadResult } | undefined =
+    { cache, snapshot, result };
+  return () => {
+    const p = pending;
+    pending = undefined;
+    p?.cache?.save();
+    if (p?.snapshot !== undefined) writeEstateSnapshot(p.snapshot.dir, p.snapshot.digest, p.result);
+  };
 }
 
 /** Loads the tree and throws a {@link ConfigValidationError} listing every error. */

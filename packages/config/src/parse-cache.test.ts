@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deserialize } from "node:v8";
 import { writeEstateSnapshot } from "./estate-snapshot";
-import { loadEstate, type LoadResult } from "./load";
+import { loadEstate, loadEstateDeferringWrites, type LoadResult } from "./load";
 import { indexTree } from "./tree-index";
 
 const FIXTURE = join(__dirname, "..", "..", "..", "test", "fixtures", "base");
@@ -168,5 +168,32 @@ describe("loadEstate with a parse cache", () => {
     expect(answer(edited)).not.toBe(cold);
     settle();
     expect(answer(loadEstate(root, { cacheDir: cache, snapshot: true }))).toBe(answer(edited));
+  });
+
+  test("deferred writes are the very bytes loadEstate writes, done once, nothing before", () => {
+    const inline = join(dir, "inline");
+    const direct = loadEstate(root, { cacheDir: inline, snapshot: true });
+    const deferred = loadEstateDeferringWrites(root, { cacheDir: cache, snapshot: true });
+    expect(answer(deferred.result)).toBe(answer(direct));
+    expect(deferred.result.digest).toBe(direct.digest);
+    expect(segments()).toEqual([]);
+    expect(existsSync(join(cache, "estate.v8"))).toBe(false);
+    deferred.writeCaches();
+    deferred.writeCaches();
+    const contents = (d: string, f: (n: string) => boolean): Buffer[] =>
+      readdirSync(d)
+        .filter(f)
+        .map((n) => readFileSync(join(d, n)));
+    const parsed = (n: string): boolean => n.startsWith("parsed-");
+    expect(contents(cache, parsed)).toEqual(contents(inline, parsed));
+    expect(segments()).toHaveLength(1);
+    expect(
+      readFileSync(join(cache, "estate.v8")).equals(readFileSync(join(inline, "estate.v8"))),
+    ).toBe(true);
+    // What was written serves the next load: the same answer, nothing parsed or checked again.
+    const again = loadEstateDeferringWrites(root, { cacheDir: cache, snapshot: true });
+    expect(answer(again.result)).toBe(answer(direct));
+    again.writeCaches();
+    expect(segments()).toHaveLength(1);
   });
 });

@@ -37,12 +37,16 @@ export function replaceFile(file: string, pieces: Iterable<string | Uint8Array>)
 
 /**
  * {@link replaceFile} for a cache: creates the directory, and a file that cannot be written is
- * no error (it is a cache): false, and nothing left behind.
+ * no error (it is a cache): false, and nothing left behind. `data` may come in pieces, written
+ * one after another (a header and a large body need no copy joining them).
  */
-export function writeAtomically(file: string, data: string | Uint8Array): boolean {
+export function writeAtomically(
+  file: string,
+  data: string | Uint8Array | readonly (string | Uint8Array)[],
+): boolean {
   try {
     mkdirSync(dirname(file), { recursive: true });
-    replaceFile(file, [data]);
+    replaceFile(file, typeof data === "string" || data instanceof Uint8Array ? [data] : data);
     return true;
   } catch {
     return false;

@@ -205,4 +205,19 @@ describe("indexTree", () => {
       expect(changed.digest).not.toBe(first.digest);
     });
   });
+
+  test("keepBytes hands over the bytes this scan read, once each; files it did not read have none", () => {
+    expect(indexTree(root, manifest).takeBytes).toBeUndefined(); // not asked for: nothing kept
+    const first = indexTree(root, manifest, { keepBytes: true });
+    expect(first.reread).toBeGreaterThan(1); // the manifest's stats are not settled yet
+    const bytes = first.takeBytes?.(TABLE);
+    expect(bytes?.equals(readFileSync(join(root, TABLE)))).toBe(true);
+    expect(first.takeBytes?.(TABLE)).toBeUndefined();
+    settle();
+    writeFileSync(join(root, TABLE), `${readFileSync(join(root, TABLE), "utf8")}# edited\n`);
+    const next = indexTree(root, manifest, { keepBytes: true });
+    expect(next.reread).toBe(1);
+    expect(next.takeBytes?.(TABLE)?.toString("utf8")).toMatch(/# edited\n$/);
+    expect(next.takeBytes?.("platform.yaml")).toBeUndefined(); // unchanged: not read
+  });
 });

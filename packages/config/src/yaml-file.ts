@@ -51,18 +51,20 @@ const fileError = (
 
 /**
  * Reads and parses `root/file`; every problem comes back as a {@link ConfigError}, never a throw.
- * `onBytes` sees the bytes read (the parse cache keys a result by them).
+ * `onBytes` sees the bytes read (the parse cache keys a result by them). `given`: the file's
+ * bytes when they were just read already (by the tree index), then they are parsed instead.
  */
 export function readYamlFile(
   root: string,
   file: string,
   onBytes?: (bytes: Uint8Array) => void,
+  given?: Buffer,
 ): ReadResult {
   const abs = join(root, file);
   let bytes: Buffer;
   try {
     // One read, no stat: a config file is small, and the size check below needs the bytes anyway.
-    bytes = readFileSync(abs);
+    bytes = given ?? readFileSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EISDIR") {

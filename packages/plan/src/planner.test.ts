@@ -3,7 +3,7 @@
  * stack selection, determinism, workers, cache, budget, program and config errors, and
  * --changed-since against a real git revision.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -156,6 +156,44 @@ describe("plan", () => {
     const prestarted = await run({ jobs: 2, prestartWorkers: true }).catch((x: unknown) => x);
     expect(prestarted).toBeInstanceOf(PlanConfigError);
     expect((prestarted as PlanConfigError).errors).toEqual((e as PlanConfigError).errors);
+  });
+
+  it("writes the config load's caches once a worker's first stack is back, and before returning", async () => {
+    const written = (): string[] => {
+      const configs = join(cacheDir, ".configs");
+      if (!existsSync(configs)) return [];
+      return readdirSync(configs)
+        .flatMap((d) => readdirSync(join(configs, d)))
+        .sort();
+    };
+    const seen: string[][] = [];
+    const r = await run({
+      cacheDir,
+      jobs: 1,
+      stacks: ["dev"],
+      onEvent: (e) => {
+        if (e.kind === "queued" || e.kind === "done") seen.push(written());
+      },
+    });
+    expect(r.stats.stacksPlanned).toBe(1);
+    // Only the tree index's manifest at `queued` and when the stack came back: the rest is
+    // written after the listener saw the first stack.
+    expect(seen).toEqual([["manifest"], ["manifest"]]);
+    expect(written()).toEqual(["estate.v8", "manifest", expect.stringMatching(/^parsed-.*\.v8$/)]);
+    // An unchanged tree is read back from that snapshot: the same plan, from the plan cache.
+    const again = await run({ cacheDir, jobs: 1, stacks: ["dev"] });
+    expect(again.stats.stacksCached).toBe(1);
+    expect(again.inventoryJson()).toBe(r.inventoryJson());
+  });
+
+  it("writes the parse cache when the configs have errors, before rejecting", async () => {
+    t.edit("sources/lab/tables/orders.yaml", (s) =>
+      s.replace("mode: incremental", "mode: sometimes"),
+    );
+    await expect(run({ cacheDir })).rejects.toBeInstanceOf(PlanConfigError);
+    const configs = join(cacheDir, ".configs");
+    const files = readdirSync(configs).flatMap((d) => readdirSync(join(configs, d)));
+    expect(files.filter((f) => f.startsWith("parsed-"))).toHaveLength(1);
   });
 
   it("plans only the stacks whose inputs changed since a git revision", async () => {

@@ -201,8 +201,14 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const configs = resolve(options.configs);
   const ws = workspace(configs, options.program, options.installedProgram);
   const cacheDir = options.cacheDir ?? defaultCacheDir(ws);
-  const onEvent = options.onEvent ?? (() => undefined);
   const revisions: Revision[] = [];
+  // The config load's cache writes wait for the first stack a worker planned: until then this
+  // thread is the plan's critical path, after it mostly idle (once; see `finally` for the rest).
+  const writeConfigCaches = (): void => revisions[0]?.writeConfigCaches?.();
+  const onEvent = (e: PlanEvent): void => {
+    options.onEvent?.(e);
+    if (e.kind === "done" && !e.cached) writeConfigCaches();
+  };
   const usedKeys = new Map<string, Set<string>>();
   const poolSize = options.jobs ?? availableParallelism();
   const pool = new WorkerPool({
@@ -345,6 +351,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       inventoryPieces: () => inventoryPieces(project, okStacks(headPlan)),
     };
   } finally {
+    writeConfigCaches(); // when nothing was planned, or on the way out of a failure
     await pool.close();
     for (const r of revisions) r.cleanup();
   }

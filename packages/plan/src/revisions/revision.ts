@@ -44,6 +44,11 @@ export interface Revision {
    * digests and code, equal estates): the stacks' slice hashes are kept under it.
    */
   readonly treeDigest?: string | undefined;
+  /**
+   * The config load's cache writes (parse cache, estate snapshot), left for the planner to do
+   * while its workers plan, off the load's critical path; once, later calls do nothing.
+   */
+  readonly writeConfigCaches?: (() => void) | undefined;
   /** Removes temporary files. */
   readonly cleanup: () => void;
 }
@@ -59,11 +64,21 @@ export class PlanConfigError extends Error {
   }
 }
 
+type ConfigLoadResult = {
+  ok: boolean;
+  estate: Estate;
+  errors: readonly ConfigError[];
+  digest?: string;
+};
+type ConfigLoadOptions = { cacheDir?: string | undefined; snapshot?: boolean | undefined };
+
 interface ConfigModule {
-  loadEstate(
+  loadEstate(dir: string, options?: ConfigLoadOptions): ConfigLoadResult;
+  /** The working tree's loader has it (a revision's own older loader may not). */
+  loadEstateDeferringWrites?(
     dir: string,
-    options?: { cacheDir?: string | undefined; snapshot?: boolean | undefined },
-  ): { ok: boolean; estate: Estate; errors: readonly ConfigError[]; digest?: string };
+    options?: ConfigLoadOptions,
+  ): { result: ConfigLoadResult; writeCaches: () => void };
 }
 
 /** Where the planner finds the workspace and the program. */
@@ -90,19 +105,28 @@ function loadConfigs(
   dir: string,
   label: string,
   cacheDir?: string,
-): { estate: Estate; digest: string | undefined } {
-  const r =
-    cacheDir === undefined
-      ? configModule.loadEstate(dir)
-      : configModule.loadEstate(dir, { cacheDir, snapshot: true });
-  if (!r.ok) throw new PlanConfigError(label, r.errors);
-  return { estate: r.estate, digest: r.digest };
+): { estate: Estate; digest: string | undefined; writeCaches: () => void } {
+  if (cacheDir === undefined) {
+    const r = configModule.loadEstate(dir);
+    if (!r.ok) throw new PlanConfigError(label, r.errors);
+    return { estate: r.estate, digest: r.digest, writeCaches: () => undefined };
+  }
+  const options = { cacheDir, snapshot: true };
+  const { result: r, writeCaches } =
+    configModule.loadEstateDeferringWrites?.(dir, options) ??
+    (() => ({ result: configModule.loadEstate(dir, options), writeCaches: () => undefined }))();
+  if (!r.ok) {
+    writeCaches(); // the plan ends here: written now, as an undeferred load would have
+    throw new PlanConfigError(label, r.errors);
+  }
+  return { estate: r.estate, digest: r.digest, writeCaches };
 }
 
 /**
  * The working tree: configs and program as they are on disk. With `parseCacheDir`, @hdp/config
  * caches there: an unchanged tree's estate is read back whole, a changed one re-parses only
- * its changed files (same path, same bytes: the rest come from the per-file parse cache).
+ * its changed files (same path, same bytes: the rest come from the per-file parse cache). What
+ * the load learnt is written by `writeConfigCaches()`, which the caller must call.
  */
 export function workingTree(
   ws: Workspace,
@@ -110,7 +134,12 @@ export function workingTree(
   configModule: ConfigModule,
   parseCacheDir?: string,
 ): Revision {
-  const { estate, digest } = loadConfigs(configModule, configsDir, "working tree", parseCacheDir);
+  const { estate, digest, writeCaches } = loadConfigs(
+    configModule,
+    configsDir,
+    "working tree",
+    parseCacheDir,
+  );
   return {
     label: "working tree",
     commit: undefined,
@@ -118,6 +147,7 @@ export function workingTree(
     programModule: ws.programModule,
     estate,
     treeDigest: digest,
+    writeConfigCaches: writeCaches,
     codeHash: codeHashOf(ws, workingTreeCodeHash(ws.codeRoot)),
     cleanup: () => undefined,
   };
