@@ -115,10 +115,13 @@ test("the sample estate's CDC table with a delete marker: simulated deletes carr
     const rows = days.flat();
     const deletes = rows.filter((row) => row.cdc_operation === "1");
     expect(deletes).toHaveLength(stats.ops.D);
-    // Every other row holds its change type, never the delete value.
+    // Every other row holds its change type in the feed's own codes (SQL Server CDC, whose delete
+    // marker "1" the table declares: 2 insert, 4 update after), never the delete value.
     expect(
       new Set(rows.filter((row) => row.cdc_operation !== "1").map((x) => x.cdc_operation)),
-    ).toEqual(new Set(["I", "U"]));
+    ).toEqual(new Set(["2", "4"]));
+    expect(rows.filter((row) => row.cdc_operation === "2")).toHaveLength(stats.ops.I);
+    expect(rows.filter((row) => row.cdc_operation === "4")).toHaveLength(stats.ops.U);
     // A delete removes a key an earlier change (in landing order) created.
     const seen = new Set<unknown>();
     for (const row of rows) {
