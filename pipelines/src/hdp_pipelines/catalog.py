@@ -41,12 +41,15 @@ def table_properties(spec: TableSpec) -> dict[str, str]:
     }
 
 
+def _columns_in(spec: TableSpec, present: set[str] | None) -> list[Column]:
+    """The spec's columns, only those in `present` if given (a gold aggregate's own columns)."""
+    return [c for c in spec.columns if present is None or c.name in present]
+
+
 def column_comments(spec: TableSpec, present: set[str] | None = None) -> dict[str, str]:
     """Column -> comment for the spec's columns that have one (those in `present`, if given)."""
     out: dict[str, str] = {}
-    for c in spec.columns:
-        if present is not None and c.name not in present:
-            continue
+    for c in _columns_in(spec, present):
         comment = column_comment(c)
         if comment:
             out[c.name] = comment
@@ -96,9 +99,7 @@ def metadata_statements(
     # One pass over the columns gathers both the comments and the Unity Catalog column tags.
     comments: dict[str, str] = {}
     tags: list[str] = []
-    for c in spec.columns:
-        if present is not None and c.name not in present:
-            continue
+    for c in _columns_in(spec, present):
         comment = column_comment(c)
         if comment:
             comments[c.name] = comment
