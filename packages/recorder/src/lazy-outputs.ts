@@ -138,7 +138,7 @@ class LazyProperty {
       promises = [pending(0), pending(1), pending(2), pending(3)];
       this.settlers = { resolve, reject };
     } else if (state === FAILED) {
-      const err = this.v;
+      const err = this.v as Error;
       promises = [
         Promise.reject(err),
         Promise.reject(err),
