@@ -4,6 +4,7 @@ import {
   ENGINE_UNKNOWN_SENTINELS,
   UNKNOWN,
   containsUnknown,
+  isEngineUnknownSentinel,
   isOwnSnapshot,
   num,
   parseJsonDocument,
@@ -85,6 +86,21 @@ test.each([
   [null, undefined],
 ])("num(%p) is %p", (v, expected) => {
   expect(num(v as never)).toBe(expected);
+});
+
+describe("isEngineUnknownSentinel", () => {
+  it("knows every sentinel and nothing else, whatever its length", () => {
+    for (const s of ENGINE_UNKNOWN_SENTINELS) expect(isEngineUnknownSentinel(s)).toBe(true);
+    const near = [...ENGINE_UNKNOWN_SENTINELS].flatMap((s) => [
+      s.toUpperCase(),
+      s.slice(1),
+      `${s} `,
+      `x${s.slice(1)}`,
+    ]);
+    for (const s of [...near, "", "04da6b54", "a".repeat(5000)]) {
+      expect(isEngineUnknownSentinel(s)).toBe(false);
+    }
+  });
 });
 
 describe("isOwnSnapshot", () => {

@@ -33,6 +33,20 @@ export const ENGINE_UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
 
+/** The sentinels' lengths: a string of another length is no sentinel, without hashing it. */
+const SENTINEL_LENGTHS: ReadonlySet<number> = new Set(
+  [...ENGINE_UNKNOWN_SENTINELS].map((s) => s.length),
+);
+
+/**
+ * True when `s` is one of {@link ENGINE_UNKNOWN_SENTINELS}. The length first: a Set lookup hashes
+ * the whole string, and this runs for every string of every resource's inputs (most of them
+ * fresh, so their hash is not cached yet; a workspace file's content is kilobytes).
+ */
+export function isEngineUnknownSentinel(s: string): boolean {
+  return SENTINEL_LENGTHS.has(s.length) && ENGINE_UNKNOWN_SENTINELS.has(s);
+}
+
 /** The engine's unknown string: what the offline evaluator turns a plan's unknown mark into. */
 export const ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -47,7 +61,7 @@ function ownValue(obj: object, key: string): unknown {
  */
 export function snapshot(value: unknown): Value {
   if (value === undefined || value === null) return null;
-  if (typeof value === "string") return ENGINE_UNKNOWN_SENTINELS.has(value) ? UNKNOWN : value;
+  if (typeof value === "string") return isEngineUnknownSentinel(value) ? UNKNOWN : value;
   if (typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value !== "object") return null;
   if (Array.isArray(value)) {
@@ -74,7 +88,7 @@ export function snapshot(value: unknown): Value {
  */
 export function isOwnSnapshot(value: unknown, mark: string): boolean {
   if (value === null || typeof value === "boolean" || typeof value === "number") return true;
-  if (typeof value === "string") return value !== mark && !ENGINE_UNKNOWN_SENTINELS.has(value);
+  if (typeof value === "string") return value !== mark && !isEngineUnknownSentinel(value);
   if (typeof value !== "object") return false;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Array.prototype) {

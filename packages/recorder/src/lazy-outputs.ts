@@ -72,17 +72,24 @@ interface Settlers {
   reject: ((e: unknown) => void)[];
 }
 
+/** Where a property's registration stands, and its answer's flags: bits of one small integer. */
+const PENDING = 0;
+const RESOLVED = 1;
+const FAILED = 2;
+const KNOWN = 4;
+const SECRET = 8;
+
 /** One property of one resource: its Output, built on first read. */
 class LazyProperty {
-  private settled:
-    | {
-        readonly v: unknown;
-        readonly isKnown: boolean;
-        readonly isSecret: boolean;
-        readonly deps: unknown[];
-      }
-    | { readonly err: Error }
-    | undefined;
+  /**
+   * What the registration answered, until the Output is built: most properties are never read,
+   * so their answer stays in these fields (no object per property per resource). `state` is
+   * PENDING, RESOLVED (with KNOWN and SECRET bits) or FAILED (`v` then holds the error); `deps`
+   * stays undefined when the SDK passed none (its resolver's default, `[]`, is made when built).
+   */
+  private state = PENDING;
+  private v: unknown;
+  private deps: unknown[] | undefined;
   private settlers: Settlers | undefined;
   private out: unknown;
   private built = false;
@@ -118,9 +125,9 @@ class LazyProperty {
     const { Output, debuggable, output } = this.sdk;
     const propString = safeToString(this.input, output);
     const ctx = (what: string): string => `${what}(${this.label}, ${this.key}, ${propString})`;
-    const s = this.settled;
     let promises: [Promise<unknown>, Promise<boolean>, Promise<boolean>, Promise<unknown>];
-    if (s === undefined) {
+    const state = this.state;
+    if (state === PENDING) {
       const resolve = [] as unknown as Settlers["resolve"];
       const reject: Settlers["reject"] = [];
       const pending = <T>(i: number): Promise<T> =>
@@ -130,20 +137,23 @@ class LazyProperty {
         });
       promises = [pending(0), pending(1), pending(2), pending(3)];
       this.settlers = { resolve, reject };
-    } else if ("err" in s) {
+    } else if (state === FAILED) {
+      const err = this.v as Error;
       promises = [
-        Promise.reject(s.err),
-        Promise.reject(s.err),
-        Promise.reject(s.err),
-        Promise.reject(s.err),
+        Promise.reject(err),
+        Promise.reject(err),
+        Promise.reject(err),
+        Promise.reject(err),
       ];
     } else {
       promises = [
-        Promise.resolve(s.v),
-        Promise.resolve(s.isKnown),
-        Promise.resolve(s.isSecret),
-        Promise.resolve(s.deps),
+        Promise.resolve(this.v),
+        Promise.resolve((state & KNOWN) !== 0),
+        Promise.resolve((state & SECRET) !== 0),
+        Promise.resolve(this.deps === undefined ? [] : this.deps),
       ];
+      this.v = undefined;
+      this.deps = undefined;
     }
     this.built = true;
     this.out = new Output(
@@ -156,7 +166,7 @@ class LazyProperty {
   }
 
   /** The resolver the SDK calls once the registration answered (`transferProperties`' own). */
-  settle(v: unknown, isKnown: boolean, isSecret: boolean, deps: unknown[] = [], err?: Error): void {
+  settle(v: unknown, isKnown: boolean, isSecret: boolean, deps?: unknown[], err?: Error): void {
     if (err) {
       if (this.sdk.errors.isGrpcError(err)) {
         if (this.sdk.debuggable.debugPromiseLeaks) {
@@ -171,7 +181,10 @@ class LazyProperty {
       }
       const settlers = this.settlers;
       if (settlers !== undefined) for (const r of settlers.reject) r(err);
-      else this.settled = { err };
+      else {
+        this.state = FAILED;
+        this.v = err;
+      }
       return;
     }
     const settlers = this.settlers;
@@ -179,10 +192,12 @@ class LazyProperty {
       settlers.resolve[0](v);
       settlers.resolve[1](isKnown);
       settlers.resolve[2](isSecret);
-      settlers.resolve[3](deps);
+      settlers.resolve[3](deps === undefined ? [] : deps);
       this.settlers = undefined;
     } else {
-      this.settled = { v, isKnown, isSecret, deps };
+      this.state = RESOLVED | (isKnown ? KNOWN : 0) | (isSecret ? SECRET : 0);
+      this.v = v;
+      this.deps = deps;
     }
   }
 }

@@ -55,6 +55,24 @@ describe("structRoundTrip", () => {
     expect(ours).toHaveProperty("error");
   });
 
+  test.each([
+    ["already sorted", Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, "0")}`)],
+    ["reversed, few", ["d", "c", "b", "a"]],
+    ["reversed, many (past insertion sort)", Array.from({ length: 40 }, (_, i) => `k${99 - i}`)],
+    [
+      "mixed case and numbers, many",
+      Array.from({ length: 50 }, (_, i) =>
+        i % 3 === 0 ? `${i * 7}` : i % 3 === 1 ? `Z${i}` : `a${50 - i}`,
+      ),
+    ],
+  ])("orders keys %s as protobuf does, values with their keys", (_, keys) => {
+    const o: Record<string, unknown> = {};
+    keys.forEach((k, i) => (o[k] = i % 2 === 0 ? { [k]: i, b: [i, k] } : `v${i}`));
+    const ours = structRoundTrip(o);
+    expect(ours).toEqual(viaProtobuf(o));
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(viaProtobuf(o)));
+  });
+
   test("sorts keys as protobuf maps iterate them (code units, not locale)", () => {
     const o = { b: 1, B: 2, a: 3, é: 4, _: 5, "10": 6, "9": 7 };
     expect(Object.keys(structRoundTrip(o))).toEqual(Object.keys(viaProtobuf(o) as object));

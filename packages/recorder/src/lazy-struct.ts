@@ -49,17 +49,45 @@ function listRoundTrip(a: readonly unknown[]): unknown[] {
   return out;
 }
 
+/** Above this many keys an unsorted object is ordered through a Map, not by insertion sort. */
+const INSERTION_SORT_MAX = 32;
+
 /** `Struct.toJavaScript(Struct.fromJavaScript(obj))`: every enumerable key, sorted. */
 export function structRoundTrip(obj: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const keys: string[] = [];
   // for…in, as Struct.fromJavaScript iterates (inherited enumerable keys included).
   for (const k in obj) keys.push(k);
   // Values convert in the source's key order (an error names the first bad one), then the map
-  // iterates its keys sorted.
-  const values = new Map<string, unknown>();
-  for (const k of keys) values.set(k, roundTrip(obj[k]));
+  // iterates its keys sorted (by code units, as `Array.prototype.sort` and `<` compare strings).
+  // This runs for every object of every resource's inputs: no Map and no sort's work array
+  // unless the keys are out of order (then a few keys are insertion-sorted in place).
+  const values: unknown[] = [];
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    values.push(roundTrip(obj[keys[i]]));
+    if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
+  }
   const out: Record<string, unknown> = {};
-  for (const k of keys.sort()) out[k] = values.get(k);
+  if (!sorted && keys.length > INSERTION_SORT_MAX) {
+    const byKey = new Map<string, unknown>();
+    for (let i = 0; i < keys.length; i++) byKey.set(keys[i], values[i]);
+    for (const k of keys.sort()) out[k] = byKey.get(k);
+    return out;
+  }
+  if (!sorted) {
+    for (let i = 1; i < keys.length; i++) {
+      const k = keys[i];
+      const v = values[i];
+      let j = i - 1;
+      for (; j >= 0 && keys[j] > k; j--) {
+        keys[j + 1] = keys[j];
+        values[j + 1] = values[j];
+      }
+      keys[j + 1] = k;
+      values[j + 1] = v;
+    }
+  }
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i];
   return out;
 }
 

@@ -232,7 +232,9 @@ describe("recordProgram", () => {
     expect(names).toContain("lazyOutputs");
     const sorted = (rs: readonly RecordedResource[]) =>
       JSON.stringify([...rs].sort((a, b) => (a.urn < b.urn ? -1 : 1)));
-    expect(names).toEqual(expect.arrayContaining(["syncSerialize", "sharedInputs"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["syncSerialize", "sharedInputs", "emptyDependencies"]),
+    );
     const programs: (() => unknown)[] = [outputsProgram, inputsProgram];
     const stackOutputs = {
       "o/p/prod-core": { outputs: { bucket: "b-1", token: "t" }, secretOutputNames: ["token"] },
@@ -339,6 +341,41 @@ describe("recordProgram", () => {
     } finally {
       rpc.serializeProperty = serializeProperty;
     }
+  });
+
+  it("walks dependencies only where there are some, and fails loudly if the SDK's walk changed shape (emptyDependencies)", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const dependsOn = require("@pulumi/pulumi/runtime/dependsOn");
+    const walk = dependsOn.getAllTransitivelyReferencedResourceURNs;
+    const asked: number[] = [];
+    dependsOn.getAllTransitivelyReferencedResourceURNs = (r: Set<unknown>, e: Set<unknown>) => {
+      asked.push(r.size);
+      return walk(r, e);
+    };
+    try {
+      const fast = await recordProgram(program, { fast: { emptyDependencies: true } });
+      const withLever = asked.splice(0);
+      const sdk = await recordProgram(program, { fast: false });
+      // The SDK walks every property's set, mostly empty; with the lever only the others.
+      expect(asked.filter((n) => n === 0).length).toBeGreaterThan(0);
+      expect(withLever.length).toBeGreaterThan(0);
+      expect(withLever.every((n) => n > 0)).toBe(true);
+      expect([...withLever].sort()).toEqual(asked.filter((n) => n > 0).sort());
+      const role = (rs: readonly RecordedResource[]) => byName(rs, "role");
+      expect(role(fast.resources)).toEqual(role(sdk.resources));
+      expect(role(fast.resources).dependencies.length).toBe(2);
+    } finally {
+      dependsOn.getAllTransitivelyReferencedResourceURNs = walk;
+    }
+    dependsOn.getAllTransitivelyReferencedResourceURNs = undefined;
+    try {
+      await expect(recordProgram(program, { fast: { emptyDependencies: true } })).rejects.toThrow(
+        "update packages/recorder/src/empty-dependencies.ts",
+      );
+    } finally {
+      dependsOn.getAllTransitivelyReferencedResourceURNs = walk;
+    }
+    expect(dependsOn.getAllTransitivelyReferencedResourceURNs).toBe(walk);
   });
 
   it("serves a referenced stack's outputs, secrets as secrets, and records the read", async () => {

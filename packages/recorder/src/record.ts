@@ -11,8 +11,9 @@
  * wrapper bypassed, the mock monitor's fast path (see `monitor.ts`), and register requests that
  * keep their inputs as plain values (see `lazy-struct.ts`), resources' property Outputs built
  * when first read (see `lazy-outputs.ts`), plain-data inputs serialized synchronously (see
- * `sync-serialize.ts`), and plain inputs recorded and handed to the mock without copies equal
- * to them (`sharedInputs`, see `monitor.ts`).
+ * `sync-serialize.ts`), plain inputs recorded and handed to the mock without copies equal
+ * to them (`sharedInputs`, see `monitor.ts`), and no dependency walk for a property that depends
+ * on no resource (see `empty-dependencies.ts`).
  */
 import type * as Pulumi from "@pulumi/pulumi";
 import { mockCallResult, mockResourceState, type MockContext } from "./mock-state";
@@ -20,6 +21,7 @@ import type * as Monitor from "./monitor";
 import type * as LazyStructs from "./lazy-struct";
 import type * as LazyOutputs from "./lazy-outputs";
 import type * as SyncSerialize from "./sync-serialize";
+import type * as EmptyDependencies from "./empty-dependencies";
 import type { RecordedResource } from "./monitor";
 
 // Loaded on first use, so that importing this package (for its types, marks and mocks, as the
@@ -31,6 +33,8 @@ const lazyStructs = (): typeof LazyStructs => require("./lazy-struct") as typeof
 const lazyOutputs = (): typeof LazyOutputs => require("./lazy-outputs") as typeof LazyOutputs;
 const syncSerialize = (): typeof SyncSerialize =>
   require("./sync-serialize") as typeof SyncSerialize;
+const emptyDependencies = (): typeof EmptyDependencies =>
+  require("./empty-dependencies") as typeof EmptyDependencies;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export type { RecordedResource } from "./monitor";
@@ -88,6 +92,11 @@ export interface Levers {
    * two copies equal to them (`isPlainWire` in `values.ts`, `sharedInputs` in `monitor.ts`).
    */
   readonly sharedInputs: boolean;
+  /**
+   * No dependency walk (`getAllTransitivelyReferencedResourceURNs`) for a property that depends
+   * on no resource: an empty Set at once (`empty-dependencies.ts`).
+   */
+  readonly emptyDependencies: boolean;
 }
 
 /** The levers `fast` selects: `true` all of them, `false` none, an object those set to true. */
@@ -101,6 +110,7 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
       lazyOutputs: fast.lazyOutputs === true,
       syncSerialize: fast.syncSerialize === true,
       sharedInputs: fast.sharedInputs === true,
+      emptyDependencies: fast.emptyDependencies === true,
     };
   }
   const on = fast ?? true;
@@ -112,6 +122,7 @@ export function leversOf(fast: boolean | Partial<Levers> | undefined): Levers {
     lazyOutputs: on,
     syncSerialize: on,
     sharedInputs: on,
+    emptyDependencies: on,
   };
 }
 
@@ -250,6 +261,7 @@ export async function recordProgram<T>(
     if (levers.lazyRequests) restores.push(lazyStructs().deferRequestStructs());
     if (levers.lazyOutputs) restores.push(lazyOutputs().deferPropertyOutputs());
     if (levers.syncSerialize) restores.push(syncSerialize().serializePlainInputsSynchronously());
+    if (levers.emptyDependencies) restores.push(emptyDependencies().shortcutEmptyDependencies());
     if (levers.noStackTraces) Error.stackTraceLimit = 0;
     let result: T;
     try {

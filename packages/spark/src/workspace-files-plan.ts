@@ -3,7 +3,7 @@
  * at `<root>/<path>`, named from its path (never its position), carrying its content, so a
  * change of one file's content updates exactly that resource.
  */
-import { sha256Hex, shortHash, slug } from "@hdp/naming";
+import { shortHash, slug } from "@hdp/naming";
 
 /** One file to deploy. */
 export interface WorkspaceFileSpec {
@@ -19,8 +19,6 @@ export interface PlannedWorkspaceFile {
   /** Absolute workspace path. */
   readonly workspacePath: string;
   readonly contentBase64: string;
-  /** sha256 of the content (shown in plans; the content itself decides updates). */
-  readonly sha256: string;
 }
 
 const SEGMENT = /^[A-Za-z0-9_.-]+$/;
@@ -66,7 +64,6 @@ export function planWorkspaceFiles(
       logicalName: workspaceFileName(componentName, f.path),
       workspacePath: `${root}/${f.path}`,
       contentBase64: Buffer.from(f.content, "utf8").toString("base64"),
-      sha256: sha256Hex(f.content),
     }))
     .sort((a, b) =>
       a.workspacePath < b.workspacePath ? -1 : a.workspacePath > b.workspacePath ? 1 : 0,

@@ -70,6 +70,25 @@ const cases: RuleCase[] = [
   },
   {
     rule: "stack-phi-boundary",
+    title: "the production account named deep inside the first of two dev resources only",
+    resources: retag(
+      [
+        res("aws:s3/bucketPolicy:BucketPolicy", "landing-policy", {
+          bucket: "hdp-dev-landing",
+          policy: { Statement: [{ Principal: { AWS: [`arn:aws:iam::${PROD_ACCOUNT}:root`] } }] },
+        }),
+        role(),
+      ],
+      "dev",
+    ),
+    context: dev,
+    violation: {
+      name: "landing-policy",
+      message: /refers to account 774219386501, which holds real PHI, from dev \(phi: synthetic\)/,
+    },
+  },
+  {
+    rule: "stack-phi-boundary",
     title: "real PHI configured for development",
     resources: [],
     context: contextFor("dev", { phi: "real" }),

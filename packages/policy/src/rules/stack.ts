@@ -6,22 +6,28 @@ import { stackResourceTags } from "./tags";
 
 const at = (r: StackResource) => ({ urn: r.urn, name: r.name });
 
-/** Calls `each` with every string inside a value (a plain walk: no generator per node). */
+/**
+ * Calls `each` with every string inside a value: a plain walk, no generator or array per node
+ * (this visits every value of every resource of a stack).
+ */
 function forStringsIn(v: Value | undefined, each: (s: string) => void): void {
   if (typeof v === "string") each(v);
-  else if (Array.isArray(v)) for (const x of v) forStringsIn(x, each);
-  else if (isRecord(v)) for (const x of Object.values(v)) forStringsIn(x, each);
+  else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) forStringsIn(v[i], each);
+  else if (isRecord(v)) for (const k in v) if (Object.hasOwn(v, k)) forStringsIn(v[k], each);
 }
 
 /**
- * A function telling which of `accounts` a string names (in an ARN, a principal, or as a bare
- * 12-digit id not inside a longer number).
+ * A function calling `found` with each of `accounts` a string names (in an ARN, a principal, or
+ * as a bare 12-digit id not inside a longer number), in `accounts`' order.
  */
-function accountFinder(accounts: readonly string[]): (value: string) => string[] {
+function accountFinder(
+  accounts: readonly string[],
+): (value: string, found: (account: string) => void) => void {
   const patterns = accounts.map((a) => [a, new RegExp(`(^|[^0-9])${a}([^0-9]|$)`)] as const);
   // The substring test first: most strings name no account, and it is cheaper than the regex.
-  return (value) =>
-    patterns.filter(([a, re]) => value.includes(a) && re.test(value)).map(([a]) => a);
+  return (value, found) => {
+    for (const [a, re] of patterns) if (value.includes(a) && re.test(value)) found(a);
+  };
 }
 
 /**
@@ -63,19 +69,23 @@ export const stackPhiBoundary = stackPolicy(
         }
       }
     }
-    if (ctx.phi !== "real") {
-      const named = accountFinder(ctx.realPhiAccountIds.filter((a) => !ctx.accountIds.includes(a)));
+    const elsewhere = ctx.realPhiAccountIds.filter((a) => !ctx.accountIds.includes(a));
+    if (ctx.phi !== "real" && elsewhere.length > 0) {
+      const named = accountFinder(elsewhere);
+      // One set and one pair of callbacks for the whole stack (emptied after each resource).
+      const found = new Set<string>();
+      const add = (a: string): void => void found.add(a);
+      const visit = (s: string): void => named(s, add);
       for (const r of resources) {
-        const found = new Set<string>();
-        forStringsIn(r.props, (s) => {
-          for (const a of named(s)) found.add(a);
-        });
+        forStringsIn(r.props, visit);
+        if (found.size === 0) continue;
         for (const a of [...found].sort()) {
           out.push({
             resource: at(r),
             message: `refers to account ${a}, which holds real PHI, from ${ctx.environment} (phi: ${ctx.phi})`,
           });
         }
+        found.clear();
       }
     }
     return out;
