@@ -128,7 +128,7 @@ def parse_pharmcat_phenotypes(content: bytes, file: str, modified_at: str | None
         rows.append(
             {
                 "sample_id": sample,
-                "gene": report.get("geneSymbol") or gene,
+                "gene": report.get("geneSymbol") or gene or None,
                 "diplotype": call.get("label"),
                 "phenotype": "; ".join(str(p) for p in phenotypes) or None,
                 "activity_score": None if score is None else str(score),
