@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -43,6 +44,28 @@ def path_exists(spark: SparkSession, path: str) -> bool:
     hpath = jvm.org.apache.hadoop.fs.Path(path)
     fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     return bool(fs.exists(hpath))
+
+
+def empty_files(spark: SparkSession, path: str) -> list[tuple[str, str]]:
+    """The zero-length files under `path` (not hidden), with their modification times.
+
+    Spark's file scans skip empty files, but some are data: a run folder's completion markers
+    (`RTAComplete.txt`, `CopyComplete.txt`) say by being there, and when they were written, that
+    the run ended. Listed on the driver through the file system Spark reads with.
+    """
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    found = fs.listFiles(hpath, True)
+    out = []
+    while found.hasNext():
+        status = found.next()
+        name = status.getPath().getName()
+        if status.getLen() == 0 and not name.startswith((".", "_")):
+            # Local time, as Spark gives binaryFile's modificationTime to Python.
+            when = datetime.fromtimestamp(status.getModificationTime() / 1000)
+            out.append((status.getPath().toString(), when.isoformat()))
+    return out
 
 
 def read_landing(spark: SparkSession, spec: TableSpec, date: str) -> DataFrame:
@@ -96,18 +119,8 @@ def _read_raw(spark: SparkSession, spec: TableSpec, path: str) -> DataFrame:
                 yield failed(r.path, e)
 
     def parse_folder(group):  # one directory's files together, on the executors
-        folder, rows = group
-        batch = sorted(
-            (
-                RawFile(
-                    r.path,
-                    bytes(r.content),
-                    r.modificationTime.isoformat() if r.modificationTime else None,
-                )
-                for r in rows
-            ),
-            key=lambda f: f.path,
-        )
+        folder, found = group
+        batch = sorted((RawFile(*f) for f in found), key=lambda f: f.path)
         try:
             for rec in parse_raw_folder(fmt, table, batch):
                 yield row(rec, folder)
@@ -119,7 +132,18 @@ def _read_raw(spark: SparkSession, spec: TableSpec, path: str) -> DataFrame:
         + [T.StructField(SOURCE_FILE, T.StringType()), T.StructField(ERROR, T.StringType())]
     )
     if fmt in FOLDER_PARSERS:
-        grouped = files.rdd.map(lambda r: (posixpath.dirname(r.path), r)).groupByKey()
+        found = files.rdd.map(
+            lambda r: (
+                r.path,
+                bytes(r.content),
+                r.modificationTime.isoformat() if r.modificationTime else None,
+            )
+        ).union(
+            spark.sparkContext.parallelize(
+                [(p, b"", modified) for p, modified in empty_files(spark, path)], 1
+            )
+        )
+        grouped = found.map(lambda f: (posixpath.dirname(f[0]), f)).groupByKey()
         return spark.createDataFrame(grouped.flatMap(parse_folder), schema)
     return spark.createDataFrame(files.rdd.mapPartitions(parse), schema)
 
