@@ -113,8 +113,10 @@ function qualityLines(get: Get, v: readonly Value[]): string {
   const lane = text(get(v, "lane"));
   const gb = hundredths(get(v, "yield_gb"));
   const pct = hundredths(get(v, "percent_q30"));
+  // QualityScoreSum as a mean Q36 would give it; `% Q30` a fraction, as BCL Convert writes it.
+  const fraction = pct === undefined ? "" : (Number(pct) / 10_000).toFixed(2);
   const line = (read: number, bases: string, q30: string): string =>
-    `${lane},Pool-L${lane},ACGTACGTAC,TTGACCATGA,${read},${bases},${q30},0,36.00,0.90\n`;
+    `${lane},Pool-L${lane},ACGTACGTAC,TTGACCATGA,${read},${bases},${q30},${/^\d+$/.test(bases) ? String(BigInt(bases) * 36n) : "0"},36.00,${fraction}\n`;
   if (gb === undefined) {
     const raw = text(get(v, "yield_gb")).replace(/[,\n]/g, " ");
     return line(1, raw, "0") + line(2, "0", "0");
