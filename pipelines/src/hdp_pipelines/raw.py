@@ -5,6 +5,10 @@ what arrived, silver casts and quarantines. A value that does not normalise (an 
 is not one) stays as it arrived, so its row still reaches bronze and silver quarantines that row
 alone, with its reason; only a file that is not its format at all (`RawFormatError`) is lost
 whole, as one error row. Each parser returns `{table id: [row, ...]}`.
+
+HL7, VCF and FASTQ are read here; the other files of the genomics drops (Illumina run folders and
+BCL Convert reports, DRAGEN metrics and PharmCAT calls) in `raw_illumina.py` and `raw_dragen.py`.
+A folder parser (`FOLDER_PARSERS`) takes a directory's files together; the others one file.
 """
 
 from __future__ import annotations
