@@ -84,6 +84,99 @@ print(json.dumps(out))
   }
 }, 120_000);
 
+test("the readers of run folders, BCL Convert, DRAGEN and PharmCAT files read the simulated ones, row for row", async () => {
+  const estate = loadEstateOrThrow(join(ROOT, "configs"));
+  const dir = mkdtempSync(join(tmpdir(), "hdp-sim-genomics-"));
+  try {
+    const tables = [];
+    for (const source of ["sequencer-runs", "variant-calls"]) {
+      const r = await simulateData(
+        { estate, env: "dev", source, rows: 12, days: 2, seed: 4, badShare: 0 },
+        localTarget(join(dir, source)),
+      );
+      for (const t of r.tables)
+        tables.push({ ...t, files: t.files.map((f) => join(dir, source, f)) });
+    }
+    const READERS: Record<string, string> = {
+      sequencing_runs: "illumina-run-xml",
+      run_qc_metrics: "bclconvert-quality-csv",
+      sample_qc: "dragen-metrics-csv",
+      pgx_diplotypes: "pharmcat-json",
+      variants: "vcf",
+    };
+    expect(tables.map((t) => [t.table, t.format]).sort()).toEqual(
+      Object.entries(READERS).sort(), // fastq_files is disabled in dev
+    );
+    // A folder reader reads each directory's files together, as bronze groups them.
+    const script = `
+import collections, json, os, sys
+from hdp_pipelines.raw import FOLDER_PARSERS, parse_raw, parse_raw_folder
+from hdp_pipelines.raw_common import RawFile
+out = {}
+for job in json.load(sys.stdin):
+    fmt, table, rows = job["format"], job["table"], []
+    if fmt in FOLDER_PARSERS:
+        folders = collections.defaultdict(list)
+        for f in job["files"]:
+            folders[os.path.dirname(f)].append(RawFile(f, open(f, "rb").read(), "2025-01-07T00:00:00"))
+        for files in folders.values():
+            rows += parse_raw_folder(fmt, table, files)
+    else:
+        for f in job["files"]:
+            rows += parse_raw(fmt, table, open(f, "rb").read(), f, "2025-01-07T00:00:00")
+    out[table] = rows
+print(json.dumps(out))
+`;
+    const py = spawnSync("python3", ["-c", script], {
+      input: JSON.stringify(
+        tables.map((t) => ({ format: t.format, table: t.table, files: t.files })),
+      ),
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+      env: { ...process.env, PYTHONPATH: join(ROOT, "pipelines", "src") },
+    });
+    expect(py.stderr).toBe("");
+    expect(py.status).toBe(0);
+    const parsed = JSON.parse(py.stdout) as Record<string, Record<string, string | null>[]>;
+    for (const t of tables) expect([t.table, parsed[t.table].length]).toEqual([t.table, t.rows]);
+    const runId = /^\d{8}_LH\d{5}_\d{4}_A\w+$/;
+    const sampleId = /^S\d{8}$/;
+    const between = (v: string | null, min: number, max: number): void => {
+      expect(Number(v)).toBeGreaterThanOrEqual(min);
+      expect(Number(v)).toBeLessThanOrEqual(max);
+    };
+    for (const row of parsed.sequencing_runs) {
+      expect(row.run_id).toMatch(runId);
+      expect(row.instrument_id).toMatch(/^LH\d{5}$/);
+      expect(row.read_structure).toMatch(/^\d+(-\d+){3}$/);
+      expect(["1.5B", "10B", "25B"]).toContain(row.flowcell_type);
+      expect(row.run_started_at).toMatch(/^2025-01-0[67]T\d{2}:\d{2}:\d{2}Z$/);
+    }
+    for (const row of parsed.run_qc_metrics) {
+      expect(row.run_id).toMatch(runId);
+      expect(row.yield_gb).toMatch(/^\d+\.\d{2}$/);
+      between(row.percent_q30, 85, 96);
+    }
+    for (const row of parsed.sample_qc) {
+      expect([row.sample_id, row.run_id]).toEqual([
+        expect.stringMatching(sampleId),
+        expect.stringMatching(runId),
+      ]);
+      between(row.mapping_rate, 97, 99.9);
+      between(row.contamination_estimate, 0, 0.004);
+    }
+    for (const row of parsed.pgx_diplotypes) {
+      expect(row.sample_id).toMatch(sampleId);
+      expect(row.diplotype).toMatch(/^\*\d+\/\*\d+$/);
+      expect(row.caller).toBe("PharmCAT 2.13.0");
+    }
+    // One id space: the QC and PGx rows name samples of the VCFs' kind, runs of the run folders'.
+    for (const row of parsed.variants) expect(row.sample_id).toMatch(sampleId);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
 test("the sample estate's CDC table with a delete marker: simulated deletes carry it, of keys seen before", async () => {
   const estate = loadEstateOrThrow(join(ROOT, "configs"));
   const withDeletes = estate.tables.filter((t) => t.load.mode === "cdc" && t.load.deletes);

@@ -8,6 +8,7 @@ import pytest
 
 from hdp_pipelines import raw
 from hdp_pipelines.raw import (
+    FOLDER_PARSERS,
     PARSERS,
     RAW_TABLES,
     RawFormatError,
@@ -15,8 +16,10 @@ from hdp_pipelines.raw import (
     parse_fastq,
     parse_hl7_oru_r01,
     parse_raw,
+    parse_raw_folder,
     parse_vcf,
 )
+from hdp_pipelines.raw_common import RawFile
 from hdp_pipelines.spec import RAW_FORMATS
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -270,7 +273,7 @@ def test_every_table_of_raw_tables_json_is_produced_by_its_parser():
     come out of its parser, with rows, on a real-shaped sample (and nothing unlisted)."""
     manifest = json.loads((Path(raw.__file__).parent / "raw_tables.json").read_text())
     formats = {k: v for k, v in manifest.items() if not k.startswith("$")}
-    assert sorted(formats) == sorted(PARSERS) == sorted(RAW_FORMATS)
+    assert sorted(formats) == sorted({**PARSERS, **FOLDER_PARSERS}) == sorted(RAW_FORMATS)
     samples = {
         # One batch file of the lab's messages: a chemistry panel, then a culture's reports.
         "hl7": (
@@ -279,14 +282,40 @@ def test_every_table_of_raw_tables_json_is_produced_by_its_parser():
         ),
         "vcf": ((SAMPLES / "sample.vcf").read_bytes(), "sample.vcf"),
         "fastq": (_fastq(2), "run/Analysis/1/Data/BCLConvert/fastq/S-1_S1_L001_R1_001.fastq"),
+        "bclconvert-quality-csv": (
+            (SAMPLES / "illumina" / "Quality_Metrics.csv").read_bytes(),
+            "run/Analysis/1/Data/BCLConvert/Reports/Quality_Metrics.csv",
+        ),
+        "pharmcat-json": (
+            (SAMPLES / "SMP-000123.phenotype.json").read_bytes(),
+            "SMP-000123.phenotype.json",
+        ),
+    }
+    folders = {
+        "illumina-run-xml": [
+            RawFile(f"run/{n}", (SAMPLES / "illumina" / n).read_bytes())
+            for n in ("RunInfo.xml", "RunParameters.xml")
+        ],
+        "dragen-metrics-csv": [
+            RawFile(f"run/{p.name}", p.read_bytes()) for p in (SAMPLES / "dragen").iterdir()
+        ],
     }
     for fmt, entry in formats.items():
         listed = set(entry["tables"])
         assert listed, fmt
         assert RAW_TABLES[fmt] == listed
-        content, file = samples[fmt]
-        produced = PARSERS[fmt](content, file, None)
+        # A reader of other files of a drop names the drop's format, and reads folders or not.
+        assert entry.get("deliveredBy", fmt) in formats, fmt
+        assert entry.get("folder", False) == (fmt in FOLDER_PARSERS), fmt
+        if fmt in FOLDER_PARSERS:
+            produced = FOLDER_PARSERS[fmt](folders[fmt])
+        else:
+            content, file = samples[fmt]
+            produced = PARSERS[fmt](content, file, None)
         assert set(produced) == listed, fmt
         for table in listed:
             assert produced[table], f"{fmt}/{table}: the sample gave no row"
-            assert parse_raw(fmt, table, content, file, None) == produced[table]
+            if fmt in FOLDER_PARSERS:
+                assert parse_raw_folder(fmt, table, folders[fmt]) == produced[table]
+            else:
+                assert parse_raw(fmt, table, content, file, None) == produced[table]

@@ -446,3 +446,64 @@ def test_hl7_row_with_a_bad_timestamp_is_quarantined_and_its_file_s_other_rows_r
     record = json.loads(bad._record)
     assert (record["observation_seq"], record["observed_at"]) == ("2", "n/a")
     assert bad._source_file.endswith("ORU_R01_1.hl7")
+
+
+# ------------------------------------------------------------------- run folders (a folder reader)
+
+
+def test_run_folders_are_read_whole_with_their_empty_markers_and_a_broken_one_quarantined(
+    spark, tmp_path
+):
+    columns = [
+        {"name": "run_id", "type": "string", "nullable": False},
+        {"name": "instrument_id", "type": "string", "nullable": False},
+        {"name": "flowcell_type", "type": "string"},
+        {"name": "run_started_at", "type": "timestamp"},
+        {"name": "run_completed_at", "type": "timestamp"},
+        {"name": "read_structure", "type": "string"},
+        {"name": "run_status", "type": "string"},
+    ]
+    load = {"mode": "cdc", "keys": ["run_id"], "orderBy": "run_completed_at"}
+    info = (SAMPLES / "illumina" / "RunInfo.xml").read_bytes()
+    params = (SAMPLES / "illumina" / "RunParameters.xml").read_bytes()
+    run = "20250106_LH00412_0087_A22FJLMLT3"
+    root = tmp_path / "landing" / "test-source" / "sequencing_runs"
+    landing = f"{root}/"
+
+    def put(path: str, content: bytes) -> None:  # a file of a run folder in the day's partition
+        (root / "dt=2025-01-06" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "dt=2025-01-06" / path).write_bytes(content)
+
+    for name, content in [
+        ("RunInfo.xml", info),
+        ("RunParameters.xml", params),
+        # Empty, as the instrument writes them: Spark's scans skip such files.
+        ("RTAComplete.txt", b""),
+        ("CopyComplete.txt", b""),
+    ]:
+        put(f"{run}/{name}", content)
+    # A second run, still sequencing; a third whose RunInfo.xml is not XML.
+    other = info.replace(run.encode(), b"20250106_LH00412_0088_A22FJLMLT4")
+    put("run88/RunInfo.xml", other)
+    put("run89/RunInfo.xml", b"Run,Id\n")
+    for layer in ("bronze", "silver"):
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS spark_catalog.runs_{layer}")
+    spec = parse_spec(
+        spec_dict(
+            "sequencing_runs", columns, load, landing, fmt="illumina-run-xml", schema_prefix="runs"
+        )
+    )
+    assert run_bronze(spark, spec, "2025-01-06").rows == 3
+    result = run_silver(spark, spec, "2025-01-06")
+    assert (result.accepted, result.quarantined) == (2, 1)
+    got = spark.table(spec.names.silver).orderBy("run_id").collect()
+    assert [(r.run_id, r.flowcell_type, r.read_structure, r.run_status) for r in got] == [
+        (run, "10B", "151-10-10-151", "copied"),
+        ("20250106_LH00412_0088_A22FJLMLT4", None, "151-10-10-151", "running"),
+    ]
+    assert got[0].run_started_at == ts("2025-01-06T14:02:37+00:00")
+    assert got[0].run_completed_at is not None  # CopyComplete.txt's time
+    assert got[0]._source_file.endswith(f"{run}/RunInfo.xml")
+    (bad,) = spark.table(spec.names.quarantine).collect()
+    assert bad._reason.startswith("unparseable illumina-run-xml file:")
+    assert "run89/RunInfo.xml: not XML" in bad._reason

@@ -52,7 +52,8 @@ def test_every_problem_is_reported_at_once_with_the_file_and_field():
         'columns[2].type: "money" is not a supported Spark SQL type',
         "load.keys: a cdc table needs its key columns",
         'load.orderBy: "nope" is not a column of the table',
-        "landing.format: must be one of csv, ndjson, parquet, hl7, vcf, fastq",
+        "landing.format: must be one of csv, ndjson, parquet, hl7, vcf, fastq, illumina-run-xml, "
+        "bclconvert-quality-csv, dragen-metrics-csv, pharmcat-json",
         "tables.silver: must be a three-level name catalog.schema.table",
     ]
     assert str(e.value).startswith("specs/t.json: specVersion")
@@ -143,11 +144,12 @@ def test_the_date_argument_is_strict(value):
 
 
 def test_the_entry_script_runs_from_a_bare_copy_of_src(tmp_path):
-    """The workspace-files contract: no install, the script finds its own package."""
+    """The workspace-files contract: no install, the script finds its own package (the `.py`
+    files and the `.json` data files they read, what the platform deploys)."""
     src = Path(__file__).resolve().parents[1] / "src" / "hdp_pipelines"
     copy = tmp_path / "deployed" / "hdp_pipelines"
     copy.mkdir(parents=True)
-    for f in src.glob("*.py"):
+    for f in [*src.glob("*.py"), *src.glob("*.json")]:
         (copy / f.name).write_text(f.read_text())
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"specVersion": 1}))

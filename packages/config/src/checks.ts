@@ -4,7 +4,7 @@
  * with errors are left out of the estate; every error is reported.
  */
 import { landingFormatOf } from "./landing";
-import { rawTableProblem } from "./raw-tables";
+import { rawParsers, rawReaderProblem, rawTableProblem } from "./raw-tables";
 import type { ConfigError, ErrorSink, Origin } from "./errors";
 import { fieldPath } from "./errors";
 import type { Environment, Platform, Source, Table } from "./estate";
@@ -356,6 +356,33 @@ function checkSource(
   });
 }
 
+/**
+ * A table that reads other files of its source's drop (`landingFormat` of a reader with
+ * `deliveredBy`) needs a source that delivers them, and says where they are (`filePattern`);
+ * only a source with files has a `filePattern` for a table.
+ */
+function checkDropFiles(r: Reporter, t: Table, src: LoadedSource): void {
+  const f = t.origin.file;
+  const connection = src.config.connection;
+  if (t.landingFormat !== undefined) {
+    const problem = rawReaderProblem(t.landingFormat, connection);
+    if (problem !== undefined) r.error(f, ["landingFormat"], problem);
+    const reader = rawParsers().get(t.landingFormat);
+    if (reader?.deliveredBy !== undefined && t.filePattern === undefined)
+      r.error(
+        f,
+        ["landingFormat"],
+        `the ${t.landingFormat} reader needs filePattern: where its files (${(reader.files ?? []).join(", ")}) are in the source's drop`,
+      );
+  }
+  if (t.filePattern !== undefined && connection.kind !== "file-drop" && connection.kind !== "sftp")
+    r.error(
+      f,
+      ["filePattern"],
+      `a ${connection.kind} source delivers no files: filePattern is for file-drop and sftp sources`,
+    );
+}
+
 function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<string>): void {
   const f = t.origin.file;
   const cols = new Map<string, number>();
@@ -389,6 +416,7 @@ function checkTable(r: Reporter, t: Table, src: LoadedSource, envNames: Set<stri
     if (t.load.deletes !== undefined)
       col(["load", "deletes", "column"], t.load.deletes.column, "delete marker column");
   }
+  checkDropFiles(r, t, src);
   if (t.layers.some((l) => l !== "landing")) {
     const landing = landingFormatOf(src.config.connection, t);
     if ("problem" in landing)

@@ -7,6 +7,7 @@ export { INGEST_FORMATS, landingFormatOf, type IngestFormat } from "./landing";
 export {
   parseRawTables,
   rawParsers,
+  rawReaderProblem,
   rawTableProblem,
   rawTablesDigest,
   type RawParser,

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { materialize } from "../../../test/support/fixture-tree";
 import { loadEstate } from "./load";
 import { INGEST_FORMATS, landingFormatOf } from "./landing";
-import { parseRawTables, rawParsers, rawTableProblem } from "./raw-tables";
+import { parseRawTables, rawParsers, rawReaderProblem, rawTableProblem } from "./raw-tables";
+import { DROP_FILE_FORMATS } from "./schema";
 
 /** Loads the base tree with `sources/lab/tables/orders.yaml` replaced; returns its errors. */
 function errorsWithOrders(yaml: string): string[] {
@@ -169,7 +170,20 @@ schedule:
 
   it("reads the ingest code's own manifest: every raw format has a parser with tables", () => {
     const parsers = rawParsers();
-    expect([...parsers.keys()].sort()).toEqual(["fastq", "hl7", "vcf"]);
+    expect([...parsers.keys()].sort()).toEqual([
+      "bclconvert-quality-csv",
+      "dragen-metrics-csv",
+      "fastq",
+      "hl7",
+      "illumina-run-xml",
+      "pharmcat-json",
+      "vcf",
+    ]);
+    // The formats a table may name for other files of its drop are the manifest's readers
+    // delivered by another format, each by one the drop connections have.
+    const delivered = [...parsers].filter(([, p]) => p.deliveredBy !== undefined);
+    expect(delivered.map(([f]) => f).sort()).toEqual([...DROP_FILE_FORMATS].sort());
+    expect(new Set(delivered.map(([, p]) => p.deliveredBy))).toEqual(new Set(["fastq", "vcf"]));
     expect(Object.keys(parsers.get("hl7")?.tables ?? {}).sort()).toEqual([
       "lab_orders",
       "lab_results",
@@ -181,6 +195,37 @@ schedule:
     expect(raw.sort()).toEqual([...parsers.keys()].sort());
   });
 
+  it("refuses a reader the source's connection cannot provide, and a drop reader without its files", () => {
+    const errors = errorsWithHl7Source({
+      // DRAGEN's QC metrics arrive beside VCFs, not in an HL7 drop; and no filePattern.
+      sample_qc: table(
+        "sample_qc",
+        "landingFormat: dragen-metrics-csv\nlayers: [landing, bronze, silver]\n",
+      ),
+      lab_orders: table("lab_orders"),
+    });
+    expect(errors).toEqual([
+      "sources/hl7lab/tables/sample_qc.yaml:8:16 landingFormat the dragen-metrics-csv reader needs filePattern: where its files (*.mapping_metrics.csv, *.vc_metrics.csv, *.wgs_coverage_metrics.csv, *.qc-coverage-region-*_coverage_metrics.csv, *.ploidy_estimation_metrics.csv) are in the source's drop",
+      "sources/hl7lab/tables/sample_qc.yaml:8:16 landingFormat the ingest code's dragen-metrics-csv reader (DRAGEN QC metrics CSVs) reads files that arrive beside vcf files, in a file drop of format vcf; this source's connection is a file drop of hl7 files",
+    ]);
+    expect(rawReaderProblem("pharmcat-json", { kind: "file-drop", format: "vcf" })).toBeUndefined();
+    expect(rawReaderProblem("pharmcat-json", { kind: "database" })).toBe(
+      "the ingest code's pharmcat-json reader (PharmCAT phenotype.json) reads files that arrive beside vcf files, in a file drop of format vcf; this source's connection is a database connection",
+    );
+    // Formats that are a connection's own need nothing of it here.
+    expect(rawReaderProblem("csv", { kind: "database" })).toBeUndefined();
+    expect(rawReaderProblem("vcf", { kind: "file-drop", format: "vcf" })).toBeUndefined();
+  });
+
+  it("refuses a filePattern on a table of a source that delivers no files", () => {
+    const errors = errorsWithOrders(`${HEAD}load: { mode: full }
+filePattern: "lab/*.csv"
+`);
+    expect(errors).toEqual([
+      "sources/lab/tables/orders.yaml:16:14 filePattern a database source delivers no files: filePattern is for file-drop and sftp sources",
+    ]);
+  });
+
   it("says when a raw format has no parser at all, and refuses a malformed manifest", () => {
     const parsers = parseRawTables('{"$comment": "x", "vcf": {"parser": "v", "tables": {}}}', "m");
     expect(rawTableProblem("hl7", "x", parsers)).toBe(
@@ -190,5 +235,8 @@ schedule:
     expect(() => parseRawTables('{"hl7": {"tables": ["a"]}}', "m.json")).toThrow(
       'm.json: "hl7" needs a parser name and a tables object of strings',
     );
+    expect(() =>
+      parseRawTables('{"x": {"parser": "p", "tables": {}, "deliveredBy": ["vcf"]}}', "m.json"),
+    ).toThrow('m.json: "x": deliveredBy must be a format, files a list of names');
   });
 });

@@ -3,10 +3,18 @@
  * function, used by `hdp validate` (so a table without one is a config error with its line) and
  * by the platform's table specs.
  */
-import type { Connection, TableConfig } from "./schema";
+import { DROP_FILE_FORMATS, type Connection, type TableConfig } from "./schema";
 
 /** Formats bronze reads directly, and raw vendor formats a parse step turns into rows. */
-export const INGEST_FORMATS = ["csv", "ndjson", "parquet", "hl7", "vcf", "fastq"] as const;
+export const INGEST_FORMATS = [
+  "csv",
+  "ndjson",
+  "parquet",
+  "hl7",
+  "vcf",
+  "fastq",
+  ...DROP_FILE_FORMATS,
+] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];
 
 const FILE_DROP: Readonly<Record<string, IngestFormat | undefined>> = {

@@ -14,6 +14,13 @@ import { join, relative, sep } from "node:path";
 export interface RawParser {
   readonly parser: string;
   readonly tables: Readonly<Record<string, string>>;
+  /**
+   * For files that arrive beside another format's in its file drop (a run folder's XML beside
+   * the FASTQ): that format, which a table's source connection must be a file drop of.
+   */
+  readonly deliveredBy?: string;
+  /** The file names (globs) the parser reads, for messages. */
+  readonly files?: readonly string[];
 }
 
 /** Where `raw_tables.json` may be (from `src/` or `dist/` of this package in the repository). */
@@ -32,7 +39,12 @@ export function parseRawTables(text: string, file: string): ReadonlyMap<string, 
   const out = new Map<string, RawParser>();
   for (const [format, entry] of Object.entries(data as Record<string, unknown>)) {
     if (format.startsWith("$")) continue;
-    const e = entry as { parser?: unknown; tables?: unknown } | null;
+    const e = entry as {
+      parser?: unknown;
+      tables?: unknown;
+      deliveredBy?: unknown;
+      files?: unknown;
+    } | null;
     const tables = e?.tables;
     if (
       typeof e?.parser !== "string" ||
@@ -42,7 +54,19 @@ export function parseRawTables(text: string, file: string): ReadonlyMap<string, 
       Object.values(tables).some((v) => typeof v !== "string")
     )
       throw new Error(`${file}: "${format}" needs a parser name and a tables object of strings`);
-    out.set(format, { parser: e.parser, tables: tables as Record<string, string> });
+    const { deliveredBy, files } = e;
+    if (
+      (deliveredBy !== undefined && typeof deliveredBy !== "string") ||
+      (files !== undefined &&
+        (!Array.isArray(files) || files.some((x: unknown) => typeof x !== "string")))
+    )
+      throw new Error(`${file}: "${format}": deliveredBy must be a format, files a list of names`);
+    out.set(format, {
+      parser: e.parser,
+      tables: tables as Record<string, string>,
+      ...(deliveredBy === undefined ? {} : { deliveredBy }),
+      ...(files === undefined ? {} : { files: files as string[] }),
+    });
   }
   return out;
 }
@@ -71,6 +95,25 @@ export function rawParsers(): ReadonlyMap<string, RawParser> {
     throw new Error(`the ingest code's raw_tables.json is in none of: ${candidates.join(", ")}`);
   cached = parseRawTables(readFileSync(file, "utf8"), file);
   return cached;
+}
+
+/**
+ * Why a table of a source with `connection` cannot read `format` files, or undefined when it can:
+ * a format delivered beside another one's files (`deliveredBy`) needs a file drop of that one.
+ */
+export function rawReaderProblem(
+  format: string,
+  connection: { readonly kind: string; readonly format?: string },
+  parsers: ReadonlyMap<string, RawParser> = rawParsers(),
+): string | undefined {
+  const p = parsers.get(format);
+  if (p?.deliveredBy === undefined) return undefined;
+  if (connection.kind === "file-drop" && connection.format === p.deliveredBy) return undefined;
+  const has =
+    connection.kind === "file-drop"
+      ? `a file drop of ${connection.format ?? "?"} files`
+      : `a ${connection.kind} connection`;
+  return `the ingest code's ${format} reader (${p.parser}) reads files that arrive beside ${p.deliveredBy} files, in a file drop of format ${p.deliveredBy}; this source's connection is ${has}`;
 }
 
 /**

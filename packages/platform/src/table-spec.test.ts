@@ -96,10 +96,31 @@ describe("renderTableSpecs on the sample estate", () => {
       renderTableSpecs(sample, "prod").map((s) => [s.spec.source, s.spec.landing.format]),
     );
     expect(formats.get("epic-clarity")).toBe("parquet");
-    expect(formats.get("variant-calls")).toBe("vcf");
-    expect(formats.get("sequencer-runs")).toBe("fastq");
     expect(formats.get("press-ganey")).toBe("csv");
     expect(formats.get("waystar-claims")).toBe("ndjson"); // declared by its tables
+  });
+
+  it("a raw drop's tables read its main files, or the other files they name", () => {
+    const formats = new Map(
+      renderTableSpecs(sample, "prod").map((s) => [s.key, s.spec.landing.format]),
+    );
+    expect(
+      [
+        "variant-calls/variants",
+        "variant-calls/sample_qc",
+        "variant-calls/pgx_diplotypes",
+        "sequencer-runs/fastq_files",
+        "sequencer-runs/sequencing_runs",
+        "sequencer-runs/run_qc_metrics",
+      ].map((k) => formats.get(k)),
+    ).toEqual([
+      "vcf",
+      "dragen-metrics-csv",
+      "pharmcat-json",
+      "fastq",
+      "illumina-run-xml",
+      "bclconvert-quality-csv",
+    ]);
   });
 
   it("full tables carry no keys unless configured; disabled tables have no spec", () => {

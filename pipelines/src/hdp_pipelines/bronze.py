@@ -8,14 +8,16 @@ day is an append.
 
 from __future__ import annotations
 
+import posixpath
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .raw import RAW_TABLES, RawFormatError, parse_raw
+from .raw import FOLDER_PARSERS, RAW_TABLES, RawFile, RawFormatError, parse_raw, parse_raw_folder
 from .spec import TableSpec
 
 # Metadata columns bronze adds to every row (silver keeps the first four).
@@ -42,6 +44,28 @@ def path_exists(spark: SparkSession, path: str) -> bool:
     hpath = jvm.org.apache.hadoop.fs.Path(path)
     fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     return bool(fs.exists(hpath))
+
+
+def empty_files(spark: SparkSession, path: str) -> list[tuple[str, str]]:
+    """The zero-length files under `path` (not hidden), with their modification times.
+
+    Spark's file scans skip empty files, but some are data: a run folder's completion markers
+    (`RTAComplete.txt`, `CopyComplete.txt`) say by being there, and when they were written, that
+    the run ended. Listed on the driver through the file system Spark reads with.
+    """
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    found = fs.listFiles(hpath, True)
+    out = []
+    while found.hasNext():
+        status = found.next()
+        name = status.getPath().getName()
+        if status.getLen() == 0 and not name.startswith((".", "_")):
+            # Local time, as Spark gives binaryFile's modificationTime to Python.
+            when = datetime.fromtimestamp(status.getModificationTime() / 1000)
+            out.append((status.getPath().toString(), when.isoformat()))
+    return out
 
 
 def read_landing(spark: SparkSession, spec: TableSpec, date: str) -> DataFrame:
@@ -76,21 +100,51 @@ def _read_raw(spark: SparkSession, spec: TableSpec, path: str) -> DataFrame:
             f"{spec.key}: the {fmt} parser produces {', '.join(sorted(RAW_TABLES[fmt]))}, "
             f"not {table}: give the table a landingFormat of its own"
         )
-    files = spark.read.format("binaryFile").load(path)
+    # Files below the partition too: a run folder or DRAGEN output folder keeps its own directory.
+    files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(path)
+
+    def row(rec, file):
+        return (*[rec.get(n) for n in names], rec.get(SOURCE_FILE) or file, None)
+
+    def failed(file, e):
+        return (*[None for _ in names], file, f"unparseable {fmt} file: {e}")
 
     def parse(rows):  # runs on the executors
         for r in rows:
             modified = r.modificationTime.isoformat() if r.modificationTime else None
             try:
                 for rec in parse_raw(fmt, table, bytes(r.content), r.path, modified):
-                    yield (*[rec.get(n) for n in names], r.path, None)
+                    yield row(rec, r.path)
             except (RawFormatError, UnicodeDecodeError, ValueError) as e:
-                yield (*[None for _ in names], r.path, f"unparseable {fmt} file: {e}")
+                yield failed(r.path, e)
+
+    def parse_folder(group):  # one directory's files together, on the executors
+        folder, found = group
+        batch = sorted((RawFile(*f) for f in found), key=lambda f: f.path)
+        try:
+            for rec in parse_raw_folder(fmt, table, batch):
+                yield row(rec, folder)
+        except (RawFormatError, UnicodeDecodeError, ValueError) as e:
+            yield failed(f"{folder}/", e)
 
     schema = T.StructType(
         [T.StructField(n, T.StringType()) for n in names]
         + [T.StructField(SOURCE_FILE, T.StringType()), T.StructField(ERROR, T.StringType())]
     )
+    if fmt in FOLDER_PARSERS:
+        found = files.rdd.map(
+            lambda r: (
+                r.path,
+                bytes(r.content),
+                r.modificationTime.isoformat() if r.modificationTime else None,
+            )
+        ).union(
+            spark.sparkContext.parallelize(
+                [(p, b"", modified) for p, modified in empty_files(spark, path)], 1
+            )
+        )
+        grouped = found.map(lambda f: (posixpath.dirname(f[0]), f)).groupByKey()
+        return spark.createDataFrame(grouped.flatMap(parse_folder), schema)
     return spark.createDataFrame(files.rdd.mapPartitions(parse), schema)
 
 

@@ -5,6 +5,10 @@ what arrived, silver casts and quarantines. A value that does not normalise (an 
 is not one) stays as it arrived, so its row still reaches bronze and silver quarantines that row
 alone, with its reason; only a file that is not its format at all (`RawFormatError`) is lost
 whole, as one error row. Each parser returns `{table id: [row, ...]}`.
+
+HL7, VCF and FASTQ are read here; the other files of the genomics drops (Illumina run folders and
+BCL Convert reports, DRAGEN metrics and PharmCAT calls) in `raw_illumina.py` and `raw_dragen.py`.
+A folder parser (`FOLDER_PARSERS`) takes a directory's files together; the others one file.
 """
 
 from __future__ import annotations
@@ -17,12 +21,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-Row = dict[str, str | None]
-Tables = dict[str, list[Row]]
+from .raw_common import RawFile, RawFormatError, Row, Tables
+from .raw_dragen import parse_dragen_metrics, parse_pharmcat_phenotypes
+from .raw_illumina import parse_quality_metrics, parse_run_folder
 
-
-class RawFormatError(ValueError):
-    """A file that is not what its format says (the whole file goes to quarantine)."""
+__all__ = ["RawFile", "RawFormatError", "Row", "Tables"]
 
 
 # ---------------------------------------------------------------------------------------- HL7 v2
@@ -429,11 +432,22 @@ def parse_fastq(content: bytes, file: str, modified_at: str | None = None) -> Ta
 
 
 Parser = Callable[[bytes, str, str | None], Tables]
+FolderParser = Callable[[list[RawFile]], Tables]
 
+# Readers of one file at a time.
 PARSERS: dict[str, Parser] = {
     "hl7": lambda content, file, _modified: parse_hl7_oru_r01(content, file),
     "vcf": lambda content, file, _modified: parse_vcf(content, file),
     "fastq": parse_fastq,
+    "bclconvert-quality-csv": parse_quality_metrics,
+    "pharmcat-json": parse_pharmcat_phenotypes,
+}
+
+# Readers of a folder's files together (the files of one directory of the landing partition:
+# a run folder, a DRAGEN output folder), whose rows take values from several files.
+FOLDER_PARSERS: dict[str, FolderParser] = {
+    "illumina-run-xml": parse_run_folder,
+    "dragen-metrics-csv": parse_dragen_metrics,
 }
 
 
@@ -455,3 +469,8 @@ def parse_raw(
 ) -> list[Row]:
     """The rows one raw file gives one table (empty when the file holds nothing for the table)."""
     return PARSERS[fmt](content, file, modified_at).get(table, [])
+
+
+def parse_raw_folder(fmt: str, table: str, files: list[RawFile]) -> list[Row]:
+    """The rows one folder's files give one table (a folder reader's format)."""
+    return FOLDER_PARSERS[fmt](files).get(table, [])

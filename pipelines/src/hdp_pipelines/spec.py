@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .raw import RAW_TABLES
+
 SPEC_VERSION = 1
 LANDING_FORMATS = ("csv", "ndjson", "parquet")
-RAW_FORMATS = ("hl7", "vcf", "fastq")
+# Every format a raw reader of `raw.py` takes (raw_tables.json lists them).
+RAW_FORMATS = tuple(RAW_TABLES)
 LOAD_MODES = ("full", "incremental", "cdc")
 LAYERS = ("landing", "bronze", "silver", "gold")
 CLASSIFICATIONS = ("public", "internal", "confidential", "pii", "phi")

@@ -90,6 +90,19 @@ export type GoldConfig = z.infer<typeof gold>;
 
 /** Formats landed files can have that bronze reads directly. */
 export const LANDING_FORMATS = ["csv", "ndjson", "parquet"] as const;
+
+/**
+ * Raw files that arrive in a file drop beside its main format's files, each with a reader in the
+ * ingest code (`deliveredBy` in its `raw_tables.json`): an Illumina run folder's RunInfo.xml and
+ * RunParameters.xml and BCL Convert's Quality_Metrics.csv beside the FASTQ, DRAGEN's QC
+ * metrics CSVs and PharmCAT's phenotype.json beside the VCF.
+ */
+export const DROP_FILE_FORMATS = [
+  "illumina-run-xml",
+  "bclconvert-quality-csv",
+  "dragen-metrics-csv",
+  "pharmcat-json",
+] as const;
 export type LoadConfig = z.infer<typeof load>;
 
 /** Per-environment changes to a table. */
@@ -121,9 +134,19 @@ export const table = z.strictObject({
   /**
    * Format of the files landed for this table, when the source's connection does not say it
    * (file drops and `.csv`/`.json`/`.parquet` file patterns do; database extracts land parquet,
-   * APIs and streams ndjson).
+   * APIs and streams ndjson), or the reader of other files of the source's drop than its main
+   * format's (`illumina-run-xml`, `bclconvert-quality-csv` in a FASTQ drop; `dragen-metrics-csv`,
+   * `pharmcat-json` in a VCF drop; they need `filePattern`).
    */
-  landingFormat: z.enum(LANDING_FORMATS).optional(),
+  landingFormat: z.enum([...LANDING_FORMATS, ...DROP_FILE_FORMATS]).optional(),
+  /**
+   * Where this table's files are in the source's drop, when they are not the connection's
+   * `filePattern` (a glob from the drop's root, like the connection's: a run folder's
+   * `RunInfo.xml`). Each matched file lands below the day's partition with its path from the
+   * pattern's first `*` on (the run folder, the DRAGEN output folder), so a reader of a folder's
+   * files reads them together.
+   */
+  filePattern: z.string().min(1).optional(),
   /** Aggregates of the gold step (only with the gold layer). */
   gold: gold.optional(),
   /** Upstream tables, as "<source>/<table>". */

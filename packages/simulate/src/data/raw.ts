@@ -16,14 +16,19 @@
  * - VCF 4.2, single-sample: the sample column is named by the part's first `sample_id`.
  * - FASTQ: one file per manifest row, named the BCL Convert way
  *   (`<sample>_S<n>_L00<lane>_R<read>_001.fastq`) in the day's partition.
+ * - The other files of those drops (run folders, BCL Convert reports, DRAGEN metrics, PharmCAT
+ *   calls): see `raw-genomics.ts`.
  */
 import type { Table } from "@hdp/config";
+import { GENOMICS_FORMATS, genomicsWriter, type GenomicsFormat } from "./raw-genomics";
 import type { Target } from "./sinks";
 import type { Value } from "./values";
 import type { RowWriter, Sink } from "./writers";
 
-export type RawFormat = "hl7" | "vcf" | "fastq";
-export const RAW_EXTENSIONS: Readonly<Record<RawFormat, string>> = {
+export type RawFormat = "hl7" | "vcf" | "fastq" | GenomicsFormat;
+/** Every raw format the simulator writes. */
+export const RAW_FORMATS: readonly RawFormat[] = ["hl7", "vcf", "fastq", ...GENOMICS_FORMATS];
+const RAW_EXTENSIONS: Readonly<Record<"hl7" | "vcf" | "fastq", string>> = {
   hl7: "hl7",
   vcf: "vcf",
   fastq: "fastq",
@@ -190,7 +195,7 @@ function hl7Message(get: Get, v: readonly Value[], n: number, kind: Hl7Row): str
 
 /**
  * A writer of raw files under `dir` (the day's partition). HL7 and VCF write one part file;
- * FASTQ one file per row.
+ * FASTQ one file per row; the genomics drops' other files their folders (`raw-genomics.ts`).
  */
 export function rawWriter(
   format: RawFormat,
@@ -199,6 +204,14 @@ export function rawWriter(
   target: Target,
   t: Table,
 ): RowWriter {
+  if (format !== "hl7" && format !== "vcf" && format !== "fastq")
+    // A day's second part (past `partRows` rows) in a folder of its own: no path written twice.
+    return genomicsWriter(
+      format,
+      part === 0 ? dir : `${dir}/part-${String(part).padStart(5, "0")}`,
+      target,
+      t,
+    );
   const get = getter(t);
   const partPath = `${dir}/part-${String(part).padStart(5, "0")}.${RAW_EXTENSIONS[format]}`;
   const written: string[] = [];

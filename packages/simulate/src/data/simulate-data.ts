@@ -1,7 +1,8 @@
 /**
  * `hdp simulate data`: rows for every enabled table of an environment (or one source/table),
  * written where the pipelines read them: `<source>/<table>/dt=YYYY-MM-DD/part-NNNNN.<ext>`.
- * Sources delivering HL7, VCF or FASTQ get raw files in that format instead.
+ * Sources delivering HL7, VCF or FASTQ get raw files in that format instead, and tables reading
+ * other files of those drops (run folders, BCL Convert and DRAGEN metrics, PharmCAT calls) those.
  */
 import {
   effectiveEstate,
@@ -15,7 +16,7 @@ import { blockPool, type BlockPool } from "./block-pool";
 import type { BlockResult } from "./blocks";
 import { seededFaker } from "./faker";
 import { makePools } from "./values";
-import { rawWriter, type RawFormat } from "./raw";
+import { RAW_FORMATS, rawWriter, type RawFormat } from "./raw";
 import {
   dayBlocks,
   dayOf,
@@ -112,7 +113,7 @@ export function checkDataOptions(o: DataOptions): string[] {
   return p;
 }
 
-const RAW = new Set(["hl7", "vcf", "fastq"]);
+const RAW = new Set<string>(RAW_FORMATS);
 const PROGRESS_EVERY = 50_000;
 
 /** What lands for a table: a raw vendor format, or the given (else configured) row format. */

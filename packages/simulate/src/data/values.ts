@@ -128,6 +128,12 @@ export function decimalText(rng: Random, precision: number, scale: number, max =
 export function identityOf(name: string, type: string): (k: number) => Value {
   if (/(^|_)mrn(_|$)/.test(name)) return mrnFor;
   if (/(^|_)npi(_|$)/.test(name)) return npiFor;
+  // Illumina's: an instrument serial, a flow cell id, a run folder's name (date, instrument,
+  // run counter, flow cell side and id).
+  if (name === "instrument_id" && type === "string") return (k) => `LH${pad(400 + k, 5)}`;
+  if (name === "flowcell_id" && type === "string") return (k) => `22SIM${pad(k, 4)}LT3`;
+  if (name === "run_id" && type === "string")
+    return (k) => `2025${pad((k % 12) + 1, 2)}01_LH00412_${pad(k % 10_000, 4)}_ASIM${pad(k, 5)}LT3`;
   if (type === "bigint" || type === "int") return (k) => 100_000 + k;
   if (type === "smallint" || type === "tinyint") return (k) => k % 100;
   const prefix =
@@ -168,6 +174,10 @@ export function columnGenerator(column: Column, isIdentity: boolean): ColumnGen 
 }
 
 const STRING = /^string$/;
+const DECIMAL = /^decimal\(/;
+/** A decimal text with two places between `min` and `max` (a percentage, a coverage, Gb). */
+const percentIn = (c: RowContext, min: number, max: number): string =>
+  (c.rng.int(min * 100, max * 100) / 100).toFixed(2);
 const DATE = /^date$/;
 const INTEGER = /^(int|bigint|smallint|tinyint)$/;
 const FLOATING = /^(float|double)$/;
@@ -191,6 +201,26 @@ const SEMANTIC: Readonly<Record<string, readonly [RegExp, ColumnGen]>> = {
   placer_order_number: [STRING, (c) => `PL${pad(c.rng.int(0, 99_999_999), 8)}`],
   depth: [INTEGER, (c) => c.rng.int(10, 400)],
   gene_symbol: [STRING, (c) => c.rng.pick(["BRCA1", "BRCA2", "TP53", "CYP2C19", "MLH1", "APC"])],
+  // Sequencing runs, DRAGEN QC and PharmCAT calls (the genomics drops' other files).
+  read_structure: [STRING, (c) => c.rng.pick(["151-10-10-151", "151-8-8-151", "101-10-10-101"])],
+  flowcell_type: [STRING, (c) => c.rng.pick(["1.5B", "10B", "25B"])],
+  software_version: [STRING, (c) => c.rng.pick(["1.2.0.28691", "1.3.0.39308"])],
+  mapping_rate: [DECIMAL, (c) => percentIn(c, 97, 99.9)],
+  pct_target_bases_20x: [DECIMAL, (c) => percentIn(c, 88, 99.5)],
+  percent_q30: [DECIMAL, (c) => percentIn(c, 85, 96)],
+  percent_pass_filter: [DECIMAL, (c) => percentIn(c, 70, 90)],
+  percent_occupied: [DECIMAL, (c) => percentIn(c, 85, 99)],
+  mean_coverage: [DECIMAL, (c) => percentIn(c, 28, 140)],
+  yield_gb: [DECIMAL, (c) => percentIn(c, 300, 1600)],
+  contamination_estimate: [DECIMAL, (c) => (c.rng.int(0, 40) / 10_000).toFixed(4)],
+  activity_score: [DECIMAL, (c) => c.rng.pick(["0.00", "0.50", "1.00", "1.50", "2.00"])],
+  predicted_sex: [STRING, (c) => c.rng.pick(["XX", "XY", "XX", "XY", "X0"])],
+  gene: [STRING, (c) => c.rng.pick(["CYP2C19", "CYP2C9", "CYP2D6", "SLCO1B1", "DPYD", "TPMT"])],
+  diplotype: [STRING, (c) => c.rng.pick(["*1/*1", "*1/*2", "*1/*17", "*2/*2", "*1/*3"])],
+  phenotype: [
+    STRING,
+    (c) => c.rng.pick(["Normal Metabolizer", "Intermediate Metabolizer", "Rapid Metabolizer"]),
+  ],
   consequence: [
     STRING,
     (c) => c.rng.pick(["missense_variant", "synonymous_variant", "stop_gained", "intron_variant"]),
