@@ -2,7 +2,9 @@
  * `hdp local run` end to end on the HL7 source of the sample estate (configs/sunquest-lab):
  * real local Spark + Delta (one JVM for this file). Raw ORU^R01 batches go through the parse
  * step into the lab tables (orders, results, specimens) and the microbiology tables (a culture's
- * isolates, their susceptibilities: HL7 v2.5.1 ELR-shaped messages).
+ * isolates, their susceptibilities: HL7 v2.5.1 ELR-shaped messages). Half the simulated rows are
+ * bad on purpose (a null key, a wrong type, an overflow): each reaches silver's quarantine with
+ * its reason, none vanishes in the parse (silver + quarantine = simulated, per table).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +14,8 @@ import { localRun } from "./support/local-run";
 
 const ROOT = join(__dirname, "..");
 const ROWS = 12;
+/** With seed 6, every table gets null keys among its bad rows, the micro tables' isolates too. */
+const BAD_ROWS = 0.5;
 
 let out: string;
 beforeAll(() => {
@@ -36,7 +40,9 @@ test("an HL7 source: raw batches are parsed into the lab and microbiology tables
     "--rows",
     String(ROWS),
     "--seed",
-    "5",
+    "6",
+    "--bad-rows",
+    String(BAD_ROWS),
     "--out",
     out,
   ]);
@@ -83,6 +89,9 @@ test("an HL7 source: raw batches are parsed into the lab and microbiology tables
     expect(silver.length).toBe(t.layers.silver!.rows);
     expect(silver.length).toBeGreaterThan(0);
     expect(silver.length + t.layers.quarantine!.rows!).toBe(simulated.rows);
+    // Exactly the rows made bad are quarantined: none repaired on the way, none lost.
+    expect([table, t.layers.quarantine!.rows]).toEqual([table, simulated.badOnPurpose]);
+    expect(simulated.badOnPurpose).toBeGreaterThan(0);
     const raw = landed(table);
     for (const row of silver) {
       expect(raw).toContain(`|${String(row.accession_number)}`);
@@ -101,6 +110,20 @@ test("an HL7 source: raw batches are parsed into the lab and microbiology tables
       }
       expect(t.layers.gold).toBeUndefined();
     }
+    // An isolate's OBX without its sub-ID (OBX-4; OBR-26's for a susceptibility) is a row
+    // with a null isolate_number, quarantined; a susceptibility whose OBR-29 names no culture
+    // accession is one with a null accession_number.
+    const nullKey = (c: string): string => `${c}: null in a non-null column`;
+    if (table === "micro_cultures")
+      expect(Object.keys(t.quarantineReasons)).toContain(nullKey("isolate_number"));
+    if (table === "micro_susceptibilities") {
+      expect(Object.keys(t.quarantineReasons)).toEqual(
+        expect.arrayContaining([nullKey("isolate_number"), nullKey("accession_number")]),
+      );
+    }
+    // A result's null OBX-1 (a key) stays empty in the message, not written as "1".
+    if (table === "lab_results")
+      expect(Object.keys(t.quarantineReasons)).toContain(nullKey("observation_seq"));
     if (table === "micro_susceptibilities") {
       for (const row of silver) {
         expect(raw).toContain(`|${String(row.antibiotic_code)}^^L|${String(row.isolate_number)}|`);

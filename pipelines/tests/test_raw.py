@@ -188,9 +188,63 @@ def test_oru_r01_micro_rows_need_an_isolate():
     tables = parse_hl7_oru_r01(reflex)
     assert tables["micro_susceptibilities"] == []
     assert len(tables["lab_results"]) == 1
-    # Dotted sub-IDs name their isolate by the first part.
+    # A reflex child order linked by OBR-26 to a result that identifies no organism: the same.
+    reflex26 = msh + b"OBR|1|P1|ACC2|HIVR^^L" + b"|" * 22 + b"75622-1&HIV screen&LN\r"
+    reflex26 += b"OBX|1|ST|X^^L||pos\r"
+    assert parse_hl7_oru_r01(reflex26)["micro_susceptibilities"] == []
+    # Dotted sub-IDs name their isolate by the first part; any other sub-ID stays as it arrived.
     dotted = msh + b"OBR|1|P1|ACC3|UCUL^^L\rOBX|1|CWE|630-4^^LN|2.1|112283007^E. coli^SCT\r"
     assert [r["isolate_number"] for r in parse_hl7_oru_r01(dotted)["micro_cultures"]] == ["2"]
+    odd = dotted.replace(b"|2.1|", b"|2a|")
+    assert [r["isolate_number"] for r in parse_hl7_oru_r01(odd)["micro_cultures"]] == ["2a"]
+
+
+def test_oru_r01_an_isolate_without_its_sub_id_surfaces_with_a_null_isolate_number():
+    msh = b"MSH|^~\\&|L|H|R|S|20260301||ORU^R01|9|P|2.5.1\r"
+    obr = b"OBR|1|P1|ACC1|CUL^Culture^L\r"
+    organism = b"OBX|1|CWE|11475-1^Microorganism identified^LN||3092008^S. aureus^SCT||||||F\r"
+    growth = b"OBX|2|ST|GROWTH^Growth quantity^L||Heavy growth||||||F\r"
+    gram = b"OBX|3|CWE|664-3^Gram stain^LN||GPC^Gram positive cocci^L||||||F\r"
+    tables = parse_hl7_oru_r01(msh + obr + organism + growth + gram)
+    # The organism OBX is an isolate's (its observation identifies an organism) but says not
+    # which one: its row keeps a null isolate_number, a key silver quarantines; the growth OBX
+    # without a sub-ID describes no isolate, and the Gram stain is none.
+    assert [
+        (r["accession_number"], r["isolate_number"], r["organism_code"], r["growth_quantity"])
+        for r in tables["micro_cultures"]
+    ] == [("ACC1", None, "3092008", None)]
+    assert len(tables["lab_results"]) == 3
+    # A specimen-specific organism identification (LOINC's "... identified ...") the same.
+    blood = organism.replace(
+        b"11475-1^Microorganism identified", b"600-7^Bacteria identified in Blood by Culture"
+    )
+    rows = parse_hl7_oru_r01(msh + obr + blood)["micro_cultures"]
+    assert [r["isolate_number"] for r in rows] == [None]
+
+
+def test_oru_r01_a_susceptibility_without_its_isolate_or_culture_surfaces_with_null_keys():
+    msh = b"MSH|^~\\&|L|H|R|S|20260301||ORU^R01|9|P|2.5.1\r"
+    parent = b"OBR|1|P1|ACC1|CUL^Culture^L\r"
+
+    def child(obr26: bytes, obr29: bytes) -> bytes:
+        return b"OBR|2||ACC1-S|29576-6^^LN" + b"|" * 22 + obr26 + b"|||" + obr29 + b"\r"
+
+    drug = b"OBX|1|SN|OXA^Oxacillin^L||<=^0.25|ug/mL||S|||F||||||MIC^^L\r"
+    # OBR-26 names the organism result but no sub-ID, and OBX-4 has none: which isolate is
+    # unknown, so the row surfaces with a null isolate_number instead of vanishing.
+    no_isolate = msh + parent + child(b"11475-1&Microorganism identified&LN^", b"^ACC1") + drug
+    rows = parse_hl7_oru_r01(no_isolate)["micro_susceptibilities"]
+    assert [(r["accession_number"], r["isolate_number"], r["antibiotic_code"]) for r in rows] == [
+        ("ACC1", None, "OXA")
+    ]
+    # OBR-29 without the culture's filler number: the accession is null, not the child's own.
+    no_culture = msh + parent + child(b"11475-1&Microorganism identified&LN^1", b"^") + drug
+    rows = parse_hl7_oru_r01(no_culture)["micro_susceptibilities"]
+    assert [(r["accession_number"], r["isolate_number"]) for r in rows] == [(None, "1")]
+    # A child naming no parent order (OBR-26 only) keeps its own accession.
+    own = msh + parent + child(b"11475-1&Microorganism identified&LN^1", b"") + drug
+    rows = parse_hl7_oru_r01(own)["micro_susceptibilities"]
+    assert [(r["accession_number"], r["isolate_number"]) for r in rows] == [("ACC1-S", "1")]
 
 
 def test_oru_r01_accepts_lf_segment_endings_and_rejects_other_messages():

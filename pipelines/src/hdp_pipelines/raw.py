@@ -188,13 +188,24 @@ class _MicroOrder:
       (SNOMED CT `code^name^SCT`), the isolate numbered by the sub-ID OBX-4, which never changes
       while the culture goes from preliminary to final (OBX-11 P -> F, C). Other OBX of the order
       with the same sub-ID describe that isolate (an uncoded one, e.g. `Heavy growth`, is its
-      growth quantity); OBX without a sub-ID (Gram stain, comments) are no isolate. The culture
-      source is the specimen type of the group's SPM (SPM-4), else OBR-15.
+      growth quantity); OBX without a sub-ID (Gram stain, comments, a coded qualitative result)
+      are no isolate. The culture source is the specimen type of the group's SPM (SPM-4), else
+      OBR-15.
     - Susceptibilities come in a child OBR linked to its parent: OBR-26 (parent result) names the
       isolate's OBX-3^OBX-4^OBX-5, OBR-29 (parent) the culture's placer^filler numbers. Each
       antimicrobial is one OBX: the drug in OBX-3, the isolate by OBX-4 (else OBR-26's sub-ID),
       the MIC or zone in OBX-5 (SN `<=^0.25` reads `<=0.25`), S/I/R in OBX-8 and the method in
-      OBX-17.
+      OBX-17. The accession is the culture's: OBR-29's filler number when OBR-29 is there (the
+      child's own filler number only when the child names no parent order).
+
+    A segment that *is* an isolate's but cannot say which isolate never vanishes: a coded OBX of
+    an organism-identification observation (`_identifies_organism`) without a sub-ID gives a
+    culture row with a null `isolate_number`, and an OBX of a child panel whose OBR-26 names an
+    organism-identification result, with no sub-ID in OBX-4 nor OBR-26, a susceptibility row
+    with a null `isolate_number`: silver quarantines both (a key may not be null), with their
+    reason, like an unreadable timestamp. A child order that names no organism result (a reflex
+    test linked by OBR-29, or by OBR-26 to another kind of result) is no isolate's: its OBX
+    without a sub-ID stay out of the micro tables (they are `lab_results` rows).
 
     Every OBX still gives its `lab_results` row too: these tables are views of the same feed.
     """
@@ -205,6 +216,10 @@ class _MicroOrder:
         parent_result = _field(obr, 26)
         self._child = bool(parent_result or _field(obr, 29))
         self._parent_isolate = _isolate(_component(parent_result, 1))
+        # OBR-26.1 is the parent OBX-3 (a CE, its parts as subcomponents): an organism's
+        # identification makes this child the panel of an isolate, readable or not.
+        parent_code = (_component(parent_result, 0) or "").replace("&", "^")
+        self._isolate_panel = _identifies_organism(parent_code)
         self._isolates: list[Row] = []
         self._described: dict[str, str] = {}
         # OBR-15 (SPS): its first component is the specimen source, a code as its first part.
@@ -216,13 +231,15 @@ class _MicroOrder:
         message_time = hl7_timestamp(_field(self._msh, 7))
         if self._child:
             isolate = isolate or self._parent_isolate
-            if isolate is None:
+            if isolate is None and not self._isolate_panel:
                 return None  # a reflex test's result, not an isolate's susceptibility
             parent = _field(self._obr, 29)
             return {
-                # The culture's accession (OBR-29's filler number), the child's own else.
+                # The culture's accession: OBR-29's filler number (null when OBR-29 names none,
+                # so silver quarantines the row), the child's own when it names no parent order.
                 "accession_number": _component(_field(parent.split("^"), 1), 0, "&")
-                or _accession(self._obr),
+                if parent
+                else _accession(self._obr),
                 "isolate_number": isolate,
                 "antibiotic_code": _component(_field(obx, 3)),
                 "mic_value": "".join(_field(obx, 5).split("^")) or None,
@@ -230,9 +247,10 @@ class _MicroOrder:
                 "method": _component(_field(obx, 17)),
                 "message_time": message_time,
             }
-        if isolate is None:
-            return None
-        if _field(obx, 2) in ("CWE", "CE"):
+        coded = _field(obx, 2) in ("CWE", "CE")
+        if isolate is None and not (coded and _identifies_organism(_field(obx, 3))):
+            return None  # no isolate's: a Gram stain, a comment, a coded qualitative result
+        if coded:
             value = _field(obx, 5)
             status = _field(obx, 11)
             self._isolates.append(
@@ -248,7 +266,7 @@ class _MicroOrder:
                     "message_time": message_time,
                 }
             )
-        elif _field(obx, 5):
+        elif isolate is not None and _field(obx, 5):
             self._described.setdefault(isolate, _field(obx, 5))
         return None
 
@@ -261,7 +279,9 @@ class _MicroOrder:
             {
                 **row,
                 "culture_source": self._source,
-                "growth_quantity": self._described.get(str(row["isolate_number"])),
+                "growth_quantity": None
+                if row["isolate_number"] is None
+                else self._described.get(row["isolate_number"]),
             }
             for row in self._isolates
         ]
@@ -270,11 +290,29 @@ class _MicroOrder:
 
 
 def _isolate(sub_id: str | None) -> str | None:
-    """An isolate's number from an OBX-4 sub-ID: `1`, or the first part of a dotted `1.2`."""
+    """An isolate's number from an OBX-4 sub-ID: `1`, or the first part of a dotted `1.2`.
+
+    Anything else (`n/a`, `1a`) stays as it arrived: silver's integer cast quarantines its row.
+    """
     if not sub_id:
         return None
-    m = re.match(r"\d+", sub_id)
-    return str(int(m[0])) if m else sub_id
+    m = re.fullmatch(r"(\d+)(?:\.\d+)*", sub_id)
+    return str(int(m[1])) if m else sub_id
+
+
+# LOINC's generic "Microorganism identified" (the ELR guide's culture result); specimen-specific
+# ones are named "<Bacteria|Fungus|Virus|...> identified in <specimen> by <method>".
+_ORGANISM_IDENTIFIED = "11475-1"
+
+
+def _identifies_organism(code: str) -> bool:
+    """Whether an observation identifier (OBX-3, CE/CWE `code^text^system`) is an organism's
+    identification: LOINC 11475-1, or a name with "identified" (LOINC's organism-identification
+    component, e.g. 600-7 `Bacteria identified in Blood by Culture`). Such an OBX is an isolate's
+    even when its sub-ID is missing; a Gram stain (664-3) or a coded qualitative test is not."""
+    return _component(code, 0) == _ORGANISM_IDENTIFIED or " identified" in (
+        f" {_component(code, 1) or ''}".lower()
+    )
 
 
 def _field(fields: list[str], n: int) -> str:

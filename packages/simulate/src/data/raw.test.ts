@@ -97,3 +97,32 @@ test("no value of the lab's messages has the shape of a real identifier (Safe Ha
   ]);
   expect(findings).toEqual([]);
 });
+
+test("a bad row's null key reaches the message empty, not repaired", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "hdp-sim-raw-bad-"));
+  try {
+    const estate = loadEstateOrThrow(join(__dirname, "..", "..", "..", "..", "configs"));
+    const bad = await simulateData(
+      { estate, env: "dev", source: "sunquest-lab", rows: ROWS, days: 1, seed: 3, badShare: 1 },
+      localTarget(dir),
+    );
+    const fields = (table: string): string[][] =>
+      bad.tables
+        .find((x) => x.table === table)!
+        .files.flatMap((f) => readFileSync(join(dir, f), "latin1").split("\r"))
+        .filter((x) => x !== "")
+        .map((x) => x.split("|"));
+    // Every row is bad; some by a null key: a result's sequence (OBX-1), an isolate's sub-ID
+    // (OBX-4, and OBR-26's for a susceptibility), a susceptibility's culture (OBR-29's filler).
+    const results = fields("lab_results").filter((f) => f[0] === "OBX");
+    expect(results.some((f) => f[1] === "")).toBe(true);
+    const isolates = fields("micro_cultures").filter((f) => f[0] === "OBX" && f[2] === "CWE");
+    expect(isolates).toHaveLength(ROWS);
+    expect(isolates.some((f) => f[4] === "")).toBe(true);
+    const child = fields("micro_susceptibilities").filter((f) => f[0] === "OBR" && f[1] === "2");
+    expect(child.some((f) => f[26].endsWith("^"))).toBe(true);
+    expect(child.some((f) => f[29] === "^")).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

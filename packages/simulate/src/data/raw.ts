@@ -13,6 +13,12 @@
  *   for its growth, the source in SPM-4; for a table with `antibiotic_code`, a child
  *   susceptibility OBR linked to the culture (OBR-26 isolate, OBR-29 accession) whose OBX has
  *   the drug in OBX-3, the MIC in OBX-5 (SN, `<=^0.25`), S/I/R in OBX-8, the method in OBX-17.
+ *   Fields no column of the table holds are filled as a real feed would (OBX-1 `1` and OBX-11
+ *   `F` for a table without a sequence or status column, the micro tables' order code `CUL`);
+ *   a column's value, a bad row's null or `n/a` included, is
+ *   written as it is (empty when null), so the parser reads the bad row as bad (a null
+ *   `isolate_number` is an empty OBX-4 and OBR-26 sub-ID, a null culture accession an empty
+ *   OBR-29 filler) and silver quarantines it.
  * - VCF 4.2, single-sample: the sample column is named by the part's first `sample_id`.
  * - FASTQ: one file per manifest row, named the BCL Convert way
  *   (`<sample>_S<n>_L00<lane>_R<read>_001.fastq`) in the day's partition.
@@ -158,7 +164,12 @@ function hl7Message(get: Get, v: readonly Value[], n: number, kind: Hl7Row): str
   const withResult = kind === "result";
   const msgTime = hl7Time(get(v, "message_time", "resulted_at", "observed_at", "updated_at"));
   const control = esc(get(v, "message_control_id")) || `SIM${n}`;
-  const seq = esc(get(v, "observation_seq", "set_id")) || "1";
+  // OBX-1 is "1" only for a table without a sequence column: a null sequence (a bad row's key)
+  // stays empty, so the reader gets the row as bad and silver quarantines it.
+  const seqValue = get(v, "observation_seq", "set_id");
+  const seq = seqValue === undefined ? "1" : esc(seqValue);
+  const statusValue = get(v, "result_status");
+  const status = statusValue === undefined ? "F" : esc(statusValue);
   const segments = [
     `MSH|^~\\&|SIMLAB|SIMHOSP|HDP|HDP|${msgTime}||ORU^R01^ORU_R01|${control}|P|2.5.1`,
     `PID|1||${esc(get(v, "mrn"))}^^^SIM^MR`,
@@ -170,7 +181,7 @@ function hl7Message(get: Get, v: readonly Value[], n: number, kind: Hl7Row): str
     const local = esc(get(v, "local_test_code"));
     const value = esc(get(v, "result_value", "numeric_value", "observation_value"));
     segments.push(
-      `OBX|${seq}|${/^-?\d+(\.\d+)?$/.test(value) ? "NM" : "ST"}|${loinc !== "" ? `${loinc}^^LN` : `${local}^^L`}||${value}|${esc(get(v, "units"))}|${esc(get(v, "reference_range"))}|${esc(get(v, "abnormal_flag"))}|||${esc(get(v, "result_status")) || "F"}|||${hl7Time(get(v, "observed_at"))}|||||${hl7Time(get(v, "resulted_at"))}`,
+      `OBX|${seq}|${/^-?\d+(\.\d+)?$/.test(value) ? "NM" : "ST"}|${loinc !== "" ? `${loinc}^^LN` : `${local}^^L`}||${value}|${esc(get(v, "units"))}|${esc(get(v, "reference_range"))}|${esc(get(v, "abnormal_flag"))}|||${status}|||${hl7Time(get(v, "observed_at"))}|||||${hl7Time(get(v, "resulted_at"))}`,
     );
   }
   if (kind === "isolate") segments.push(...isolateSegments(get, v));
