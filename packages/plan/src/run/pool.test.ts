@@ -245,6 +245,86 @@ describe("WorkerPool", () => {
   }, 60_000);
 });
 
+describe("WorkerPool.runAside", () => {
+  it("runs work set aside once, after handing each worker that many jobs ahead, then back to the usual", async () => {
+    await withPool({ size: 2 }, async (pool) => {
+      const log: string[] = [];
+      let asides = 0;
+      pool.warm(STANDIN_PROGRAM, 2);
+      pool.runAside(() => {
+        asides++;
+        log.push("aside");
+      }, 3);
+      const jobs = (from: number, to: number) =>
+        Array.from({ length: to - from }, (_, i) =>
+          pool.run(
+            poolJob("dev", {
+              cache: { dir, key: `k${from + i}` },
+              priority: [from + i],
+              onStart: () => log.push(`started ${from + i}`),
+            }),
+          ),
+        );
+      // Six jobs: three per worker, then the work set aside; none before.
+      const first = jobs(0, 6);
+      expect(log).toEqual(["started 0", "started 1"]);
+      // Nine more: only two per worker from now on (the others wait here).
+      for (let i = 0; i < 50 && !log.includes("aside"); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(log).toEqual([0, 1, 2, 3, 4, 5].map((i) => `started ${i}`).concat("aside"));
+      const second = jobs(6, 15);
+      expect(log.filter((x) => x.startsWith("started"))).toHaveLength(6);
+      pool.flushAside(); // nothing left set aside
+      for (const r of await Promise.all([...first, ...second])) planned(r);
+      expect(asides).toBe(1);
+      expect(log.filter((x) => x.startsWith("started"))).toHaveLength(15);
+    });
+  }, 120_000);
+
+  it("runs work set aside when told this process has nothing else to do, with what waits handed out first", async () => {
+    await withPool({ size: 1 }, async (pool) => {
+      const log: string[] = [];
+      pool.warm(STANDIN_PROGRAM, 1);
+      pool.runAside(() => log.push("aside"), 8);
+      const results = [0, 1, 2].map((i) =>
+        pool.run(
+          poolJob("dev", {
+            cache: { dir, key: `k${i}` },
+            priority: [i],
+            onStart: () => log.push(`started ${i}`),
+          }),
+        ),
+      );
+      // Too few jobs to cover it: it waits.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(log).not.toContain("aside");
+      pool.flushAside();
+      pool.flushAside();
+      for (let i = 0; i < 50 && !log.includes("aside"); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(log).toEqual(["started 0", "started 1", "started 2", "aside"]);
+      for (const r of await Promise.all(results)) planned(r);
+      expect(log.filter((x) => x === "aside")).toHaveLength(1);
+    });
+  }, 60_000);
+
+  it("drops work set aside at close, and runs it at once when jobs run here", async () => {
+    let ran = 0;
+    await withPool({ size: 1 }, (pool) => {
+      pool.runAside(() => ran++, 8);
+      return Promise.resolve();
+    });
+    expect(ran).toBe(0);
+    await withPool({ size: 0 }, async (pool) => {
+      pool.runAside(() => ran++, 8);
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    expect(ran).toBe(1);
+  });
+});
+
 describe("workerExecArgv", () => {
   it("gives flags this Node accepts, with gc() exposed and the bench's extra flags last", () => {
     // Node refuses an unknown V8 flag ("bad option"): a flag renamed or dropped by a Node
