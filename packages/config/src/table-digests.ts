@@ -23,34 +23,51 @@ import { codeStamp } from "./parse-cache";
 /** Bumped when what a digest covers changes. */
 const FORMAT = "hdp-table-digest-1";
 
-/** Per estate: the SHA-256 (hex) of each table's file, by table key. */
-const fileHashes = new WeakMap<Estate, ReadonlyMap<string, string>>();
+/** Per estate: the SHA-256 (hex) of each table's file, by table key (or how to get them). */
+const fileHashes = new WeakMap<Estate, ReadonlyMap<string, string> | (() => void)>();
 
 /**
  * Records the file hashes of `estate`'s tables: `hashOf(table, i)` is the SHA-256 (hex) of the
  * very bytes `estate.tables[i]` was loaded from. All or nothing: if one table's is unknown, none
- * is recorded (an estate's tables are all digested the same way).
+ * is recorded (an estate's tables are all digested the same way). `lazily`: asked for only when
+ * a digest is first asked for (`hashOf` must then know every table's).
  */
 export function recordTableFiles(
   estate: Estate,
   hashOf: (table: Table, index: number) => string | undefined,
+  lazily = false,
 ): void {
-  const byKey = new Map<string, string>();
-  for (let i = 0; i < estate.tables.length; i++) {
-    const t = estate.tables[i];
-    const h = hashOf(t, i);
-    if (h === undefined) return;
-    byKey.set(t.key, h);
-  }
-  fileHashes.set(estate, byKey);
+  const record = (): void => {
+    const byKey = new Map<string, string>();
+    for (let i = 0; i < estate.tables.length; i++) {
+      const t = estate.tables[i];
+      const h = hashOf(t, i);
+      if (h === undefined) {
+        fileHashes.delete(estate);
+        return;
+      }
+      byKey.set(t.key, h);
+    }
+    fileHashes.set(estate, byKey);
+  };
+  if (lazily) fileHashes.set(estate, record);
+  else record();
+}
+
+/** The file hashes recorded for `estate`, by table key. */
+function recorded(estate: Estate): ReadonlyMap<string, string> | undefined {
+  const known = fileHashes.get(estate);
+  if (typeof known !== "function") return known;
+  known();
+  return fileHashes.get(estate) as ReadonlyMap<string, string> | undefined;
 }
 
 /** The file hashes recorded for `estate` (by table key), to keep with it (see estate-snapshot.ts). */
 export const tableFileHashes = (estate: Estate): ReadonlyMap<string, string> | undefined =>
-  fileHashes.get(estate);
+  recorded(estate);
 
 /** Whether {@link tableDigest} knows `estate`'s tables. */
-export const hasTableDigests = (estate: Estate): boolean => fileHashes.has(estate);
+export const hasTableDigests = (estate: Estate): boolean => recorded(estate) !== undefined;
 
 /**
  * The content digest of `table` of `estate` (see the module comment): a function of its file's
@@ -58,7 +75,7 @@ export const hasTableDigests = (estate: Estate): boolean => fileHashes.has(estat
  * hashes are not known ({@link hasTableDigests}).
  */
 export function tableDigest(estate: Estate, table: Table): string | undefined {
-  const file = fileHashes.get(estate)?.get(table.key);
+  const file = recorded(estate)?.get(table.key);
   if (file === undefined) return undefined;
   return createHash("sha256")
     .update(
