@@ -2,9 +2,12 @@
  * The plan cache and --changed-since trust a shard's config slice: whatever lies outside it
  * must not change the shard's plan. Checked here with the real program: details of another
  * shard's sources change (descriptions, columns, retention, owner, connection), the slice hash
- * of this shard stays the same, and so does its planned inventory.
+ * of this shard stays the same, and so does its planned inventory. Both ways of hashing tables
+ * are checked: by their loaded form (an estate loaded without a cache) and by their files'
+ * digests (loaded through a cache, as `hdp plan` loads).
  */
-import { loadEstateOrThrow } from "@hdp/config";
+import { join } from "node:path";
+import { hasTableDigests, loadEstate } from "@hdp/config";
 import { plan, sliceHash, type PlanResult } from "@hdp/plan";
 import { tree, type Tree } from "../packages/plan/src/__fixtures__/trees";
 
@@ -17,9 +20,13 @@ afterEach(() => t.cleanup());
 const STACKS = ["prod-business", "prod-clinical"];
 const planShards = (): Promise<PlanResult> =>
   plan({ configs: t.configs, stacks: STACKS, jobs: 0, cacheDir: false });
-const hashes = (): Record<string, string> => {
-  const estate = loadEstateOrThrow(t.configs);
-  return Object.fromEntries(STACKS.map((s) => [s, sliceHash(estate, s)]));
+let loads = 0;
+/** The shards' slice hashes; `byFile`: the estate loaded through a (fresh) cache. */
+const hashesOf = (byFile: boolean): Record<string, string> => {
+  const r = loadEstate(t.configs, byFile ? { cacheDir: join(t.dir, `cache-${++loads}`) } : {});
+  if (!r.ok) throw new Error(`${r.errors.length} config errors`);
+  expect(hasTableDigests(r.estate)).toBe(byFile);
+  return Object.fromEntries(STACKS.map((s) => [s, sliceHash(r.estate, s)]));
 };
 const json = (r: PlanResult, stack: string): string => {
   const s = r.head.stacks.find((x) => x.stack === stack);
@@ -27,7 +34,11 @@ const json = (r: PlanResult, stack: string): string => {
   return s.json();
 };
 
-describe("a shard's config slice", () => {
+describe.each([
+  ["tables hashed by their loaded form", false],
+  ["tables hashed by their files' digests", true],
+])("a shard's config slice (%s)", (_, byFile) => {
+  const hashes = (): Record<string, string> => hashesOf(byFile);
   it("holds everything that changes the shard's plan, and nothing of another shard's details", async () => {
     const before = { hashes: hashes(), plan: await planShards() };
     // payroll is prod-business's; lab is prod-clinical's.

@@ -61,3 +61,4 @@ export {
   type TreeIndex,
 } from "./tree-index";
 export { replaceFile, writeAtomically } from "./replace-file";
+export { hasTableDigests, tableDigest } from "./table-digests";

@@ -23,6 +23,7 @@ import { buildPipelines } from "./pipelines";
 import { environment, platform, source, table } from "./schema";
 import type { LoadedSource } from "./loaded-source";
 import { buildStacks } from "./stacks";
+import { recordTableFiles } from "./table-digests";
 import { indexTree, type TreeIndex } from "./tree-index";
 import { readYamlFile, type ParsedYaml } from "./yaml-file";
 import { validateWith } from "./zod-issues";
@@ -266,6 +267,10 @@ export function loadEstateDeferringWrites(dir: string, options: LoadOptions = {}
     skippedFiles: [...skipped].sort(),
     ...(index !== undefined && consistent ? { digest: index.digest } : {}),
   };
+  // Every table is of the bytes the index hashed: its file's hash stands for it (table-digests.ts).
+  if (index !== undefined && consistent) {
+    recordTableFiles(estate, (t) => index.hashes.get(t.origin.file));
+  }
   const keep =
     snapshot !== undefined && index !== undefined && consistent
       ? { dir: snapshot, digest: index.digest }

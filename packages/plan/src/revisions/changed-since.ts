@@ -4,6 +4,7 @@
  */
 import type { Revision } from "./revision";
 import { exportsHash, planStacks, type ScheduleContext } from "../run/schedule";
+import { hasTableDigests } from "@hdp/config";
 import { findStack, sliceHash } from "./slices";
 
 /**
@@ -19,9 +20,12 @@ export async function changedStacks(
 ): Promise<Set<string>> {
   if (head.codeHash !== since.codeHash) return new Set(selected);
   const changed = new Set<string>();
+  // Tables by their files' digests only when both revisions have them (else by their content).
+  const tables =
+    hasTableDigests(head.estate) && hasTableDigests(since.estate) ? "files" : "entries";
   const sliceChanged = (s: string): boolean =>
     findStack(since.estate, s) === undefined ||
-    sliceHash(head.estate, s) !== sliceHash(since.estate, s);
+    sliceHash(head.estate, s, tables) !== sliceHash(since.estate, s, tables);
   const coresToCompare = new Set<string>();
   for (const s of selected) {
     if (sliceChanged(s)) {

@@ -3,10 +3,12 @@
  * filtering the whole estate per shard: the same entries, the same objects, in the estate's
  * order, as the filters gave — so slice hashes, and with them plan cache keys, are unchanged.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadEstateOrThrow, type Estate } from "@hdp/config";
+import { hasTableDigests, loadEstate, loadEstateOrThrow, type Estate } from "@hdp/config";
 import { BASE_TREE, REPO_ROOT } from "../__fixtures__/trees";
-import { findStack, stackSlice } from "./slices";
+import { findStack, sliceHash, stackSlice } from "./slices";
 
 /** The shard slice's entry lists as the filters over the whole estate gave them. */
 function filtered(estate: Estate, name: string): Record<string, readonly unknown[]> {
@@ -60,5 +62,25 @@ describe.each([
     expect(seen.tables).toBeGreaterThan(1);
     expect(seen.pipelines).toBeGreaterThan(0);
     if (dir.endsWith("configs")) expect(seen.upstreamPipelines).toBeGreaterThan(0);
+  });
+});
+
+describe("sliceHash's ways of hashing tables", () => {
+  it("hashes by files' digests only when asked and known; else every estate alike", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "hdp-slices-"));
+    const withDigests = loadEstate(BASE_TREE, { cacheDir });
+    rmSync(cacheDir, { recursive: true, force: true });
+    const without = loadEstate(BASE_TREE);
+    expect(hasTableDigests(withDigests.estate)).toBe(true);
+    expect(hasTableDigests(without.estate)).toBe(false);
+    const stacks = withDigests.estate.environments.flatMap((e) => e.stacks.map((s) => s.name));
+    for (const s of stacks) {
+      const entries = sliceHash(without.estate, s);
+      // Asked for their loaded form, tables of an estate with digests hash as without them.
+      expect(sliceHash(withDigests.estate, s, "entries")).toBe(entries);
+      expect(sliceHash(without.estate, s, "files")).toBe(entries);
+      // By their digests: another hash of the same slice (a key of one way never meets the other's).
+      expect(sliceHash(withDigests.estate, s)).not.toBe(entries);
+    }
   });
 });

@@ -18,10 +18,13 @@
 import { createHash } from "node:crypto";
 import {
   effectiveEstate,
+  hasTableDigests,
   perEnvironment,
+  tableDigest,
   type Environment,
   type Estate,
   type StackSpec,
+  type Table,
 } from "@hdp/config";
 import { canonicalJson } from "../inventory/canonical-json";
 
@@ -150,7 +153,6 @@ const environmentSummaryHash = perEnvironment((estate, env): string => {
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-/** The hash of a stack's slice. */
 const entryHashes = new WeakMap<object, string>();
 
 /** The hash of one config entry (a source, table, pipeline…), once per entry object. */
@@ -163,17 +165,49 @@ function entryHash(entry: object): string {
   return h;
 }
 
+const tableHashes = new WeakMap<object, string>();
+
+/**
+ * The hash of a table of `estate`: its content digest (its file's path and bytes, its source
+ * and key: see @hdp/config's table-digests.ts) when `byFile`, else its {@link entryHash}. The
+ * digest is a sha256 of another text than any entry's JSON: the two never meet by chance.
+ */
+function tableHash(estate: Estate, table: Table, byFile: boolean): string {
+  if (!byFile) return entryHash(table);
+  let h = tableHashes.get(table);
+  if (h === undefined) {
+    h = tableDigest(estate, table);
+    if (h === undefined) throw new Error(`no digest for table ${table.key}`);
+    tableHashes.set(table, h);
+  }
+  return h;
+}
+
+/**
+ * How {@link sliceHash} hashes tables. `files`: by their content digests, when the estate has
+ * them (its load hashed every file: a load with a cache), else by their loaded form; `entries`:
+ * always by their loaded form (two estates compared with each other, of which one may have no
+ * digests, are hashed alike). Hashing the loaded form of every table is ~5 s at the
+ * health-system preset; the digests were computed by the load.
+ */
+export type TableHashing = "files" | "entries";
+
 /**
  * The hash of a stack's slice. Entries are hashed one by one (and each only once per estate:
  * a table is in its shard's slice and in its core's), then the slice's shape with their hashes.
+ * Equal hashes (of one way of hashing tables), equal slices.
  */
-export function sliceHash(estate: Estate, name: string): string {
+export function sliceHash(estate: Estate, name: string, tables: TableHashing = "files"): string {
+  const byFile = tables === "files" && hasTableDigests(estate);
   const slice = stackSlice(estate, name) as Record<string, unknown>;
-  const hashed: Record<string, unknown> = {};
+  const hashed: Record<string, unknown> = { tableHashing: byFile ? "files" : "entries" };
   for (const [k, v] of Object.entries(slice)) {
-    hashed[k] = Array.isArray(v)
-      ? (v as unknown[]).map((e) => (typeof e === "object" && e !== null ? entryHash(e) : e))
-      : v;
+    hashed[k] =
+      k === "tables"
+        ? (v as Table[]).map((t) => tableHash(estate, t, byFile))
+        : Array.isArray(v)
+          ? (v as unknown[]).map((e) => (typeof e === "object" && e !== null ? entryHash(e) : e))
+          : v;
   }
   return sha256(canonicalJson(hashed));
 }
