@@ -244,27 +244,6 @@ export async function planStacks(
       onStart: () => ctx.onEvent({ kind: "started", revision: rev.label, stack }),
     });
 
-  // What a shard needs of its core: whether it was planned, and its exports — known as soon as
-  // the core's job is back, before the core's own key is computed and its entry written.
-  type CoreOutcome = { readonly ok: true; readonly exports: StackOutputs } | { readonly ok: false };
-  const coreOutcomes = new Map<
-    string,
-    { promise: Promise<CoreOutcome>; resolve: (o: CoreOutcome) => void }
-  >();
-  const outcomeSlot = (core: string) => {
-    let slot = coreOutcomes.get(core);
-    if (slot === undefined) {
-      let resolve: (o: CoreOutcome) => void = () => undefined;
-      const promise = new Promise<CoreOutcome>((r) => (resolve = r));
-      slot = { promise, resolve };
-      coreOutcomes.set(core, slot);
-    }
-    return slot;
-  };
-  /** The first call for a core settles its shards' wait; later ones change nothing. */
-  const announce = (core: string, o: CoreOutcome): void => outcomeSlot(core).resolve(o);
-  const coreOutcome = (core: string): Promise<CoreOutcome> => outcomeSlot(core).promise;
-
   const run = async (stack: string, planning?: Promise<JobResult>): Promise<StackResult> => {
     const found = findStack(estate, stack);
     if (found === undefined) throw new Error(`unknown stack "${stack}"`);
@@ -273,7 +252,7 @@ export async function planStacks(
     let stackOutputs: Record<string, StackOutputs> = {};
     let coreKey = "";
     if (coreName !== undefined) {
-      const core = await coreOutcome(coreName);
+      const core = await (results.get(coreName) as Promise<StackResult>);
       if (!core.ok) {
         return {
           ok: false,
@@ -289,17 +268,8 @@ export async function planStacks(
       await whenPrepared(stack);
     }
     // A stack handed out early has its key computed once its job is back (it is only needed
-    // then), leaving this thread to the other stacks' keys meanwhile. Its shards need only its
-    // exports: they go on at once, and its own key waits for the background to reach it (a
-    // first core's slice is the whole tree: seconds at the preset, while its shards wait).
+    // then), leaving this thread to the other stacks' keys meanwhile.
     const back = planning === undefined ? undefined : await planning;
-    if (back !== undefined) {
-      announce(
-        stack,
-        back.outcome.ok ? { ok: true, exports: back.outcome.exports } : { ok: false },
-      );
-      await whenPrepared(stack);
-    }
     const { policy, keyParts } = prepare(stack, env.name);
     const key = cache === undefined ? "" : sha256([...keyParts, coreKey].join("\0"));
     if (cache !== undefined && ctx.usedKeys !== undefined) {
@@ -400,15 +370,7 @@ export async function planStacks(
   }
   const cores = ordered.filter((s) => findStack(estate, s)?.spec.shard === "core");
   for (const s of [...cores, ...ordered.filter((x) => !cores.includes(x))]) {
-    const p = handedOut.get(s) ?? (s === first ? run(s) : nextTurn().then(() => run(s)));
-    results.set(s, p);
-    // Every other way a core ends (from the cache, planned after its key, failed, thrown).
-    if (cores.includes(s)) {
-      void p.then(
-        (r) => announce(s, r.ok ? { ok: true, exports: r.exports } : { ok: false }),
-        () => announce(s, { ok: false }),
-      );
-    }
+    results.set(s, handedOut.get(s) ?? (s === first ? run(s) : nextTurn().then(() => run(s))));
   }
   // Cache hits settle at once; start (and load the program in) a worker per stack still to plan
   // — or, when what is left is small, plan it in this process (the pool's auto mode).
