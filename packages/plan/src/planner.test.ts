@@ -158,7 +158,7 @@ describe("plan", () => {
     expect((prestarted as PlanConfigError).errors).toEqual((e as PlanConfigError).errors);
   });
 
-  it("writes the config load's caches after the first job was handed out, and before returning", async () => {
+  it("writes the config load's caches once a worker's first stack is back, and before returning", async () => {
     const written = (): string[] => {
       const configs = join(cacheDir, ".configs");
       if (!existsSync(configs)) return [];
@@ -172,12 +172,12 @@ describe("plan", () => {
       jobs: 1,
       stacks: ["dev"],
       onEvent: (e) => {
-        if (e.kind === "queued" || e.kind === "started") seen.push(written());
+        if (e.kind === "queued" || e.kind === "done") seen.push(written());
       },
     });
     expect(r.stats.stacksPlanned).toBe(1);
-    // Only the tree index's manifest at `queued` and when the job went to the worker: the rest
-    // is written after the worker had its work.
+    // Only the tree index's manifest at `queued` and when the stack came back: the rest is
+    // written after the listener saw the first stack.
     expect(seen).toEqual([["manifest"], ["manifest"]]);
     expect(written()).toEqual(["estate.v8", "manifest", expect.stringMatching(/^parsed-.*\.v8$/)]);
     // An unchanged tree is read back from that snapshot: the same plan, from the plan cache.

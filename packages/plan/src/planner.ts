@@ -166,12 +166,6 @@ export interface PlanResult {
  */
 export const IN_PROCESS_BELOW = 6000;
 
-/**
- * Jobs each worker is handed before the config load's cache writes block this thread (~8 s at
- * the preset; a shard plans in ~0.5–2.5 s): enough that no worker runs out meanwhile.
- */
-const JOBS_AHEAD_OF_CONFIG_WRITES = 8;
-
 /** The stacks `options` select in `estate`, validated. */
 export function selectStacks(
   estate: Estate,
@@ -208,8 +202,13 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const ws = workspace(configs, options.program, options.installedProgram);
   const cacheDir = options.cacheDir ?? defaultCacheDir(ws);
   const revisions: Revision[] = [];
+  // The config load's cache writes wait for the first stack a worker planned: until then this
+  // thread is the plan's critical path, after it mostly idle (once; see `finally` for the rest).
   const writeConfigCaches = (): void => revisions[0]?.writeConfigCaches?.();
-  const onEvent = (e: PlanEvent): void => options.onEvent?.(e);
+  const onEvent = (e: PlanEvent): void => {
+    options.onEvent?.(e);
+    if (e.kind === "done" && !e.cached) writeConfigCaches();
+  };
   const usedKeys = new Map<string, Set<string>>();
   const poolSize = options.jobs ?? availableParallelism();
   const pool = new WorkerPool({
@@ -240,10 +239,6 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     }
     const head = workingTree(ws, configs, config, parseCacheDir);
     revisions.push(head);
-    // The config load's cache writes (seconds at the preset, in one synchronous block) wait
-    // until they starve no worker: once the queue can hand each worker enough jobs to plan on
-    // meanwhile, or this thread has no key left to prepare (once; see `finally` for the rest).
-    pool.runAside(writeConfigCaches, JOBS_AHEAD_OF_CONFIG_WRITES);
     const selected = selectStacks(head.estate, options);
     const cache = cacheDir === false ? undefined : new PlanCache(cacheDir);
     const ctx = {

@@ -72,18 +72,6 @@ export class PlanCache {
     };
   }
 
-  /**
-   * Whether the cache holds any entry of `stack` (under whatever key): a stack it holds none of
-   * cannot be found in it, so it is planned without computing its key first.
-   */
-  holdsAny(stack: string): boolean {
-    try {
-      return readdirSync(this.paths(stack, "").dir).some((f) => f.endsWith(".meta.json"));
-    } catch {
-      return false;
-    }
-  }
-
   /** The rendered inventory entry of `stack` under `key` (throws when it is not there). */
   inventory(stack: string, key: string): string {
     return readFileSync(this.paths(stack, key).json, "utf8");

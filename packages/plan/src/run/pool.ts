@@ -284,69 +284,6 @@ export class WorkerPool {
     return Promise.all(sent).then(() => undefined);
   }
 
-  /**
-   * Runs `task`, a long synchronous piece of this process's work (seconds), once, at the first
-   * moment it starves no worker: when the queue holds enough jobs to give every worker `ahead`
-   * of them (at most {@link JOBS_PER_WORKER} otherwise), or when told this process has nothing
-   * else to do but wait for results ({@link flushAside}). Right before it runs, each worker is
-   * handed up to `ahead` jobs from the queue, so that it plans on while this process is busy
-   * (it reads none of their results meanwhile); then the usual limit applies again. In this
-   * process's mode, at the next turn. Dropped at {@link close} (the caller runs it there
-   * itself if it must).
-   */
-  runAside(task: () => void, ahead: number): void {
-    if (this.closed) return;
-    this.asides.push({ task, ahead });
-    this.checkAside(false);
-  }
-
-  /** Runs the work set aside now (see {@link runAside}): this process has nothing else to do. */
-  flushAside(): void {
-    this.checkAside(true);
-  }
-
-  private readonly asides: { task: () => void; ahead: number }[] = [];
-  private asideDue = false;
-
-  /** Enough jobs wait to hand every worker `ahead` of them. */
-  private canFill(ahead: number): boolean {
-    if (this.mode !== "workers" || this.workers.length === 0) return false;
-    const room = this.workers.reduce((n, w) => n + Math.max(0, ahead - w.tasks.length), 0);
-    return this.queue.length >= room;
-  }
-
-  private checkAside(flush: boolean): void {
-    if (this.asides.length === 0 || this.asideDue) return;
-    const ahead = Math.max(...this.asides.map((a) => a.ahead));
-    if (!flush && this.mode !== "here" && !this.canFill(ahead)) return;
-    this.asideDue = true;
-    // On the next turn: the jobs queued on this one are all in, in priority order.
-    setImmediate(() => {
-      this.asideDue = false;
-      if (this.closed) return;
-      if (!flush && this.mode !== "here" && !this.canFill(ahead)) return;
-      const tasks = this.asides.splice(0);
-      this.fill(ahead);
-      for (const t of tasks) t.task();
-    });
-  }
-
-  /**
-   * Hands each worker jobs from the queue, in its order and one worker at a time, until it
-   * holds `ahead` of them or none is left (whatever their environment: a worker finishing its
-   * own environment's jobs early would wait for this process).
-   */
-  private fill(ahead: number): void {
-    if (this.mode !== "workers") return;
-    for (;;) {
-      const w = this.workers
-        .filter((x) => x.tasks.length < ahead)
-        .sort((a, b) => a.tasks.length - b.tasks.length)[0];
-      if (w === undefined || this.queue.length === 0) return;
-      this.start(w, this.queue.shift() as Task);
-    }
-  }
-
   /** Stops the workers holding no job (started by `prestart` for a plan that runs here). */
   private stopIdle(): void {
     for (const w of this.workers.filter((x) => x.tasks.length === 0)) {
@@ -379,11 +316,10 @@ export class WorkerPool {
         }
         w = this.planningAlike(this.queue[0]);
       }
-      if (w === undefined) break;
+      if (w === undefined) return;
       const task = this.queue.shift() as Task;
       this.start(w, task);
     }
-    this.checkAside(false);
   }
 
   private aheadPending = false;
@@ -512,7 +448,6 @@ export class WorkerPool {
   /** Stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
-    this.asides.splice(0);
     this.estateBytes.clear();
     await this.inProcess;
     await Promise.all(

@@ -13,7 +13,7 @@ import type { PlanCache } from "./cache";
 import { canonicalJson } from "../inventory/canonical-json";
 import { plannerHash } from "../revisions/code-hash";
 import { INVENTORY_FORMAT, type StackSummary } from "../inventory/inventory";
-import type { JobResult, WorkerPool } from "./pool";
+import type { WorkerPool } from "./pool";
 import type { CacheTarget } from "./plan-job";
 import type { StackOutputs } from "@hdp/recorder";
 import type { Revision } from "../revisions/revision";
@@ -154,20 +154,6 @@ export async function planStacks(
   // offer (a worker still loading the program reads no message: the offer would wait for it).
   if (slices.fresh && ctx.pool.running > 0) ctx.pool.prestart(rev.programModule);
   const results = new Map<string, Promise<StackResult>>();
-  // The stacks planned before their key is known: the cores and unsharded stacks (they wait for
-  // no other stack) of a tree never planned with this cache that cannot be found in it — the
-  // first (its slice is the whole tree) or one the cache holds no entry of. They go to the
-  // workers at once, all of them, and their keys are computed here afterwards: a key only names
-  // the cache entry, which this process writes when the job is back. (A changed tree's other
-  // stacks are looked up first: they may still hit.)
-  const cache = ctx.cache;
-  const early = new Set(
-    slices.fresh && cache !== undefined
-      ? ordered.filter(
-          (s) => coreOf(estate, s) === undefined && (s === first || !cache.holdsAny(s)),
-        )
-      : [],
-  );
 
   // What a stack's cache key takes besides its core's exports (the slice hash, the policy
   // context), once per stack: prepared in the background while the cores plan (see below), so a
@@ -185,7 +171,7 @@ export async function planStacks(
         policy,
         // No cache, no key: the slices are not hashed (seconds at the preset).
         keyParts:
-          cache === undefined
+          ctx.cache === undefined
             ? []
             : [
                 policy !== undefined ? stackPolicyKey(estate, environment, stack) : "no-policy",
@@ -202,49 +188,8 @@ export async function planStacks(
     }
     return p;
   };
-  // A shard whose core is planned waits for its own key's parts from the background (below)
-  // rather than preparing them at once: shards then go to the workers one by one, between the
-  // workers' messages, instead of after one long block of every shard's hashing.
-  const preparedSignal = new Map<string, () => void>();
-  /** Stacks the background went past (prepared, or failed: the stack's run then fails). */
-  const visited = new Set<string>();
-  let prepareStarted = false;
-  let prepareDone = false;
-  const whenPrepared = (stack: string): Promise<void> | undefined =>
-    !prepareStarted || prepareDone || visited.has(stack) || prepared.has(stack)
-      ? undefined
-      : new Promise((resolve) => preparedSignal.set(stack, resolve));
 
-  const submit = (
-    stack: string,
-    spec: { readonly shard?: string | undefined; readonly sources: readonly string[] },
-    env: Estate["environments"][number],
-    stackOutputs: Record<string, StackOutputs>,
-    policy: PolicyContext | undefined,
-    target: CacheTarget | undefined,
-  ) =>
-    ctx.pool.run({
-      estateId,
-      estate,
-      job: {
-        programModule: rev.programModule,
-        stack,
-        environment: env.name,
-        shard: spec.shard,
-        resourceBudget: env.sharding.resourceBudget,
-        project: ctx.project,
-        organization: ctx.organization,
-        stackOutputs,
-        fast: ctx.fast,
-        ...(policy !== undefined ? { policy } : {}),
-      },
-      sliceSources: spec.sources,
-      ...(target !== undefined ? { cache: target } : {}),
-      priority: [batch, place.get(stack) as number],
-      onStart: () => ctx.onEvent({ kind: "started", revision: rev.label, stack }),
-    });
-
-  const run = async (stack: string, planning?: Promise<JobResult>): Promise<StackResult> => {
+  const run = async (stack: string): Promise<StackResult> => {
     const found = findStack(estate, stack);
     if (found === undefined) throw new Error(`unknown stack "${stack}"`);
     const { env, spec } = found;
@@ -265,19 +210,47 @@ export async function planStacks(
       }
       stackOutputs = { [`${ctx.organization}/${ctx.project}/${coreName}`]: core.exports };
       coreKey = exportsHash(core.exports);
-      await whenPrepared(stack);
     }
-    // A stack handed out early has its key computed once its job is back (it is only needed
-    // then), leaving this thread to the other stacks' keys meanwhile.
-    const back = planning === undefined ? undefined : await planning;
+    const cache = ctx.cache;
+    const submit = (policy: PolicyContext | undefined, target: CacheTarget | undefined) =>
+      ctx.pool.run({
+        estateId,
+        estate,
+        job: {
+          programModule: rev.programModule,
+          stack,
+          environment: env.name,
+          shard: spec.shard,
+          resourceBudget: env.sharding.resourceBudget,
+          project: ctx.project,
+          organization: ctx.organization,
+          stackOutputs,
+          fast: ctx.fast,
+          ...(policy !== undefined ? { policy } : {}),
+        },
+        sliceSources: spec.sources,
+        ...(target !== undefined ? { cache: target } : {}),
+        priority: [batch, place.get(stack) as number],
+        onStart: () => ctx.onEvent({ kind: "started", revision: rev.label, stack }),
+      });
+    // The first stack of a tree never planned with this cache is planned at once, while its key
+    // is computed here (seconds at the preset: its slice is the whole estate); it only names
+    // the cache entry, which this process writes when the job is back.
+    const planning =
+      stack === first && slices.fresh && cache !== undefined
+        ? submit(
+            evaluatePolicy ? stackPolicyContext(estate, env.name, stack) : undefined,
+            undefined,
+          )
+        : undefined;
     const { policy, keyParts } = prepare(stack, env.name);
     const key = cache === undefined ? "" : sha256([...keyParts, coreKey].join("\0"));
-    if (cache !== undefined && ctx.usedKeys !== undefined) {
+    if (ctx.cache !== undefined && ctx.usedKeys !== undefined) {
       const used = ctx.usedKeys.get(stack) ?? new Set<string>();
       used.add(key);
       ctx.usedKeys.set(stack, used);
     }
-    const hit = back === undefined ? cache?.get(stack, key) : undefined;
+    const hit = planning === undefined ? ctx.cache?.get(stack, key) : undefined;
     if (hit !== undefined) {
       ctx.onEvent({
         kind: "done",
@@ -300,18 +273,10 @@ export async function planStacks(
         durationMs: 0,
       };
     }
-    const { outcome } =
-      back ??
-      (await submit(
-        stack,
-        spec,
-        env,
-        stackOutputs,
-        policy,
-        cache !== undefined ? { dir: cache.dir, key } : undefined,
-      ));
+    const { outcome } = await (planning ??
+      submit(policy, cache !== undefined ? { dir: cache.dir, key } : undefined));
     let json = outcome.ok ? outcome.json : undefined;
-    if (back !== undefined && outcome.ok && json !== undefined) {
+    if (planning !== undefined && outcome.ok && json !== undefined) {
       try {
         // The same entry the worker would have written (plan-job.ts).
         (cache as PlanCache).write(stack, key, { ...outcome, json });
@@ -356,21 +321,13 @@ export async function planStacks(
     };
   };
 
-  // The stacks handed out early go to the workers now, all of them, with nothing prepared but
-  // their policy context (one per environment); a worker already started takes one at once (see
-  // `WorkerPool.run`). Then the other cores, each looked up on a later turn of the event loop (a
-  // core's key takes seconds at the preset: its environment's policy context, its slice); the
-  // shards' promises after theirs, which they await.
-  const handedOut = new Map<string, Promise<StackResult>>();
-  for (const s of early) {
-    const found = findStack(estate, s);
-    if (found === undefined) continue;
-    const policy = evaluatePolicy ? stackPolicyContext(estate, found.env.name, s) : undefined;
-    handedOut.set(s, run(s, submit(s, found.spec, found.env, {}, policy, undefined)));
-  }
+  // Cores first: their promises must exist before the shards that await them start. Only the
+  // first stack's key is prepared now, and its job handed to a worker already started (see
+  // `WorkerPool.run`); every other stack's on a later turn of the event loop (a core's takes
+  // seconds at the preset: its environment's policy context, the whole estate's slice).
   const cores = ordered.filter((s) => findStack(estate, s)?.spec.shard === "core");
   for (const s of [...cores, ...ordered.filter((x) => !cores.includes(x))]) {
-    results.set(s, handedOut.get(s) ?? (s === first ? run(s) : nextTurn().then(() => run(s))));
+    results.set(s, s === first ? run(s) : nextTurn().then(() => run(s)));
   }
   // Cache hits settle at once; start (and load the program in) a worker per stack still to plan
   // — or, when what is left is small, plan it in this process (the pool's auto mode).
@@ -381,14 +338,10 @@ export async function planStacks(
   const toPlan = [...results.keys()].filter((s) => !settled.has(s));
   const work = toPlan.reduce((n, s) => n + (weight.get(s) as number), 0);
   ctx.pool.warm(rev.programModule, toPlan.length, work);
-  // The other stacks' keys' parts now, one per turn of the event loop (the workers' messages go
-  // between), in the order they will be planned — the first environment's shards first (they
-  // go out once its core is planned) — and those of the stacks handed out early last (needed
-  // only when their jobs are back). Then this thread has nothing to do but read results: work
-  // set aside for such a moment runs (see `WorkerPool.runAside`).
-  prepareStarted = true;
+  // Stacks still waiting for their core: their keys' parts now, one per turn of the event loop
+  // (the workers' messages go between), in the order they will be planned.
   const preparing = (async () => {
-    for (const s of [...ordered.filter((x) => !early.has(x)), ...early]) {
+    for (const s of ordered) {
       if (settled.has(s) || prepared.has(s)) continue;
       await nextTurn();
       const found = findStack(estate, s);
@@ -397,12 +350,7 @@ export async function planStacks(
       } catch {
         // The stack's own run asks again and fails there, where its failure belongs.
       }
-      visited.add(s);
-      preparedSignal.get(s)?.();
     }
-    prepareDone = true;
-    for (const signal of preparedSignal.values()) signal();
-    ctx.pool.flushAside();
   })();
   const out = new Map<string, StackResult>();
   for (const [s, p] of results) out.set(s, await p);
