@@ -100,6 +100,8 @@ export interface IndexOptions {
 /** A tree index under way: {@link PendingIndex.finish} completes it (once; later calls return it). */
 export interface PendingIndex {
   readonly root: string;
+  /** How many files the loader will read (those listed so far; the index hashes them). */
+  readonly files: number;
   finish(): TreeIndex;
 }
 
@@ -321,6 +323,7 @@ export function startIndexTree(
   let result: TreeIndex | undefined;
   return {
     root,
+    files: files.length,
     finish: () =>
       (result ??= completeIndex(
         root,
