@@ -72,6 +72,8 @@ function validate(job: FileJob, p: ParsedYaml): Validated<unknown> {
     case "table":
       return validateTable(p);
   }
+  // Only a caller's bug gets here (the kinds come from discovery).
+  throw new Error(`${job.file}: no schema for files of kind "${String(job.kind)}"`);
 }
 
 function validatePlatform(p: ParsedYaml): Validated<Platform> {

@@ -51,6 +51,8 @@ export interface ParseFilesOptions {
    * {@link defaultThreads}.
    */
   readonly threads?: ParseThreads | number | undefined;
+  /** Leave every shared file to the workers, when there are any (tests). */
+  readonly workersOnly?: boolean | undefined;
 }
 
 /** Each job's result, in the jobs' order, and how many files the workers parsed. */
@@ -76,7 +78,7 @@ type FromWorker =
   { readonly chunk: number; readonly results: readonly ParsedFile[] } | { readonly error: string };
 
 /** Only these kinds are parsed on workers (see the module comment). */
-const shareable = (kind: FileKind): boolean => kind === "source" || kind === "table";
+const shareable = (kind: FileKind): boolean => kind !== "platform" && kind !== "environment";
 
 /**
  * Parse workers started before the files to parse are known (a load starts them before it
@@ -151,7 +153,7 @@ export function parseFiles(
       for (let k = c * CHUNK; k < Math.min(shared.length, (c + 1) * CHUNK); k++) here(shared[k]);
       mine[c] = 1;
     };
-    for (;;) {
+    while (options.workersOnly !== true || workers.length === 0) {
       const c = Atomics.add(ctl, NEXT, 1);
       if (c >= chunks) break;
       doChunk(c);
