@@ -12,7 +12,7 @@ import { ConfigValidationError, sortErrors } from "./errors";
 import type { Environment, Estate, Platform, Source, Table } from "./estate";
 import { readEstateSnapshot, writeEstateSnapshot } from "./estate-snapshot";
 import { ParseCache, type FileResult } from "./parse-cache";
-import type { FileJob } from "./parse-file";
+import { jobsOf } from "./parse-file";
 import { defaultThreads, parseFiles, ParseThreads, THREADS_FROM } from "./parse-files";
 import { buildPipelines } from "./pipelines";
 import type { LoadedSource } from "./loaded-source";
@@ -100,9 +100,13 @@ export function loadEstateDeferringWrites(dir: string, options: LoadOptions = {}
       const first = !existsSync(manifest);
       const pending = startIndexTree(root, manifest, { keepBytes: true });
       // A large tree never loaded with this cache (so every file is to parse): parse workers
-      // start now and load their code while this thread reads and hashes the tree.
-      if (first && pending.files >= THREADS_FROM && options.threads !== 0)
-        early = ParseThreads.start(root, true, options.threads ?? defaultThreads());
+      // start now, on every file, while this thread reads and hashes the tree (they read and
+      // hash what they parse themselves); this thread joins them once the index is done.
+      if (first && options.threads !== 0) {
+        const jobs = jobsOf(pending.discovered);
+        const count = options.threads ?? (jobs.length >= THREADS_FROM ? defaultThreads() : 0);
+        if (count > 0) early = ParseThreads.start(root, true, count, jobs);
+      }
       index = pending.finish();
     }
     const threads = early ?? options.threads;
@@ -138,15 +142,7 @@ function loadIndexed(
 
   // Every file in the order the one-thread loader read them (errors and the parse cache's new
   // entries keep that order, whoever parsed which file).
-  const jobs: FileJob[] = [];
-  if (found.platformFile !== undefined)
-    jobs.push({ file: found.platformFile, kind: "platform", dir: "" });
-  for (const file of found.environmentFiles) jobs.push({ file, kind: "environment", dir: "" });
-  for (const sd of found.sourceDirs) {
-    if (sd.sourceFile !== undefined)
-      jobs.push({ file: sd.sourceFile, kind: "source", dir: sd.dir });
-    for (const file of sd.tableFiles) jobs.push({ file, kind: "table", dir: sd.dir });
-  }
+  const jobs = jobsOf(found);
   const cached = jobs.map((j) => cache?.peek(j.file, index?.hashes.get(j.file)));
   const parsed = parseFiles(
     root,

@@ -5,6 +5,7 @@
  * thread (see parse-files.ts) and is what the parse cache keeps.
  */
 import { createHash } from "node:crypto";
+import type { Discovered } from "./discover";
 import type { ConfigError, Origin } from "./errors";
 import type { DomainEntry, Environment, HospitalEntry, Platform, Table } from "./estate";
 import type { LoadedSource } from "./loaded-source";
@@ -22,6 +23,20 @@ export interface FileJob {
   readonly kind: FileKind;
   /** `sources/<dir>` of a source or table file; "" for the others. */
   readonly dir: string;
+}
+
+/** Every file of a tree, in the loader's order: platform, environments, each source's files. */
+export function jobsOf(found: Discovered): FileJob[] {
+  const jobs: FileJob[] = [];
+  if (found.platformFile !== undefined)
+    jobs.push({ file: found.platformFile, kind: "platform", dir: "" });
+  for (const file of found.environmentFiles) jobs.push({ file, kind: "environment", dir: "" });
+  for (const sd of found.sourceDirs) {
+    if (sd.sourceFile !== undefined)
+      jobs.push({ file: sd.sourceFile, kind: "source", dir: sd.dir });
+    for (const file of sd.tableFiles) jobs.push({ file, kind: "table", dir: sd.dir });
+  }
+  return jobs;
 }
 
 /** A file's result, and the SHA-256 (hex) of the very bytes parsed when asked and read. */

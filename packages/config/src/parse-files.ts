@@ -81,11 +81,12 @@ type FromWorker =
 const shareable = (kind: FileKind): boolean => kind !== "platform" && kind !== "environment";
 
 /**
- * Parse workers started before the files to parse are known (a load starts them before it
- * indexes a large tree, so that they load their code meanwhile); they wait for their share.
+ * Parse workers started before the caller parses: a load of a large tree starts them, with the
+ * list of its files, before it indexes the tree, so that they load their code and parse while
+ * this thread reads and hashes (they read and hash the files they parse themselves).
  */
 export class ParseThreads {
-  private used = false;
+  private list: string | undefined;
 
   private constructor(
     readonly root: string,
@@ -94,18 +95,30 @@ export class ParseThreads {
     readonly workers: readonly { readonly worker: Worker; readonly port: MessagePort }[],
   ) {}
 
-  /** Starts `count` workers parsing under `root` (none started: undefined). */
-  static start(root: string, hash: boolean, count: number): ParseThreads | undefined {
+  /**
+   * Starts `count` workers parsing under `root` (none started: undefined); with `jobs`, they
+   * start on those at once (the same jobs must then be given to {@link parseFiles}).
+   */
+  static start(
+    root: string,
+    hash: boolean,
+    count: number,
+    jobs?: readonly FileJob[],
+  ): ParseThreads | undefined {
     const ctl = new Int32Array(new SharedArrayBuffer(2 * 4));
     const workers = startWorkers(root, hash, ctl, count);
-    return workers.length === 0 ? undefined : new ParseThreads(root, hash, ctl, workers);
+    if (workers.length === 0) return undefined;
+    const threads = new ParseThreads(root, hash, ctl, workers);
+    if (jobs !== undefined) threads.share(listOf(jobs));
+    return threads;
   }
 
-  /** Hands the workers their list (once): `kind\0dir\0file` per job, joined by `\0`. */
-  share(list: string): void {
-    if (this.used) throw new Error("parse threads are used once");
-    this.used = true;
+  /** Hands the workers their list (once); false when they have another one already. */
+  share(list: string): boolean {
+    if (this.list !== undefined) return this.list === list;
+    this.list = list;
     for (const w of this.workers) w.port.postMessage(list);
+    return true;
   }
 
   /** Stops the workers (whatever they were doing: their results are not needed). */
@@ -115,6 +128,14 @@ export class ParseThreads {
       void w.worker.terminate();
     }
   }
+}
+
+/** The shareable jobs as the workers' list: `kind\0dir\0file` per job, joined by `\0`. */
+function listOf(jobs: readonly FileJob[]): string {
+  return jobs
+    .filter((j) => shareable(j.kind))
+    .map((j) => `${j.kind}\0${j.dir}\0${j.file}`)
+    .join("\0");
 }
 
 /** Parses every job (see the module comment); never throws for bad input, only for a bug. */
@@ -130,21 +151,23 @@ export function parseFiles(
   const shared: number[] = [];
   for (let i = 0; i < jobs.length; i++) if (shareable(jobs[i].kind)) shared.push(i);
   const chunks = Math.ceil(shared.length / CHUNK);
-  const asked = options.threads ?? (shared.length >= THREADS_FROM ? defaultThreads() : 0);
+  const byCount = (): number => (shared.length >= THREADS_FROM ? defaultThreads() : 0);
+  let asked = options.threads ?? byCount();
+  if (
+    typeof asked === "object" &&
+    (asked.root !== root || asked.hash !== options.hash || !asked.share(listOf(jobs)))
+  ) {
+    // Started on other files (some turned out to be cached): of no use here.
+    asked.stop();
+    asked = byCount();
+  }
   const threads =
     typeof asked !== "number"
       ? asked
       : asked > 0 && chunks > 0
-        ? ParseThreads.start(root, options.hash, asked)
+        ? ParseThreads.start(root, options.hash, asked, jobs)
         : undefined;
-  if (threads !== undefined && (threads.root !== root || threads.hash !== options.hash)) {
-    threads.stop();
-    throw new Error("parse threads started for another load");
-  }
   try {
-    threads?.share(
-      shared.map((i) => `${jobs[i].kind}\0${jobs[i].dir}\0${jobs[i].file}`).join("\0"),
-    );
     const ctl = threads?.ctl ?? new Int32Array(2);
     const workers = threads?.workers ?? [];
     for (let i = 0; i < jobs.length; i++) if (!shareable(jobs[i].kind)) here(i);

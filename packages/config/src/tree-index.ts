@@ -100,8 +100,8 @@ export interface IndexOptions {
 /** A tree index under way: {@link PendingIndex.finish} completes it (once; later calls return it). */
 export interface PendingIndex {
   readonly root: string;
-  /** How many files the loader will read (those listed so far; the index hashes them). */
-  readonly files: number;
+  /** The files the loader will read, as listed (the index hashes these). */
+  readonly discovered: Discovered;
   finish(): TreeIndex;
 }
 
@@ -323,7 +323,7 @@ export function startIndexTree(
   let result: TreeIndex | undefined;
   return {
     root,
-    files: files.length,
+    discovered,
     finish: () =>
       (result ??= completeIndex(
         root,
