@@ -241,13 +241,19 @@ function startWorkers(
   count: number,
 ): { worker: Worker; port: MessagePort }[] {
   const fromSource = __filename.endsWith(".ts");
+  let tsx = "";
+  try {
+    if (fromSource) tsx = require.resolve("tsx/cjs/api");
+  } catch {
+    return []; // sources run by something else than tsx or jest: parsed on this thread only
+  }
   // From sources (tsx, jest), the worker compiles this very module through tsx's CommonJS hook;
   // compiled, it requires the .js next to it. A plain script either way, so a failure to load
   // the module is caught and reported like any other.
   const bootstrap = `
 const { workerData: d } = require("node:worker_threads");
 try {
-  ${fromSource ? `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register();` : ""}
+  ${fromSource ? `require(${JSON.stringify(tsx)}).register();` : ""}
   require(${JSON.stringify(__filename)}).parseWorker(d);
 } catch (e) {
   d.port.postMessage({ error: String((e && e.stack) || e) });
