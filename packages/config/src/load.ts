@@ -60,7 +60,8 @@ export interface LoadOptions {
   readonly snapshot?: boolean | undefined;
   /**
    * Worker threads that parse files alongside this one (see parse-files.ts); default: by the
-   * number of files to parse and of cores. The result is the same whatever the number.
+   * number of files to parse and of cores, or `HDP_PARSE_THREADS`. The result is the same
+   * whatever the number.
    */
   readonly threads?: number | undefined;
 }
@@ -92,6 +93,7 @@ export interface DeferredLoad {
  */
 export function loadEstateDeferringWrites(dir: string, options: LoadOptions = {}): DeferredLoad {
   const root = resolve(dir);
+  const asked = options.threads ?? threadsFromEnv();
   let early: ParseThreads | undefined;
   try {
     let index = options.index;
@@ -102,19 +104,25 @@ export function loadEstateDeferringWrites(dir: string, options: LoadOptions = {}
       // A large tree never loaded with this cache (so every file is to parse): parse workers
       // start now, on every file, while this thread reads and hashes the tree (they read and
       // hash what they parse themselves); this thread joins them once the index is done.
-      if (first && options.threads !== 0) {
+      if (first && asked !== 0) {
         const jobs = jobsOf(pending.discovered);
-        const count = options.threads ?? (jobs.length >= THREADS_FROM ? defaultThreads() : 0);
+        const count = asked ?? (jobs.length >= THREADS_FROM ? defaultThreads() : 0);
         if (count > 0) early = ParseThreads.start(root, true, count, jobs);
       }
       index = pending.finish();
     }
-    const threads = early ?? options.threads;
+    const threads = early ?? asked;
     early = undefined; // parseFiles stops them (or the snapshot did not need them: below)
     return loadIndexed(root, index, threads, options);
   } finally {
     early?.stop();
   }
+}
+
+/** `HDP_PARSE_THREADS=<n>` (benchmarks: 0 for a one-thread load), when no option says. */
+function threadsFromEnv(): number | undefined {
+  const v = process.env.HDP_PARSE_THREADS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 function loadIndexed(
