@@ -171,30 +171,26 @@ export function parseFiles(
     const ctl = threads?.ctl ?? new Int32Array(2);
     const workers = threads?.workers ?? [];
     for (let i = 0; i < jobs.length; i++) if (!shareable(jobs[i].kind)) here(i);
+    // 1 where a chunk's results are in hand, parsed here or received.
     const mine = new Uint8Array(chunks);
+    let done = 0;
+    let onWorkers = 0;
+    let progress = Date.now();
     const doChunk = (c: number): void => {
       for (let k = c * CHUNK; k < Math.min(shared.length, (c + 1) * CHUNK); k++) here(shared[k]);
       mine[c] = 1;
+      done++;
     };
-    while (options.workersOnly !== true || workers.length === 0) {
-      const c = Atomics.add(ctl, NEXT, 1);
-      if (c >= chunks) break;
-      doChunk(c);
-    }
-    let onWorkers = 0;
-    let waiting = 0;
-    for (let c = 0; c < chunks; c++) if (mine[c] === 0) waiting++;
-    let progress = Date.now();
     const accept = (m: FromWorker): void => {
       if ("error" in m) throw new Error(`a config parsing thread failed: ${m.error}`);
       if (mine[m.chunk] === 1) return; // parsed here after a stall
-      mine[m.chunk] = 1;
       const from = m.chunk * CHUNK;
       for (let k = 0; k < m.results.length; k++) results[shared[from + k]] = m.results[k];
       // Their bytes, if the index kept them, are not needed any more.
       for (let k = 0; k < m.results.length; k++) options.given?.(jobs[shared[from + k]].file);
+      mine[m.chunk] = 1;
+      done++;
       onWorkers += m.results.length;
-      waiting--;
       progress = Date.now();
     };
     const drain = (): boolean => {
@@ -211,9 +207,17 @@ export function parseFiles(
       }
       return got;
     };
-    while (waiting > 0) {
+    while (options.workersOnly !== true || workers.length === 0) {
+      const c = Atomics.add(ctl, NEXT, 1);
+      if (c >= chunks) break;
+      doChunk(c);
+      // The workers' results as they come (not all at the end: one burst of long-lived
+      // objects makes long garbage collections, and their messages wait in memory meanwhile).
+      drain();
+    }
+    while (done < chunks) {
       const seen = Atomics.load(ctl, POSTED);
-      if (drain() || waiting === 0) continue;
+      if (drain()) continue;
       const left = progress + STALL_MS - Date.now();
       if (left > 0) {
         Atomics.wait(ctl, POSTED, seen, left);
@@ -221,12 +225,9 @@ export function parseFiles(
       }
       // A worker died holding chunks: parse them here (its late messages are ignored).
       for (let c = 0; c < chunks; c++) if (mine[c] === 0) doChunk(c);
-      waiting = 0;
     }
     // A worker that failed to start claimed nothing, but says why: a bug to surface too.
     drain();
-    if (process.env.HDP_DEBUG_PARSE)
-      console.error(`parsed ${jobs.length}, on workers ${onWorkers}`);
     return { results, onWorkers };
   } finally {
     threads?.stop();
