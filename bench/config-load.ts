@@ -9,7 +9,9 @@
  * it on a cold cache instead: the load up to its result, then its deferred cache writes (parse
  * cache, estate snapshot), then a warm load from the snapshot; wall and CPU of each.
  * `--index-reads` lets the loader read every file itself again (as before the tree index
- * handed its bytes over), for a side-by-side comparison.
+ * handed its bytes over), for a side-by-side comparison. `--threads N` sets the parse worker
+ * threads of the cold load (0: all on the main thread; default: the loader's choice). CPU is
+ * the process's (every thread) and the main thread's own (Linux: /proc).
  */
 import {
   cpSync,
@@ -27,7 +29,12 @@ import { parse } from "yaml";
 import { indexTree, loadEstate, loadEstateDeferringWrites } from "@hdp/config";
 
 if (process.argv[2] === "--tree") {
-  coldTree(process.argv[3] ?? "configs", process.argv.includes("--index-reads"));
+  const at = process.argv.indexOf("--threads");
+  coldTree(
+    process.argv[3] ?? "configs",
+    process.argv.includes("--index-reads"),
+    at < 0 ? undefined : Number(process.argv[at + 1]),
+  );
   process.exit(0);
 }
 
@@ -137,26 +144,30 @@ try {
 }
 
 /** Times a cold load of `tree` as `hdp plan` does it (see the module comment). */
-function coldTree(tree: string, indexReads: boolean): void {
+function coldTree(tree: string, indexReads: boolean, threads: number | undefined): void {
   const cacheDir = mkdtempSync(join(tmpdir(), "hdp-bench-config-cache-"));
   const step = <T>(name: string, fn: () => T): T => {
     const c0 = process.cpuUsage();
+    const m0 = mainThreadCpu();
     const t0 = performance.now();
     const value = fn();
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(c0);
+    const main = m0 === undefined ? "" : `  main thread ${(mainThreadCpu()! - m0).toFixed(2)} s`;
     console.log(
-      `${name.padEnd(34)} wall ${wall.toFixed(2)} s  CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`,
+      `${name.padEnd(34)} wall ${wall.toFixed(2)} s  CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s${main}`,
     );
     return value;
   };
   try {
     // The cold result is dropped before the warm load (as `hdp plan` would never hold two).
     const cold = (): void => {
-      const loaded = step(`cold load${indexReads ? " (loader reads files)" : ""}`, () =>
+      const how = `${indexReads ? " (loader reads files)" : ""}${threads === undefined ? "" : ` (threads ${threads})`}`;
+      const loaded = step(`cold load${how}`, () =>
         loadEstateDeferringWrites(tree, {
           cacheDir,
           snapshot: true,
+          threads,
           ...(indexReads ? { index: indexTree(tree, join(cacheDir, "manifest")) } : {}),
         }),
       );
@@ -174,5 +185,17 @@ function coldTree(tree: string, indexReads: boolean): void {
     );
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** CPU seconds the main thread has used (Linux; undefined elsewhere). */
+function mainThreadCpu(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
   }
 }

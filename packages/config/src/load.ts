@@ -3,30 +3,22 @@
  * validate each against its schema, then check what spans files (references, uniqueness,
  * cycles, derived names). Every problem is collected; nothing stops at the first.
  */
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkEstate } from "./checks";
 import { discover } from "./discover";
-import type { ConfigError, Origin } from "./errors";
+import type { ConfigError } from "./errors";
 import { ConfigValidationError, sortErrors } from "./errors";
-import type {
-  DomainEntry,
-  Environment,
-  Estate,
-  HospitalEntry,
-  Platform,
-  Source,
-  Table,
-} from "./estate";
+import type { Environment, Estate, Platform, Source, Table } from "./estate";
 import { readEstateSnapshot, writeEstateSnapshot } from "./estate-snapshot";
-import { ParseCache } from "./parse-cache";
+import { ParseCache, type FileResult } from "./parse-cache";
+import { jobsOf } from "./parse-file";
+import { defaultThreads, parseFiles, ParseThreads, THREADS_FROM } from "./parse-files";
 import { buildPipelines } from "./pipelines";
-import { environment, platform, source, table } from "./schema";
 import type { LoadedSource } from "./loaded-source";
 import { buildStacks } from "./stacks";
 import { recordTableFiles } from "./table-digests";
-import { indexTree, type TreeIndex } from "./tree-index";
-import { readYamlFile, type ParsedYaml } from "./yaml-file";
-import { validateWith } from "./zod-issues";
+import { startIndexTree, type TreeIndex } from "./tree-index";
 
 /** What {@link loadEstate} returns. */
 export interface LoadResult {
@@ -49,19 +41,6 @@ export interface LoadResult {
 
 export type { LoadedSource } from "./loaded-source";
 
-/** Where an entry (an object of the parsed data) starts: its first key. */
-/** A YAML mapping of the parsed data (never a list: a list has no first key). */
-type Entry = Readonly<Record<string, unknown>>;
-
-const originOf = (parsed: ParsedYaml, node: Entry): Origin => ({
-  file: parsed.file,
-  ...(parsed.start(node) ?? { line: 1, column: 1 }),
-});
-
-/** The raw parsed object at `data[key][index]` (validated, so it exists and is an object). */
-const raw = (parsed: ParsedYaml, key: string, index: number): Entry =>
-  ((parsed.data as Record<string, unknown[]>)[key] ?? [])[index] as Entry;
-
 /** How {@link loadEstate} may reuse earlier work. */
 export interface LoadOptions {
   /**
@@ -80,6 +59,12 @@ export interface LoadOptions {
    * the same tree often and write little else (`hdp plan`).
    */
   readonly snapshot?: boolean | undefined;
+  /**
+   * Worker threads that parse files alongside this one (see parse-files.ts); default: by the
+   * number of files to parse and of cores, or `HDP_PARSE_THREADS`. The result is the same
+   * whatever the number.
+   */
+  readonly threads?: number | undefined;
 }
 
 /** Loads and validates the tree under `dir`. Never throws for bad input: see `errors`. */
@@ -109,16 +94,52 @@ export interface DeferredLoad {
  */
 export function loadEstateDeferringWrites(dir: string, options: LoadOptions = {}): DeferredLoad {
   const root = resolve(dir);
-  const index =
-    options.index ??
-    (options.cacheDir === undefined
-      ? undefined
-      : indexTree(root, join(options.cacheDir, "manifest"), { keepBytes: true }));
+  const asked = options.threads ?? threadsFromEnv();
+  let early: ParseThreads | undefined;
+  try {
+    let index = options.index;
+    if (index === undefined && options.cacheDir !== undefined) {
+      const manifest = join(options.cacheDir, "manifest");
+      const first = !existsSync(manifest);
+      const pending = startIndexTree(root, manifest, { keepBytes: true });
+      // A large tree never loaded with this cache (so every file is to parse): parse workers
+      // start now, on every file, while this thread reads and hashes the tree (they read and
+      // hash what they parse themselves); this thread joins them once the index is done.
+      if (first && asked !== 0) {
+        const jobs = jobsOf(pending.discovered);
+        const count = asked ?? (jobs.length >= THREADS_FROM ? defaultThreads() : 0);
+        if (count > 0) early = ParseThreads.start(root, true, count, jobs);
+      }
+      index = pending.finish();
+    }
+    const threads = early ?? asked;
+    early = undefined; // parseFiles stops them (or the snapshot did not need them: below)
+    return loadIndexed(root, index, threads, options);
+  } finally {
+    early?.stop();
+  }
+}
+
+/** `HDP_PARSE_THREADS=<n>` (benchmarks: 0 for a one-thread load), when no option says. */
+function threadsFromEnv(): number | undefined {
+  const v = process.env.HDP_PARSE_THREADS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+function loadIndexed(
+  root: string,
+  index: TreeIndex | undefined,
+  threads: ParseThreads | number | undefined,
+  options: LoadOptions,
+): DeferredLoad {
   const snapshot =
     options.snapshot === true && options.cacheDir !== undefined ? options.cacheDir : undefined;
   if (snapshot !== undefined && index !== undefined) {
     const saved = readEstateSnapshot<LoadResult>(snapshot, index.digest);
-    if (saved !== undefined) return { result: saved, writeCaches: () => undefined };
+    if (saved !== undefined) {
+      if (typeof threads === "object") threads.stop();
+      return { result: saved, writeCaches: () => undefined };
+    }
   }
   const cache = options.cacheDir === undefined ? undefined : new ParseCache(options.cacheDir);
   // Whether every file's result is of the very bytes the index hashed (then the result is the
@@ -128,104 +149,53 @@ export function loadEstateDeferringWrites(dir: string, options: LoadOptions = {}
   const errors: ConfigError[] = [...found.errors];
   const skipped = new Set<string>();
 
-  /** One file's located value (from the cache when its bytes were parsed before). */
-  const read = <T>(
-    file: string,
-    validate: (p: ParsedYaml) => { ok: true; value: T } | { ok: false; errors: ConfigError[] },
-  ): T | undefined => {
-    let result = cache?.get(file, index?.hashes.get(file)) as
-      { ok: true; value: T } | { ok: false; errors: readonly ConfigError[] } | undefined;
+  // Every file in the order the one-thread loader read them (errors and the parse cache's new
+  // entries keep that order, whoever parsed which file).
+  const jobs = jobsOf(found);
+  const cached = jobs.map((j) => cache?.peek(j.file, index?.hashes.get(j.file)));
+  const parsed = parseFiles(
+    root,
+    jobs.filter((_, i) => cached[i] === undefined),
+    { hash: cache !== undefined, given: index?.takeBytes?.bind(index), threads },
+  ).results;
+  let next = 0;
+  let at = 0;
+
+  /** The next file's located value (from the cache when its bytes were parsed before). */
+  const read = <T>(): T | undefined => {
+    const i = at++;
+    const { file } = jobs[i];
+    let result: FileResult | undefined =
+      cached[i] === undefined ? undefined : cache?.get(file, index?.hashes.get(file));
     if (result === undefined) {
-      let bytes: Uint8Array | undefined;
-      const r = readYamlFile(
-        root,
-        file,
-        cache === undefined ? undefined : (b) => (bytes = b),
-        index?.takeBytes?.(file),
-      );
-      result = r.ok ? validate(r.parsed) : r;
-      const hash = bytes === undefined ? undefined : cache?.set(file, bytes, result);
-      if (hash !== index?.hashes.get(file)) consistent = false;
+      const p = parsed[next++];
+      result = p.result;
+      if (p.sha256 !== undefined) cache?.record(file, p.sha256, result);
+      if (p.sha256 !== index?.hashes.get(file)) consistent = false;
     }
     if (!result.ok) {
       errors.push(...result.errors);
       skipped.add(file);
       return undefined;
     }
-    return result.value;
+    return result.value as T;
   };
-
-  let plat: Platform | undefined;
-  if (found.platformFile !== undefined) {
-    plat = read(found.platformFile, (p) => {
-      const v = validateWith(platform, p);
-      if (!v.ok) return v;
-      const { $schema: _, ...cfg } = v.value;
-      const value: Platform = {
-        ...cfg,
-        hospitals: cfg.hospitals.map((h, i): HospitalEntry => ({
-          ...h,
-          origin: originOf(p, raw(p, "hospitals", i)),
-        })),
-        domains: cfg.domains.map((d, i): DomainEntry => ({
-          ...d,
-          origin: originOf(p, raw(p, "domains", i)),
-        })),
-        origin: originOf(p, p.data as Entry),
-      };
-      return { ok: true, value };
-    });
-  }
-
+  const plat = found.platformFile === undefined ? undefined : read<Platform>();
   const envs: Omit<Environment, "stacks">[] = [];
-  for (const file of found.environmentFiles) {
-    const e = read(file, (p) => {
-      const v = validateWith(environment, p);
-      if (!v.ok) return v;
-      const { $schema: _, ...cfg } = v.value;
-      const value: Omit<Environment, "stacks"> = { ...cfg, origin: originOf(p, p.data as Entry) };
-      return { ok: true, value };
-    });
+  for (const _ of found.environmentFiles) {
+    const e = read<Omit<Environment, "stacks">>();
     if (e !== undefined) envs.push(e);
   }
-
   const sources: LoadedSource[] = [];
   const tablesByDir = new Map<string, Table[]>();
   for (const sd of found.sourceDirs) {
     if (sd.sourceFile !== undefined) {
-      const file = sd.sourceFile;
-      const s = read(file, (p) => {
-        const v = validateWith(source, p);
-        if (!v.ok) return v;
-        const value: LoadedSource = {
-          config: v.value,
-          file,
-          dir: sd.dir,
-          origin: originOf(p, p.data as Entry),
-          pipelineOrigins: v.value.pipelines.map((_, i) => originOf(p, raw(p, "pipelines", i))),
-        };
-        return { ok: true, value };
-      });
+      const s = read<LoadedSource>();
       if (s !== undefined) sources.push(s);
     }
     const tables: Table[] = [];
-    for (const file of sd.tableFiles) {
-      const t = read(file, (p) => {
-        const v = validateWith(table, p);
-        if (!v.ok) return v;
-        const { $schema: _, ...cfg } = v.value;
-        const value: Table = {
-          ...cfg,
-          source: "", // set once the source's id is known
-          key: "",
-          columns: cfg.columns.map((c, i) => ({
-            ...c,
-            origin: originOf(p, raw(p, "columns", i)),
-          })),
-          origin: originOf(p, p.data as Entry),
-        };
-        return { ok: true, value };
-      });
+    for (const _ of sd.tableFiles) {
+      const t = read<Table>();
       if (t !== undefined) tables.push(t);
     }
     tablesByDir.set(sd.dir, tables);

@@ -84,15 +84,25 @@ export class ParseCache {
     return r;
   }
 
+  /** {@link get} without marking the entry used (a later `get` does, in the order it is called). */
+  peek(file: string, sha256: string | undefined): FileResult | undefined {
+    return sha256 === undefined ? undefined : this.known.get(`${file}\0${sha256}`);
+  }
+
   /** Records the result of parsing `bytes` of `file` (keyed by those very bytes); their hash. */
   set(file: string, bytes: Uint8Array, result: FileResult): string {
     const sha256 = createHash("sha256").update(bytes).digest("hex");
+    this.record(file, sha256, result);
+    return sha256;
+  }
+
+  /** {@link set}, given the SHA-256 (hex) of the very bytes that were parsed (hashed as read). */
+  record(file: string, sha256: string, result: FileResult): void {
     const key = `${file}\0${sha256}`;
-    if (this.used.has(key)) return sha256;
+    if (this.used.has(key)) return;
     this.used.add(key);
     this.known.set(key, result);
     this.added.push([key, result]);
-    return sha256;
   }
 
   /**

@@ -100,6 +100,8 @@ export interface IndexOptions {
 /** A tree index under way: {@link PendingIndex.finish} completes it (once; later calls return it). */
 export interface PendingIndex {
   readonly root: string;
+  /** The files the loader will read, as listed (the index hashes these). */
+  readonly discovered: Discovered;
   finish(): TreeIndex;
 }
 
@@ -321,6 +323,7 @@ export function startIndexTree(
   let result: TreeIndex | undefined;
   return {
     root,
+    discovered,
     finish: () =>
       (result ??= completeIndex(
         root,
