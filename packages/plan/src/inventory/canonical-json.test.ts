@@ -1,6 +1,6 @@
 import { setOwn } from "@hdp/recorder";
 import fc from "fast-check";
-import { canonicalJson, viaStringify } from "./canonical-json";
+import { canonicalJson, canonicalJsonBytes, viaStringify } from "./canonical-json";
 
 import { previousCanonicalJson } from "../__fixtures__/previous-canonical-json";
 
@@ -83,6 +83,24 @@ describe("the rendering against the key-ordered copy", () => {
         expect(canonicalJson(v, depth)).toBe(viaStringify(v, depth));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("gives the same text as UTF-8 bytes (canonicalJsonBytes), any characters, at any depth", () => {
+    const text = fc.string({ unit: "binary" });
+    const withText = fc.oneof(
+      value,
+      fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 })), { maxKeys: 4 }),
+    );
+    fc.assert(
+      fc.property(withText, fc.integer({ min: 0, max: 3 }), (v, depth) => {
+        const bytes = canonicalJsonBytes(v, depth);
+        expect(bytes.equals(Buffer.from(canonicalJson(v, depth), "utf8"))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    expect(canonicalJsonBytes({ "é—": ["✓"] }, 2).toString("utf8")).toBe(
+      canonicalJson({ "é—": ["✓"] }, 2),
     );
   });
 

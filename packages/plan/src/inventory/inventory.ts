@@ -3,7 +3,7 @@
  * (stacks by name, resources by URN), rendered as canonical JSON. The same configs and code
  * give the same bytes.
  */
-import { canonicalJson } from "./canonical-json";
+import { canonicalJson, canonicalJsonBytes } from "./canonical-json";
 import type { RecordedResource } from "@hdp/recorder";
 import { SECRET_MASK } from "@hdp/recorder";
 
@@ -122,6 +122,10 @@ const STACK_DEPTH = 2;
 
 /** A stack's entry, rendered to paste into {@link renderInventory}'s `stacks` list. */
 export const renderStack = (inv: StackInventory): string => canonicalJson(inv, STACK_DEPTH);
+
+/** {@link renderStack}'s bytes (UTF-8), for a cache entry. */
+export const renderStackBytes = (inv: StackInventory): Buffer =>
+  canonicalJsonBytes(inv, STACK_DEPTH);
 
 /**
  * The inventory document in pieces, one stack entry at a time (stacks sorted here by name), so

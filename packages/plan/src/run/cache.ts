@@ -39,7 +39,8 @@ export interface CacheEntry {
   readonly summary: StackSummary;
   readonly exports: StackOutputs;
   readonly policy?: readonly PolicyFinding[];
-  readonly json: string;
+  /** The rendered inventory entry, as text or as its UTF-8 bytes. */
+  readonly json: string | Uint8Array;
 }
 
 const safe = (stack: string): string => stack.replace(/[^A-Za-z0-9._-]/g, "_");

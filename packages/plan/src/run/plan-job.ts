@@ -7,13 +7,8 @@
  * comes back in the outcome as before.
  */
 import { PlanCache } from "./cache";
-import {
-  runStack,
-  type StackFailed,
-  type StackJob,
-  type StackOutcome,
-  type StackPlanned,
-} from "./run-stack";
+import { recordStack, type StackFailed, type StackJob, type StackPlanned } from "./run-stack";
+import { renderStack, renderStackBytes } from "../inventory/inventory";
 import type { Estate } from "@hdp/config";
 
 /** Where a job writes its stack's cache entry. */
@@ -43,30 +38,44 @@ export interface PlanJobHooks {
   readonly afterRelease?: (released: number) => void;
 }
 
-/** Plans `job` and writes its cache entry to `cache` when given; never throws. */
+/**
+ * Plans `job` and writes its cache entry to `cache` when given; never throws. The entry is
+ * rendered straight to bytes (`renderStackBytes`): the inventory's text never sits on the
+ * worker's heap then.
+ */
 export async function planJob(
   estate: Estate,
   job: StackJob,
   cache: CacheTarget | undefined,
   hooks: PlanJobHooks = {},
 ): Promise<JobOutcome> {
-  const planned = await runStack(estate, job, hooks.onProgress, hooks.afterRelease);
+  const recorded = await recordStack(estate, job, hooks.onProgress, hooks.afterRelease);
   const outside = hooks.outsideSlice?.();
-  const outcome: StackOutcome =
-    outside === undefined
-      ? planned
-      : {
-          ok: false,
-          stack: job.stack,
-          messages: [outside.message],
-          durationMs: planned.durationMs,
-        };
-  if (!outcome.ok || cache === undefined) return outcome;
-  try {
-    new PlanCache(cache.dir).write(job.stack, cache.key, outcome);
-  } catch {
-    // A cache that cannot be written (read-only checkout, full disk): the JSON goes back.
-    return outcome;
+  if (outside !== undefined) {
+    return {
+      ok: false,
+      stack: job.stack,
+      messages: [outside.message],
+      durationMs: recorded.durationMs,
+    };
   }
-  return { ...outcome, json: undefined };
+  if (!recorded.ok) return recorded;
+  const started = performance.now();
+  const { inventory, ...planned } = recorded;
+  const took = (): number => planned.durationMs + Math.round(performance.now() - started);
+  if (cache !== undefined) {
+    try {
+      const bytes = renderStackBytes(inventory);
+      new PlanCache(cache.dir).write(job.stack, cache.key, { ...planned, json: bytes });
+      return { ...planned, json: undefined, durationMs: took() };
+    } catch {
+      // A cache that cannot be written (read-only checkout, full disk): the JSON goes back.
+    }
+  }
+  try {
+    const json = renderStack(inventory);
+    return { ...planned, json, durationMs: took() };
+  } catch (e) {
+    return { ok: false, stack: job.stack, messages: [String(e)], durationMs: took() };
+  }
 }

@@ -7,7 +7,13 @@ import { releaseEnvironments, type Estate } from "@hdp/config";
 import type { PolicyContext } from "@hdp/policy";
 import type { PolicyFinding } from "../policy/policy";
 import type { evaluateStack as EvaluateStack, ResourceOrigins } from "../policy/policy-eval";
-import { renderStack, stackInventory, summarize, type StackSummary } from "../inventory/inventory";
+import {
+  renderStack,
+  stackInventory,
+  summarize,
+  type StackInventory,
+  type StackSummary,
+} from "../inventory/inventory";
 import {
   ProgramError,
   recordProgram,
@@ -66,6 +72,9 @@ export interface StackFailed {
 
 export type StackOutcome = StackPlanned | StackFailed;
 
+/** A recorded stack: a {@link StackPlanned} whose inventory is not rendered yet. */
+export type StackRecorded = Omit<StackPlanned, "json"> & { readonly inventory: StackInventory };
+
 /** A loaded program: `buildStack`, and `resourceOrigins` when it exports one. */
 export interface Program {
   readonly build: BuildStack;
@@ -115,6 +124,28 @@ export async function runStack(
   onProgress?: (recorded: number) => void,
   afterRelease?: (released: number) => void,
 ): Promise<StackOutcome> {
+  const recorded = await recordStack(estate, job, onProgress, afterRelease);
+  if (!recorded.ok) return recorded;
+  const started = performance.now();
+  const { inventory, ...planned } = recorded;
+  const json = renderStack(inventory);
+  return {
+    ...planned,
+    json,
+    durationMs: planned.durationMs + Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * {@link runStack} without rendering the inventory: the caller renders it (as text, or as the
+ * bytes of a cache entry). Nothing throws.
+ */
+export async function recordStack(
+  estate: Estate,
+  job: StackJob,
+  onProgress?: (recorded: number) => void,
+  afterRelease?: (released: number) => void,
+): Promise<StackRecorded | StackFailed> {
   let started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
@@ -168,7 +199,7 @@ export async function runStack(
     return {
       ok: true,
       stack: job.stack,
-      json: renderStack(inventory),
+      inventory,
       summary: summarize(inventory),
       exports: { outputs: exports.values, secretOutputNames: exports.secrets },
       ...(policy !== undefined ? { policy } : {}),
