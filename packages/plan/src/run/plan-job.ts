@@ -76,6 +76,11 @@ export async function planJob(
     const json = renderStack(inventory);
     return { ...planned, json, durationMs: took() };
   } catch (e) {
-    return { ok: false, stack: job.stack, messages: [String(e)], durationMs: took() };
+    return {
+      ok: false,
+      stack: job.stack,
+      messages: [e instanceof Error ? e.message : String(e)],
+      durationMs: took(),
+    };
   }
 }

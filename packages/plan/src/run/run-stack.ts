@@ -128,12 +128,17 @@ export async function runStack(
   if (!recorded.ok) return recorded;
   const started = performance.now();
   const { inventory, ...planned } = recorded;
-  const json = renderStack(inventory);
-  return {
-    ...planned,
-    json,
-    durationMs: planned.durationMs + Math.round(performance.now() - started),
-  };
+  const took = (): number => planned.durationMs + Math.round(performance.now() - started);
+  try {
+    return { ...planned, json: renderStack(inventory), durationMs: took() };
+  } catch (e) {
+    return {
+      ok: false,
+      stack: job.stack,
+      messages: [e instanceof Error ? e.message : String(e)],
+      durationMs: took(),
+    };
+  }
 }
 
 /**
