@@ -7,8 +7,14 @@
  * comes back in the outcome as before.
  */
 import { PlanCache } from "./cache";
-import { recordStack, type StackFailed, type StackJob, type StackPlanned } from "./run-stack";
-import { renderStack, renderStackBytes } from "../inventory/inventory";
+import {
+  recordStack,
+  renderRecorded,
+  type StackFailed,
+  type StackJob,
+  type StackPlanned,
+} from "./run-stack";
+import { renderStackBytes } from "../inventory/inventory";
 import type { Estate } from "@hdp/config";
 
 /** Where a job writes its stack's cache entry. */
@@ -61,26 +67,16 @@ export async function planJob(
   }
   if (!recorded.ok) return recorded;
   const started = performance.now();
-  const { inventory, ...planned } = recorded;
-  const took = (): number => planned.durationMs + Math.round(performance.now() - started);
   if (cache !== undefined) {
+    const { inventory, ...planned } = recorded;
     try {
       const bytes = renderStackBytes(inventory);
       new PlanCache(cache.dir).write(job.stack, cache.key, { ...planned, json: bytes });
-      return { ...planned, json: undefined, durationMs: took() };
+      const durationMs = planned.durationMs + Math.round(performance.now() - started);
+      return { ...planned, json: undefined, durationMs };
     } catch {
       // A cache that cannot be written (read-only checkout, full disk): the JSON goes back.
     }
   }
-  try {
-    const json = renderStack(inventory);
-    return { ...planned, json, durationMs: took() };
-  } catch (e) {
-    return {
-      ok: false,
-      stack: job.stack,
-      messages: [e instanceof Error ? e.message : String(e)],
-      durationMs: took(),
-    };
-  }
+  return renderRecorded(recorded, started);
 }

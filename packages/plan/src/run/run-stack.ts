@@ -125,16 +125,25 @@ export async function runStack(
   afterRelease?: (released: number) => void,
 ): Promise<StackOutcome> {
   const recorded = await recordStack(estate, job, onProgress, afterRelease);
-  if (!recorded.ok) return recorded;
-  const started = performance.now();
+  return recorded.ok ? renderRecorded(recorded) : recorded;
+}
+
+/**
+ * `recorded` with its inventory rendered as text (`renderStack`), its duration counting the
+ * rendering from `since`; a rendering that throws gives a failed stack (nothing throws).
+ */
+export function renderRecorded(
+  recorded: StackRecorded,
+  since: number = performance.now(),
+): StackOutcome {
   const { inventory, ...planned } = recorded;
-  const took = (): number => planned.durationMs + Math.round(performance.now() - started);
+  const took = (): number => planned.durationMs + Math.round(performance.now() - since);
   try {
     return { ...planned, json: renderStack(inventory), durationMs: took() };
   } catch (e) {
     return {
       ok: false,
-      stack: job.stack,
+      stack: planned.stack,
       messages: [e instanceof Error ? e.message : String(e)],
       durationMs: took(),
     };
